@@ -1,0 +1,172 @@
+// Package plotting writes the PNG figures of the examples with gonum/plot:
+// line plots of series, scatter plots and heat maps, in one call each.
+package plotting
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Series is one named curve: Y[i] drawn against X[i].
+type Series struct {
+	Name string
+	X, Y []float64
+	// Dashed draws the line dashed (for reference curves such as an exact
+	// solution).
+	Dashed bool
+	// Points draws markers only, no line.
+	Points bool
+}
+
+// Figure describes the axes of a plot.
+type Figure struct {
+	Title, XLabel, YLabel string
+	// LogY draws the y axis on a log scale (values must be positive).
+	LogY bool
+	// Width and Height in centimetres; zero means 16 × 10.
+	Width, Height float64
+}
+
+var colours = []color.Color{
+	color.RGBA{R: 31, G: 119, B: 180, A: 255},
+	color.RGBA{R: 214, G: 39, B: 40, A: 255},
+	color.RGBA{R: 44, G: 160, B: 44, A: 255},
+	color.RGBA{R: 255, G: 127, B: 14, A: 255},
+	color.RGBA{R: 148, G: 103, B: 189, A: 255},
+	color.RGBA{R: 140, G: 86, B: 75, A: 255},
+	color.RGBA{R: 0, G: 0, B: 0, A: 255},
+}
+
+// Colour returns the i-th colour of the palette the figures share.
+func Colour(i int) color.Color { return colours[i%len(colours)] }
+
+// Lines writes a PNG at path with every series drawn in its own colour and
+// a legend. It makes the file's directory when missing.
+func Lines(path string, fig Figure, series ...Series) error {
+	p, err := newPlot(fig)
+	if err != nil {
+		return err
+	}
+	for i, s := range series {
+		if len(s.X) != len(s.Y) {
+			return fmt.Errorf("plotting: series %q has %d x values and %d y values", s.Name, len(s.X), len(s.Y))
+		}
+		xy := make(plotter.XYs, 0, len(s.X))
+		for j := range s.X {
+			if math.IsNaN(s.Y[j]) || math.IsInf(s.Y[j], 0) || (fig.LogY && s.Y[j] <= 0) {
+				continue
+			}
+			xy = append(xy, plotter.XY{X: s.X[j], Y: s.Y[j]})
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		if s.Points {
+			sc, err := plotter.NewScatter(xy)
+			if err != nil {
+				return fmt.Errorf("plotting: %v", err)
+			}
+			sc.GlyphStyle.Color = Colour(i)
+			sc.GlyphStyle.Radius = vg.Points(1.5)
+			p.Add(sc)
+			p.Legend.Add(s.Name, sc)
+			continue
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return fmt.Errorf("plotting: %v", err)
+		}
+		l.Color = Colour(i)
+		l.Width = vg.Points(1.5)
+		if s.Dashed {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		p.Add(l)
+		p.Legend.Add(s.Name, l)
+	}
+	return save(p, fig, path)
+}
+
+// Heatmap writes a PNG at path showing z (rows along y from yMin to yMax,
+// columns along x from xMin to xMax) in the viridis-like palette, with the
+// colour range [min z, max z] given in the title's suffix.
+func Heatmap(path string, fig Figure, z *mat.Dense, xMin, xMax, yMin, yMax float64) error {
+	if z == nil {
+		return errors.New("plotting: nil grid")
+	}
+	r, c := z.Dims()
+	if r < 2 || c < 2 {
+		return fmt.Errorf("plotting: a heat map needs at least 2×2 values, got %d×%d", r, c)
+	}
+	lo, hi := mat.Min(z), mat.Max(z)
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return errors.New("plotting: heat map values contain NaN")
+	}
+	if fig.Title != "" {
+		fig.Title = fmt.Sprintf("%s  [%.3g, %.3g]", fig.Title, lo, hi)
+	}
+	p, err := newPlot(fig)
+	if err != nil {
+		return err
+	}
+	g := grid{z: z, x0: xMin, dx: (xMax - xMin) / float64(c-1), y0: yMin, dy: (yMax - yMin) / float64(r-1)}
+	pal := palette.Heat(64, 1)
+	if hi == lo {
+		hi = lo + 1
+	}
+	h := plotter.NewHeatMap(g, pal)
+	h.Min, h.Max = lo, hi
+	p.Add(h)
+	return save(p, fig, path)
+}
+
+type grid struct {
+	z              *mat.Dense
+	x0, dx, y0, dy float64
+}
+
+func (g grid) Dims() (c, r int)   { r, c = g.z.Dims(); return c, r }
+func (g grid) Z(c, r int) float64 { return g.z.At(r, c) }
+func (g grid) X(c int) float64    { return g.x0 + float64(c)*g.dx }
+func (g grid) Y(r int) float64    { return g.y0 + float64(r)*g.dy }
+
+func newPlot(fig Figure) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = fig.Title
+	p.X.Label.Text = fig.XLabel
+	p.Y.Label.Text = fig.YLabel
+	if fig.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+func save(p *plot.Plot, fig Figure, path string) error {
+	w, h := fig.Width, fig.Height
+	if w == 0 {
+		w = 16
+	}
+	if h == 0 {
+		h = 10
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("plotting: %v", err)
+	}
+	if err := p.Save(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter, path); err != nil {
+		return fmt.Errorf("plotting: saving %s: %v", path, err)
+	}
+	return nil
+}
