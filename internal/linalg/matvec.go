@@ -1,0 +1,186 @@
+package linalg
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// MatVec returns the batched product y[i] = M[i]·u[i] of float64 nodes
+// M (B, n, m) and u (B, m), a node of shape (B, n). It is differentiable with
+// respect to both inputs (∂M = ȳuᵀ as an Outer node, ∂u = Mᵀȳ).
+func MatVec(m, u *G.Node) (*G.Node, error) { return matVec(m, u, false) }
+
+// MatTVec returns the batched product y[i] = M[i]ᵀ·u[i] of float64 nodes
+// M (B, n, m) and u (B, n), a node of shape (B, m), differentiable like
+// MatVec.
+func MatTVec(m, u *G.Node) (*G.Node, error) { return matVec(m, u, true) }
+
+func matVec(m, u *G.Node, trans bool) (*G.Node, error) {
+	op := matVecOp{trans: trans, scale: 1}
+	fn := op.String()
+	if err := checkNode(fn, "M", m, 3); err != nil {
+		return nil, err
+	}
+	if err := checkNode(fn, "u", u, 2); err != nil {
+		return nil, err
+	}
+	if err := sameGraph(fn, m, u); err != nil {
+		return nil, err
+	}
+	if _, err := op.InferShape(m.Shape(), u.Shape()); err != nil {
+		return nil, err
+	}
+	y, err := G.ApplyOp(op, m, u)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
+	}
+	return y, nil
+}
+
+// matVecOp is the scaled batched matrix–vector product
+// y[i] = scale·M[i]·u[i], or scale·M[i]ᵀ·u[i] when trans is set.
+type matVecOp struct {
+	trans bool
+	scale float64
+}
+
+var (
+	_ G.SDOp            = matVecOp{}
+	_ G.UsePreallocDoer = matVecOp{}
+)
+
+func (op matVecOp) Arity() int { return 2 }
+
+func (op matVecOp) Type() hm.Type {
+	t := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
+}
+
+func (op matVecOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	fn := op.String()
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
+	}
+	ms, err := shapeOf(fn, ds[0])
+	if err != nil {
+		return nil, err
+	}
+	us, err := shapeOf(fn, ds[1])
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) != 3 || ms[0] < 1 || ms[1] < 1 || ms[2] < 1 {
+		return nil, fmt.Errorf("linalg: %s: M has shape %v, want (B, n, m)", fn, ms)
+	}
+	in, out := ms[2], ms[1]
+	if op.trans {
+		in, out = out, in
+	}
+	if len(us) != 2 || us[0] != ms[0] || us[1] != in {
+		return nil, fmt.Errorf("linalg: %s: u has shape %v, want (%d, %d) to match M %v", fn, us, ms[0], in, ms)
+	}
+	return tensor.Shape{ms[0], out}, nil
+}
+
+func (op matVecOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+
+// UsePreallocDo writes into prealloc when it fits, allocating otherwise.
+func (op matVecOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+	fn := op.String()
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
+	}
+	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	ms := inputs[0].Shape()
+	nb, n, m := ms[0], ms[1], ms[2]
+	mat, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n, m})
+	if err != nil {
+		return nil, err
+	}
+	u, err := float64s(fn, 1, inputs[1], inputs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	out, y := output(prealloc, s, mat, u)
+	for i := range nb {
+		mi := mat[i*n*m : (i+1)*n*m]
+		if !op.trans {
+			ui, yi := u[i*m:i*m+m], y[i*n:i*n+n]
+			for r := range n {
+				var acc float64
+				for k, v := range mi[r*m : r*m+m] {
+					acc += v * ui[k]
+				}
+				yi[r] = op.scale * acc
+			}
+			continue
+		}
+		ui, yi := u[i*n:i*n+n], y[i*m:i*m+m]
+		clear(yi)
+		for r, ur := range ui {
+			f := op.scale * ur
+			for k, v := range mi[r*m : r*m+m] {
+				yi[k] += f * v
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op matVecOp) ReturnsPtr() bool     { return false }
+func (op matVecOp) CallsExtern() bool    { return false }
+func (op matVecOp) OverwritesInput() int { return -1 }
+
+func (op matVecOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "linalg.matVecOp{trans=%t,scale=%016x}", op.trans, math.Float64bits(op.scale))
+}
+
+func (op matVecOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op matVecOp) String() string {
+	name := "MatVec"
+	if op.trans {
+		name = "MatTVec"
+	}
+	if op.scale != 1 {
+		name += fmt.Sprintf("(×%g)", op.scale)
+	}
+	return name
+}
+
+func (op matVecOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+
+// SymDiff: for y = s·M u, ∂M = s·ȳ uᵀ and ∂u = s·Mᵀȳ; for y = s·Mᵀu,
+// ∂M = s·u ȳᵀ and ∂u = s·M ȳ.
+func (op matVecOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	}
+	m, u := inputs[0], inputs[1]
+	p, q := grad, u
+	if op.trans {
+		p, q = u, grad
+	}
+	dm, err := G.ApplyOp(outerOp{scale: op.scale}, p, q)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	du, err := G.ApplyOp(matVecOp{trans: !op.trans, scale: op.scale}, m, grad)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	return G.Nodes{dm, du}, nil
+}

@@ -1,0 +1,146 @@
+package linalg
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Outer returns the batched outer product C[i] = u[i]·v[i]ᵀ of float64 nodes
+// u (B, n) and v (B, m), a node of shape (B, n, m). It is differentiable with
+// respect to both inputs (∂u = C̄v, ∂v = C̄ᵀu, as MatVec and MatTVec nodes).
+func Outer(u, v *G.Node) (*G.Node, error) {
+	op := outerOp{scale: 1}
+	fn := op.String()
+	if err := checkNode(fn, "u", u, 2); err != nil {
+		return nil, err
+	}
+	if err := checkNode(fn, "v", v, 2); err != nil {
+		return nil, err
+	}
+	if err := sameGraph(fn, u, v); err != nil {
+		return nil, err
+	}
+	if _, err := op.InferShape(u.Shape(), v.Shape()); err != nil {
+		return nil, err
+	}
+	c, err := G.ApplyOp(op, u, v)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
+	}
+	return c, nil
+}
+
+// outerOp is the scaled batched outer product C[i] = scale·u[i]·v[i]ᵀ.
+type outerOp struct{ scale float64 }
+
+var (
+	_ G.SDOp            = outerOp{}
+	_ G.UsePreallocDoer = outerOp{}
+)
+
+func (op outerOp) Arity() int { return 2 }
+
+func (op outerOp) Type() hm.Type {
+	t := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 3, Of: t})
+}
+
+func (op outerOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	fn := op.String()
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
+	}
+	us, err := shapeOf(fn, ds[0])
+	if err != nil {
+		return nil, err
+	}
+	vs, err := shapeOf(fn, ds[1])
+	if err != nil {
+		return nil, err
+	}
+	if len(us) != 2 || len(vs) != 2 || us[0] != vs[0] || us[0] < 1 || us[1] < 1 || vs[1] < 1 {
+		return nil, fmt.Errorf("linalg: %s: u has shape %v and v %v, want (B, n) and (B, m)", fn, us, vs)
+	}
+	return tensor.Shape{us[0], us[1], vs[1]}, nil
+}
+
+func (op outerOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+
+// UsePreallocDo writes into prealloc when it fits, allocating otherwise.
+func (op outerOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+	fn := op.String()
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
+	}
+	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	nb, n, m := s[0], s[1], s[2]
+	u, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n})
+	if err != nil {
+		return nil, err
+	}
+	v, err := float64s(fn, 1, inputs[1], tensor.Shape{nb, m})
+	if err != nil {
+		return nil, err
+	}
+	out, c := output(prealloc, s, u, v)
+	for i := range nb {
+		ui, vi := u[i*n:i*n+n], v[i*m:i*m+m]
+		ci := c[i*n*m : (i+1)*n*m]
+		for r, ur := range ui {
+			f := op.scale * ur
+			row := ci[r*m : r*m+m]
+			for k, vk := range vi {
+				row[k] = f * vk
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op outerOp) ReturnsPtr() bool     { return false }
+func (op outerOp) CallsExtern() bool    { return false }
+func (op outerOp) OverwritesInput() int { return -1 }
+
+func (op outerOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "linalg.outerOp{scale=%016x}", math.Float64bits(op.scale))
+}
+
+func (op outerOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op outerOp) String() string {
+	if op.scale == 1 {
+		return "Outer"
+	}
+	return fmt.Sprintf("Outer(×%g)", op.scale)
+}
+
+func (op outerOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+
+// SymDiff: for C = s·u vᵀ, ∂u = s·C̄ v and ∂v = s·C̄ᵀ u.
+func (op outerOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	}
+	du, err := G.ApplyOp(matVecOp{scale: op.scale}, grad, inputs[1])
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	dv, err := G.ApplyOp(matVecOp{trans: true, scale: op.scale}, grad, inputs[0])
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	return G.Nodes{du, dv}, nil
+}

@@ -1,0 +1,179 @@
+package linalg
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for the graphs built here
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Solve returns the node x with A[i]·x[i] = b[i] for every batch element i:
+// a is a float64 node of shape (B, n, n), b of shape (B, n), and x has shape
+// (B, n), with 1 ≤ n ≤ MaxN. Each system is solved by LU with partial
+// pivoting when the graph runs; a numerically singular system makes the run
+// fail with a *SingularError naming the batch element.
+//
+// x is differentiable with respect to a and b: ∂b = A⁻ᵀḡ and
+// ∂A = −(A⁻ᵀḡ)xᵀ for an upstream gradient ḡ.
+func Solve(a, b *G.Node) (*G.Node, error) { return solve(a, b, false) }
+
+// SolveT returns the node x with A[i]ᵀ·x[i] = b[i] for every batch element,
+// with the shapes, checks and derivatives of Solve.
+func SolveT(a, b *G.Node) (*G.Node, error) { return solve(a, b, true) }
+
+func solve(a, b *G.Node, trans bool) (*G.Node, error) {
+	op := solveOp{trans: trans}
+	fn := op.String()
+	if err := checkNode(fn, "A", a, 3); err != nil {
+		return nil, err
+	}
+	if err := checkNode(fn, "b", b, 2); err != nil {
+		return nil, err
+	}
+	if err := sameGraph(fn, a, b); err != nil {
+		return nil, err
+	}
+	if _, err := op.InferShape(a.Shape(), b.Shape()); err != nil {
+		return nil, err
+	}
+	x, err := G.ApplyOp(op, a, b)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
+	}
+	return x, nil
+}
+
+// solveOp solves a batch of small dense systems, A x = b or (trans) Aᵀ x = b.
+type solveOp struct{ trans bool }
+
+var (
+	_ G.SDOp            = solveOp{}
+	_ G.UsePreallocDoer = solveOp{}
+)
+
+func (op solveOp) Arity() int { return 2 }
+
+func (op solveOp) Type() hm.Type {
+	t := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
+}
+
+func (op solveOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	fn := op.String()
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
+	}
+	as, err := shapeOf(fn, ds[0])
+	if err != nil {
+		return nil, err
+	}
+	bs, err := shapeOf(fn, ds[1])
+	if err != nil {
+		return nil, err
+	}
+	if len(as) != 3 || as[1] != as[2] {
+		return nil, fmt.Errorf("linalg: %s: A has shape %v, want (B, n, n)", fn, as)
+	}
+	if n := as[1]; n < 1 || n > MaxN {
+		return nil, fmt.Errorf("linalg: %s: system size n = %d, want 1 ≤ n ≤ %d", fn, n, MaxN)
+	}
+	if as[0] < 1 {
+		return nil, fmt.Errorf("linalg: %s: A has shape %v, want a batch of at least 1", fn, as)
+	}
+	if len(bs) != 2 || bs[0] != as[0] || bs[1] != as[1] {
+		return nil, fmt.Errorf("linalg: %s: b has shape %v, want (%d, %d) to match A %v", fn, bs, as[0], as[1], as)
+	}
+	return tensor.Shape{as[0], as[1]}, nil
+}
+
+func (op solveOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+
+// UsePreallocDo solves into prealloc when it fits (gorgonia's tape machine
+// passes the node's previous value), allocating otherwise.
+func (op solveOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+	fn := op.String()
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
+	}
+	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	nb, n := s[0], s[1]
+	a, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n, n})
+	if err != nil {
+		return nil, err
+	}
+	b, err := float64s(fn, 1, inputs[1], s)
+	if err != nil {
+		return nil, err
+	}
+	out, x := output(prealloc, s, a, b)
+	var w luWork
+	for i := range nb {
+		bi := b[i*n : i*n+n]
+		for _, v := range bi {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("linalg: %s: batch element %d: right-hand side holds NaN or Inf", fn, i)
+			}
+		}
+		if col, piv, scale, ok := w.factor(a[i*n*n:(i+1)*n*n], n); !ok {
+			return nil, &SingularError{Op: fn, Batch: i, Column: col, Pivot: piv, Scale: scale}
+		}
+		xi := x[i*n : i*n+n]
+		w.solve(xi, bi, n, op.trans)
+		for _, v := range xi {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("linalg: %s: batch element %d: solution overflowed", fn, i)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op solveOp) ReturnsPtr() bool     { return false }
+func (op solveOp) CallsExtern() bool    { return false }
+func (op solveOp) OverwritesInput() int { return -1 }
+
+func (op solveOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "linalg.solveOp{trans=%t}", op.trans) }
+
+func (op solveOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op solveOp) String() string {
+	if op.trans {
+		return "SolveT"
+	}
+	return "Solve"
+}
+
+func (op solveOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+
+// SymDiff: for x = A⁻¹b, λ = A⁻ᵀḡ, ∂b = λ, ∂A = −λxᵀ; for x = A⁻ᵀb,
+// λ = A⁻¹ḡ, ∂b = λ, ∂A = −xλᵀ.
+func (op solveOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	}
+	lam, err := G.ApplyOp(solveOp{trans: !op.trans}, inputs[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	u, v := lam, output
+	if op.trans {
+		u, v = output, lam
+	}
+	da, err := G.ApplyOp(outerOp{scale: -1}, u, v)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: derivative: %w", op, err)
+	}
+	return G.Nodes{da, lam}, nil
+}
