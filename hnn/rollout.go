@@ -3,6 +3,8 @@ package hnn
 import (
 	"fmt"
 	"math"
+
+	"github.com/physbias/physbias/internal/ode"
 )
 
 // Field is a vector field on phase space: a learned model or a true
@@ -93,35 +95,22 @@ func Rollout(f Field, x0 []float64, t1 float64, steps int, method Integrator) ([
 	return out, nil
 }
 
-// newRK4 returns one classical RK4 step of size h for n values.
+// newRK4 returns one classical RK4 step of size h (internal/ode's RK4) on
+// the n values of all states together.
 func newRK4(f Field, n int, h float64) func(x []float64) error {
-	k1, k2, k3, k4, tmp := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	m := ode.RK4()
+	var ferr error
+	rhs := func(_ float64, y, dydt []float64) {
+		if ferr != nil {
+			return
+		}
+		ferr = f.Deriv(y, dydt)
+	}
 	return func(x []float64) error {
-		if err := f.Deriv(x, k1); err != nil {
+		if err := m.Step(rhs, 0, x, h); err != nil {
 			return err
 		}
-		for i := range x {
-			tmp[i] = x[i] + h/2*k1[i]
-		}
-		if err := f.Deriv(tmp, k2); err != nil {
-			return err
-		}
-		for i := range x {
-			tmp[i] = x[i] + h/2*k2[i]
-		}
-		if err := f.Deriv(tmp, k3); err != nil {
-			return err
-		}
-		for i := range x {
-			tmp[i] = x[i] + h*k3[i]
-		}
-		if err := f.Deriv(tmp, k4); err != nil {
-			return err
-		}
-		for i := range x {
-			x[i] += h / 6 * (k1[i] + 2*k2[i] + 2*k3[i] + k4[i])
-		}
-		return nil
+		return ferr
 	}
 }
 
