@@ -1,0 +1,338 @@
+package hopfield
+
+import (
+	"fmt"
+	"math"
+
+	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for gorgonia
+	"github.com/physbias/physbias/internal/rng"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// LayerConfig configures the modern Hopfield layers. The zero value means
+// the defaults in the field comments.
+type LayerConfig struct {
+	// Name prefixes the parameter names (they must be unique in a graph:
+	// two layers of one kind in a graph need different names). Zero
+	// means "hopfield", "hopfield_pooling" or "hopfield_layer".
+	Name string
+	// DimK is the dimension of the space where state and stored patterns
+	// are associated (the keys); zero means 16.
+	DimK int
+	// DimV is the dimension of the retrieved patterns (the layer's
+	// output); zero means DimK.
+	DimV int
+	// Beta is the inverse temperature β of the softmax; zero means
+	// 1/√DimK, as in Ramsauer et al. (2020) and in transformer attention.
+	Beta float64
+	// Seed draws the initial parameters (Glorot uniform).
+	Seed uint64
+}
+
+func (c LayerConfig) withDefaults(kind string) (LayerConfig, error) {
+	if c.Name == "" {
+		c.Name = kind
+	}
+	if c.DimK == 0 {
+		c.DimK = 16
+	}
+	if c.DimV == 0 {
+		c.DimV = c.DimK
+	}
+	if c.DimK < 0 || c.DimV < 0 {
+		return c, fmt.Errorf("hopfield: %s: DimK %d and DimV %d must be positive", c.Name, c.DimK, c.DimV)
+	}
+	if c.Beta == 0 {
+		c.Beta = 1 / math.Sqrt(float64(c.DimK))
+	}
+	if !(c.Beta > 0) || math.IsInf(c.Beta, 0) {
+		return c, fmt.Errorf("hopfield: %s: β must be positive and finite, got %v", c.Name, c.Beta)
+	}
+	return c, nil
+}
+
+// param makes a trainable rows×cols float64 matrix named name, Glorot
+// uniform from stream k of seed. It fails when the graph already holds a
+// node of that name.
+func param(g *G.ExprGraph, name string, rows, cols int, seed, k uint64) (*G.Node, error) {
+	if rows <= 0 || cols <= 0 {
+		return nil, fmt.Errorf("hopfield: parameter %s needs positive dimensions, got %d×%d", name, rows, cols)
+	}
+	if len(g.ByName(name)) > 0 {
+		return nil, fmt.Errorf("hopfield: the graph already has a node named %q; give the layer another LayerConfig.Name", name)
+	}
+	r := rng.Stream(seed, k)
+	a := math.Sqrt(6 / float64(rows+cols))
+	data := make([]float64, rows*cols)
+	for i := range data {
+		data[i] = a * (2*r.Float64() - 1)
+	}
+	t := tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(data))
+	return G.NewMatrix(g, tensor.Float64, G.WithShape(rows, cols), G.WithName(name), G.WithValue(t)), nil
+}
+
+// ops chains gorgonia operations and keeps the first error.
+type ops struct {
+	what string
+	err  error
+}
+
+func (o *ops) do(f func() (*G.Node, error)) *G.Node {
+	if o.err != nil {
+		return nil
+	}
+	n, err := f()
+	if err != nil {
+		o.err = fmt.Errorf("hopfield: %s: %v", o.what, err)
+	}
+	return n
+}
+
+func (o *ops) reshape(n *G.Node, s ...int) *G.Node {
+	return o.do(func() (*G.Node, error) { return G.Reshape(n, tensor.Shape(s)) })
+}
+
+func (o *ops) mul(a, b *G.Node) *G.Node { return o.do(func() (*G.Node, error) { return G.Mul(a, b) }) }
+
+func (o *ops) scale(a *G.Node, s float64) *G.Node {
+	return o.do(func() (*G.Node, error) { return G.Mul(a, G.NewConstant(s)) })
+}
+
+// project maps x of shape (B, N, d) through w (d×k) to (B, N, k).
+func (o *ops) project(x, w *G.Node) *G.Node {
+	if o.err != nil {
+		return nil
+	}
+	s := x.Shape()
+	k := w.Shape()[1]
+	x2 := o.reshape(x, s[0]*s[1], s[2])
+	return o.reshape(o.mul(x2, w), s[0], s[1], k)
+}
+
+// check3 checks that x is a (B, N, d) tensor with d = dim.
+func check3(what string, x *G.Node, dim int) error {
+	if x == nil {
+		return fmt.Errorf("hopfield: %s is nil", what)
+	}
+	s := x.Shape()
+	if len(s) != 3 || s[2] != dim || s[0] <= 0 || s[1] <= 0 {
+		return fmt.Errorf("hopfield: %s has shape %v, want (batch, patterns, %d)", what, s, dim)
+	}
+	if x.Dtype() != tensor.Float64 {
+		return fmt.Errorf("hopfield: %s is %v, want float64", what, x.Dtype())
+	}
+	return nil
+}
+
+// Associate returns softmax(β Q Kᵀ) V for every batch item: q of shape
+// (B, S, k) holds the state (query) patterns, k of shape (B, N, k) the
+// stored patterns, v of shape (B, N, dv) their values; the result has
+// shape (B, S, dv). It is one update of the modern Hopfield network
+// (Ramsauer et al. 2020, eq. 10), with the softmax over the N stored
+// patterns.
+func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
+	if q == nil || k == nil || v == nil {
+		return nil, fmt.Errorf("hopfield: Associate of a nil node")
+	}
+	if !(beta > 0) || math.IsInf(beta, 0) {
+		return nil, fmt.Errorf("hopfield: β must be positive and finite, got %v", beta)
+	}
+	qs, ks, vs := q.Shape(), k.Shape(), v.Shape()
+	if len(qs) != 3 || len(ks) != 3 || len(vs) != 3 || qs[0] != ks[0] || ks[0] != vs[0] || qs[2] != ks[2] || ks[1] != vs[1] {
+		return nil, fmt.Errorf("hopfield: Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
+	}
+	o := &ops{what: "Associate"}
+	scores := o.do(func() (*G.Node, error) { return G.BatchedMatMul(o.scale(q, beta), k, false, true) }) // (B,S,N)
+	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 2) })
+	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
+	return z, o.err
+}
+
+// Hopfield is the layer "Hopfield" of Ramsauer et al. (2020): it
+// associates given state patterns R (B, S, dimR) with given stored
+// patterns Y (B, N, dimY) through learned projections,
+//
+//	Z = softmax(β R W_Q (Y W_K)ᵀ) Y W_V   (B, S, DimV).
+//
+// With S = N and R = Y it is self-attention; with R the queries of a
+// decoder it is cross-attention.
+type Hopfield struct {
+	WQ, WK, WV *G.Node
+	cfg        LayerConfig
+	dimR, dimY int
+}
+
+// NewHopfield adds the layer's parameters W_Q (dimR×DimK), W_K
+// (dimY×DimK) and W_V (dimY×DimV) to g.
+func NewHopfield(g *G.ExprGraph, dimR, dimY int, cfg LayerConfig) (*Hopfield, error) {
+	cfg, err := cfg.withDefaults("hopfield")
+	if err != nil {
+		return nil, err
+	}
+	if g == nil || dimR <= 0 || dimY <= 0 {
+		return nil, fmt.Errorf("hopfield: NewHopfield needs a graph and dimR, dimY > 0, got %d, %d", dimR, dimY)
+	}
+	h := &Hopfield{cfg: cfg, dimR: dimR, dimY: dimY}
+	if h.WQ, err = param(g, cfg.Name+"_wq", dimR, cfg.DimK, cfg.Seed, 1); err != nil {
+		return nil, err
+	}
+	if h.WK, err = param(g, cfg.Name+"_wk", dimY, cfg.DimK, cfg.Seed, 2); err != nil {
+		return nil, err
+	}
+	if h.WV, err = param(g, cfg.Name+"_wv", dimY, cfg.DimV, cfg.Seed, 3); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Params returns W_Q, W_K, W_V.
+func (h *Hopfield) Params() []*G.Node { return []*G.Node{h.WQ, h.WK, h.WV} }
+
+// Forward returns Z (B, S, DimV) for state patterns r (B, S, dimR) and
+// stored patterns y (B, N, dimY).
+func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
+	if err := check3("state patterns R", r, h.dimR); err != nil {
+		return nil, err
+	}
+	if err := check3("stored patterns Y", y, h.dimY); err != nil {
+		return nil, err
+	}
+	if r.Shape()[0] != y.Shape()[0] {
+		return nil, fmt.Errorf("hopfield: R has batch %d, Y has batch %d", r.Shape()[0], y.Shape()[0])
+	}
+	o := &ops{what: h.cfg.Name}
+	q := o.project(r, h.WQ)
+	k := o.project(y, h.WK)
+	v := o.project(y, h.WV)
+	if o.err != nil {
+		return nil, o.err
+	}
+	return Associate(q, k, v, h.cfg.Beta)
+}
+
+// HopfieldPooling is the layer "HopfieldPooling" of Ramsauer et al.
+// (2020): S learned state (query) patterns Q (S×DimK) retrieve from the
+// stored patterns Y (B, N, dimY) of each input set,
+//
+//	Z = softmax(β Q (Y W_K)ᵀ) Y W_V   (B, S, DimV),
+//
+// a permutation-invariant pooling of the set (the attention pooling of
+// multiple-instance learning, e.g. immune repertoire classification).
+type HopfieldPooling struct {
+	Q, WK, WV *G.Node
+	cfg       LayerConfig
+	dimY, s   int
+}
+
+// NewHopfieldPooling adds the parameters Q (queries×DimK), W_K
+// (dimY×DimK) and W_V (dimY×DimV) to g.
+func NewHopfieldPooling(g *G.ExprGraph, dimY, queries int, cfg LayerConfig) (*HopfieldPooling, error) {
+	cfg, err := cfg.withDefaults("hopfield_pooling")
+	if err != nil {
+		return nil, err
+	}
+	if g == nil || dimY <= 0 || queries <= 0 {
+		return nil, fmt.Errorf("hopfield: NewHopfieldPooling needs a graph and dimY, queries > 0, got %d, %d", dimY, queries)
+	}
+	p := &HopfieldPooling{cfg: cfg, dimY: dimY, s: queries}
+	if p.Q, err = param(g, cfg.Name+"_q", queries, cfg.DimK, cfg.Seed, 1); err != nil {
+		return nil, err
+	}
+	if p.WK, err = param(g, cfg.Name+"_wk", dimY, cfg.DimK, cfg.Seed, 2); err != nil {
+		return nil, err
+	}
+	if p.WV, err = param(g, cfg.Name+"_wv", dimY, cfg.DimV, cfg.Seed, 3); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Params returns Q, W_K, W_V.
+func (p *HopfieldPooling) Params() []*G.Node { return []*G.Node{p.Q, p.WK, p.WV} }
+
+// Forward pools the sets y (B, N, dimY) into (B, S, DimV).
+func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
+	if err := check3("stored patterns Y", y, p.dimY); err != nil {
+		return nil, err
+	}
+	b, n := y.Shape()[0], y.Shape()[1]
+	o := &ops{what: p.cfg.Name}
+	y2 := o.reshape(y, b*n, p.dimY)
+	k := o.mul(y2, p.WK)                                                             // (B·N, k)
+	qt := o.do(func() (*G.Node, error) { return G.Transpose(p.Q) })                  // (k, S)
+	scores := o.reshape(o.scale(o.mul(k, qt), p.cfg.Beta), b, n, p.s)                // (B, N, S)
+	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 1) })               // over N
+	v := o.reshape(o.mul(y2, p.WV), b, n, p.cfg.DimV)                                // (B, N, dv)
+	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
+	return z, o.err
+}
+
+// HopfieldLayer is the layer "HopfieldLayer" of Ramsauer et al. (2020):
+// the stored patterns are learned weights K (P×DimK) with values V
+// (P×DimV), and the input state patterns R (M, dimR) retrieve from them,
+//
+//	Z = softmax(β R W_Q Kᵀ) V   (M, DimV),
+//
+// a layer that can replace a fully connected layer, learn prototypes or
+// act as a lookup memory.
+type HopfieldLayer struct {
+	WQ, K, V *G.Node
+	cfg      LayerConfig
+	dimR     int
+}
+
+// NewHopfieldLayer adds W_Q (dimR×DimK), the stored patterns K
+// (patterns×DimK) and their values V (patterns×DimV) to g.
+func NewHopfieldLayer(g *G.ExprGraph, dimR, patterns int, cfg LayerConfig) (*HopfieldLayer, error) {
+	cfg, err := cfg.withDefaults("hopfield_layer")
+	if err != nil {
+		return nil, err
+	}
+	if g == nil || dimR <= 0 || patterns <= 0 {
+		return nil, fmt.Errorf("hopfield: NewHopfieldLayer needs a graph and dimR, patterns > 0, got %d, %d", dimR, patterns)
+	}
+	l := &HopfieldLayer{cfg: cfg, dimR: dimR}
+	if l.WQ, err = param(g, cfg.Name+"_wq", dimR, cfg.DimK, cfg.Seed, 1); err != nil {
+		return nil, err
+	}
+	if l.K, err = param(g, cfg.Name+"_k", patterns, cfg.DimK, cfg.Seed, 2); err != nil {
+		return nil, err
+	}
+	if l.V, err = param(g, cfg.Name+"_v", patterns, cfg.DimV, cfg.Seed, 3); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Params returns W_Q, K, V.
+func (l *HopfieldLayer) Params() []*G.Node { return []*G.Node{l.WQ, l.K, l.V} }
+
+// Forward returns Z (M, DimV) for the state patterns r (M, dimR); r may
+// also be (B, S, dimR), giving (B, S, DimV).
+func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
+	if r == nil {
+		return nil, fmt.Errorf("hopfield: state patterns R is nil")
+	}
+	s := r.Shape()
+	o := &ops{what: l.cfg.Name}
+	r2 := r
+	switch {
+	case len(s) == 2 && s[1] == l.dimR && s[0] > 0:
+	case len(s) == 3 && s[2] == l.dimR && s[0] > 0 && s[1] > 0:
+		r2 = o.reshape(r, s[0]*s[1], l.dimR)
+	default:
+		return nil, fmt.Errorf("hopfield: state patterns R have shape %v, want (M, %d) or (B, S, %d)", s, l.dimR, l.dimR)
+	}
+	if r.Dtype() != tensor.Float64 {
+		return nil, fmt.Errorf("hopfield: state patterns R are %v, want float64", r.Dtype())
+	}
+	kt := o.do(func() (*G.Node, error) { return G.Transpose(l.K) })
+	scores := o.scale(o.mul(o.mul(r2, l.WQ), kt), l.cfg.Beta)          // (M, P)
+	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 1) }) // over P
+	z := o.mul(a, l.V)
+	if len(s) == 3 {
+		z = o.reshape(z, s[0], s[1], l.cfg.DimV)
+	}
+	return z, o.err
+}
