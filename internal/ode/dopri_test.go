@@ -282,3 +282,44 @@ func TestDormandPrinceErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDormandPrinceFixedStepOrder checks the coefficients directly: with
+// tolerances so loose that every step is accepted and MaxStep = FirstStep
+// = h, Adaptive takes fixed steps of h, and its fifth-order solution must
+// converge at order 5 (±0.2, least squares over five step sizes, errors
+// between 1e-5 and 1e-14) on the nonlinear and non-autonomous problems
+// (y' = y² is so smooth that it needs steps of 1/4 … 1/64 to stay above
+// round-off) — a wrong
+// coefficient drops the order on nonlinear problems even when linear ones
+// still look right.
+func TestDormandPrinceFixedStepOrder(t *testing.T) {
+	for _, c := range []struct {
+		p     problem
+		steps []int
+	}{
+		{problems[1], []int{4, 8, 16, 32, 64}},
+		{problems[2], []int{20, 40, 80, 160, 320}},
+		{problems[4], []int{40, 80, 160, 320, 640}},
+	} {
+		p := c.p
+		var hs, errs []float64
+		for _, n := range c.steps {
+			h := (p.t1 - p.t0) / float64(n)
+			a := Adaptive{RTol: 1e3, ATol: 1e3, FirstStep: h, MaxStep: h}
+			y, st, err := a.Solve(p.f, p.y0, p.t0, p.t1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Rejected != 0 || st.Steps < n || st.Steps > n+1 {
+				t.Fatalf("%s n=%d: %+v, want %d fixed steps", p.name, n, st, n)
+			}
+			hs = append(hs, h)
+			errs = append(errs, maxAbsDiff(y, p.exact(p.t1)))
+		}
+		got := slope(t, hs, errs)
+		t.Logf("%s: order %.3f (errors %.3g … %.3g)", p.name, got, errs[0], errs[len(errs)-1])
+		if math.Abs(got-5) > 0.2 {
+			t.Errorf("%s: fixed-step Dormand–Prince order %.3f, want 5", p.name, got)
+		}
+	}
+}

@@ -48,3 +48,10 @@ func checkStep(f Func, y []float64, dt float64) error {
 	}
 	return nil
 }
+
+var (
+	_ Method = (*euler)(nil)
+	_ Method = (*rk4)(nil)
+	_ Method = (*leapfrog)(nil)
+	_ Method = (*yoshida4)(nil)
+)
