@@ -140,4 +140,3 @@ func TestHopfieldPoolingBeatsMeanPooling(t *testing.T) {
 		t.Errorf("test accuracy: HopfieldPooling %.3f, mean pooling %.3f; want ≥ 0.95, ≤ 0.75 and a gap ≥ 0.2", hop, mean)
 	}
 }
-
