@@ -65,6 +65,8 @@ func runCore(out string) error {
 		XLabel: "t",
 		YLabel: "|E − E0| / E0",
 		LogY:   true,
+		// RK4 ends top right; the bottom right holds only the flat Yoshida4 line's far end.
+		LegendBottom: true,
 	}, series...)
 	if err != nil {
 		return err

@@ -35,6 +35,9 @@ type Figure struct {
 	LogY bool
 	// Width and Height in centimetres; zero means 16 × 10.
 	Width, Height float64
+	// LegendLeft and LegendBottom move the legend from its default place,
+	// the top right corner, so that it does not hide a curve.
+	LegendLeft, LegendBottom bool
 }
 
 var colours = []color.Color{
@@ -149,7 +152,8 @@ func newPlot(fig Figure) (*plot.Plot, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
-	p.Legend.Top = true
+	p.Legend.Top = !fig.LegendBottom
+	p.Legend.Left = fig.LegendLeft
 	p.Add(plotter.NewGrid())
 	return p, nil
 }
