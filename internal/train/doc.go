@@ -1,0 +1,50 @@
+// Package train is the training loop every physbias package shares: Adam
+// (gorgonia's solver) and L-BFGS (gonum/optimize) over the parameters of a
+// gorgonia graph, seeded minibatches, progress reporting, a stop with a
+// clear error at the first NaN or Inf, and checkpoints that save and load
+// parameters bit for bit.
+//
+// It carries no inductive bias of its own; it is part of the shared core
+// (internal/) on which the biases stand.
+//
+// # Who calls Grad
+//
+// Run calls G.Grad(Loss, Params...) itself, once per Problem: build the
+// graph up to the scalar loss and do not call G.Grad on it. A second Run on
+// the same Problem (Adam, then L-BFGS) finds the gradient nodes already
+// there and reuses them. Gorgonia's nested Grad is wrong (see DESIGN.md), so
+// Run refuses a graph in which G.Grad was called for some other cost.
+//
+// # Steps, batches and Feed
+//
+// A step is one forward and backward pass followed by one optimizer update
+// (Adam) or one major iteration (L-BFGS, which may evaluate the loss several
+// times in its line search). Steps are counted from 1: the error
+// "train: step 17: loss is NaN" means that the 17th forward pass gave NaN,
+// before its update was applied.
+//
+// With Config.BatchSize 0 the whole data set is used at every step: Feed (if
+// set) is called once, at the start of Run, with idx = 0..N-1. With
+// BatchSize B > 0 Feed is called before every step with B indices. Graphs
+// have static shapes, so every batch has exactly B indices: the indices are
+// consecutive chunks of a stream made of seeded random permutations of
+// 0..N-1, one permutation per epoch. Every sample appears exactly once in
+// each epoch (each run of N positions of the stream); a batch that straddles
+// two epochs may hold the same sample twice. The idx slice is reused: Feed
+// must not keep it.
+//
+// # Numbers
+//
+// Parameters must be float64 (tensors of any shape, or scalars). The loss
+// of each step is read with G.Read, never from Loss.Value(), because the
+// tape machine reuses memory. Gradients accumulate across RunAll calls in
+// gorgonia; Run zeroes them before every evaluation.
+//
+// # Checkpoints
+//
+// Save writes the parameters by name: a magic string, then for each one its
+// name, its shape and its values as IEEE-754 bits (little endian), then a
+// SHA-256 of everything before it. Load checks the checksum and every name
+// and shape before it writes anything, and errors (never panics) on any
+// truncated or corrupted input.
+package train

@@ -1,0 +1,48 @@
+package train
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestProgressBar: redraws with '\r', shows step, loss, rate and ETA, and
+// ends with a newline on Done.
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	bar := ProgressBar(&buf, "fit")
+	bar(Progress{Step: 50, Steps: 200, Loss: 0.125, Elapsed: 2 * time.Second})
+	first := buf.String()
+	want := "\rfit [=====               ] 50/200 loss 0.125 25.0 it/s ETA 6.0s"
+	if first != want {
+		t.Errorf("got  %q\nwant %q", first, want)
+	}
+	bar(Progress{Step: 200, Steps: 200, Loss: 0.001, Elapsed: 90 * time.Second, Done: true})
+	rest := strings.TrimPrefix(buf.String(), first)
+	if !strings.HasPrefix(rest, "\rfit [====================] 200/200 loss 0.001 2.2 it/s in 1:30") || !strings.HasSuffix(rest, "\n") {
+		t.Errorf("final line %q", rest)
+	}
+}
+
+// TestRunProgress: Run reports every ReportEvery steps and once at the end.
+func TestRunProgress(t *testing.T) {
+	p := newLSQ(t, 16, 2, 0, 8)
+	var steps []int
+	var done int
+	_, err := Run(p.problem(0), Adam{}, Config{Steps: 10, ReportEvery: 3, Progress: func(pr Progress) {
+		steps = append(steps, pr.Step)
+		if pr.Done {
+			done++
+		}
+		if pr.Steps != 10 {
+			t.Errorf("Progress.Steps = %d", pr.Steps)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 4 || steps[0] != 3 || steps[1] != 6 || steps[2] != 9 || steps[3] != 10 || done != 1 {
+		t.Errorf("progress at steps %v (done %d), want [3 6 9 10] with one Done", steps, done)
+	}
+}

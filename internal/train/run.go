@@ -1,0 +1,186 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	_ "github.com/physbias/physbias/internal/blas"
+)
+
+// Run trains p with opt and returns the loss history. It calls
+// G.Grad(p.Loss, p.Params...) if no earlier Run on p did (the caller must
+// not call G.Grad), compiles one tape machine with the parameters' dual
+// values bound, and steps until cfg.Steps (or the optimizer's own stopping
+// rule). It stops with an error naming the step at the first NaN or Inf in
+// the loss or in a parameter's gradient; the parameters then hold the
+// values they had before that step's update. On success the parameters
+// hold the trained values (for L-BFGS, the best point found).
+func Run(p Problem, opt Optimizer, cfg Config) (History, error) {
+	if err := p.validate(); err != nil {
+		return History{}, err
+	}
+	if isNil(opt) {
+		return History{}, errors.New("train: nil Optimizer")
+	}
+	cfg, err := cfg.withDefaults(&p)
+	if err != nil {
+		return History{}, err
+	}
+	if err := opt.check(cfg); err != nil {
+		return History{}, err
+	}
+	s, err := newSession(p, cfg)
+	if err != nil {
+		return History{}, err
+	}
+	defer s.m.Close()
+	err = opt.minimize(s)
+	s.finish()
+	s.hist.Steps = len(s.hist.Loss)
+	s.hist.Elapsed = time.Since(s.start)
+	return s.hist, err
+}
+
+func isNil(opt Optimizer) bool {
+	if opt == nil {
+		return true
+	}
+	v := reflect.ValueOf(opt)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// session is one Run: the compiled machine and the bookkeeping shared by
+// the optimizers.
+type session struct {
+	p       Problem
+	cfg     Config
+	m       G.VM
+	lossVal G.Value
+	start   time.Time
+	hist    History
+	batches *batcher // nil for full batch
+	idx     []int
+	steps   int     // planned number of steps, set by the optimizer
+	last    float64 // loss of the latest evaluation
+}
+
+func newSession(p Problem, cfg Config) (*session, error) {
+	if err := p.differentiate(); err != nil {
+		return nil, err
+	}
+	s := &session{p: p, cfg: cfg, start: time.Now()}
+	// The Read node must exist before compiling. It stays in the graph;
+	// each Run adds one (a few bytes).
+	G.Read(p.Loss, &s.lossVal)
+	s.m = G.NewTapeMachine(p.Graph, G.BindDualValues(p.Params...))
+	if cfg.BatchSize > 0 {
+		s.batches = newBatcher(p.N, cfg.Seed)
+		s.idx = make([]int, cfg.BatchSize)
+	} else if p.Feed != nil {
+		idx := make([]int, p.N)
+		for i := range idx {
+			idx[i] = i
+		}
+		if err := p.Feed(idx); err != nil {
+			s.m.Close()
+			return nil, fmt.Errorf("train: Feed: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// feed sets the inputs for the next step (minibatches only).
+func (s *session) feed(step int) error {
+	if s.batches == nil {
+		return nil
+	}
+	s.batches.next(s.idx)
+	if err := s.p.Feed(s.idx); err != nil {
+		return fmt.Errorf("train: step %d: Feed: %w", step, err)
+	}
+	return nil
+}
+
+// eval runs one forward and backward pass with zeroed gradients and
+// returns the loss; it checks the loss and the gradients for NaN and Inf.
+func (s *session) eval(step int) (float64, error) {
+	for _, n := range s.p.Params {
+		g, err := gradData(n)
+		if err != nil {
+			return 0, err
+		}
+		clear(g)
+	}
+	s.hist.Evals++
+	err := s.m.RunAll()
+	s.m.Reset()
+	if err != nil {
+		return 0, fmt.Errorf("train: step %d: %v", step, err)
+	}
+	loss, err := scalarOf(s.lossVal)
+	if err != nil {
+		return 0, fmt.Errorf("train: step %d: %v", step, err)
+	}
+	s.last = loss
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, fmt.Errorf("train: step %d: loss is %v", step, loss)
+	}
+	for _, n := range s.p.Params {
+		g, err := gradData(n)
+		if err != nil {
+			return loss, err
+		}
+		if g == nil {
+			return loss, fmt.Errorf("train: step %d: no gradient for parameter %q (is it used by the loss?)", step, n.Name())
+		}
+		for i, v := range g {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return loss, fmt.Errorf("train: step %d: gradient of parameter %q is %v at element %d", step, n.Name(), v, i)
+			}
+		}
+	}
+	return loss, nil
+}
+
+// scalarOf reads a float64 out of the value G.Read stored.
+func scalarOf(v G.Value) (float64, error) {
+	switch v := v.(type) {
+	case *G.F64:
+		return float64(*v), nil
+	case tensor.Tensor:
+		if d, ok := v.Data().([]float64); ok && len(d) == 1 {
+			return d[0], nil
+		}
+		if d, ok := v.Data().(float64); ok {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("loss value %v (%T) is not a float64 scalar", v, v)
+}
+
+// record appends a step's loss and calls Progress when due.
+func (s *session) record(loss float64) {
+	s.hist.Loss = append(s.hist.Loss, loss)
+	step := len(s.hist.Loss)
+	if s.cfg.Progress != nil && step%s.cfg.ReportEvery == 0 && step < s.steps {
+		s.cfg.Progress(Progress{Step: step, Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start)})
+	}
+}
+
+// finish sends the final Progress call.
+func (s *session) finish() {
+	if s.cfg.Progress == nil {
+		return
+	}
+	loss := s.last
+	if n := len(s.hist.Loss); n > 0 {
+		loss = s.hist.Loss[n-1]
+	}
+	s.cfg.Progress(Progress{Step: len(s.hist.Loss), Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start), Done: true})
+}
