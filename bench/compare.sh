@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# bench/compare.sh — one training step of each model, Go (physbias on
+# gorgonia, pure-Go BLAS and OpenBLAS) beside PyTorch on the CPU, float64.
+#
+#   bench/compare.sh                    # all rows, 1 thread on each side
+#   THREADS=2 bench/compare.sh          # 2 threads on each side
+#   ROWS="mlp lnn" BACKENDS=openblas BENCHTIME=2s COUNT=5 bench/compare.sh
+#
+# Environment (all optional):
+#   THREADS    threads on both sides: torch.set_num_threads, OPENBLAS_NUM_THREADS
+#              and OMP_NUM_THREADS for both, and Go's GOMAXPROCS (-cpu)    [1]
+#   GOCPU      GOMAXPROCS for the Go benchmarks                         [THREADS]
+#   ROWS       rows to run, from the table below                 [all of them]
+#   BACKENDS   Go BLAS backends: "purego openblas"           [purego openblas]
+#   BENCHTIME  go test -benchtime per benchmark run                        [3s]
+#   COUNT      go test -count; the median ns/op is used                     [3]
+#   TORCH_MIN_TIME  seconds of timed torch steps per row                    [3]
+#   TORCH_ROUNDS    timed torch rounds per row; the median is used         [3]
+#   PYTHON     interpreter with PyTorch                       [/usr/bin/python3]
+#   NO_INSTALL=1    never run apt-get (missing pieces give NA rows instead)
+#   OUT_DIR    where raw outputs are kept                      [a mktemp dir]
+#
+# Output: a table (row, backend, go ms/step, torch ms/step, ratio = go/torch)
+# and one machine-readable line per row and backend:
+#   ROW <name> <purego|openblas> go_ms=<x> torch_ms=<y> ratio=<x/y>
+# A row whose Go benchmark (or torch side) does not exist or fails prints NA
+# there instead of stopping the script. See bench/README.md.
+set -euo pipefail
+
+# ---- the rows: name, Go package, Go benchmark; the torch side is the row of
+# the same name in bench/torch_steps.py. Add new rows here and there.
+ROW_TABLE=(
+  "mlp   ./internal/ad  BenchmarkStepMLP"
+  "hnn   ./internal/ad  BenchmarkStepHNN"
+  "lnn   ./internal/ad  BenchmarkStepLNN"
+  "pinn  ./internal/ad  BenchmarkStepPINN"
+)
+
+THREADS=${THREADS:-1}
+GOCPU=${GOCPU:-$THREADS}
+BACKENDS=${BACKENDS:-purego openblas}
+BENCHTIME=${BENCHTIME:-3s}
+COUNT=${COUNT:-3}
+TORCH_MIN_TIME=${TORCH_MIN_TIME:-3}
+TORCH_ROUNDS=${TORCH_ROUNDS:-3}
+PYTHON=${PYTHON:-/usr/bin/python3}
+NO_INSTALL=${NO_INSTALL:-0}
+
+die() { echo "compare.sh: $*" >&2; exit 1; }
+note() { echo "compare.sh: $*" >&2; }
+
+[[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "THREADS=$THREADS, want a positive integer"
+[[ $GOCPU =~ ^[1-9][0-9]*$ ]] || die "GOCPU=$GOCPU, want a positive integer"
+[[ $COUNT =~ ^[1-9][0-9]*$ ]] || die "COUNT=$COUNT, want a positive integer"
+for b in $BACKENDS; do
+  [[ $b == purego || $b == openblas ]] || die "BACKENDS has '$b', want purego and/or openblas"
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+[[ -f go.mod ]] || die "no go.mod in $ROOT"
+command -v go >/dev/null || die "go is not on PATH"
+
+ALL_ROWS=()
+for entry in "${ROW_TABLE[@]}"; do
+  read -r name _ _ <<<"$entry"
+  ALL_ROWS+=("$name")
+done
+ROWS=${ROWS:-${ALL_ROWS[*]}}
+declare -A PKG BENCH
+for entry in "${ROW_TABLE[@]}"; do
+  read -r name pkg bench <<<"$entry"
+  PKG[$name]=$pkg
+  BENCH[$name]=$bench
+done
+for r in $ROWS; do
+  [[ -n ${PKG[$r]:-} ]] || die "unknown row '$r'; known rows: ${ALL_ROWS[*]}"
+done
+
+OUT_DIR=${OUT_DIR:-$(mktemp -d /tmp/physbias-compare.XXXXXX)}
+mkdir -p "$OUT_DIR"
+
+# ---- dependencies -------------------------------------------------------
+APT_UPDATED=0
+apt_install() { # apt_install <package>: 0 when installed
+  if [[ $NO_INSTALL == 1 ]]; then
+    note "NO_INSTALL=1: not installing $1"
+    return 1
+  fi
+  if ! command -v apt-get >/dev/null; then
+    note "apt-get not found: install $1 by hand"
+    return 1
+  fi
+  local sudo=()
+  if [[ $(id -u) != 0 ]]; then
+    if command -v sudo >/dev/null; then sudo=(sudo); else note "not root and no sudo: install $1 by hand"; return 1; fi
+  fi
+  note "installing $1 with apt-get"
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "$1" >"$OUT_DIR/apt-$1.log" 2>&1; then
+    if [[ $APT_UPDATED == 0 ]]; then
+      APT_UPDATED=1
+      "${sudo[@]}" apt-get update >"$OUT_DIR/apt-update.log" 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "$1" >"$OUT_DIR/apt-$1.log" 2>&1 && return 0
+    fi
+    note "apt-get install -y $1 failed (log: $OUT_DIR/apt-$1.log)"
+    return 1
+  fi
+}
+
+have_openblas() {
+  [[ -e /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h || -e /usr/include/openblas/cblas.h ]] ||
+    ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so '
+}
+
+OPENBLAS_OK=1
+if [[ " $BACKENDS " == *" openblas "* ]]; then
+  if ! have_openblas; then
+    apt_install libopenblas-dev || true
+  fi
+  if ! have_openblas; then
+    note "OpenBLAS development files missing (Debian: apt-get install -y libopenblas-dev): openblas rows are NA"
+    OPENBLAS_OK=0
+  elif ! command -v "${CC:-gcc}" >/dev/null; then
+    note "no C compiler (${CC:-gcc}) for cgo: openblas rows are NA (Debian: apt-get install -y gcc)"
+    OPENBLAS_OK=0
+  fi
+fi
+
+TORCH_OK=1
+if ! command -v "$PYTHON" >/dev/null; then
+  note "$PYTHON not found: torch columns are NA"
+  TORCH_OK=0
+elif ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
+  apt_install python3-torch || true
+  if ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
+    note "PyTorch is missing for $PYTHON (Debian: apt-get install -y python3-torch): torch columns are NA"
+    TORCH_OK=0
+  fi
+fi
+
+NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
+export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+
+echo "# physbias compare: $(date -u '+%Y-%m-%d %H:%M UTC'), $NCPU CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(go version); THREADS=$THREADS (GOMAXPROCS=$GOCPU, OPENBLAS_NUM_THREADS=$THREADS); BENCHTIME=$BENCHTIME COUNT=$COUNT"
+echo "# raw outputs in $OUT_DIR"
+
+# ---- Go -----------------------------------------------------------------
+# median_ms <go test output file> <benchmark>: median ns/op in ms, or NA.
+median_ms() {
+  awk -v b="$2" '
+    $1 ~ ("^" b "(-[0-9]+)?$") { for (i = 2; i < NF; i++) if ($(i+1) == "ns/op") v[n++] = $i }
+    END {
+      if (n == 0) { print "NA"; exit }
+      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      m = (n % 2) ? v[(n-1)/2] : (v[n/2-1] + v[n/2]) / 2
+      printf "%.3f\n", m / 1e6
+    }' "$1"
+}
+
+declare -A GO_MS
+for backend in $BACKENDS; do
+  tags=()
+  [[ $backend == openblas ]] && tags=(-tags openblas)
+  # Group the rows by package: one go test run per package and backend.
+  declare -A by_pkg=()
+  for r in $ROWS; do
+    GO_MS[$r,$backend]=NA
+    by_pkg[${PKG[$r]}]+="$r "
+  done
+  if [[ $backend == openblas && $OPENBLAS_OK == 0 ]]; then
+    unset by_pkg
+    continue
+  fi
+  for pkg in "${!by_pkg[@]}"; do
+    rows_here=${by_pkg[$pkg]}
+    tag=$(echo "$pkg" | tr '/.' '__')
+    list="$OUT_DIR/list-$backend-$tag.txt"
+    if [[ ! -d $pkg ]]; then
+      note "$pkg does not exist yet: rows ${rows_here% } are NA for $backend"
+      continue
+    fi
+    if ! go test "${tags[@]}" -list '^Benchmark' "$pkg" >"$list" 2>&1; then
+      note "go test -list failed for $pkg ($backend); rows ${rows_here% } are NA. Output:"
+      sed 's/^/    /' "$list" | head -20 >&2
+      continue
+    fi
+    present=()
+    for r in $rows_here; do
+      if grep -qx "${BENCH[$r]}" "$list"; then
+        present+=("${BENCH[$r]}")
+      else
+        note "${BENCH[$r]} not found in $pkg: row $r is NA for $backend"
+      fi
+    done
+    ((${#present[@]})) || continue
+    pattern="^($(IFS='|'; echo "${present[*]}"))\$"
+    out="$OUT_DIR/go-$backend-$tag.txt"
+    note "go test ${tags[*]} -run '^\$' -bench '$pattern' -benchtime $BENCHTIME -count $COUNT -cpu $GOCPU $pkg"
+    if ! go test "${tags[@]}" -run '^$' -bench "$pattern" -benchtime "$BENCHTIME" -count "$COUNT" \
+        -cpu "$GOCPU" -benchmem -timeout 60m "$pkg" >"$out" 2>&1; then
+      note "go test -bench failed for $pkg ($backend); see $out. Last lines:"
+      tail -15 "$out" | sed 's/^/    /' >&2
+    fi
+    for r in $rows_here; do
+      GO_MS[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}")
+    done
+  done
+  unset by_pkg
+done
+
+# ---- PyTorch ------------------------------------------------------------
+declare -A TORCH_MS
+for r in $ROWS; do TORCH_MS[$r]=NA; done
+if [[ $TORCH_OK == 1 ]]; then
+  tout="$OUT_DIR/torch.txt"
+  rows_csv=$(echo $ROWS | tr ' ' ',')
+  note "$PYTHON bench/torch_steps.py --threads $THREADS --rows $rows_csv --min-time $TORCH_MIN_TIME --rounds $TORCH_ROUNDS"
+  if ! "$PYTHON" bench/torch_steps.py --threads "$THREADS" --rows "$rows_csv" \
+      --min-time "$TORCH_MIN_TIME" --rounds "$TORCH_ROUNDS" >"$tout" 2>&1; then
+    note "torch_steps.py failed; torch rows it did not print are NA. Last lines:"
+    tail -15 "$tout" | sed 's/^/    /' >&2
+  fi
+  grep '^#' "$tout" || true
+  while read -r tag row ms; do
+    [[ $tag == torch && -n ${TORCH_MS[$row]+x} ]] && TORCH_MS[$row]=$ms
+  done < <(grep '^torch ' "$tout" || true)
+fi
+
+# ---- report -------------------------------------------------------------
+ratio() {
+  if [[ $1 == NA || $2 == NA ]]; then echo NA; else awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f\n", g / t }'; fi
+}
+echo
+printf '%-6s %-9s %14s %14s %7s\n' row backend "go ms/step" "torch ms/step" ratio
+for r in $ROWS; do
+  for backend in $BACKENDS; do
+    printf '%-6s %-9s %14s %14s %7s\n' "$r" "$backend" "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}" \
+      "$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")"
+  done
+done
+echo
+for r in $ROWS; do
+  for backend in $BACKENDS; do
+    echo "ROW $r $backend go_ms=${GO_MS[$r,$backend]} torch_ms=${TORCH_MS[$r]} ratio=$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")"
+  done
+done
