@@ -1,0 +1,213 @@
+// Command hnn reproduces Table 1 of Greydanus, Dzamba and Yosinski,
+// "Hamiltonian Neural Networks" (NeurIPS 2019): for the ideal mass-spring,
+// the ideal pendulum and the two-body problem it trains a Hamiltonian
+// neural network and the baseline MLP on the same data, prints their test
+// loss on dx/dt and, along rollouts from the test initial states, the state
+// MSE and the energy MSE beside the paper's numbers, and writes phase
+// portraits and energy-against-time plots (PNG).
+//
+//	go run ./examples/hnn                       # all three tasks, paper settings
+//	go run ./examples/hnn -tasks spring,pendulum
+//	go run ./examples/hnn -steps 500 -twobody-steps 2000   # a quicker run
+//
+// Settings (the paper's unless a flag changes them): data sets as in the
+// paper (mass-spring 50 trajectories of 30 points, σ = 0.1; pendulum 50 of
+// 45, σ = 0.05; two-body 1,000 of 50 on t ∈ [0, 20], noise-free; half of
+// the 1-D tasks' trajectories and a fifth of the two-body's are for test);
+// MLP 200-200 tanh, Adam lr 1e-3; mass-spring and pendulum 2,000
+// full-batch steps with weight decay 1e-4; two-body 10,000 steps of
+// batches of 200 without weight decay (the authors' experiment-2body
+// settings). Rollouts: t ∈ [0, 20] in steps of 0.05 with RK4 (the table)
+// and with the implicit midpoint rule (symplectic).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/physbias/physbias/hnn"
+	"github.com/physbias/physbias/internal/plotting"
+)
+
+// task is one row group of Table 1.
+type task struct {
+	key      string
+	sys      hnn.System
+	data     hnn.DataConfig
+	cfg      hnn.Config
+	paperB   [2]float64 // paper's test loss: baseline, HNN
+	paperE   [2]float64 // paper's energy MSE: baseline, HNN
+	testUnit float64    // the paper prints test losses in these units
+}
+
+func main() {
+	out := flag.String("out", "out/hnn", "folder for the PNG plots")
+	tasks := flag.String("tasks", "spring,pendulum,twobody", "comma-separated tasks: spring, pendulum, twobody")
+	steps := flag.Int("steps", 2000, "training steps for mass-spring and pendulum")
+	tbSteps := flag.Int("twobody-steps", 10000, "training steps for the two-body task")
+	tbTraj := flag.Int("twobody-trajectories", 1000, "trajectories in the two-body data set")
+	seed := flag.Uint64("seed", 0, "seed of the data and the weights")
+	flag.Parse()
+	if err := run(*out, *tasks, *steps, *tbSteps, *tbTraj, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "hnn:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	all := []task{
+		{key: "spring", sys: hnn.MassSpring(), data: hnn.DataConfig{Seed: seed},
+			cfg:    hnn.Config{Steps: steps, Seed: seed},
+			paperB: [2]float64{37e-3, 36e-3}, paperE: [2]float64{170e-3, .38e-3}, testUnit: 1e-3},
+		{key: "pendulum", sys: hnn.Pendulum(), data: hnn.DataConfig{Seed: seed},
+			cfg:    hnn.Config{Steps: steps, Seed: seed},
+			paperB: [2]float64{33e-3, 35e-3}, paperE: [2]float64{41e-3, 24e-3}, testUnit: 1e-3},
+		{key: "twobody", sys: hnn.TwoBody(), data: hnn.DataConfig{Trajectories: tbTraj, Seed: seed},
+			cfg:    hnn.Config{Steps: tbSteps, BatchSize: 200, WeightDecay: -1, Seed: seed},
+			paperB: [2]float64{30e-6, 6.2e-6}, paperE: [2]float64{6.3e-2, 3.9e-5}, testUnit: 1e-6},
+	}
+	want := map[string]bool{}
+	for _, k := range strings.Split(which, ",") {
+		want[strings.TrimSpace(k)] = true
+	}
+	start := time.Now()
+	type row struct {
+		t    task
+		m    [2]hnn.Metrics // RK4: baseline, HNN
+		mid  [2]hnn.Metrics // implicit midpoint
+		secs [2]float64
+	}
+	var rows []row
+	for _, t := range all {
+		if !want[t.key] {
+			continue
+		}
+		delete(want, t.key)
+		fmt.Printf("== %s ==\n", t.sys.Name)
+		ds, err := hnn.Simulate(t.sys, t.data)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("   %d training pairs, %d test pairs, %d test trajectories for rollouts\n",
+			ds.Len(), len(ds.TestX)/ds.Dim, len(ds.TestStart)/ds.Dim)
+		r := row{t: t}
+		var models [2]*hnn.Model
+		for i, base := range []bool{true, false} {
+			name := map[bool]string{true: "baseline", false: "HNN"}[base]
+			cfg := t.cfg
+			cfg.Baseline = base
+			t0 := time.Now()
+			cfg.Progress = func(step, total int, loss float64) {
+				fmt.Fprintf(os.Stderr, "\r   %-8s step %5d/%d  loss %.4g  %5.0fs", name, step, total, loss, time.Since(t0).Seconds())
+			}
+			m, err := hnn.New(ds.Dim, cfg)
+			if err != nil {
+				return err
+			}
+			if _, err := m.Train(ds); err != nil {
+				return err
+			}
+			fmt.Fprintln(os.Stderr)
+			r.secs[i] = time.Since(t0).Seconds()
+			if r.m[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.RK4}); err != nil {
+				return err
+			}
+			if r.mid[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.ImplicitMidpoint}); err != nil {
+				fmt.Printf("   %s implicit midpoint rollout failed: %v\n", name, err)
+				r.mid[i] = hnn.Metrics{StateMSE: math.NaN(), EnergyMSE: math.NaN()}
+			}
+			models[i] = m
+		}
+		rows = append(rows, r)
+		if err := plots(out, t, ds, models); err != nil {
+			return err
+		}
+	}
+	for k := range want {
+		if k != "" {
+			return fmt.Errorf("unknown task %q (want spring, pendulum or twobody)", k)
+		}
+	}
+
+	fmt.Println("\nTable 1 (Greydanus et al. 2019): test loss on dx/dt, and along RK4 rollouts over t ∈ [0, 20] from the test")
+	fmt.Println("initial states the state MSE and the energy MSE (true H along the rollout vs along the true trajectory).")
+	fmt.Printf("%-12s %-9s %11s %11s %11s %11s %11s | %13s %13s | %6s\n", "task", "model", "test loss", "paper", "energy MSE", "paper", "state MSE", "midpt energy", "midpt state", "train")
+	for _, r := range rows {
+		for i, name := range []string{"baseline", "HNN"} {
+			fmt.Printf("%-12s %-9s %11.3g %11.3g %11.3g %11.3g %11.3g | %13.3g %13.3g | %5.0fs\n",
+				r.t.sys.Name, name, r.m[i].TestLoss, r.t.paperB[i], r.m[i].EnergyMSE, r.t.paperE[i], r.m[i].StateMSE,
+				r.mid[i].EnergyMSE, r.mid[i].StateMSE, r.secs[i])
+		}
+	}
+	fmt.Printf("\ntotal %.0fs; plots in %s\n", time.Since(start).Seconds(), out)
+	return nil
+}
+
+// plots writes, for the first test trajectory, the phase portrait (q, p)
+// or for the two-body the orbits in the plane, and H against time, for the
+// truth, the baseline and the HNN (RK4 rollouts over t ∈ [0, 20]).
+func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
+	const T, steps = 20.0, 400
+	x0 := ds.TestStart[:ds.Dim]
+	truth, err := hnn.Rollout(t.sys, x0, T, steps, hnn.RK4)
+	if err != nil {
+		return err
+	}
+	trajs := [][]float64{truth}
+	names := []string{"truth", "baseline", "HNN"}
+	for _, m := range models {
+		tr, err := hnn.Rollout(m, x0, T, steps, hnn.RK4)
+		if err != nil {
+			return err
+		}
+		trajs = append(trajs, tr)
+	}
+	d := ds.Dim
+	col := func(tr []float64, j int) []float64 {
+		c := make([]float64, steps+1)
+		for i := range c {
+			c[i] = tr[i*d+j]
+		}
+		return c
+	}
+	var phase []plotting.Series
+	fig := plotting.Figure{Title: t.sys.Name + ": phase portrait, t in [0, 20] (RK4)", XLabel: "q", YLabel: "p"}
+	for k, tr := range trajs {
+		if d == 2 {
+			phase = append(phase, plotting.Series{Name: names[k], X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0})
+			continue
+		}
+		// Two-body: the orbits of both bodies in the plane.
+		phase = append(phase,
+			plotting.Series{Name: names[k] + " body 1", X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0},
+			plotting.Series{Name: names[k] + " body 2", X: col(tr, 2), Y: col(tr, 3), Dashed: k == 0})
+	}
+	if d != 2 {
+		fig = plotting.Figure{Title: "two-body: orbits, t in [0, 20] (RK4)", XLabel: "x", YLabel: "y", Width: 16, Height: 14}
+	}
+	if err := plotting.Lines(filepath.Join(out, t.key+"-phase.png"), fig, phase...); err != nil {
+		return err
+	}
+	ts := make([]float64, steps+1)
+	for i := range ts {
+		ts[i] = T * float64(i) / steps
+	}
+	var energy []plotting.Series
+	for k, tr := range trajs {
+		e := make([]float64, steps+1)
+		for i := range e {
+			e[i] = t.sys.Energy(tr[i*d : (i+1)*d])
+		}
+		energy = append(energy, plotting.Series{Name: names[k], X: ts, Y: e, Dashed: k == 0})
+	}
+	return plotting.Lines(filepath.Join(out, t.key+"-energy.png"),
+		plotting.Figure{Title: t.sys.Name + ": true energy along the rollouts (RK4)", XLabel: "t", YLabel: "H"}, energy...)
+}
