@@ -25,6 +25,7 @@ import (
 type Modern struct {
 	p, d    int
 	x       []float64 // P×d row-major: pattern μ is x[μd:(μ+1)d]
+	xt      []float64 // d×P row-major: Xᵀ, for the batched products
 	beta    float64
 	maxNorm float64
 }
@@ -56,6 +57,12 @@ func NewModern(patterns [][]float64, beta float64) (*Modern, error) {
 			n2 += v * v
 		}
 		m.maxNorm = math.Max(m.maxNorm, math.Sqrt(n2))
+	}
+	m.xt = make([]float64, m.d*m.p)
+	for mu := 0; mu < m.p; mu++ {
+		for i := 0; i < m.d; i++ {
+			m.xt[i*m.p+mu] = m.x[mu*m.d+i]
+		}
 	}
 	return m, nil
 }
@@ -192,6 +199,9 @@ const batchBlock = 128
 // UpdateBatch applies one update to every row of q (B×d queries) with two
 // matrix products per block of queries, S = β Q Xᵀ and Q' = softmax(S) X,
 // and writes the result into dst (B×d; allocated when nil). dst may be q.
+// Both products run on a stored copy of Xᵀ (d×P), so that the inner
+// loops of the BLAS run along the P patterns rather than along the
+// (often short) dimension d.
 func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 	if q == nil {
 		return nil, fmt.Errorf("hopfield: UpdateBatch of nil queries")
@@ -212,7 +222,7 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 		}
 	}
 	dr := dst.RawMatrix()
-	x := blas64.General{Rows: m.p, Cols: m.d, Stride: m.d, Data: m.x}
+	xt := blas64.General{Rows: m.d, Cols: m.p, Stride: m.p, Data: m.xt}
 	bs := min(batchBlock, b)
 	s := make([]float64, bs*m.p)
 	out := make([]float64, bs*m.d) // dst may alias q
@@ -220,12 +230,12 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 		nb := min(bs, b-i0)
 		qb := blas64.General{Rows: nb, Cols: d, Stride: qr.Stride, Data: qr.Data[i0*qr.Stride:]}
 		sb := blas64.General{Rows: nb, Cols: m.p, Stride: m.p, Data: s}
-		blas64.Gemm(blas.NoTrans, blas.Trans, m.beta, qb, x, 0, sb)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, m.beta, qb, xt, 0, sb)
 		for i := 0; i < nb; i++ {
 			softmaxScaled(s[i*m.p:(i+1)*m.p], 1)
 		}
 		ob := blas64.General{Rows: nb, Cols: d, Stride: d, Data: out}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, sb, x, 0, ob)
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, sb, xt, 0, ob)
 		for i := 0; i < nb; i++ {
 			copy(dr.Data[(i0+i)*dr.Stride:(i0+i)*dr.Stride+d], out[i*d:(i+1)*d])
 		}
