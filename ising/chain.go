@@ -1,0 +1,308 @@
+package ising
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/physbias/physbias/internal/rng"
+	"github.com/physbias/physbias/internal/spin"
+)
+
+// Algorithm names a Markov-chain update. One sweep of any of them is about
+// N spin-flip attempts; see each constant.
+type Algorithm int
+
+const (
+	// Metropolis makes N attempts at sites chosen uniformly at random,
+	// each accepted with probability min(1, exp(−ΔE/T)). The default.
+	Metropolis Algorithm = iota
+	// Checkerboard makes one Metropolis attempt at every site, all sites of
+	// one checkerboard colour and then the other (lattices with even L).
+	Checkerboard
+	// HeatBath (Glauber) sets every site in index order from its
+	// conditional distribution: s_i = +1 with probability
+	// 1/(1 + exp(−2 f_i/T)), f_i the local field.
+	HeatBath
+	// Wolff grows and flips single clusters (Wolff 1989); with fields, a
+	// cluster flip is accepted with probability min(1, exp(−ΔE_h/T)). A
+	// sweep is a fixed number of clusters: during the first WolffAdapt
+	// sweeps of a chain (and after SetTemperature) a sweep grows clusters
+	// until their sizes add up to N, and the mean number of clusters so
+	// needed is then fixed for good. Ending a sweep on a size-dependent
+	// condition biases the states seen at its end, so discard those first
+	// sweeps (Run's burn-in does when it is at least WolffAdapt).
+	Wolff
+	// SwendsenWang builds all clusters at once (Swendsen & Wang 1987) and
+	// sets each by heat bath between its two states (a fair coin without
+	// fields). One sweep is one such update.
+	SwendsenWang
+	// MultiSpin is checkerboard Metropolis with 64 spins of one colour per
+	// machine word, spread over goroutines by stripes: 2D lattices with L a
+	// multiple of 16 only. Its samples depend on the seed alone, never on
+	// GOMAXPROCS.
+	MultiSpin
+)
+
+// WolffAdapt is the number of sweeps over which a Wolff chain sets its
+// number of clusters per sweep.
+const WolffAdapt = 20
+
+var algorithmNames = [...]string{"Metropolis", "Checkerboard", "HeatBath", "Wolff", "SwendsenWang", "MultiSpin"}
+
+// String returns the algorithm's name.
+func (a Algorithm) String() string {
+	if a < 0 || int(a) >= len(algorithmNames) {
+		return fmt.Sprintf("Algorithm(%d)", int(a))
+	}
+	return algorithmNames[a]
+}
+
+// Config sets up a Chain. The zero value is not usable: T is required.
+type Config struct {
+	// T is the temperature (k_B = 1); it must be finite and > 0.
+	T float64
+	// Algorithm is the update; the zero value is Metropolis.
+	Algorithm Algorithm
+	// Seed seeds every random stream of the chain.
+	Seed uint64
+	// Hot starts from independent random spins; the default (false) starts
+	// from all spins +1.
+	Hot bool
+}
+
+// Chain is a Markov chain over the states of a Model at temperature T. It
+// is not safe for concurrent use (MultiSpin runs its own goroutines).
+type Chain struct {
+	model Model
+	cfg   Config
+	lat   *Lattice    // nil for a Graph
+	g     *spin.Graph // for the graph samplers and the cluster updates
+	s     []int8      // the state, except under MultiSpin
+	ms    *multiSpin
+	tb    *tables
+	order []int32 // checkerboard visiting order (generic lattices)
+	cl    *clusters
+	wy    wyrand
+	rr    *rand.Rand // for the graph kernels of internal/spin
+	sweeps,
+	clusterFlips int
+	// Wolff: adaptive sweeps made, clusters grown in them, clusters per
+	// sweep once fixed (0 while adapting).
+	adaptSweeps, adaptClusters, clustersPerSweep int
+}
+
+// NewChain returns a chain for model m. It returns an error for a nil
+// model, a bad temperature, an unknown algorithm, Checkerboard on a graph
+// or an odd L, and MultiSpin on anything but a 2D lattice with L a
+// multiple of 16.
+func NewChain(m Model, cfg Config) (*Chain, error) {
+	if m == nil {
+		return nil, fmt.Errorf("ising: nil model")
+	}
+	if err := checkTemperature(cfg.T); err != nil {
+		return nil, err
+	}
+	if cfg.Algorithm < 0 || cfg.Algorithm > MultiSpin {
+		return nil, fmt.Errorf("ising: unknown algorithm %d", int(cfg.Algorithm))
+	}
+	c := &Chain{model: m, cfg: cfg, wy: newWyrand(cfg.Seed, 0), rr: rng.Stream(cfg.Seed, 1)}
+	if l, ok := m.(*Lattice); ok {
+		c.lat = l
+	}
+	switch cfg.Algorithm {
+	case Checkerboard:
+		if c.lat == nil {
+			return nil, fmt.Errorf("ising: Checkerboard needs a Lattice, not a Graph")
+		}
+		if c.lat.l%2 != 0 {
+			return nil, fmt.Errorf("ising: Checkerboard needs an even L, got %d", c.lat.l)
+		}
+	case MultiSpin:
+		if c.lat == nil {
+			return nil, fmt.Errorf("ising: MultiSpin needs a 2D Lattice, not a Graph")
+		}
+		ms, err := newMultiSpin(c.lat, cfg.T, cfg.Seed)
+		if err != nil {
+			return nil, err
+		}
+		c.ms = ms
+	}
+	n := m.N()
+	s := make([]int8, n)
+	start := newWyrand(cfg.Seed, 1<<40)
+	for i := range s {
+		s[i] = 1
+		if cfg.Hot && start.next()>>63 == 1 {
+			s[i] = -1
+		}
+	}
+	if err := c.SetSpins(s); err != nil {
+		return nil, err
+	}
+	if err := c.SetTemperature(cfg.T); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SetTemperature changes T for the following sweeps (annealing, or a scan
+// in T that starts each point from the last state).
+func (c *Chain) SetTemperature(T float64) error {
+	if err := checkTemperature(T); err != nil {
+		return err
+	}
+	c.cfg.T = T
+	if c.lat != nil {
+		c.tb = newTables(c.lat.d, c.lat.j, c.lat.h, T)
+	}
+	if c.ms != nil {
+		c.ms.setTemperature(T)
+	}
+	c.cl = nil
+	c.adaptSweeps, c.adaptClusters, c.clustersPerSweep = 0, 0, 0
+	return nil
+}
+
+// T returns the temperature.
+func (c *Chain) T() float64 { return c.cfg.T }
+
+// Model returns the model the chain samples.
+func (c *Chain) Model() Model { return c.model }
+
+// Algorithm returns the update the chain uses.
+func (c *Chain) Algorithm() Algorithm { return c.cfg.Algorithm }
+
+// SetSpins replaces the state with a copy of s (length N, entries ±1).
+func (c *Chain) SetSpins(s []int8) error {
+	if err := checkState(s, c.model.N()); err != nil {
+		return err
+	}
+	if c.ms != nil {
+		c.ms.pack(s)
+		return nil
+	}
+	c.s = append(c.s[:0], s...)
+	return nil
+}
+
+// Spins returns a copy of the state (lattice site order: see Lattice).
+func (c *Chain) Spins() []int8 {
+	if c.ms != nil {
+		s := make([]int8, c.model.N())
+		c.ms.unpack(s)
+		return s
+	}
+	return append([]int8(nil), c.s...)
+}
+
+// Energy returns the total energy of the state.
+func (c *Chain) Energy() float64 {
+	e, _ := c.EnergyMagnetization()
+	return e
+}
+
+// EnergyMagnetization returns the total energy E and magnetization
+// M = Σ_i s_i of the state.
+func (c *Chain) EnergyMagnetization() (E, M float64) {
+	if c.ms != nil {
+		return c.ms.energyMag()
+	}
+	mag := 0
+	for _, v := range c.s {
+		mag += int(v)
+	}
+	if c.lat != nil {
+		return c.lat.energy(c.s), float64(mag)
+	}
+	g, _ := c.model.spinGraph()
+	return g.Energy(c.s), float64(mag)
+}
+
+// Sweeps returns the number of sweeps made so far.
+func (c *Chain) Sweeps() int { return c.sweeps }
+
+// Clusters returns the number of Wolff clusters grown so far.
+func (c *Chain) Clusters() int { return c.clusterFlips }
+
+// Sweep makes n sweeps.
+func (c *Chain) Sweep(n int) error {
+	if n < 0 {
+		return fmt.Errorf("ising: negative number of sweeps %d", n)
+	}
+	for range n {
+		if err := c.sweep(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Chain) sweep() error {
+	T := c.cfg.T
+	c.sweeps++
+	switch c.cfg.Algorithm {
+	case MultiSpin:
+		c.ms.sweep()
+		return nil
+	case Wolff, SwendsenWang:
+		if c.cl == nil {
+			g, err := c.model.spinGraph()
+			if err != nil {
+				return err
+			}
+			c.cl = newClusters(g, T)
+		}
+		if c.cfg.Algorithm == SwendsenWang {
+			c.cl.swendsenWang(c.s, &c.wy)
+			return nil
+		}
+		if c.clustersPerSweep > 0 {
+			for range c.clustersPerSweep {
+				c.cl.wolff(c.s, &c.wy)
+			}
+			c.clusterFlips += c.clustersPerSweep
+			return nil
+		}
+		for done := 0; done < len(c.s); {
+			done += c.cl.wolff(c.s, &c.wy)
+			c.clusterFlips++
+			c.adaptClusters++
+		}
+		if c.adaptSweeps++; c.adaptSweeps == WolffAdapt {
+			c.clustersPerSweep = max(1, int(math.Round(float64(c.adaptClusters)/WolffAdapt)))
+		}
+		return nil
+	}
+	if c.lat == nil {
+		g, _ := c.model.spinGraph()
+		if c.cfg.Algorithm == HeatBath {
+			spin.HeatBathSweep(g, c.s, T, c.rr)
+		} else {
+			spin.MetropolisSweep(g, c.s, T, c.rr)
+		}
+		return nil
+	}
+	switch c.cfg.Algorithm {
+	case Metropolis:
+		metropolisRandom(c.lat, c.s, c.tb, &c.wy)
+	case HeatBath:
+		heatBathOrdered(c.lat, c.s, nil, c.tb, &c.wy)
+	case Checkerboard:
+		if c.lat.d == 2 {
+			checkerboard2D(c.lat.l, c.s, c.tb, &c.wy)
+			return nil
+		}
+		if c.order == nil {
+			for col := range 2 {
+				for i := range c.lat.n {
+					if c.lat.colour(i) == col {
+						c.order = append(c.order, int32(i))
+					}
+				}
+			}
+		}
+		metropolisOrdered(c.lat, c.s, c.order, c.tb, &c.wy)
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+package ising
+
+import (
+	"fmt"
+
+	"github.com/physbias/physbias/internal/spin"
+)
+
+// Model is an Ising model a Chain can sample: a *Lattice or a *Graph.
+type Model interface {
+	// N returns the number of spins.
+	N() int
+	// Energy returns E(s), or an error if s is not a state of the model.
+	Energy(s []int8) (float64, error)
+	spinGraph() (*spin.Graph, error)
+}
+
+var (
+	_ Model = (*Lattice)(nil)
+	_ Model = (*Graph)(nil)
+)
+
+func checkState(s []int8, n int) error {
+	if len(s) != n {
+		return fmt.Errorf("ising: state has %d spins, the model %d", len(s), n)
+	}
+	for i, v := range s {
+		if v != 1 && v != -1 {
+			return fmt.Errorf("ising: spin %d is %d, not ±1", i, v)
+		}
+	}
+	return nil
+}
+
+func checkTemperature(T float64) error {
+	if spin.CheckTemperature(T) != nil {
+		return fmt.Errorf("ising: temperature T must be finite and > 0, got %v", T)
+	}
+	return nil
+}
