@@ -176,6 +176,10 @@ type RunConfig struct {
 	// Dt is the RK4 step; zero means τ/20. Stiff settings (large gain
 	// times large weights) need smaller steps.
 	Dt float64
+	// RTol and ATol, when set (both > 0), switch to the core's adaptive
+	// Dormand–Prince 5(4) solver with these tolerances; Dt must then be
+	// zero.
+	RTol, ATol float64
 }
 
 // Trajectory is a run's record: the times, the energy at each time and
@@ -187,7 +191,8 @@ type Trajectory struct {
 	Steps  int
 }
 
-// Run integrates the network from u0 with the core's RK4 and records the
+// Run integrates the network from u0 with the core's ODE solvers (RK4, or
+// adaptive Dormand–Prince when RTol and ATol are set) and records the
 // energy after every step.
 func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
 	if len(u0) != c.n {
@@ -206,11 +211,25 @@ func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
 	if !(dur > 0) || math.IsInf(dur, 0) || !(dt > 0) || math.IsInf(dt, 0) {
 		return Trajectory{}, fmt.Errorf("hopfield: run duration %v and step %v must be positive and finite", cfg.Duration, cfg.Dt)
 	}
+	adaptive := cfg.RTol != 0 || cfg.ATol != 0
+	if adaptive && (!(cfg.RTol > 0) || !(cfg.ATol > 0) || cfg.Dt != 0) {
+		return Trajectory{}, fmt.Errorf("hopfield: adaptive run needs RTol > 0 and ATol > 0 and no Dt, got RTol %v, ATol %v, Dt %v", cfg.RTol, cfg.ATol, cfg.Dt)
+	}
 	tr := Trajectory{T: []float64{0}, Energy: []float64{c.energy(u0)}}
-	u, st, err := ode.Solve(c.Derivative, ode.RK4(), u0, 0, dur, dt, func(t float64, y []float64) {
+	obs := func(t float64, y []float64) {
 		tr.T = append(tr.T, t)
 		tr.Energy = append(tr.Energy, c.energy(y))
-	})
+	}
+	var (
+		u   []float64
+		st  ode.Stats
+		err error
+	)
+	if adaptive {
+		u, st, err = ode.Adaptive{RTol: cfg.RTol, ATol: cfg.ATol}.Solve(c.Derivative, u0, 0, dur, obs)
+	} else {
+		u, st, err = ode.Solve(c.Derivative, ode.RK4(), u0, 0, dur, dt, obs)
+	}
 	if err != nil {
 		return Trajectory{}, fmt.Errorf("hopfield: continuous run: %v", err)
 	}

@@ -48,10 +48,17 @@ func TestContinuousEnergyGradient(t *testing.T) {
 	}
 }
 
-// The energy never rises along a trajectory (to the RK4 error, bounded by
-// 1e-10 of the energy scale), at low and high gain, from random starts, and
-// it falls overall.
+// The energy never rises along a trajectory (to the solver's error, bounded
+// by 1e-10 of the energy scale for RK4 with dt = 0.01 and for
+// Dormand–Prince at rtol 1e-9), at low and high gain, from random starts,
+// and it falls overall.
 func TestContinuousEnergyNeverRises(t *testing.T) {
+	for _, run := range []RunConfig{{Duration: 10, Dt: 0.01}, {Duration: 10, RTol: 1e-9, ATol: 1e-12}} {
+		testEnergyNeverRises(t, run)
+	}
+}
+
+func testEnergyNeverRises(t *testing.T, run RunConfig) {
 	for _, gain := range []float64{0.8, 5} {
 		c, _ := testContinuous(t, 40, 6, gain)
 		r := rng.New(uint64(10 * gain))
@@ -60,9 +67,12 @@ func TestContinuousEnergyNeverRises(t *testing.T) {
 			for i := range u0 {
 				u0[i] = 0.5 * r.NormFloat64()
 			}
-			tr, err := c.Run(u0, RunConfig{Duration: 10, Dt: 0.01})
+			tr, err := c.Run(u0, run)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if start == 0 {
+				t.Logf("gain %v, %+v: %d steps, E %.4f → %.4f", gain, run, tr.Steps, tr.Energy[0], tr.Energy[len(tr.Energy)-1])
 			}
 			e := tr.Energy
 			for k := 1; k < len(e); k++ {
@@ -121,6 +131,12 @@ func TestContinuousErrors(t *testing.T) {
 	}
 	if _, err := c.Run([]float64{1, 1}, RunConfig{Dt: -1}); err == nil {
 		t.Error("negative step: no error")
+	}
+	if _, err := c.Run([]float64{1, 1}, RunConfig{RTol: 1e-6}); err == nil {
+		t.Error("RTol without ATol: no error")
+	}
+	if _, err := c.Run([]float64{1, 1}, RunConfig{RTol: 1e-6, ATol: 1e-9, Dt: 0.1}); err == nil {
+		t.Error("RTol with Dt: no error")
 	}
 	if _, err := c.Energy([]float64{1, math.Inf(1)}); err == nil {
 		t.Error("Inf state: no error")
