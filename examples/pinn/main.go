@@ -1,0 +1,258 @@
+// Command pinn reproduces the Burgers experiments of Raissi, Perdikaris and
+// Karniadakis (2019) with physbias/pinn:
+//
+//   - continuous inference: u_t + u u_x = (0.01/π) u_xx on [−1, 1] × [0, 1]
+//     from 100 initial and boundary points and 10,000 collocation points,
+//     a 2-20×8-1 tanh network, Adam then L-BFGS; the relative L2 error on a
+//     256 × 101 grid against the exact (Cole–Hopf) solution, a heat map, the
+//     slices t = 0.25, 0.5, 0.75 and an error map;
+//   - discovery: λ₁ and λ₂ in u_t + λ₁ u u_x − λ₂ u_xx = 0 from 2,000
+//     observations of the exact solution (optionally noisy).
+//
+// Usage:
+//
+//	go run ./examples/pinn                       # both, paper sizes (tens of minutes)
+//	go run ./examples/pinn -task burgers -lbfgs 2000
+//	go run ./examples/pinn -task discovery -noise 0.01
+//	go run ./examples/pinn -mode hard            # u = −sin πx + t(1−x²)·N
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/physbias/physbias/internal/plotting"
+	"github.com/physbias/physbias/internal/rng"
+	"github.com/physbias/physbias/pinn"
+	"gonum.org/v1/gonum/mat"
+)
+
+func main() {
+	task := flag.String("task", "all", "burgers, discovery or all")
+	out := flag.String("out", "out", "folder for the PNG plots")
+	adam := flag.Int("adam", 2000, "Adam steps (negative: none)")
+	lr := flag.Float64("lr", 1e-3, "Adam learning rate")
+	lbfgs := flag.Int("lbfgs", 20000, "maximum L-BFGS iterations (negative: none)")
+	chunk := flag.Int("chunk", 1000, "L-BFGS iterations per round; the error is printed after each (burgers)")
+	budget := flag.Duration("budget", 0, "stop L-BFGS after the round that passes this wall time (0: no limit)")
+	nf := flag.Int("n", 10000, "collocation points (burgers)")
+	nu := flag.Int("nu", 100, "initial + boundary points (burgers; the paper: 100)")
+	nd := flag.Int("data", 2000, "observations (discovery; the paper: 2000)")
+	noise := flag.Float64("noise", 0, "relative noise on the observations (discovery)")
+	mode := flag.String("mode", "soft", "soft or hard boundary conditions (burgers)")
+	seed := flag.Uint64("seed", 1, "seed of the weights and points")
+	flag.Parse()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fail(err)
+	}
+	tc := pinn.TrainConfig{AdamSteps: *adam, LR: *lr, LBFGSIters: *lbfgs, ProgressBar: os.Stderr}
+	ref, err := pinn.NewBurgers(pinn.BurgersNu, 0)
+	if err != nil {
+		fail(err)
+	}
+	if *task == "burgers" || *task == "all" {
+		c := pinn.Soft
+		switch *mode {
+		case "soft":
+		case "hard":
+			c = pinn.Hard
+		default:
+			fail(fmt.Errorf("unknown -mode %q", *mode))
+		}
+		if err := burgers(ref, *out, tc, *chunk, *budget, *nf, *nu, c, *seed); err != nil {
+			fail(err)
+		}
+	}
+	if *task == "discovery" || *task == "all" {
+		if err := discovery(ref, tc, *nd, *noise, *seed); err != nil {
+			fail(err)
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "pinn:", err)
+	os.Exit(1)
+}
+
+const nx, nt = 256, 101 // evaluation grid: x fastest
+
+func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budget time.Duration, nf, nu int, c pinn.Constraints, seed uint64) error {
+	p := pinn.BurgersProblem(pinn.BurgersNu, nu-nu/2, nu/4)
+	m, err := pinn.New(p, pinn.Config{
+		Hidden:      []int{20, 20, 20, 20, 20, 20, 20, 20},
+		Collocation: nf,
+		Constraints: c,
+		Seed:        seed,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Burgers, continuous inference: %d collocation, %d initial/boundary points, 2-20×8-1 tanh, %v constraints\n",
+		nf, nu-nu/2+2*(nu/4), c)
+	grid, err := p.Domain.Grid(nx, nt)
+	if err != nil {
+		return err
+	}
+	exact := make([]float64, len(grid))
+	for i, q := range grid {
+		exact[i] = ref.U(q[0], q[1])
+	}
+	relErr := func() (float64, error) {
+		u, err := m.Predict(grid)
+		if err != nil {
+			return 0, err
+		}
+		return pinn.RelativeL2(u, exact)
+	}
+	// Adam, then L-BFGS in rounds of chunk iterations (each round restarts
+	// L-BFGS's memory of 15 pairs, rebuilt within 15 iterations), printing
+	// the error after each round.
+	start := time.Now()
+	h, err := m.Train(pinn.TrainConfig{AdamSteps: tc.AdamSteps, LR: tc.LR, LBFGSIters: -1, ProgressBar: tc.ProgressBar})
+	if err != nil {
+		return err
+	}
+	if e, err := relErr(); err == nil {
+		fmt.Printf("  after %d Adam steps: loss %.3g, relative L2 %.3g (%s)\n", len(h.Adam), h.Final(), e, time.Since(start).Round(time.Second))
+	}
+	done := 0
+	for tc.LBFGSIters > 0 && done < tc.LBFGSIters {
+		n := min(chunk, tc.LBFGSIters-done)
+		r, err := m.Train(pinn.TrainConfig{AdamSteps: -1, LBFGSIters: n, ProgressBar: tc.ProgressBar})
+		h.LBFGS = append(h.LBFGS, r.LBFGS...)
+		h.Evals += r.Evals
+		h.Stop = r.Stop
+		if err != nil {
+			return err
+		}
+		done += n
+		e, err := relErr()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  L-BFGS %5d iterations: loss %.3g, relative L2 %.3g (%s, stop: %s)\n", len(h.LBFGS), r.Final(), e, time.Since(start).Round(time.Second), r.Stop)
+		if len(r.LBFGS) < n || (budget > 0 && time.Since(start) > budget) {
+			break
+		}
+	}
+	wall := time.Since(start)
+	u, err := m.Predict(grid)
+	if err != nil {
+		return err
+	}
+	e, err := pinn.RelativeL2(u, exact)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  loss %.3g after %d Adam + %d L-BFGS steps (%d passes, L-BFGS stop: %s), terms %v\n",
+		h.Final(), len(h.Adam), len(h.LBFGS), h.Evals, h.Stop, m.Terms())
+	fmt.Printf("  relative L2 error on %d×%d grid: %.3g   (paper: 6.7e-4, L-BFGS only)\n", nx, nt, e)
+	fmt.Printf("  training wall time: %s\n", wall.Round(time.Second))
+
+	// Heat maps: t along the horizontal axis, x vertical, as in the paper.
+	pred := mat.NewDense(nx, nt, nil)
+	errm := mat.NewDense(nx, nt, nil)
+	for k := 0; k < nt; k++ {
+		for j := 0; j < nx; j++ {
+			i := k*nx + j
+			pred.Set(j, k, u[i])
+			errm.Set(j, k, math.Abs(u[i]-exact[i]))
+		}
+	}
+	if err := plotting.Heatmap(filepath.Join(out, "pinn_burgers_u.png"),
+		plotting.Figure{Title: "PINN u(t, x), Burgers", XLabel: "t", YLabel: "x", Width: 18, Height: 8},
+		pred, 0, 1, -1, 1); err != nil {
+		return err
+	}
+	if err := plotting.Heatmap(filepath.Join(out, "pinn_burgers_error.png"),
+		plotting.Figure{Title: fmt.Sprintf("|u − exact|, rel. L2 %.2g", e), XLabel: "t", YLabel: "x", Width: 18, Height: 8},
+		errm, 0, 1, -1, 1); err != nil {
+		return err
+	}
+	var series []plotting.Series
+	xs := make([]float64, 201)
+	for j := range xs {
+		xs[j] = -1 + 2*float64(j)/200
+	}
+	for _, t := range []float64{0.25, 0.5, 0.75} {
+		pts := make([][]float64, len(xs))
+		ex := make([]float64, len(xs))
+		for j, x := range xs {
+			pts[j] = []float64{x, t}
+			ex[j] = ref.U(x, t)
+		}
+		up, err := m.Predict(pts)
+		if err != nil {
+			return err
+		}
+		se, _ := pinn.RelativeL2(up, ex)
+		fmt.Printf("  slice t = %.2f: relative L2 error %.3g\n", t, se)
+		series = append(series,
+			plotting.Series{Name: fmt.Sprintf("PINN t=%.2f", t), X: xs, Y: up},
+			plotting.Series{Name: fmt.Sprintf("exact t=%.2f", t), X: xs, Y: ex, Dashed: true})
+	}
+	if err := plotting.Lines(filepath.Join(out, "pinn_burgers_slices.png"),
+		plotting.Figure{Title: "Burgers: PINN (solid) vs exact (dashed)", XLabel: "x", YLabel: "u"}, series...); err != nil {
+		return err
+	}
+	fmt.Printf("  wrote %s, %s, %s\n", filepath.Join(out, "pinn_burgers_u.png"), filepath.Join(out, "pinn_burgers_slices.png"), filepath.Join(out, "pinn_burgers_error.png"))
+	return nil
+}
+
+func discovery(ref *pinn.Burgers, tc pinn.TrainConfig, n int, noise float64, seed uint64) error {
+	// n observations drawn without replacement from the 256 × 101 grid.
+	r := rng.New(seed ^ 0xda7a)
+	perm := r.Perm(nx * nt)
+	if n > len(perm) {
+		return fmt.Errorf("-data %d is more than the %d grid points", n, len(perm))
+	}
+	d := &pinn.Data{}
+	var sd float64
+	for _, i := range perm[:n] {
+		x := -1 + 2*float64(i%nx)/(nx-1)
+		t := float64(i/nx) / (nt - 1)
+		d.X = append(d.X, []float64{x, t})
+		d.U = append(d.U, ref.U(x, t))
+	}
+	for _, v := range d.U {
+		sd += v * v
+	}
+	sd = math.Sqrt(sd / float64(n))
+	for i := range d.U { // noise relative to the data's RMS, as in the paper
+		d.U[i] += noise * sd * r.NormFloat64()
+	}
+	p := pinn.BurgersDiscovery(d)
+	m, err := pinn.New(p, pinn.Config{
+		Hidden:            []int{20, 20, 20, 20, 20, 20, 20, 20},
+		CollocationPoints: d.X,
+		Seed:              seed,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Burgers, discovery: %d observations, noise %.1f%%, 2-20×8-1 tanh\n", n, 100*noise)
+	start := time.Now()
+	h, err := m.Train(tc)
+	if err != nil {
+		return err
+	}
+	l1, err := m.Coef("lambda1")
+	if err != nil {
+		return err
+	}
+	l2, err := m.Coef("lambda2")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  loss %.3g after %d Adam + %d L-BFGS steps (L-BFGS stop: %s), wall time %s\n",
+		h.Final(), len(h.Adam), len(h.LBFGS), h.Stop, time.Since(start).Round(time.Second))
+	fmt.Printf("  learned PDE: u_t + %.5f u u_x − %.7f u_xx = 0\n", l1, l2)
+	fmt.Printf("  λ₁ = %.5f (true 1, error %.3f%%), λ₂ = %.7f (true %.7f, error %.3f%%)\n",
+		l1, 100*math.Abs(l1-1), l2, pinn.BurgersNu, 100*math.Abs(l2-pinn.BurgersNu)/pinn.BurgersNu)
+	return nil
+}
