@@ -11,133 +11,126 @@ import (
 type Derivs struct {
 	Value  *G.Node   // f(x), (B, Out())
 	First  []*G.Node // First[i] = ∂f/∂x_i, (B, Out()), for every input i
-	Second []*G.Node // Second[k] = ∂²f/∂x_{dims[k]}², (B, Out())
+	Second []*G.Node // Second[k] = ∂²f/∂x_{second[k]}², (B, Out())
 }
 
-// pass is one forward evaluation: the output and, per hidden layer, σ and its
-// derivatives at the pre-activations.
-type pass struct {
-	out *G.Node
-	hid []actDerivs
+// revEntry is a forward-over-reverse pass already built for an input node:
+// gx is the stacked input cotangent (S·B, In()): block 0 is ∇ₓf and block
+// 1+t is the Hessian column cols[t].
+type revEntry struct {
+	gx   *G.Node
+	cols []int
+	b    int
 }
 
-func (m *MLP) forwardPass(b *builder, x *G.Node, order int) pass {
-	var p pass
+// jetPass builds the forward jet of x: block 0 the value, then one
+// first-order tangent per direction (input index d ≥ 0, or the tangent v for
+// d < 0), then one second-order tangent per entry of pairs (the index, in
+// dirs, of the direction it is the second derivative along). It returns the
+// stacked output (S·B, Out()).
+func (m *MLP) jetPass(x, v *G.Node, batch int, dirs, pairs []int) (*G.Node, error) {
+	s := 1 + len(dirs) + len(pairs)
 	a := x
-	for l := 0; l < m.layers()-1; l++ {
-		z := b.addBias(b.matmul(a, m.w[l]), m.b[l])
-		d := b.activate(m.act, z, order)
-		p.hid = append(p.hid, d)
-		a = d.S0
-	}
-	p.out = b.addBias(b.matmul(a, m.w[m.layers()-1]), m.b[m.layers()-1])
-	return p
-}
-
-// basis returns the constant (B, in) matrix whose column i is ones: the
-// tangent e_i for every row of a batch.
-func (b *builder) basis(batch, in, i int) *G.Node {
-	d := make([]float64, batch*in)
-	for r := 0; r < batch; r++ {
-		d[r*in+i] = 1
-	}
-	return b.constMatrix(batch, in, d)
-}
-
-// jets carries first-order tangents zd (pre-activation tangents at the first
-// layer, ż₀ = vW₀) and second-order tangents zdd (z̈₀; nil is zero) through
-// the network. pair[j] names the first-order tangent that second-order
-// tangent j goes with: ä_j = σ″ ż_pair² + σ′ z̈_j. It returns the output
-// tangents and, per hidden layer, the pre-activation first-order tangents.
-func (m *MLP) jets(b *builder, p pass, zd, zdd []*G.Node, pair []int) (first, second []*G.Node, perLayer [][]*G.Node) {
-	zd = append([]*G.Node(nil), zd...)
-	zdd = append([]*G.Node(nil), zdd...)
-	for l, h := range p.hid {
-		perLayer = append(perLayer, append([]*G.Node(nil), zd...))
-		ndd := make([]*G.Node, len(zdd))
-		for j := range zdd {
-			var t *G.Node
-			if h.S2 != nil {
-				u := zd[pair[j]]
-				t = b.mul(h.S2, b.mul(u, u))
-			}
-			ndd[j] = b.add(t, b.scale(h.S1, zdd[j]))
+	var err error
+	if s > 1 {
+		in := []*G.Node{x}
+		if v != nil {
+			in = append(in, v)
 		}
-		w := m.w[l+1]
-		for i := range zd {
-			zd[i] = b.matmul(b.scale(h.S1, zd[i]), w)
+		if a, err = apply(fop{kind: kStackIn, b: batch, s: s, ints: dirs}, in...); err != nil {
+			return nil, err
 		}
-		for j := range ndd {
-			if ndd[j] != nil {
-				ndd[j] = b.matmul(ndd[j], w)
-			}
-		}
-		zdd = ndd
 	}
-	return zd, zdd, perLayer
-}
-
-// reverse runs the explicit reverse pass from the output cotangent u (B,out).
-// It returns, per hidden layer, the cotangent of the activation g_a, and the
-// input cotangent uᵀJ.
-func (m *MLP) reverse(b *builder, p pass, u *G.Node) (ga []*G.Node, gx *G.Node) {
 	L := m.layers()
-	ga = make([]*G.Node, L-1)
-	g := b.matmulT(u, m.w[L-1])
-	for l := L - 2; l >= 0; l-- {
-		ga[l] = g
-		g = b.matmulT(b.scale(p.hid[l].S1, g), m.w[l])
-	}
-	return ga, g
-}
-
-// reverseTangent is the tangent of the reverse pass along the direction whose
-// hidden pre-activation tangents are zd[l] (the output cotangent is held
-// fixed). It returns the tangent of the input cotangent: H·v for a scalar
-// output, or nil if it is identically zero.
-func (m *MLP) reverseTangent(b *builder, p pass, q []*G.Node, zd []*G.Node) *G.Node {
-	var dga *G.Node
-	for l := len(p.hid) - 1; l >= 0; l-- {
-		dgz := b.scale(p.hid[l].S1, dga)
-		if q[l] != nil {
-			dgz = b.add(dgz, b.mul(q[l], zd[l]))
-		}
-		if dgz == nil {
-			dga = nil
-			continue
-		}
-		dga = b.matmulT(dgz, m.w[l])
-	}
-	return dga
-}
-
-// assemble stacks n blocks of shape (B,k) into (B,k,n), block j at [:,:,j].
-// It reshapes to (1,B,k) and concatenates on axis 0, never slicing rows (see
-// the package doc on gorgonia's slice hashing).
-func (b *builder) assemble(blocks []*G.Node, batch, k int) *G.Node {
-	rs := make([]*G.Node, len(blocks))
-	for j, bl := range blocks {
-		rs[j] = b.reshape(bl, 1, batch, k)
-	}
-	if !b.ok(rs...) {
-		return nil
-	}
-	c := rs[0]
-	if len(rs) > 1 {
-		var err error
-		c, err = G.Concat(0, rs...)
+	for l := 0; l < L-1; l++ {
+		z, err := apply(fop{kind: kLin, b: batch}, a, m.w[l], m.b[l])
 		if err != nil {
-			b.fail(err, "concat")
-			return nil
+			return nil, err
+		}
+		if a, err = apply(fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(dirs), ints: pairs, cache: newActCache()}, z); err != nil {
+			return nil, err
 		}
 	}
-	t, err := G.Transpose(c, 1, 2, 0)
-	b.fail(err, "transpose")
-	return t
+	return apply(fop{kind: kLin, b: batch}, a, m.w[L-1], m.b[L-1])
 }
 
-// InputGrad returns ∇ₓf, (B, In()), for a network with Out()==1, by an
-// explicit reverse pass built from graph ops.
+// revPass builds forward-over-reverse: the explicit reverse pass from the
+// output cotangent u (nil: ones, for a scalar output) and its tangents along
+// the inputs cols. It returns the stacked input cotangent (S·B, In()).
+func (m *MLP) revPass(x, u *G.Node, batch int, cols []int) (*G.Node, error) {
+	s := 1 + len(cols)
+	a := x
+	var err error
+	if s > 1 {
+		if a, err = apply(fop{kind: kStackIn, b: batch, s: s, ints: cols}, x); err != nil {
+			return nil, err
+		}
+	}
+	L := m.layers()
+	zs, as, acts := make([]*G.Node, L-1), make([]*G.Node, L-1), make([]fop, L-1)
+	for l := 0; l < L-1; l++ {
+		if zs[l], err = apply(fop{kind: kLin, b: batch}, a, m.w[l], m.b[l]); err != nil {
+			return nil, err
+		}
+		acts[l] = fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(cols), cache: newActCache()}
+		if as[l], err = apply(acts[l], zs[l]); err != nil {
+			return nil, err
+		}
+		a = as[l]
+	}
+	seedIn := []*G.Node{m.w[L-1]}
+	if u != nil {
+		seedIn = append(seedIn, u)
+	}
+	g, err := apply(fop{kind: kSeed, b: batch, s: s}, seedIn...)
+	if err != nil {
+		return nil, err
+	}
+	for l := L - 2; l >= 0; l-- {
+		ro := acts[l]
+		ro.kind, ro.nf = kRevAct, 0
+		gz, err := apply(ro, zs[l], as[l], g)
+		if err != nil {
+			return nil, err
+		}
+		if g, err = apply(fop{kind: kLinT}, gz, m.w[l]); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// scalarRev returns a forward-over-reverse pass for x (scalar output, u = 1)
+// whose tangent directions include want, reusing one built before.
+func (m *MLP) scalarRev(x *G.Node, batch int, want []int) (*revEntry, error) {
+	for _, e := range m.revCache[x] {
+		if subset(want, e.cols) {
+			return e, nil
+		}
+	}
+	cols := unique(want)
+	gx, err := m.revPass(x, nil, batch, cols)
+	if err != nil {
+		return nil, err
+	}
+	e := &revEntry{gx: gx, cols: cols, b: batch}
+	if m.revCache == nil {
+		m.revCache = map[*G.Node][]*revEntry{}
+	}
+	m.revCache[x] = append(m.revCache[x], e)
+	return e, nil
+}
+
+func block(y *G.Node, batch, s, k int) (*G.Node, error) {
+	if s == 1 {
+		return y, nil
+	}
+	return apply(fop{kind: kBlock, b: batch, s: s, k: k}, y)
+}
+
+// InputGrad returns ∇ₓf, (B, In()), for a network with Out()==1, from an
+// explicit reverse pass. It shares its graph nodes with Hessian and
+// HessianBlock calls on the same x.
 func (m *MLP) InputGrad(x *G.Node) (*G.Node, error) {
 	if err := m.needScalar("InputGrad"); err != nil {
 		return nil, err
@@ -146,13 +139,11 @@ func (m *MLP) InputGrad(x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, 1)
-	_, gx := m.reverse(b, p, b.constMatrix(B, 1, ones(B)))
-	if b.err != nil {
-		return nil, b.err
+	e, err := m.scalarRev(x, B, nil)
+	if err != nil {
+		return nil, err
 	}
-	return gx, nil
+	return block(e.gx, B, 1+len(e.cols), 0)
 }
 
 // VJP returns the rows uᵀJ, (B, In()), for cotangents u of shape (B, Out()).
@@ -168,13 +159,7 @@ func (m *MLP) VJP(x, u *G.Node) (*G.Node, error) {
 	if Bu != B {
 		return nil, fmt.Errorf("ad: %s: VJP cotangent u has %d rows, input x has %d", m.name, Bu, B)
 	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, 1)
-	_, gx := m.reverse(b, p, u)
-	if b.err != nil {
-		return nil, b.err
-	}
-	return gx, nil
+	return m.revPass(x, u, B, nil)
 }
 
 // JVP returns the rows Jv, (B, Out()), for tangents v of shape (B, In()).
@@ -190,38 +175,32 @@ func (m *MLP) JVP(x, v *G.Node) (*G.Node, error) {
 	if Bv != B {
 		return nil, fmt.Errorf("ad: %s: JVP tangent v has %d rows, input x has %d", m.name, Bv, B)
 	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, 1)
-	first, _, _ := m.jets(b, p, []*G.Node{b.matmul(v, m.w[0])}, nil, nil)
-	if b.err != nil {
-		return nil, b.err
+	y, err := m.jetPass(x, v, B, []int{-1}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return first[0], nil
+	return block(y, B, 2, 1)
 }
 
-// basisTangents returns ż₀ = e_iW₀ for each i in dims.
-func (m *MLP) basisTangents(b *builder, batch int, dims []int) []*G.Node {
-	zd := make([]*G.Node, len(dims))
-	for k, i := range dims {
-		zd[k] = b.matmul(b.basis(batch, m.In(), i), m.w[0])
-	}
-	return zd
-}
-
-// Jacobian returns ∂f/∂x, (B, Out(), In()), one forward tangent per input.
+// Jacobian returns ∂f/∂x, (B, Out(), In()), from one forward tangent per
+// input.
 func (m *MLP) Jacobian(x *G.Node) (*G.Node, error) {
 	B, err := m.checkBatch(x, "Jacobian input x", m.In())
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, 1)
-	first, _, _ := m.jets(b, p, m.basisTangents(b, B, allDims(m.In())), nil, nil)
-	j := b.assemble(first, B, m.Out())
-	if b.err != nil {
-		return nil, b.err
+	in, out := m.In(), m.Out()
+	y, err := m.jetPass(x, nil, B, allDims(in), nil)
+	if err != nil {
+		return nil, err
 	}
-	return j, nil
+	blk, col := make([]int, out*in), make([]int, out*in)
+	for o := 0; o < out; o++ {
+		for i := 0; i < in; i++ {
+			blk[o*in+i], col[o*in+i] = 1+i, o
+		}
+	}
+	return apply(fop{kind: kGather, b: B, s: 1 + in, k: out, nr: out, nc: in, blk: blk, col: col}, y)
 }
 
 // Hessian returns ∇ₓ∇ₓᵀf, (B, In(), In()), for a network with Out()==1.
@@ -232,7 +211,11 @@ func (m *MLP) Hessian(x *G.Node) (*G.Node, error) {
 
 // HessianBlock returns the block ∂²f/∂x_r∂x_c for r in rows and c in cols,
 // (B, len(rows), len(cols)), for a network with Out()==1, by
-// forward-over-reverse: one tangent of the reverse pass per column.
+// forward-over-reverse: one tangent of the explicit reverse pass per column.
+// Calls on the same x share one pass when they can: a block whose rows (by
+// symmetry) or columns were already computed costs no new pass, so for an
+// LNN, HessianBlock(x, q̇, q̇), HessianBlock(x, q̇, q) and InputGrad(x), in
+// this order, run the network once with two tangents.
 func (m *MLP) HessianBlock(x *G.Node, rows, cols []int) (*G.Node, error) {
 	return m.hessianBlock(x, rows, cols, "HessianBlock")
 }
@@ -251,44 +234,39 @@ func (m *MLP) hessianBlock(x *G.Node, rows, cols []int, what string) (*G.Node, e
 	if err := m.checkDims(what+" cols", cols, false); err != nil {
 		return nil, err
 	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, 2)
-	ga, _ := m.reverse(b, p, b.constMatrix(B, 1, ones(B)))
-	q := make([]*G.Node, len(p.hid))
-	for l, h := range p.hid {
-		if h.S2 != nil {
-			q[l] = b.mul(h.S2, ga[l])
+	var e *revEntry
+	transposed := false
+	for _, c := range m.revCache[x] {
+		if subset(cols, c.cols) {
+			e = c
+			break
+		}
+		if subset(rows, c.cols) {
+			e, transposed = c, true
+			break
 		}
 	}
-	_, _, zd := m.jets(b, p, m.basisTangents(b, B, cols), nil, nil)
-	var sel *G.Node
-	if !isAll(rows, m.In()) {
-		s := make([]float64, m.In()*len(rows))
-		for k, r := range rows {
-			s[r*len(rows)+k] = 1
+	if e == nil {
+		if e, err = m.scalarRev(x, B, cols); err != nil {
+			return nil, err
 		}
-		sel = b.constMatrix(m.In(), len(rows), s)
 	}
-	blocks := make([]*G.Node, len(cols))
-	for c := range cols {
-		dirs := make([]*G.Node, len(zd))
-		for l := range zd {
-			dirs[l] = zd[l][c]
-		}
-		hv := m.reverseTangent(b, p, q, dirs)
-		if hv == nil { // linear network: the Hessian is zero
-			hv = b.constMatrix(B, m.In(), make([]float64, B*m.In()))
-		}
-		if sel != nil {
-			hv = b.matmul(hv, sel)
-		}
-		blocks[c] = hv
+	pos := make(map[int]int, len(e.cols))
+	for t, c := range e.cols {
+		pos[c] = 1 + t
 	}
-	h := b.assemble(blocks, B, len(rows))
-	if b.err != nil {
-		return nil, b.err
+	nr, nc := len(rows), len(cols)
+	blk, col := make([]int, nr*nc), make([]int, nr*nc)
+	for r, ri := range rows {
+		for c, ci := range cols {
+			if transposed { // H[r,c] = H[c,r]: column r of the Hessian, entry c
+				blk[r*nc+c], col[r*nc+c] = pos[ri], ci
+			} else {
+				blk[r*nc+c], col[r*nc+c] = pos[ci], ri
+			}
+		}
 	}
-	return h, nil
+	return apply(fop{kind: kGather, b: B, s: 1 + len(e.cols), k: m.In(), nr: nr, nc: nc, blk: blk, col: col}, e.gx)
 }
 
 // Laplacian returns Σ_{i∈dims} ∂²f/∂x_i², (B,1), for a network with
@@ -303,65 +281,63 @@ func (m *MLP) Laplacian(x *G.Node, dims []int) (*G.Node, error) {
 	if err := m.checkDims("Laplacian dims", dims, false); err != nil {
 		return nil, err
 	}
-	d, err := m.derivatives(x, dims, dims, "Laplacian")
+	B, err := m.checkBatch(x, "Laplacian input x", m.In())
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{g: m.g}
-	var s *G.Node
-	for _, n := range d.Second {
-		s = b.add(s, n)
+	dirs := unique(dims)
+	pairs, blocks := make([]int, len(dims)), make([]int, len(dims))
+	for k, d := range dims {
+		for t, u := range dirs {
+			if u == d {
+				pairs[k] = t
+			}
+		}
+		blocks[k] = 1 + len(dirs) + k
 	}
-	if b.err != nil {
-		return nil, b.err
+	y, err := m.jetPass(x, nil, B, dirs, pairs)
+	if err != nil {
+		return nil, err
 	}
-	return s, nil
+	return apply(fop{kind: kBlockSum, b: B, s: 1 + len(dirs) + len(dims), ints: blocks}, y)
 }
 
 // Derivatives returns f(x), every first derivative ∂f/∂x_i and the pure
 // second derivatives ∂²f/∂x_k² for k in second, from one forward-jet pass
-// (PINN's u, u_t, u_x, u_xx). second may be empty.
+// (a PINN's u, u_t, u_x, u_xx). second may be empty.
 func (m *MLP) Derivatives(x *G.Node, second []int) (*Derivs, error) {
-	if err := m.checkDims("Derivatives second", second, true); err != nil {
-		return nil, err
-	}
-	return m.derivatives(x, allDims(m.In()), second, "Derivatives")
-}
-
-// derivatives computes first derivatives along firstDims and pure second
-// derivatives along second (each in firstDims).
-func (m *MLP) derivatives(x *G.Node, firstDims, second []int, what string) (*Derivs, error) {
-	B, err := m.checkBatch(x, what+" input x", m.In())
+	B, err := m.checkBatch(x, "Derivatives input x", m.In())
 	if err != nil {
 		return nil, err
 	}
-	pos := make(map[int]int, len(firstDims))
-	for k, i := range firstDims {
-		if _, ok := pos[i]; !ok {
-			pos[i] = k
+	if err := m.checkDims("Derivatives second", second, true); err != nil {
+		return nil, err
+	}
+	in := m.In()
+	s := 1 + in + len(second)
+	y, err := m.jetPass(x, nil, B, allDims(in), append([]int{}, second...))
+	if err != nil {
+		return nil, err
+	}
+	d := &Derivs{}
+	if d.Value, err = block(y, B, s, 0); err != nil {
+		return nil, err
+	}
+	for i := 0; i < in; i++ {
+		n, err := block(y, B, s, 1+i)
+		if err != nil {
+			return nil, err
 		}
+		d.First = append(d.First, n)
 	}
-	pair := make([]int, len(second))
-	zdd := make([]*G.Node, len(second))
-	for j, i := range second {
-		pair[j] = pos[i]
-	}
-	order := 1
-	if len(second) > 0 {
-		order = 2
-	}
-	b := &builder{g: m.g}
-	p := m.forwardPass(b, x, order)
-	first, sec, _ := m.jets(b, p, m.basisTangents(b, B, firstDims), zdd, pair)
-	for j := range sec {
-		if sec[j] == nil { // linear network
-			sec[j] = b.constMatrix(B, m.Out(), make([]float64, B*m.Out()))
+	for k := range second {
+		n, err := block(y, B, s, 1+in+k)
+		if err != nil {
+			return nil, err
 		}
+		d.Second = append(d.Second, n)
 	}
-	if b.err != nil {
-		return nil, b.err
-	}
-	return &Derivs{Value: p.out, First: first, Second: sec}, nil
+	return d, nil
 }
 
 // checkDims checks that dims are valid input indices (and non-empty unless
@@ -392,6 +368,36 @@ func isAll(d []int, n int) bool {
 	}
 	for i, v := range d {
 		if v != i {
+			return false
+		}
+	}
+	return true
+}
+
+// unique returns the distinct values of d in order of first appearance.
+func unique(d []int) []int {
+	out := []int{}
+	seen := map[int]bool{}
+	for _, v := range d {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// subset reports whether every value of a is in b.
+func subset(a, b []int) bool {
+	for _, v := range a {
+		found := false
+		for _, w := range b {
+			if v == w {
+				found = true
+				break
+			}
+		}
+		if !found {
 			return false
 		}
 	}

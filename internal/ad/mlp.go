@@ -19,6 +19,10 @@ type MLP struct {
 	sizes []int
 	act   Activation
 	w, b  []*G.Node
+
+	// revCache holds the forward-over-reverse passes built per input node,
+	// so that InputGrad, Hessian and HessianBlock on one x share them.
+	revCache map[*G.Node][]*revEntry
 }
 
 // NewMLP adds a network with layer sizes [in, h1, ..., out] to g. Weights are
@@ -114,21 +118,9 @@ func (m *MLP) needScalar(what string) error {
 
 // Forward returns f(x), (B, Out()), for x of shape (B, In()).
 func (m *MLP) Forward(x *G.Node) (*G.Node, error) {
-	if _, err := m.checkBatch(x, "Forward input x", m.In()); err != nil {
+	B, err := m.checkBatch(x, "Forward input x", m.In())
+	if err != nil {
 		return nil, err
 	}
-	b := &builder{g: m.g}
-	a := x
-	for l := 0; l < m.layers(); l++ {
-		z := b.addBias(b.matmul(a, m.w[l]), m.b[l])
-		if l == m.layers()-1 {
-			a = z
-			break
-		}
-		a = b.activate(m.act, z, 0).S0
-	}
-	if b.err != nil {
-		return nil, b.err
-	}
-	return a, nil
+	return m.jetPass(x, nil, B, nil, nil)
 }

@@ -1,0 +1,296 @@
+package ad
+
+import (
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+)
+
+// compute runs op o on the input data x (shapes from in) into y.
+func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
+	sh := func(i, d int) int { return in[i].Shape()[d] }
+	switch o.kind {
+	case kStackIn:
+		o.stackIn(y, x, sh(0, 1))
+	case kLin:
+		r, n, m := sh(0, 0), sh(0, 1), sh(1, 1)
+		gemm(blas.NoTrans, blas.NoTrans, r, m, n, x[0], n, x[1], m, y, m)
+		if o.arity == 3 {
+			rows := o.b
+			if rows == 0 {
+				rows = r
+			}
+			bias := x[2]
+			for i := 0; i < rows; i++ {
+				yr := y[i*m : (i+1)*m]
+				for j, bv := range bias {
+					yr[j] += bv
+				}
+			}
+		}
+	case kLinT:
+		r, m, n := sh(0, 0), sh(0, 1), sh(1, 0)
+		gemm(blas.NoTrans, blas.Trans, r, n, m, x[0], m, x[1], m, y, n)
+	case kMatTN:
+		r, n, m := sh(0, 0), sh(0, 1), sh(1, 1)
+		gemm(blas.Trans, blas.NoTrans, n, m, r, x[0], n, x[1], m, y, m)
+	case kColSum:
+		m := sh(0, 1)
+		clear(y)
+		for i := 0; i < o.b; i++ {
+			for j, v := range x[0][i*m : (i+1)*m] {
+				y[j] += v
+			}
+		}
+	case kAct:
+		o.actForward(y, x[0])
+	case kActBack:
+		o.actBackward(y, x[0], x[2])
+	case kRevAct:
+		o.revAct(y, x[0], x[2])
+	case kRevBackZ:
+		o.revBackZ(y, x[0], x[2], x[3])
+	case kRevBackG:
+		o.revBackG(y, x[0], x[3])
+	case kSeed:
+		o.seed(y, x, sh(0, 0), sh(0, 1))
+	case kSeedBackW:
+		o.seedBackW(y, x, sh(0, 1))
+	case kSeedBackU:
+		n, out := sh(1, 0), sh(1, 1)
+		gemm(blas.NoTrans, blas.NoTrans, o.b, out, n, x[0][:o.b*n], n, x[1], out, y, out)
+	case kBlock:
+		m := sh(0, 1)
+		copy(y, x[0][o.k*o.b*m:(o.k+1)*o.b*m])
+	case kUnblock:
+		m := sh(0, 1)
+		clear(y)
+		copy(y[o.k*o.b*m:(o.k+1)*o.b*m], x[0])
+	case kBlockSum:
+		m := sh(0, 1)
+		clear(y)
+		for _, k := range o.ints {
+			for i, v := range x[0][k*o.b*m : (k+1)*o.b*m] {
+				y[i] += v
+			}
+		}
+	case kUnblockSum:
+		m := sh(0, 1)
+		clear(y)
+		for _, k := range o.ints {
+			copy(y[k*o.b*m:(k+1)*o.b*m], x[0])
+		}
+	case kGather:
+		e := o.nr * o.nc
+		for b := 0; b < o.b; b++ {
+			yb := y[b*e : (b+1)*e]
+			for rc := range yb {
+				yb[rc] = x[0][(o.blk[rc]*o.b+b)*o.k+o.col[rc]]
+			}
+		}
+	case kScatter:
+		e := o.nr * o.nc
+		clear(y)
+		for b := 0; b < o.b; b++ {
+			db := x[0][b*e : (b+1)*e]
+			for rc, v := range db {
+				y[(o.blk[rc]*o.b+b)*o.k+o.col[rc]] += v
+			}
+		}
+	}
+}
+
+// gemm sets c = op(a)·op(b) (m×n, k inner) with the BLAS in use.
+func gemm(ta, tb blas.Transpose, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		clear(c[:m*ldc])
+		return
+	}
+	G.WhichBLAS().Dgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+}
+
+// stackIn writes x, then one block per direction (basis row e_d, or v when
+// d < 0), then zero blocks.
+func (o fop) stackIn(y []float64, x [][]float64, in int) {
+	bs := o.b * in
+	copy(y[:bs], x[0])
+	clear(y[bs:])
+	for t, d := range o.ints {
+		blk := y[(1+t)*bs : (2+t)*bs]
+		if d < 0 {
+			copy(blk, x[1])
+			continue
+		}
+		for r := 0; r < o.b; r++ {
+			blk[r*in+d] = 1
+		}
+	}
+}
+
+// derivs fills the cache with σ′, σ″, σ‴ at z (block 0 of a kAct input)
+// unless it already holds them for this very data.
+func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
+	if len(c.s1) != len(z) {
+		c.s1, c.s2, c.s3 = make([]float64, len(z)), make([]float64, len(z)), make([]float64, len(z))
+	}
+	for i, zi := range z {
+		v, d1, d2, d3 := a.eval(zi)
+		if s0 != nil {
+			s0[i] = v
+		}
+		c.s1[i], c.s2[i], c.s3[i] = d1, d2, d3
+	}
+	c.z = uintptr(unsafe.Pointer(unsafe.SliceData(z)))
+}
+
+// derivs returns σ′, σ″, σ‴ at z from the cache, recomputing them if the
+// cache was filled from other data.
+func (o fop) derivs(z []float64) (s1, s2, s3 []float64) {
+	c := o.cache
+	if c.z != uintptr(unsafe.Pointer(unsafe.SliceData(z))) || len(c.s1) != len(z) {
+		c.fill(o.act, z, nil)
+	}
+	return c.s1, c.s2, c.s3
+}
+
+// actForward: a = σ(z) on block 0; ȧ_i = σ′ż_i on first-order blocks;
+// ä_j = σ″ż_p² + σ′z̈_j on second-order blocks (p = ints[j]).
+func (o fop) actForward(y, z []float64) {
+	e := len(z) / o.s
+	o.cache.fill(o.act, z[:e], y[:e])
+	s1, s2 := o.cache.s1, o.cache.s2
+	for i := 1; i <= o.nf; i++ {
+		zi, yi := z[i*e:(i+1)*e], y[i*e:(i+1)*e]
+		for k := range yi {
+			yi[k] = s1[k] * zi[k]
+		}
+	}
+	for j, p := range o.ints {
+		b := 1 + o.nf + j
+		zj, yj, zp := z[b*e:(b+1)*e], y[b*e:(b+1)*e], z[(1+p)*e:(2+p)*e]
+		for k := range yj {
+			yj[k] = s2[k]*zp[k]*zp[k] + s1[k]*zj[k]
+		}
+	}
+}
+
+// actBackward is the adjoint of actForward: for upstream d it returns
+//
+//	dz   = d₀σ′ + Σ_i d_iσ″ż_i + Σ_j d_j(σ‴ż_p² + σ″z̈_j)
+//	dż_i = d_iσ′ + Σ_{j:p=i} 2d_jσ″ż_i
+//	dz̈_j = d_jσ′
+func (o fop) actBackward(y, z, d []float64) {
+	e := len(z) / o.s
+	s1, s2, s3 := o.derivs(z[:e])
+	y0, d0 := y[:e], d[:e]
+	for k := range y0 {
+		y0[k] = d0[k] * s1[k]
+	}
+	for i := 1; i <= o.nf; i++ {
+		zi, di, yi := z[i*e:(i+1)*e], d[i*e:(i+1)*e], y[i*e:(i+1)*e]
+		for k := range yi {
+			y0[k] += di[k] * s2[k] * zi[k]
+			yi[k] = di[k] * s1[k]
+		}
+	}
+	for j, p := range o.ints {
+		b := 1 + o.nf + j
+		zj, dj, yj := z[b*e:(b+1)*e], d[b*e:(b+1)*e], y[b*e:(b+1)*e]
+		zp, yp := z[(1+p)*e:(2+p)*e], y[(1+p)*e:(2+p)*e]
+		for k := range yj {
+			y0[k] += dj[k] * (s3[k]*zp[k]*zp[k] + s2[k]*zj[k])
+			yp[k] += 2 * dj[k] * s2[k] * zp[k]
+			yj[k] = dj[k] * s1[k]
+		}
+	}
+}
+
+// revAct: g_z = g σ′ on block 0 and ġ_z,i = ġ_i σ′ + g σ″ ż_i on the
+// tangent blocks.
+func (o fop) revAct(y, z, g []float64) {
+	e := len(z) / o.s
+	s1, s2, _ := o.derivs(z[:e])
+	g0, y0 := g[:e], y[:e]
+	for k := range y0 {
+		y0[k] = g0[k] * s1[k]
+	}
+	for i := 1; i < o.s; i++ {
+		zi, gi, yi := z[i*e:(i+1)*e], g[i*e:(i+1)*e], y[i*e:(i+1)*e]
+		for k := range yi {
+			yi[k] = gi[k]*s1[k] + g0[k]*s2[k]*zi[k]
+		}
+	}
+}
+
+// revBackZ: the adjoint of revAct in Z for upstream d:
+//
+//	dz   = d₀ g σ″ + Σ_i d_i(ġ_i σ″ + g σ‴ ż_i)
+//	dż_i = d_i g σ″
+func (o fop) revBackZ(y, z, g, d []float64) {
+	e := len(z) / o.s
+	_, s2, s3 := o.derivs(z[:e])
+	g0, d0, y0 := g[:e], d[:e], y[:e]
+	for k := range y0 {
+		y0[k] = d0[k] * g0[k] * s2[k]
+	}
+	for i := 1; i < o.s; i++ {
+		zi, gi, di, yi := z[i*e:(i+1)*e], g[i*e:(i+1)*e], d[i*e:(i+1)*e], y[i*e:(i+1)*e]
+		for k := range yi {
+			y0[k] += di[k] * (gi[k]*s2[k] + g0[k]*s3[k]*zi[k])
+			yi[k] = di[k] * g0[k] * s2[k]
+		}
+	}
+}
+
+// revBackG: the adjoint of revAct in G for upstream d:
+//
+//	dg   = d₀σ′ + Σ_i d_i σ″ ż_i
+//	dġ_i = d_i σ′
+func (o fop) revBackG(y, z, d []float64) {
+	e := len(z) / o.s
+	s1, s2, _ := o.derivs(z[:e])
+	d0, y0 := d[:e], y[:e]
+	for k := range y0 {
+		y0[k] = d0[k] * s1[k]
+	}
+	for i := 1; i < o.s; i++ {
+		zi, di, yi := z[i*e:(i+1)*e], d[i*e:(i+1)*e], y[i*e:(i+1)*e]
+		for k := range yi {
+			y0[k] += di[k] * s2[k] * zi[k]
+			yi[k] = di[k] * s1[k]
+		}
+	}
+}
+
+// seed writes u·Wᵀ (u = ones when absent) into block 0 and zeros elsewhere.
+func (o fop) seed(y []float64, x [][]float64, n, out int) {
+	clear(y)
+	w := x[0]
+	if o.arity == 1 {
+		for b := 0; b < o.b; b++ {
+			copy(y[b*n:(b+1)*n], w) // out = 1: W is a column of n values
+		}
+		return
+	}
+	gemm(blas.NoTrans, blas.Trans, o.b, n, out, x[1], out, w, out, y[:o.b*n], n)
+}
+
+// seedBackW: dW = dS₀ᵀ·u (dS₀ = block 0), or the column sums of dS₀ when u
+// is absent.
+func (o fop) seedBackW(y []float64, x [][]float64, n int) {
+	d0 := x[0][:o.b*n]
+	if o.arity == 1 {
+		clear(y)
+		for b := 0; b < o.b; b++ {
+			for j, v := range d0[b*n : (b+1)*n] {
+				y[j] += v
+			}
+		}
+		return
+	}
+	gemm(blas.Trans, blas.NoTrans, n, o.k, o.b, d0, n, x[1], o.k, y, o.k)
+}
