@@ -10,7 +10,6 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-
 // pass is one forward evaluation: the output and, per hidden layer, σ and its
 // derivatives at the pre-activations.
 type pass struct {
@@ -360,4 +359,3 @@ func (m *MLP) refDerivativesImpl(x *G.Node, firstDims, second []int, what string
 	}
 	return &Derivs{Value: p.out, First: first, Second: sec}, nil
 }
-
