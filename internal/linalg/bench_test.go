@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // BenchmarkSolve times one tape-machine run of x = Solve(A, b) for a batch
@@ -47,5 +48,25 @@ func BenchmarkSolve(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkSolveOp times the Op's kernel alone (LU and solve of 256
+// systems into a reused output), without the tape machine's overhead.
+func BenchmarkSolveOp(b *testing.B) {
+	for _, n := range []int{2, 16} {
+		b.Run(fmt.Sprintf("B=256/n=%d", n), func(b *testing.B) {
+			const nb = 256
+			a, rhs := wellConditioned(newRand(1), nb, n)
+			at := tensor.New(tensor.WithShape(nb, n, n), tensor.WithBacking(a))
+			bt := tensor.New(tensor.WithShape(nb, n), tensor.WithBacking(rhs))
+			out := tensor.New(tensor.WithShape(nb, n), tensor.Of(tensor.Float64))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := (solveOp{}).UsePreallocDo(out, at, bt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
