@@ -50,6 +50,7 @@ type multiSpin struct {
 	words           [2][]uint64
 	stripes         int
 	rng             []wyrand
+	scratch         [][]uint64 // per stripe: the masks ma, mb of one word row
 
 	J, h, T float64
 	fast    bool   // h == 0: two classes, thresholds pa (k=3 or 1) and pb (k=4 or 0)
@@ -90,6 +91,10 @@ func newMultiSpin(m *Lattice, T float64, seed uint64) (*multiSpin, error) {
 	ms.words[1] = make([]uint64, nw)
 	ms.stripes = min(ms.Sy, 64)
 	ms.rng = make([]wyrand, ms.stripes)
+	ms.scratch = make([][]uint64, ms.stripes)
+	for k := range ms.scratch {
+		ms.scratch[k] = make([]uint64, 2*ms.Sk)
+	}
 	for k := range ms.rng {
 		ms.rng[k] = newWyrand(seed, uint64(k)+1)
 	}
@@ -225,12 +230,50 @@ func (ms *multiSpin) half(t int) {
 func (ms *multiSpin) stripe(t, k int) {
 	wy0, wy1 := k*ms.Sy/ms.stripes, (k+1)*ms.Sy/ms.stripes
 	r := ms.rng[k]
-	tw := ms.words[t]
-	Sk := ms.Sk
+	tw, ow := ms.words[t], ms.words[1-t]
+	Sy, Sk, C := ms.Sy, ms.Sk, ms.C
+	low, top := ms.low, ms.top
+	fast, ferro, pa, pb := ms.fast, ms.ferro, ms.pa, ms.pb
+	ma, mb := ms.scratch[k][:Sk], ms.scratch[k][Sk:2*Sk]
 	for wy := wy0; wy < wy1; wy++ {
 		row := tw[wy*Sk : wy*Sk+Sk]
+		same := ow[wy*Sk : wy*Sk+Sk]
+		// Rows above and below; at the edges of the word grid the
+		// neighbour word is rotated by C bits (a rotation by 0 elsewhere).
+		var up, dn []uint64
+		rotU, rotD := 0, 0
+		if wy > 0 {
+			up = ow[(wy-1)*Sk : wy*Sk]
+		} else {
+			up, rotU = ow[(Sy-1)*Sk:Sy*Sk], C
+		}
+		if wy < Sy-1 {
+			dn = ow[(wy+1)*Sk : (wy+2)*Sk]
+		} else {
+			dn, rotD = ow[:Sk], -C
+		}
+		left := (wy+t)&1 == 0 // second horizontal neighbour at k−1 (else k+1)
+		up, dn = up[:len(row)], dn[:len(row)]
 		for wk, s := range row {
-			nu, nd, nh, nx := ms.neighbours(t, wy, wk)
+			nu := bits.RotateLeft64(up[wk], rotU)
+			nd := bits.RotateLeft64(dn[wk], rotD)
+			nh := same[wk]
+			var nx uint64
+			if left {
+				if wk > 0 {
+					nx = same[wk-1]
+				} else {
+					src := same[Sk-1]
+					nx = (src<<1)&^low | (src>>(C-1))&low
+				}
+			} else {
+				if wk < Sk-1 {
+					nx = same[wk+1]
+				} else {
+					src := same[0]
+					nx = (src>>1)&^top | (src<<(C-1))&top
+				}
+			}
 			// Aligned-neighbour bits and their bit-sliced count k = b2 b1 b0.
 			a1, a2, a3, a4 := ^(s ^ nu), ^(s ^ nd), ^(s ^ nh), ^(s ^ nx)
 			x1, y1 := a1^a2, a1&a2
@@ -238,32 +281,85 @@ func (ms *multiSpin) stripe(t, k int) {
 			b0, c0 := x1^x2, x1&x2
 			b1 := y1 ^ y2 ^ c0
 			b2 := y1 & y2 // k = 4 (then c0 = 0)
-			if ms.fast {
-				var ma, mb uint64 // lanes drawn against pa and pb
-				if ms.ferro {
-					ma, mb = b1&b0, b2 // k = 3, k = 4
-				} else {
-					ma, mb = b0&^b1, ^(b0 | b1 | b2) // k = 1, k = 0
-				}
-				flip := ^(ma | mb)
-				if eq := ma | mb; eq != 0 {
-					pa, pb := ms.pa, ms.pb
-					var lt uint64
-					for bit := 63; bit >= 0 && eq != 0; bit-- {
-						u := r.next()
-						th := ma&-(pa>>bit&1) | mb&-(pb>>bit&1)
-						lt |= eq & th &^ u
-						eq &^= th ^ u
-					}
-					flip |= lt
-				}
-				row[wk] = s ^ flip
+			if !fast {
+				row[wk] = s ^ ms.generalFlip(s, b0, b1, b2, &r)
 				continue
 			}
-			row[wk] = s ^ ms.generalFlip(s, b0, b1, b2, &r)
+			if ferro {
+				ma[wk], mb[wk] = b1&b0, b2 // k = 3, k = 4
+			} else {
+				ma[wk], mb[wk] = b0&^b1, ^(b0 | b1 | b2) // k = 1, k = 0
+			}
+		}
+		if fast {
+			acceptRow(row, ma, mb, pa, pb, &r)
 		}
 	}
 	ms.rng[k] = r
+}
+
+// acceptRow flips the spins of a word row given, per word, the lanes ma
+// drawn against threshold pa and the lanes mb drawn against pb; all other
+// lanes flip. Each lane compares a uniform 64-bit number with its
+// threshold bit by bit from the top: lt marks lanes already below, eq lanes
+// still equal. Words go in pairs so the two dependency chains overlap, and
+// the first 8 bits are compared unconditionally (a branch on eq after every
+// bit mispredicts once per word); the stream of draws is fixed by the
+// state, so the result stays deterministic.
+func acceptRow(row, ma, mb []uint64, pa, pb uint64, r *wyrand) {
+	n := len(row)
+	ma, mb = ma[:n], mb[:n]
+	st := r.s // the generator's state in a register; written back at the end
+	wk := 0
+	for ; wk+1 < n; wk += 2 {
+		ma0, mb0, ma1, mb1 := ma[wk], mb[wk], ma[wk+1], mb[wk+1]
+		eq0, eq1 := ma0|mb0, ma1|mb1
+		var lt0, lt1 uint64
+		bit := 63
+		for ; bit >= 56; bit-- {
+			st += wyInc
+			h0, l0 := bits.Mul64(st, st^wyMix)
+			st += wyInc
+			h1, l1 := bits.Mul64(st, st^wyMix)
+			u0, u1 := h0^l0, h1^l1
+			ta, tb := -(pa >> bit & 1), -(pb >> bit & 1)
+			th0, th1 := ma0&ta|mb0&tb, ma1&ta|mb1&tb
+			lt0 |= eq0 & th0 &^ u0
+			lt1 |= eq1 & th1 &^ u1
+			eq0 &^= th0 ^ u0
+			eq1 &^= th1 ^ u1
+		}
+		for ; bit >= 0 && eq0|eq1 != 0; bit-- {
+			st += wyInc
+			h0, l0 := bits.Mul64(st, st^wyMix)
+			st += wyInc
+			h1, l1 := bits.Mul64(st, st^wyMix)
+			u0, u1 := h0^l0, h1^l1
+			ta, tb := -(pa >> bit & 1), -(pb >> bit & 1)
+			th0, th1 := ma0&ta|mb0&tb, ma1&ta|mb1&tb
+			lt0 |= eq0 & th0 &^ u0
+			lt1 |= eq1 & th1 &^ u1
+			eq0 &^= th0 ^ u0
+			eq1 &^= th1 ^ u1
+		}
+		row[wk] ^= ^(ma0 | mb0) | lt0
+		row[wk+1] ^= ^(ma1 | mb1) | lt1
+	}
+	if wk < n {
+		ma0, mb0 := ma[wk], mb[wk]
+		eq := ma0 | mb0
+		var lt uint64
+		for bit := 63; bit >= 0 && eq != 0; bit-- {
+			st += wyInc
+			h, l := bits.Mul64(st, st^wyMix)
+			u := h ^ l
+			th := ma0&-(pa>>bit&1) | mb0&-(pb>>bit&1)
+			lt |= eq & th &^ u
+			eq &^= th ^ u
+		}
+		row[wk] ^= ^(ma0 | mb0) | lt
+	}
+	r.s = st
 }
 
 // generalFlip returns the flip mask for any J and h: ten classes (k, s_i).

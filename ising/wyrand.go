@@ -19,9 +19,15 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// The wyrand constants: the state's increment and the mixing xor.
+const (
+	wyInc = 0xa0761d6478bd642f
+	wyMix = 0xe7037ed1a0b428db
+)
+
 func (r *wyrand) next() uint64 {
-	r.s += 0xa0761d6478bd642f
-	hi, lo := bits.Mul64(r.s, r.s^0xe7037ed1a0b428db)
+	r.s += wyInc
+	hi, lo := bits.Mul64(r.s, r.s^wyMix)
 	return hi ^ lo
 }
 
