@@ -1,0 +1,125 @@
+package lnn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Kind chooses the model.
+type Kind int
+
+const (
+	// LNN learns L(q, q̇) with one network and no assumed form (Cranmer et
+	// al. 2020).
+	LNN Kind = iota
+	// DeLaN learns L = ½q̇ᵀM(q)q̇ − V(q) with M from a Cholesky-factor
+	// network and V from a potential network (Lutter et al. 2019).
+	DeLaN
+	// Baseline learns q̈(q, q̇) directly with one network.
+	Baseline
+)
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	switch k {
+	case LNN:
+		return "LNN"
+	case DeLaN:
+		return "DeLaN"
+	case Baseline:
+		return "baseline"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Config sets a model and its training. The zero value means an LNN with
+// two hidden layers of 128 softplus units, Adam at learning rate 1e-3 with
+// no weight decay and gradients clipped to norm 10, 2,000 steps of 256
+// samples, MassEps 1e-3, seed 0.
+type Config struct {
+	// Kind is the model; the zero value is LNN.
+	Kind Kind
+	// Hidden is the width of each hidden layer of every network of the
+	// model; nil means {128, 128}.
+	Hidden []int
+	// Steps is the number of Adam steps; 0 means 2000.
+	Steps int
+	// LR is Adam's learning rate; 0 means 1e-3.
+	LR float64
+	// WeightDecay is the L2 penalty Adam adds to the gradient; 0 means
+	// none.
+	WeightDecay float64
+	// ClipNorm caps the joint norm of the gradients (train.Adam.ClipNorm);
+	// 0 means 10, negative means no clipping. Near-singular mass matrices
+	// early in training give rare huge gradients; the cap keeps one bad
+	// batch from wrecking the weights.
+	ClipNorm float64
+	// BatchSize is the number of samples a step sees; 0 means 256, or all
+	// of them when there are fewer.
+	BatchSize int
+	// MassEps is ε, added to the learned mass matrix as εI (for the LNN:
+	// the term ½ε|q̇|² added to L; for DeLaN: M = CCᵀ + εI). 0 means 1e-3;
+	// negative means none. The baseline ignores it.
+	MassEps float64
+	// Seed sets the initial weights (network k of a model from Seed+k) and
+	// the minibatch order.
+	Seed uint64
+	// Progress, if not nil, is called about 20 times during training with
+	// the step count and the latest loss.
+	Progress func(step, steps int, loss float64)
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Kind < LNN || c.Kind > Baseline {
+		return c, fmt.Errorf("lnn: unknown Config.Kind %d", int(c.Kind))
+	}
+	if c.Hidden == nil {
+		c.Hidden = []int{128, 128}
+	}
+	c.Hidden = append([]int(nil), c.Hidden...)
+	if len(c.Hidden) == 0 {
+		return c, fmt.Errorf("lnn: Config.Hidden is empty; give at least one hidden layer (nil means {128, 128})")
+	}
+	for i, h := range c.Hidden {
+		if h < 1 {
+			return c, fmt.Errorf("lnn: hidden layer %d has width %d; must be at least 1", i, h)
+		}
+	}
+	if c.Steps < 0 {
+		return c, fmt.Errorf("lnn: Config.Steps is %d; must be positive (0 means 2000)", c.Steps)
+	}
+	if c.Steps == 0 {
+		c.Steps = 2000
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+	}
+	if !(c.LR > 0) || math.IsInf(c.LR, 0) {
+		return c, fmt.Errorf("lnn: Config.LR is %v; must be positive and finite", c.LR)
+	}
+	if !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) {
+		return c, fmt.Errorf("lnn: Config.WeightDecay is %v; must be ≥ 0 and finite", c.WeightDecay)
+	}
+	if math.IsNaN(c.ClipNorm) || math.IsInf(c.ClipNorm, 0) {
+		return c, fmt.Errorf("lnn: Config.ClipNorm is %v; must be finite", c.ClipNorm)
+	}
+	if c.ClipNorm == 0 {
+		c.ClipNorm = 10
+	}
+	if c.ClipNorm < 0 {
+		c.ClipNorm = 0
+	}
+	if c.BatchSize < 0 {
+		return c, fmt.Errorf("lnn: Config.BatchSize is %d; must be positive (0 means 256)", c.BatchSize)
+	}
+	if math.IsNaN(c.MassEps) || math.IsInf(c.MassEps, 0) {
+		return c, fmt.Errorf("lnn: Config.MassEps is %v; must be finite", c.MassEps)
+	}
+	if c.MassEps == 0 {
+		c.MassEps = 1e-3
+	}
+	if c.MassEps < 0 {
+		c.MassEps = 0
+	}
+	return c, nil
+}

@@ -1,0 +1,387 @@
+package lnn
+
+import (
+	"fmt"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/train"
+)
+
+// Model is a Lagrangian neural network, a DeLaN or the baseline (see Kind).
+// It keeps its weights as plain values; Train builds a gorgonia graph for
+// training, and Accel, Rollout and Energy evaluate the weights in plain Go.
+// A Model is a Dynamics.
+type Model struct {
+	cfg   Config
+	n     int
+	sizes [][]int     // layer sizes of each network
+	theta [][]float64 // parameters of each network, W0, b0, W1, b1, … row-major
+	dense []*ad.Dense // plain-Go evaluators of theta
+	chol  *jacNet     // DeLaN's Cholesky network with its Jacobian
+}
+
+// History is the record of a training run.
+type History struct {
+	// Loss is the training loss (mean squared error of q̈ over the batch,
+	// before the step's update) at every step.
+	Loss []float64
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+}
+
+// New returns an untrained model for a system with n coordinates, its
+// weights drawn from cfg.Seed (Glorot-uniform, zero biases). The networks
+// are, with hidden sizes h…: LNN 2n-h…-1; DeLaN n-h…-n(n+1)/2 (Cholesky
+// factor) and n-h…-1 (potential); baseline 2n-h…-n.
+func New(n int, cfg Config) (*Model, error) {
+	if n < 1 || n > 64 {
+		return nil, fmt.Errorf("lnn: %d coordinates; must be between 1 and 64", n)
+	}
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: c, n: n}
+	layer := func(in, out int) []int { return append(append([]int{in}, c.Hidden...), out) }
+	switch c.Kind {
+	case LNN:
+		m.sizes = [][]int{layer(2*n, 1)}
+	case DeLaN:
+		m.sizes = [][]int{layer(n, n*(n+1)/2), layer(n, 1)}
+	case Baseline:
+		m.sizes = [][]int{layer(2*n, n)}
+	}
+	nets, err := m.networks(G.NewGraph())
+	if err != nil {
+		return nil, err
+	}
+	theta := make([][]float64, len(nets))
+	for k, net := range nets {
+		if theta[k], err = train.Values(net.Params()); err != nil {
+			return nil, fmt.Errorf("lnn: %v", err)
+		}
+	}
+	if err := m.setTheta(theta); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// networks adds the model's networks to g with their initial weights.
+func (m *Model) networks(g *G.ExprGraph) ([]*ad.MLP, error) {
+	names := []string{"L"}
+	switch m.cfg.Kind {
+	case DeLaN:
+		names = []string{"chol", "V"}
+	case Baseline:
+		names = []string{"qdd"}
+	}
+	nets := make([]*ad.MLP, len(m.sizes))
+	for k, s := range m.sizes {
+		net, err := ad.NewMLP(g, names[k], s, ad.Softplus, m.cfg.Seed+uint64(k))
+		if err != nil {
+			return nil, fmt.Errorf("lnn: %v", err)
+		}
+		nets[k] = net
+	}
+	return nets, nil
+}
+
+// setTheta installs new weights and their plain-Go evaluators.
+func (m *Model) setTheta(theta [][]float64) error {
+	dense := make([]*ad.Dense, len(theta))
+	for k, th := range theta {
+		s := m.sizes[k]
+		var w, b [][]float64
+		off := 0
+		for l := 0; l+1 < len(s); l++ {
+			w = append(w, th[off:off+s[l]*s[l+1]])
+			off += s[l] * s[l+1]
+			b = append(b, th[off:off+s[l+1]])
+			off += s[l+1]
+		}
+		d, err := ad.NewDense(s, ad.Softplus, w, b)
+		if err != nil {
+			return fmt.Errorf("lnn: %v", err)
+		}
+		dense[k] = d
+	}
+	m.theta, m.dense = theta, dense
+	if m.cfg.Kind == DeLaN {
+		m.chol = newJacNet(m.sizes[0], theta[0])
+	}
+	return nil
+}
+
+// Dof returns n, the number of coordinates.
+func (m *Model) Dof() int { return m.n }
+
+// Kind returns the model's kind.
+func (m *Model) Kind() Kind { return m.cfg.Kind }
+
+// Config returns the model's configuration with its defaults filled in.
+func (m *Model) Config() Config {
+	c := m.cfg
+	c.Hidden = append([]int(nil), c.Hidden...)
+	return c
+}
+
+// accelGraph builds the model's q̈ at the states x (B, 2n).
+func (m *Model) accelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
+	switch m.cfg.Kind {
+	case LNN:
+		return b.lnnAccel(nets[0], x, m.n, m.cfg.MassEps)
+	case DeLaN:
+		return b.delanAccel(nets[0], nets[1], x, m.n, m.cfg.MassEps)
+	default:
+		return b.do("baseline network", func() (*G.Node, error) { return nets[0].Forward(x) })
+	}
+}
+
+// trainable returns the parameters the loss depends on: the output bias of
+// a scalar network (L or V) only shifts it by a constant and drops out of
+// q̈, and gorgonia's Grad rejects a parameter the loss does not reach.
+func (m *Model) trainable(nets []*ad.MLP) []*G.Node {
+	var ps []*G.Node
+	for _, net := range nets {
+		p := net.Params()
+		if net.Out() == 1 {
+			p = p[:len(p)-1]
+		}
+		ps = append(ps, p...)
+	}
+	return ps
+}
+
+// lossGraph builds the training graph for a batch of B states: the input
+// nodes x (B, 2n) and target (B, n), and the loss, the mean squared error
+// of q̈.
+func (m *Model) lossGraph(g *G.ExprGraph, nets []*ad.MLP, B int) (x, target, loss *G.Node, err error) {
+	b := &gb{g: g}
+	x = G.NewMatrix(g, G.Float64, G.WithShape(B, 2*m.n), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(B, 2*m.n), tensor.WithBacking(make([]float64, B*2*m.n)))))
+	target = G.NewMatrix(g, G.Float64, G.WithShape(B, m.n), G.WithName("qdd"),
+		G.WithValue(tensor.New(tensor.WithShape(B, m.n), tensor.WithBacking(make([]float64, B*m.n)))))
+	acc := m.accelGraph(b, nets, x)
+	diff := b.sub(acc, target)
+	sq := b.do("loss", func() (*G.Node, error) { return G.Square(diff) })
+	loss = b.do("loss", func() (*G.Node, error) { return G.Mean(sq) })
+	return x, target, loss, b.err
+}
+
+// Train fits the model's q̈ to the data set with Adam, minimising the mean
+// squared error of q̈ over all coordinates. It continues from the current
+// weights, so calling it twice trains longer. It stops with an error at
+// the first NaN or Inf loss or singular learned mass matrix; the weights
+// then stay those before the failing step.
+func (m *Model) Train(d *Dataset) (History, error) {
+	if err := d.check(); err != nil {
+		return History{}, err
+	}
+	if d.Dof != m.n {
+		return History{}, fmt.Errorf("lnn: data set has %d coordinates, the model %d", d.Dof, m.n)
+	}
+	N := d.Len()
+	B := m.cfg.BatchSize
+	if B == 0 {
+		B = min(256, N)
+	}
+	if B > N {
+		return History{}, fmt.Errorf("lnn: batch size %d exceeds the %d training states", B, N)
+	}
+	g := G.NewGraph()
+	nets, err := m.networks(g)
+	if err != nil {
+		return History{}, err
+	}
+	for k, net := range nets {
+		if err := train.SetValues(net.Params(), m.theta[k]); err != nil {
+			return History{}, fmt.Errorf("lnn: %v", err)
+		}
+	}
+	x, target, loss, err := m.lossGraph(g, nets, B)
+	if err != nil {
+		return History{}, err
+	}
+	w := 2 * m.n
+	xs := x.Value().Data().([]float64)
+	ys := target.Value().Data().([]float64)
+	feed := func(idx []int) error {
+		for r, i := range idx {
+			copy(xs[r*w:(r+1)*w], d.X[i*w:(i+1)*w])
+			copy(ys[r*m.n:(r+1)*m.n], d.QDD[i*m.n:(i+1)*m.n])
+		}
+		return nil
+	}
+	tc := train.Config{Steps: m.cfg.Steps, BatchSize: B, Seed: m.cfg.Seed}
+	if m.cfg.Progress != nil {
+		progress := m.cfg.Progress
+		tc.Progress = func(p train.Progress) { progress(p.Step, p.Steps, p.Loss) }
+	}
+	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: m.trainable(nets), N: N, Feed: feed},
+		train.Adam{LR: m.cfg.LR, WeightDecay: m.cfg.WeightDecay, ClipNorm: m.cfg.ClipNorm}, tc)
+	hist := History{Loss: h.Loss, Elapsed: h.Elapsed}
+	if err != nil {
+		return hist, fmt.Errorf("lnn: training %s: %v", m.cfg.Kind, err)
+	}
+	theta := make([][]float64, len(nets))
+	for k, net := range nets {
+		if theta[k], err = train.Values(net.Params()); err != nil {
+			return hist, fmt.Errorf("lnn: %v", err)
+		}
+	}
+	return hist, m.setTheta(theta)
+}
+
+// Accel writes the model's q̈ at each state of x (row after row, 2n values
+// a row) into qdd (n values a row). For the LNN and DeLaN it fails with a
+// *SingularError at a state where the learned mass matrix is singular.
+func (m *Model) Accel(x, qdd []float64) error {
+	B, err := checkBatch("Model.Accel", x, qdd, m.n)
+	if err != nil {
+		return err
+	}
+	n, w := m.n, 2*m.n
+	switch m.cfg.Kind {
+	case Baseline:
+		for r := 0; r < B; r++ {
+			if err := m.dense[0].Forward(x[r*w:(r+1)*w], qdd[r*n:(r+1)*n]); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+		}
+	case LNN:
+		g, h := make([]float64, w), make([]float64, w*w)
+		for r := 0; r < B; r++ {
+			s := x[r*w : (r+1)*w]
+			if err := m.dense[0].InputGrad(s, g); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			if err := m.dense[0].Hessian(s, h); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			if err := eulerLagrange(n, s, g, h, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
+				return err
+			}
+		}
+	case DeLaN:
+		gv := make([]float64, n)
+		for r := 0; r < B; r++ {
+			s := x[r*w : (r+1)*w]
+			c, dc := m.cholesky(s[:n])
+			if err := m.dense[1].InputGrad(s[:n], gv); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			if err := delanEquations(n, s, c, dc, gv, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// cholesky returns DeLaN's factor C(q) (n×n, row-major, lower triangular)
+// and its derivatives dc[k] = ∂C/∂q_k.
+func (m *Model) cholesky(q []float64) (c []float64, dc [][]float64) {
+	n := m.n
+	raw, jac := m.chol.eval(q)
+	flat, diag := cholLayout(n)
+	c = make([]float64, n*n)
+	dc = make([][]float64, n)
+	for k := range dc {
+		dc[k] = make([]float64, n*n)
+	}
+	for k, f := range flat {
+		v, s := raw[k], 1.0
+		if diag[k] {
+			v, s = softplus(raw[k]), sigmoid(raw[k])
+		}
+		c[f] = v
+		for i := 0; i < n; i++ {
+			dc[i][f] = s * jac[k*n+i]
+		}
+	}
+	return c, dc
+}
+
+// Energy writes the learned energy E = q̇·∇q̇L − L at each state of x into
+// e (one value a state); the learned flow conserves it. For the LNN it
+// includes the ½ε|q̇|² term of MassEps; for DeLaN it is ½q̇ᵀMq̇ + V. A
+// Lagrangian is learned only up to a constant factor and an added
+// constant, so E is too. The baseline learns no energy and returns an
+// error.
+func (m *Model) Energy(x, e []float64) error {
+	if m.cfg.Kind == Baseline {
+		return fmt.Errorf("lnn: the baseline model learns no energy")
+	}
+	if len(x) == 0 || len(x)%(2*m.n) != 0 {
+		return fmt.Errorf("lnn: Model.Energy: got %d state values, not whole states of %d values", len(x), 2*m.n)
+	}
+	B := len(x) / (2 * m.n)
+	if len(e) != B {
+		return fmt.Errorf("lnn: Model.Energy: energy has room for %d values, want %d", len(e), B)
+	}
+	if err := finite("Model.Energy state", x); err != nil {
+		return err
+	}
+	n, w := m.n, 2*m.n
+	one := make([]float64, 1)
+	g := make([]float64, w)
+	for r := 0; r < B; r++ {
+		s := x[r*w : (r+1)*w]
+		qd := s[n:]
+		switch m.cfg.Kind {
+		case LNN:
+			if err := m.dense[0].Forward(s, one); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			if err := m.dense[0].InputGrad(s, g); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			en := -one[0]
+			for i := 0; i < n; i++ {
+				en += qd[i]*g[n+i] + 0.5*m.cfg.MassEps*qd[i]*qd[i]
+			}
+			e[r] = en
+		case DeLaN:
+			c, _ := m.cholesky(s[:n])
+			if err := m.dense[1].Forward(s[:n], one); err != nil {
+				return fmt.Errorf("lnn: %v", err)
+			}
+			en := one[0]
+			for j := 0; j < n; j++ {
+				wj := 0.0
+				for i := 0; i < n; i++ {
+					wj += c[i*n+j] * qd[i]
+				}
+				en += 0.5*wj*wj + 0.5*m.cfg.MassEps*qd[j]*qd[j]
+			}
+			e[r] = en
+		}
+	}
+	return nil
+}
+
+// Loss returns the mean squared error of the model's q̈ against d's, over
+// all coordinates (the training loss on the whole set).
+func (m *Model) Loss(d *Dataset) (float64, error) {
+	if err := d.check(); err != nil {
+		return 0, err
+	}
+	if d.Dof != m.n {
+		return 0, fmt.Errorf("lnn: data set has %d coordinates, the model %d", d.Dof, m.n)
+	}
+	pred := make([]float64, len(d.QDD))
+	if err := m.Accel(d.X, pred); err != nil {
+		return 0, err
+	}
+	var s float64
+	for i, p := range pred {
+		e := p - d.QDD[i]
+		s += e * e
+	}
+	return s / float64(len(pred)), nil
+}

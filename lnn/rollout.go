@@ -1,0 +1,68 @@
+package lnn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/physbias/physbias/internal/ode"
+)
+
+// Rollout integrates the dynamics d from the state x0 (q then q̇, 2n
+// values) with RK4 (internal/ode) in steps of dt over steps steps, and
+// returns the trajectory: steps+1 states, row after row, starting with x0.
+// If d fails at some state (for a Model, a singular learned mass matrix:
+// a *SingularError) the rollout stops with that error, wrapped with the
+// time; it never returns Inf or NaN states.
+func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error) {
+	if d == nil {
+		return nil, fmt.Errorf("lnn: Rollout: nil dynamics")
+	}
+	n := d.Dof()
+	if n < 1 {
+		return nil, fmt.Errorf("lnn: Rollout: dynamics has %d coordinates", n)
+	}
+	if err := checkState("Rollout initial", x0, n); err != nil {
+		return nil, err
+	}
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return nil, fmt.Errorf("lnn: Rollout: step dt = %v; must be positive and finite", dt)
+	}
+	if steps < 1 {
+		return nil, fmt.Errorf("lnn: Rollout: %d steps; need at least 1", steps)
+	}
+	out := make([]float64, 0, (steps+1)*2*n)
+	out = append(out, x0...)
+	var failure error
+	var failT float64
+	f := func(t float64, y, dydt []float64) {
+		if failure != nil {
+			fillNaN(dydt)
+			return
+		}
+		copy(dydt[:n], y[n:])
+		if err := d.Accel(y, dydt[n:]); err != nil {
+			failure, failT = err, t
+			fillNaN(dydt) // makes ode.Solve stop at this step
+		}
+	}
+	_, _, err := ode.Solve(f, ode.RK4(), x0, 0, dt*float64(steps), dt, func(_ float64, y []float64) {
+		out = append(out, y...)
+	})
+	if failure != nil {
+		return nil, fmt.Errorf("lnn: rollout failed at t = %.4g: %w", failT, failure)
+	}
+	if err != nil {
+		if errors.Is(err, ode.ErrNotFinite) {
+			return nil, fmt.Errorf("lnn: rollout diverged: %v", err)
+		}
+		return nil, fmt.Errorf("lnn: rollout: %v", err)
+	}
+	return out, nil
+}
+
+func fillNaN(v []float64) {
+	for i := range v {
+		v[i] = math.NaN()
+	}
+}
