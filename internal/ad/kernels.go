@@ -78,8 +78,11 @@ func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
 	case kUnblockSum:
 		m := sh(0, 1)
 		clear(y)
-		for _, k := range o.ints {
-			copy(y[k*o.b*m:(k+1)*o.b*m], x[0])
+		for _, k := range o.ints { // a block listed twice gets twice the gradient
+			yk := y[k*o.b*m : (k+1)*o.b*m]
+			for i, v := range x[0] {
+				yk[i] += v
+			}
 		}
 	case kGather:
 		e := o.nr * o.nc

@@ -1,0 +1,131 @@
+package ad
+
+import (
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// derivLoss builds a random weighted sum of every derivative of m at r.x,
+// with the fused methods or the reference ones (gorgonia's own ops).
+func derivLoss(t *testing.T, m *MLP, r *graphRun, ref bool) (*G.Node, []*G.Node) {
+	t.Helper()
+	must := func(n *G.Node, err error) *G.Node {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	in := m.In()
+	var terms []*G.Node
+	if ref {
+		terms = append(terms,
+			must(m.refInputGrad(r.x)), must(m.refHessian(r.x)),
+			must(m.refHessianBlock(r.x, []int{in - 1, 0}, []int{1})),
+			must(m.refLaplacian(r.x, []int{0, in - 1})))
+		d, err := m.refDerivatives(r.x, []int{1, 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms = append(terms, d.Value, d.First[0], d.First[in-1], d.Second[0], d.Second[1])
+	} else {
+		terms = append(terms,
+			must(m.InputGrad(r.x)), must(m.Hessian(r.x)),
+			must(m.HessianBlock(r.x, []int{in - 1, 0}, []int{1})),
+			must(m.Laplacian(r.x, []int{0, in - 1})))
+		d, err := m.Derivatives(r.x, []int{1, 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms = append(terms, d.Value, d.First[0], d.First[in-1], d.Second[0], d.Second[1])
+	}
+	for k := range terms {
+		terms[k] = sumWeighted(t, r.g, terms[k], uint64(k)+500)
+	}
+	loss := addAll(t, terms...)
+	grads, err := G.Grad(loss, m.Params()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loss, grads
+}
+
+// TestFusedMatchesReference: the fused ops and the reference graph of
+// gorgonia's own ops give the same loss and parameter gradients, at a batch
+// of 300 rows (above the 256 where gorgonia's slice hashing goes wrong), and
+// again after a second run with new inputs (the fused ops reuse buffers).
+func TestFusedMatchesReference(t *testing.T) {
+	const B = 300
+	for _, act := range []Activation{Tanh, Softplus, Sin} {
+		sizes := []int{3, 7, 5, 1}
+		mf, rf := newNet(t, sizes, act, B, 31)
+		mr, rr := newNet(t, sizes, act, B, 31)
+		lf, gf := derivLoss(t, mf, rf, false)
+		lr, gr := derivLoss(t, mr, rr, true)
+		for _, n := range append([]*G.Node{lf}, gf...) {
+			rf.read(n)
+		}
+		for _, n := range append([]*G.Node{lr}, gr...) {
+			rr.read(n)
+		}
+		for run, seed := range []uint64{1, 2} {
+			x := randVec(seed, B*3, 1.3)
+			vf, vr := rf.run(t, x), rr.run(t, x)
+			for k := range vf {
+				// Same maths in a different order: agreement to rounding.
+				if e := relErr(vf[k], vr[k]); e > 1e-11 {
+					t.Errorf("%v run %d: output %d (loss, then gradients) fused vs reference rel err %.2g", act, run, k, e)
+				}
+			}
+		}
+	}
+}
+
+// TestRerunAndSharedPasses: values stay right over repeated runs with new
+// inputs (fused ops reuse their buffers, activation caches refill), and the
+// LNN pattern HessianBlock(q̇,q̇), HessianBlock(q̇,q), InputGrad shares one
+// forward-over-reverse pass.
+func TestRerunAndSharedPasses(t *testing.T) {
+	const B = 5
+	m, r := newNet(t, []int{4, 6, 6, 1}, Softplus, B, 17)
+	M, err := m.HessianBlock(r.x, []int{2, 3}, []int{2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	C, err := m.HessianBlock(r.x, []int{2, 3}, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr, err := m.InputGrad(r.x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.revCache[r.x]); n != 1 {
+		t.Errorf("LNN pattern built %d forward-over-reverse passes, want 1", n)
+	}
+	kM, kC, kg := r.read(M), r.read(C), r.read(gr)
+	d, _ := m.Snapshot()
+	for run := 0; run < 3; run++ {
+		x := randVec(uint64(run)+40, B*4, 1)
+		vals := r.run(t, x)
+		for b := 0; b < B; b++ {
+			xb := row(x, b, 4)
+			h := make([]float64, 16)
+			g := make([]float64, 4)
+			_ = d.Hessian(xb, h)
+			_ = d.InputGrad(xb, g)
+			wantM := []float64{h[2*4+2], h[2*4+3], h[3*4+2], h[3*4+3]}
+			wantC := []float64{h[2*4+0], h[2*4+1], h[3*4+0], h[3*4+1]}
+			if e := relErr(row(vals[kM], b, 4), wantM); e > 1e-12 {
+				t.Errorf("run %d row %d: M rel err %.2g", run, b, e)
+			}
+			if e := relErr(row(vals[kC], b, 4), wantC); e > 1e-12 {
+				t.Errorf("run %d row %d: C rel err %.2g", run, b, e)
+			}
+			if e := relErr(row(vals[kg], b, 4), g); e > 1e-12 {
+				t.Errorf("run %d row %d: InputGrad rel err %.2g", run, b, e)
+			}
+		}
+	}
+}
