@@ -119,8 +119,9 @@ func (m *Model) Train(tc TrainConfig) (History, error) {
 }
 
 // Terms returns the loss terms of the last training pass by name
-// ("residual", "dirichlet[0]", "initial[1]", "data", …), unweighted by
-// nothing: each is its weight times its mean square.
+// ("residual", "dirichlet[0].lower", "initial[1]", "periodic[2]" and
+// "periodic[2]'" for the derivative, "data", …): each is its weight times
+// the mean square of its residual; the loss is their sum.
 func (m *Model) Terms() map[string]float64 {
 	out := map[string]float64{}
 	for k, v := range m.st.terms {
