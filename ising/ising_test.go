@@ -80,9 +80,11 @@ func TestOnsagerL64(t *testing.T) {
 	}
 }
 
-// exactMoments returns the exact ⟨E⟩/N and ⟨|M|⟩/N of a small model by
-// enumeration of its 2^N states.
-func exactMoments(t *testing.T, g *ising.Graph, T float64) (e, am float64) {
+// exact holds the exact per-spin observables of a small model, by
+// enumeration of its 2^N states (the same definitions as Observables).
+type exact struct{ e, am, chi, c, u float64 }
+
+func exactObservables(t *testing.T, g *ising.Graph, T float64) exact {
 	t.Helper()
 	sg, err := spin.NewGraph(g.N(), g.Edges(), fields(g))
 	if err != nil {
@@ -92,19 +94,25 @@ func exactMoments(t *testing.T, g *ising.Graph, T float64) (e, am float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n := float64(g.N())
 	s := make([]int8, g.N())
+	var e, e2, am, m2, m4 float64
 	for k, pk := range p {
 		spin.StateOf(k, s)
 		ek, _ := g.Energy(s)
+		ek /= n
 		var mk float64
 		for _, v := range s {
 			mk += float64(v)
 		}
+		mk /= n
 		e += pk * ek
+		e2 += pk * ek * ek
 		am += pk * math.Abs(mk)
+		m2 += pk * mk * mk
+		m4 += pk * mk * mk * mk * mk
 	}
-	n := float64(g.N())
-	return e / n, am / n
+	return exact{e, am, n * (m2 - am*am) / T, n * (e2 - e*e) / (T * T), 1 - m4/(3*m2*m2)}
 }
 
 func fields(g *ising.Graph) []float64 {
@@ -118,9 +126,9 @@ func fields(g *ising.Graph) []float64 {
 // TestSmallLatticesExact compares every lattice sampler with exact
 // enumeration on the 4×4 torus in a field (h = 0.3, T = 2.5) and the
 // 2×2×2×2 hypercube (d = 4; on L = 2 each neighbour pair has two bonds),
-// and the 1D ring of 12 (antiferromagnetic J = −1, h = 0.5). Tolerance:
-// 4 jackknife error bars (27 comparisons; a 4σ miss by chance has
-// probability 6e-5 each).
+// and the 1D ring of 12 (antiferromagnetic J = −1, h = 0.5): e, |m|, χ, C
+// and Binder's U. Tolerance: 4 jackknife error bars (75 comparisons; a 4σ
+// miss by chance has probability 6e-5 each).
 func TestSmallLatticesExact(t *testing.T) {
 	cases := []struct {
 		d, L  int
@@ -138,7 +146,7 @@ func TestSmallLatticesExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, am := exactMoments(t, g, c.T)
+		ex := exactObservables(t, g, c.T)
 		algs := []ising.Algorithm{ising.Metropolis, ising.HeatBath, ising.Wolff, ising.SwendsenWang}
 		if c.check {
 			algs = append(algs, ising.Checkerboard)
@@ -149,7 +157,8 @@ func TestSmallLatticesExact(t *testing.T) {
 				name string
 				got  ising.Estimate
 				want float64
-			}{{"e", o.Energy, e}, {"|m|", o.AbsMagnetization, am}} {
+			}{{"e", o.Energy, ex.e}, {"|m|", o.AbsMagnetization, ex.am}, {"χ", o.Susceptibility, ex.chi},
+				{"C", o.SpecificHeat, ex.c}, {"U", o.Binder, ex.u}} {
 				dev := math.Abs(q.got.Value - q.want)
 				if dev > 4*q.got.Err {
 					t.Errorf("d=%d L=%d %v: %s = %v, exact %.6f (%.1fσ)", c.d, c.L, a, q.name, q.got, q.want, dev/q.got.Err)
