@@ -123,6 +123,9 @@ func Load(r io.Reader, params []*G.Node) error {
 			return fmt.Errorf("train: Load: parameter %d is nil", i)
 		}
 		e, ok := byName[n.Name()]
+		if !ok && findName(params[:i], n.Name()) {
+			return fmt.Errorf("train: Load: two parameters are named %q", n.Name())
+		}
 		if !ok {
 			return fmt.Errorf("train: Load: checkpoint has no parameter %q", n.Name())
 		}
@@ -146,6 +149,15 @@ func Load(r io.Reader, params []*G.Node) error {
 		}
 	}
 	return nil
+}
+
+func findName(ps []*G.Node, name string) bool {
+	for _, p := range ps {
+		if p.Name() == name {
+			return true
+		}
+	}
+	return false
 }
 
 type entry struct {

@@ -188,6 +188,10 @@ func TestCheckpointMismatch(t *testing.T) {
 	if msg := loadFails(t, "duplicate", withChecksum(body2), []*G.Node{a, b}); !strings.Contains(msg, "twice") {
 		t.Errorf("duplicate: %s", msg)
 	}
+	a2 := G.NewScalar(g2, tensor.Float64, G.WithName("a"), G.WithValue(3.0))
+	if msg := loadFails(t, "duplicate param names", d2, []*G.Node{a, a2}); !strings.Contains(msg, "two parameters") {
+		t.Errorf("duplicate param names: %s", msg)
+	}
 }
 
 // TestSaveErrors: unsaveable parameter lists are errors.

@@ -53,3 +53,58 @@ func TestMinibatchConverges(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFeedEpochs: through Run, Feed gets batches of exactly BatchSize
+// indices, and each epoch (N consecutive indices) covers every sample once.
+func TestRunFeedEpochs(t *testing.T) {
+	p := newLSQ(t, 10, 2, 4, 11)
+	pr := p.problem(4)
+	inner := pr.Feed
+	var stream []int
+	pr.Feed = func(idx []int) error {
+		if len(idx) != 4 {
+			t.Fatalf("Feed got %d indices, want 4", len(idx))
+		}
+		stream = append(stream, idx...)
+		return inner(idx)
+	}
+	if _, err := Run(pr, Adam{}, Config{Steps: 10, BatchSize: 4, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if len(stream) != 40 {
+		t.Fatalf("Feed saw %d indices in 10 steps, want 40", len(stream))
+	}
+	for e := 0; e < 4; e++ {
+		ep := slices.Clone(stream[10*e : 10*e+10])
+		slices.Sort(ep)
+		if !slices.Equal(ep, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+			t.Errorf("epoch %d saw %v", e, ep)
+		}
+	}
+}
+
+// TestFullBatchFeedOnce: with BatchSize 0 Feed is called once, with 0..N−1.
+func TestFullBatchFeedOnce(t *testing.T) {
+	p := newLSQ(t, 12, 2, 12, 12)
+	pr := p.problem(12)
+	inner := pr.Feed
+	calls := 0
+	pr.Feed = func(idx []int) error {
+		calls++
+		for i, v := range idx {
+			if v != i {
+				t.Fatalf("full-batch Feed got %v", idx)
+			}
+		}
+		return inner(idx)
+	}
+	if _, err := Run(pr, Adam{}, Config{Steps: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(pr, LBFGS{}, Config{Steps: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("Feed called %d times in two full-batch runs, want 2", calls)
+	}
+}

@@ -144,3 +144,21 @@ func TestGradCalledElsewhere(t *testing.T) {
 		t.Fatalf("got %v, want an error about G.Grad", err)
 	}
 }
+
+// TestCallerCalledGrad: if the caller already called G.Grad(Loss,
+// Params...), Run reuses those gradient nodes and trains correctly.
+func TestCallerCalledGrad(t *testing.T) {
+	p := newLSQ(t, 32, 2, 0, 13)
+	if _, err := G.Grad(p.loss, p.w, p.b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(p.problem(0), LBFGS{GradTol: 1e-12}, Config{Steps: 100}); err != nil {
+		t.Fatal(err)
+	}
+	got := p.params(t)
+	for j, want := range p.wStar {
+		if math.Abs(got[j]-want) > 1e-8 {
+			t.Errorf("param %d: %.12f, closed form %.12f", j, got[j], want)
+		}
+	}
+}
