@@ -1,27 +1,61 @@
 // Package hopfield holds the Hopfield family of associative memories, from
 // Hopfield (1982) to "Hopfield Networks is All You Need" (Ramsauer et al.
-// 2020).
+// 2020), including modern Hopfield layers for gorgonia models.
 //
 // Inductive bias: energy-based, hard, general. "Neighbour ⇒ connection":
-// each unit is updated like a cell of an Ising model, from the field its
+// every unit is updated like a cell of an Ising model, from the field its
 // neighbours make, and every update lowers (or samples from) an energy
-// whose minima are the stored memories.
+// whose minima are the stored memories. The bias is hard (the dynamics
+// are the model) and explicit (the energy is written down).
 //
 // # Models
 //
 //   - Network: the classical binary network (Hopfield 1982). Units ±1,
-//     symmetric weights from Hebb's rule or Storkey's (1997) rule,
-//     asynchronous or synchronous updates, recall until a fixed point.
-//     Capacity about 0.138 N random patterns (Amit, Gutfreund and
-//     Sompolinsky 1985).
+//     symmetric weights from Hebb's rule (StoreHebbian) or Storkey's 1997
+//     rule (StoreStorkey), asynchronous (random order, the energy never
+//     rises) or synchronous updates (may end in a two-cycle), Recall until
+//     a fixed point or a sweep limit. Capacity about 0.138 N random
+//     patterns (Amit, Gutfreund and Sompolinsky 1985); correlated patterns
+//     (images) break it much sooner.
 //   - Continuous: graded units V = tanh(λu) following
 //     τ du/dt = −u + W V + I (Hopfield 1984), integrated with the core's
-//     ODE solvers; its Lyapunov energy never rises along a trajectory.
+//     ODE solvers (RK4, or adaptive Dormand–Prince); its Lyapunov energy
+//     never rises along a trajectory.
+//   - Boltzmann: stochastic ±1 units at temperature T, p(s) ∝ exp(−E/T):
+//     an Ising spin glass on a weighted graph, sampled by Gibbs (heat-bath)
+//     sweeps from the core's spin package, with the exact distribution by
+//     enumeration for small N. Network.Boltzmann(T) gives the classical
+//     network at temperature T.
+//   - Modern: the dense network with continuous states, update
+//     ξ ← Xᵀ softmax(β X ξ) and energy
+//     E = −β⁻¹ log Σ exp(β x_μᵀξ) + ½ξᵀξ + β⁻¹ log P + ½M². Batched
+//     retrieval (UpdateBatch) is two matrix products per block of queries.
+//
+// # Layers for gorgonia models
+//
+// Associate(Q, K, V, β) = softmax(β Q Kᵀ) V is one modern Hopfield update
+// as a graph op. The three layers of Ramsauer et al. build on it, each with
+// its own trainable parameters (Params), for use inside larger models
+// trained by gradient descent:
+//
+//   - Hopfield: given state patterns R and stored patterns Y, learned
+//     projections W_Q, W_K, W_V (self- or cross-attention);
+//   - HopfieldPooling: learned state (query) patterns pool a set Y
+//     (permutation invariant; multiple-instance learning);
+//   - HopfieldLayer: learned stored patterns K and values V, queried by
+//     the input R.
+//
+// Their gradients are checked against finite differences, and so are
+// gorgonia's SoftMax along axes 1 and 2 and BatchedMatMul's backward for
+// the transpositions used.
 //
 // # Rules
 //
 // States of binary units are []int8 holding +1 or −1; anything else is an
-// error. Patterns must all have the same length N > 0. All randomness
-// takes a seed. Bad input returns an error starting with "hopfield: ";
-// nothing panics on user input.
+// error. Patterns must all have the same length N > 0; β, T, gains and
+// time constants must be positive and finite. All randomness takes a seed
+// (internal/rng). Bad input returns an error starting with "hopfield: ";
+// nothing panics on user input. Layer inputs are float64 tensors of shape
+// (batch, patterns, dim); two layers of one kind in a graph need distinct
+// LayerConfig.Name values (the names key the parameters).
 package hopfield
