@@ -8,9 +8,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// adamProblem is L = Σ ½aᵢ(θᵢ−cᵢ)² + 0.1·Σ θᵢ⁴/4 over a 2×3 matrix W and
-// a scalar s (θ = W's six entries then s); its gradient is
-// aᵢ(θᵢ−cᵢ) + 0.1θᵢ³.
+// adamProblem is L = Σ ½aᵢ(θᵢ−cᵢ)² + 0.1·Σ θᵢ⁴/4 over a 2×2 matrix W, a
+// 2-vector v and a scalar s (θ = W's four entries, v's two, then s); its
+// gradient is aᵢ(θᵢ−cᵢ) + 0.1θᵢ³.
 var (
 	adamA  = []float64{1, 2, 0.5, 3, 0.25, 4, 1.5}
 	adamC  = []float64{1, -2, 0.5, 3, -1, 0.2, 2}
@@ -20,22 +20,27 @@ var (
 func adamProblem(t *testing.T) (Problem, []*G.Node) {
 	t.Helper()
 	g := G.NewGraph()
-	W := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 3), G.WithName("W"),
-		G.WithValue(tensor.New(tensor.WithShape(2, 3), tensor.WithBacking(append([]float64(nil), adamX0[:6]...)))))
-	s := G.NewScalar(g, tensor.Float64, G.WithName("s"), G.WithValue(adamX0[6]))
-	a := G.NewConstant(tensor.New(tensor.WithShape(2, 3), tensor.WithBacking(append([]float64(nil), adamA[:6]...))))
-	c := G.NewConstant(tensor.New(tensor.WithShape(2, 3), tensor.WithBacking(append([]float64(nil), adamC[:6]...))))
-	half, k := G.NewConstant(0.5), G.NewConstant(0.1/4)
-	quad := func(x, a, c *G.Node) *G.Node {
-		d := G.Must(G.Sub(x, c))
-		return G.Must(G.HadamardProd(a, G.Must(G.Square(d))))
+	dense := func(vals []float64, shape ...int) *tensor.Dense {
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), vals...)))
 	}
-	quart := func(x *G.Node) *G.Node { return G.Must(G.Square(G.Must(G.Square(x)))) }
-	lw := G.Must(G.Sum(G.Must(G.Add(G.Must(G.Mul(half, quad(W, a, c))), G.Must(G.Mul(k, quart(W)))))))
-	ls := G.Must(G.Add(G.Must(G.Mul(half, quad(s, G.NewConstant(adamA[6]), G.NewConstant(adamC[6])))),
-		G.Must(G.Mul(k, quart(s)))))
-	loss := G.Must(G.Add(lw, ls))
-	params := []*G.Node{W, s}
+	W := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 2), G.WithName("W"), G.WithValue(dense(adamX0[:4], 2, 2)))
+	v := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("v"), G.WithValue(dense(adamX0[4:6], 2)))
+	s := G.NewScalar(g, tensor.Float64, G.WithName("s"), G.WithValue(adamX0[6]))
+	half, k := G.NewConstant(0.5), G.NewConstant(0.1/4)
+	term := func(x, a, c *G.Node) *G.Node {
+		q := G.Must(G.HadamardProd(a, G.Must(G.Square(G.Must(G.Sub(x, c))))))
+		quart := G.Must(G.Square(G.Must(G.Square(x))))
+		e := G.Must(G.Add(G.Must(G.Mul(half, q)), G.Must(G.Mul(k, quart))))
+		if x.IsScalar() {
+			return e
+		}
+		return G.Must(G.Sum(e))
+	}
+	lw := term(W, G.NewConstant(dense(adamA[:4], 2, 2)), G.NewConstant(dense(adamC[:4], 2, 2)))
+	lv := term(v, G.NewConstant(dense(adamA[4:6], 2)), G.NewConstant(dense(adamC[4:6], 2)))
+	ls := term(s, G.NewConstant(adamA[6]), G.NewConstant(adamC[6]))
+	loss := G.Must(G.Add(G.Must(G.Add(lw, lv)), ls))
+	params := []*G.Node{W, v, s}
 	return Problem{Graph: g, Loss: loss, Params: params}, params
 }
 
@@ -75,7 +80,7 @@ func torchAdam(x []float64, steps int, lr, b1, b2, eps, wd, clip float64) []floa
 
 // TestAdamMatchesPyTorch: gorgonia's AdamSolver as Run drives it follows
 // PyTorch's Adam step for step, with and without weight decay and norm
-// clipping, on a matrix and a scalar parameter. The two differ only in
+// clipping, on a matrix, a vector and a scalar parameter. The two differ only in
 // rounding (PyTorch divides √v by √(1−β2ᵗ); the graph's gradient is not
 // the closed-form one bit for bit), so after 200 steps they agree to
 // 1e-12 (seen: ≤ 5e-16). Not longer: with β2 = 0.95 this problem enters

@@ -23,7 +23,7 @@ type Config struct {
 	// the end (with Done set).
 	Progress func(Progress)
 	// ReportEvery is the number of steps between Progress calls. 0 means
-	// Steps/20, at least 1.
+	// a twentieth of the planned steps (Steps, or LBFGS.MaxIter), at least 1.
 	ReportEvery int
 }
 
@@ -81,9 +81,6 @@ func (cfg Config) withDefaults(p *Problem) (Config, error) {
 	}
 	if cfg.ReportEvery < 0 {
 		return cfg, fmt.Errorf("train: Config.ReportEvery is %d, want ≥ 0", cfg.ReportEvery)
-	}
-	if cfg.ReportEvery == 0 {
-		cfg.ReportEvery = max(1, cfg.Steps/20)
 	}
 	return cfg, nil
 }

@@ -46,3 +46,17 @@ func TestRunProgress(t *testing.T) {
 		t.Errorf("progress at steps %v (done %d), want [3 6 9 10] with one Done", steps, done)
 	}
 }
+
+// TestDefaultReportEvery: ReportEvery 0 reports every twentieth of the
+// planned steps.
+func TestDefaultReportEvery(t *testing.T) {
+	p := newLSQ(t, 16, 2, 0, 9)
+	calls := 0
+	if _, err := Run(p.problem(0), Adam{}, Config{Steps: 40, Progress: func(Progress) { calls++ }}); err != nil {
+		t.Fatal(err)
+	}
+	// Steps 2, 4, ..., 38, then the final call at 40.
+	if calls != 20 {
+		t.Errorf("%d Progress calls for 40 steps, want 20", calls)
+	}
+}

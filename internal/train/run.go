@@ -168,7 +168,11 @@ func scalarOf(v G.Value) (float64, error) {
 func (s *session) record(loss float64) {
 	s.hist.Loss = append(s.hist.Loss, loss)
 	step := len(s.hist.Loss)
-	if s.cfg.Progress != nil && step%s.cfg.ReportEvery == 0 && step < s.steps {
+	every := s.cfg.ReportEvery
+	if every == 0 {
+		every = max(1, s.steps/20)
+	}
+	if s.cfg.Progress != nil && step%every == 0 && step < s.steps {
 		s.cfg.Progress(Progress{Step: step, Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start)})
 	}
 }

@@ -162,3 +162,24 @@ func TestCallerCalledGrad(t *testing.T) {
 		}
 	}
 }
+
+// TestLBFGSPastRounding: asked for a gradient below anything reachable,
+// L-BFGS stops on its own (function convergence or a line search that can
+// no longer improve) without an error, at the optimum.
+func TestLBFGSPastRounding(t *testing.T) {
+	p := newLSQ(t, 64, 3, 0, 14)
+	h, err := Run(p.problem(0), LBFGS{GradTol: 1e-300}, Config{Steps: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Steps >= 500 {
+		t.Errorf("ran into the iteration limit: %s", h.Stop)
+	}
+	got := p.params(t)
+	for j, want := range p.wStar {
+		if math.Abs(got[j]-want) > 1e-10 {
+			t.Errorf("param %d: %.12f, closed form %.12f", j, got[j], want)
+		}
+	}
+	t.Logf("%d iterations, %d evaluations, stop: %s", h.Steps, h.Evals, h.Stop)
+}
