@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -44,8 +45,11 @@ func Save(w io.Writer, params []*G.Node) error {
 			return fmt.Errorf("train: Save: parameter %d is nil", i)
 		}
 		name := n.Name()
-		if name == "" || len(name) > maxNameLen {
-			return fmt.Errorf("train: Save: parameter %d has a name of length %d, want 1..%d", i, len(name), maxNameLen)
+		if unnamed(n) {
+			return fmt.Errorf("train: Save: parameter %d has no name; create it with G.WithName", i)
+		}
+		if len(name) > maxNameLen {
+			return fmt.Errorf("train: Save: parameter %d has a name of length %d, at most %d are supported", i, len(name), maxNameLen)
 		}
 		if names[name] {
 			return fmt.Errorf("train: Save: two parameters are named %q", name)
@@ -122,6 +126,9 @@ func Load(r io.Reader, params []*G.Node) error {
 		if n == nil {
 			return fmt.Errorf("train: Load: parameter %d is nil", i)
 		}
+		if unnamed(n) {
+			return fmt.Errorf("train: Load: parameter %d has no name; create it with G.WithName", i)
+		}
 		e, ok := byName[n.Name()]
 		if !ok && findName(params[:i], n.Name()) {
 			return fmt.Errorf("train: Load: two parameters are named %q", n.Name())
@@ -149,6 +156,13 @@ func Load(r io.Reader, params []*G.Node) error {
 		}
 	}
 	return nil
+}
+
+// unnamed reports whether n was created without G.WithName: gorgonia then
+// names an input node after its nil op, "%!s(<nil>)()".
+func unnamed(n *G.Node) bool {
+	name := n.Name()
+	return name == "" || (n.Op() == nil && strings.HasPrefix(name, "%!s(<nil>)("))
 }
 
 func findName(ps []*G.Node, name string) bool {

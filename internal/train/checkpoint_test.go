@@ -200,8 +200,9 @@ func TestSaveErrors(t *testing.T) {
 	a := G.NewScalar(g, tensor.Float64, G.WithName("a"), G.WithValue(1.0))
 	a2 := G.NewScalar(g, tensor.Float64, G.WithName("a"), G.WithValue(2.0))
 	noval := G.NewScalar(g, tensor.Float64, G.WithName("nv"))
+	anon := G.NewScalar(g, tensor.Float64, G.WithValue(3.0))
 	for name, ps := range map[string][]*G.Node{
-		"empty": nil, "nil": {nil}, "same name": {a, a2}, "no value": {noval},
+		"empty": nil, "nil": {nil}, "same name": {a, a2}, "no value": {noval}, "unnamed": {anon},
 	} {
 		if err := Save(&bytes.Buffer{}, ps); err == nil || !strings.HasPrefix(err.Error(), "train: ") {
 			t.Errorf("%s: got %v", name, err)

@@ -33,6 +33,16 @@
 // two epochs may hold the same sample twice. The idx slice is reused: Feed
 // must not keep it.
 //
+// # Graphs
+//
+// Run compiles a tape machine over the whole graph each time it is called
+// and adds one G.Read node for the loss; it is not safe to run two Runs on
+// one graph at once. Parameters must be input nodes with values (G.WithValue
+// or G.WithInit) and, for checkpoints and readable messages, names
+// (G.WithName). Initialise them from internal/rng, not with gorgonia's
+// random initialisers (GlorotN and friends draw from math/rand's global,
+// unseeded source).
+//
 // # Numbers
 //
 // Parameters must be float64 (tensors of any shape, or scalars). The loss

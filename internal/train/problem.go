@@ -52,14 +52,14 @@ func (p *Problem) validate() error {
 			return fmt.Errorf("train: parameter %d is nil", i)
 		}
 		if seen[n] {
-			return fmt.Errorf("train: parameter %q is listed twice", n.Name())
+			return fmt.Errorf("train: parameter %s is listed twice", label(n))
 		}
 		seen[n] = true
 		if n.Graph() != p.Graph {
-			return fmt.Errorf("train: parameter %q is not in Problem.Graph", n.Name())
+			return fmt.Errorf("train: parameter %s is not in Problem.Graph", label(n))
 		}
 		if n.Op() != nil {
-			return fmt.Errorf("train: parameter %q is computed by an op; parameters must be input nodes", n.Name())
+			return fmt.Errorf("train: parameter %s is computed by an op; parameters must be input nodes", label(n))
 		}
 		if _, err := paramData(n); err != nil {
 			return err

@@ -137,11 +137,11 @@ func (s *session) eval(step int) (float64, error) {
 			return loss, err
 		}
 		if g == nil {
-			return loss, fmt.Errorf("train: step %d: no gradient for parameter %q (is it used by the loss?)", step, n.Name())
+			return loss, fmt.Errorf("train: step %d: no gradient for parameter %s (is it used by the loss?)", step, label(n))
 		}
 		for i, v := range g {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return loss, fmt.Errorf("train: step %d: gradient of parameter %q is %v at element %d", step, n.Name(), v, i)
+				return loss, fmt.Errorf("train: step %d: gradient of parameter %s is %v at element %d", step, label(n), v, i)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"strconv"
 	"unsafe"
 
 	G "gorgonia.org/gorgonia"
@@ -14,19 +15,19 @@ import (
 func paramData(n *G.Node) ([]float64, error) {
 	switch v := n.Value().(type) {
 	case nil:
-		return nil, fmt.Errorf("train: parameter %q has no value; create it with G.WithValue or G.WithInit", n.Name())
+		return nil, fmt.Errorf("train: parameter %s has no value; create it with G.WithValue or G.WithInit", label(n))
 	case *G.F64:
 		return unsafe.Slice((*float64)(v), 1), nil
 	case *tensor.Dense:
 		if v.Dtype() != tensor.Float64 {
-			return nil, fmt.Errorf("train: parameter %q is %v, want float64", n.Name(), v.Dtype())
+			return nil, fmt.Errorf("train: parameter %s is %v, want float64", label(n), v.Dtype())
 		}
 		if !v.IsNativelyAccessible() || v.RequiresIterator() {
-			return nil, fmt.Errorf("train: parameter %q is not a contiguous dense tensor", n.Name())
+			return nil, fmt.Errorf("train: parameter %s is not a contiguous dense tensor", label(n))
 		}
 		return v.Float64s(), nil
 	default:
-		return nil, fmt.Errorf("train: parameter %q holds a %T, want a float64 tensor or scalar", n.Name(), v)
+		return nil, fmt.Errorf("train: parameter %s holds a %T, want a float64 tensor or scalar", label(n), v)
 	}
 }
 
@@ -44,11 +45,11 @@ func gradData(n *G.Node) ([]float64, error) {
 		return unsafe.Slice((*float64)(v), 1), nil
 	case *tensor.Dense:
 		if v.Dtype() != tensor.Float64 || !v.IsNativelyAccessible() || v.RequiresIterator() {
-			return nil, fmt.Errorf("train: gradient of %q is not a contiguous float64 tensor", n.Name())
+			return nil, fmt.Errorf("train: gradient of %s is not a contiguous float64 tensor", label(n))
 		}
 		return v.Float64s(), nil
 	default:
-		return nil, fmt.Errorf("train: gradient of %q is a %T, want a float64 tensor or scalar", n.Name(), v)
+		return nil, fmt.Errorf("train: gradient of %s is a %T, want a float64 tensor or scalar", label(n), v)
 	}
 }
 
@@ -98,4 +99,13 @@ func SetValues(params []*G.Node, x []float64) error {
 		off += copy(d, x[off:])
 	}
 	return nil
+}
+
+// label names a parameter in messages: its quoted name, or its shape if it
+// was created without G.WithName.
+func label(n *G.Node) string {
+	if unnamed(n) {
+		return fmt.Sprintf("(unnamed, shape %v)", n.Shape())
+	}
+	return strconv.Quote(n.Name())
 }
