@@ -25,7 +25,9 @@
 //     an Ising spin glass on a weighted graph, sampled by Gibbs (heat-bath)
 //     sweeps from the core's spin package, with the exact distribution by
 //     enumeration for small N. Network.Boltzmann(T) gives the classical
-//     network at temperature T.
+//     network at temperature T. Fit learns couplings and biases with the
+//     Boltzmann learning rule (Ackley, Hinton and Sejnowski 1985), from
+//     exact or persistent-Gibbs model statistics.
 //   - Modern: the dense network with continuous states, update
 //     ξ ← Xᵀ softmax(β X ξ) and energy
 //     E = −β⁻¹ log Σ exp(β x_μᵀξ) + ½ξᵀξ + β⁻¹ log P + ½M². Batched

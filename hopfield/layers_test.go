@@ -245,3 +245,18 @@ func TestLayerErrors(t *testing.T) {
 		t.Error("Associate with mismatched shapes: no error")
 	}
 }
+
+// Pitfall of gorgonia v0.9.18 kept as a test, so that an upgrade that
+// fixes it is noticed: softmaxOp.WriteHash ignores isLog, so LogSoftMax(x,
+// a) built after SoftMax(x, a) on the same node is deduplicated into the
+// SoftMax node and silently returns probabilities, not log-probabilities.
+// The layers here use SoftMax only.
+func TestGorgoniaLogSoftMaxDedupPitfall(t *testing.T) {
+	g := G.NewGraph()
+	x := input(g, "x", 1, 2, 3)
+	a := G.Must(G.SoftMax(x, 1))
+	b := G.Must(G.LogSoftMax(x, 1))
+	if a != b {
+		t.Fatal("LogSoftMax after SoftMax is a distinct node now: the gorgonia pitfall is fixed; update DESIGN.md's list")
+	}
+}
