@@ -243,10 +243,10 @@ func TestWolffBeatsMetropolisAtTc(t *testing.T) {
 }
 
 // TestMultiSpinDeterministic: the multi-spin kernel gives identical
-// lattices under GOMAXPROCS 1 and 2 (L = 512 is above the size at which it
+// lattices under GOMAXPROCS 1 and 2 (L = 1024 is above the size at which it
 // spreads over goroutines), and a different seed gives another lattice.
 func TestMultiSpinDeterministic(t *testing.T) {
-	m := lattice(t, 2, 512, 1, 0)
+	m := lattice(t, 2, 1024, 1, 0)
 	final := func(procs int, seed uint64) []int8 {
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
@@ -361,6 +361,27 @@ func TestLatticeGraphAgree(t *testing.T) {
 					t.Fatalf("d=%d L=%d: lattice energy %v, graph %v", d, L, a, b)
 				}
 			}
+		}
+	}
+}
+
+// TestMultiSpinL1024 checks the multi-spin kernel on the benchmark's
+// lattice (L = 1024, where the GOEXPERIMENT=simd build runs its AVX-512
+// kernel) against Onsager at T = 2.0: e and |m| within 3 error bars and
+// 1%. 400 sweeps give error bars near 1e-4; finite-size corrections at
+// L = 1024 are far smaller.
+func TestMultiSpinL1024(t *testing.T) {
+	m := lattice(t, 2, 1024, 1, 0)
+	o := run(t, m, ising.Config{T: 2, Algorithm: ising.MultiSpin, Seed: 11}, 100, 400)
+	for _, q := range []struct {
+		name string
+		got  ising.Estimate
+		want float64
+	}{{"e", o.Energy, ising.OnsagerEnergy(2)}, {"|m|", o.AbsMagnetization, ising.OnsagerMagnetization(2)}} {
+		dev := math.Abs(q.got.Value - q.want)
+		t.Logf("%s %v, exact %.6f (%.2fσ)", q.name, q.got, q.want, dev/q.got.Err)
+		if dev > 3*q.got.Err || dev > 0.01*q.want*math.Copysign(1, q.want) {
+			t.Errorf("%s = %v, Onsager %.6f", q.name, q.got, q.want)
 		}
 	}
 }

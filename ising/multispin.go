@@ -51,6 +51,7 @@ type multiSpin struct {
 	stripes         int
 	rng             []wyrand
 	scratch         [][]uint64 // per stripe: the masks ma, mb of one word row
+	simd            simdState  // the optional AVX-512 kernel (GOEXPERIMENT=simd)
 
 	J, h, T float64
 	fast    bool   // h == 0: two classes, thresholds pa (k=3 or 1) and pb (k=4 or 0)
@@ -99,6 +100,7 @@ func newMultiSpin(m *Lattice, T float64, seed uint64) (*multiSpin, error) {
 		ms.rng[k] = newWyrand(seed, uint64(k)+1)
 	}
 	ms.J, ms.h = m.j, m.h
+	ms.initSIMD(seed)
 	ms.setTemperature(T)
 	return ms, nil
 }
@@ -112,6 +114,7 @@ func (ms *multiSpin) setTemperature(T float64) {
 	if ms.J == 0 {
 		ms.pa, ms.pb = ^uint64(0), ^uint64(0)
 	}
+	ms.prepareSIMD()
 	for k := range 5 {
 		for up := range 2 {
 			dE := 2*ms.J*float64(2*k-4) + 2*ms.h*float64(2*up-1)
@@ -228,6 +231,9 @@ func (ms *multiSpin) half(t int) {
 
 // stripe updates the words of colour t in stripe k.
 func (ms *multiSpin) stripe(t, k int) {
+	if ms.stripeSIMD(t, k) {
+		return
+	}
 	wy0, wy1 := k*ms.Sy/ms.stripes, (k+1)*ms.Sy/ms.stripes
 	r := ms.rng[k]
 	tw, ow := ms.words[t], ms.words[1-t]

@@ -54,18 +54,22 @@ func TestMultiSpinLayout(t *testing.T) {
 
 // TestMultiSpinAcceptance checks the kernel's flip probability class by
 // class. A fixed random state of the 48×48 lattice (C = 8, so every kind of
-// edge rotation occurs) is packed again and again and colour 0 is updated
-// once each time; for each class (k aligned neighbours, s_i), found from
+// edge rotation occurs) or of the 1024×1024 lattice (C = 64, Sk = 8: the
+// layout of the SIMD kernel when built with GOEXPERIMENT=simd) is packed
+// again and again and colour 0 is updated once each time; for each class (k aligned neighbours, s_i), found from
 // the unpacked lattice and not from the kernel's own neighbour words, the
 // flip frequency must equal min(1, exp(−ΔE/T)), ΔE = 2J(2k − 4) + 2h s_i,
 // within 4 binomial standard deviations (and exactly 1 where ΔE ≤ 0, 0
 // for the other colour). Run for J > 0 and J < 0 at h = 0 (the fast path)
 // and h ≠ 0 (the general path).
 func TestMultiSpinAcceptance(t *testing.T) {
-	for _, p := range []struct{ J, h, T float64 }{{1, 0, 2.269}, {-1, 0, 1.7}, {1, 0.4, 2.5}, {-0.7, -0.3, 1.2}} {
-		t.Run(fmt.Sprintf("J=%v,h=%v", p.J, p.h), func(t *testing.T) {
-			const L = 48
-			m, _ := NewLattice(2, L, p.J, p.h)
+	for _, p := range []struct {
+		L, reps int
+		J, h, T float64
+	}{{48, 400, 1, 0, 2.269}, {48, 400, -1, 0, 1.7}, {48, 400, 1, 0.4, 2.5}, {48, 400, -0.7, -0.3, 1.2},
+		{1024, 3, 1, 0, 2.269}, {1024, 3, -1, 0, 1.7}} {
+		t.Run(fmt.Sprintf("L=%d,J=%v,h=%v", p.L, p.J, p.h), func(t *testing.T) {
+			m, _ := NewLattice(2, p.L, p.J, p.h)
 			ms, err := newMultiSpin(m, p.T, 5)
 			if err != nil {
 				t.Fatal(err)
@@ -74,8 +78,10 @@ func TestMultiSpinAcceptance(t *testing.T) {
 			nb := m.neighbours()
 			var tries, flips [5][2]int
 			after := make([]int8, m.N())
-			const reps = 400
-			for range reps {
+			if p.L == 1024 {
+				t.Logf("SIMD build %v, SIMD kernel in use %v", simdBuild, simdOn(ms))
+			}
+			for range p.reps {
 				ms.pack(s)
 				ms.half(0)
 				ms.unpack(after)
