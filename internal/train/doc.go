@@ -40,8 +40,8 @@
 // one graph at once. Parameters must be input nodes with values (G.WithValue
 // or G.WithInit) and, for checkpoints and readable messages, names
 // (G.WithName). Initialise them from internal/rng, not with gorgonia's
-// random initialisers (GlorotN and friends draw from math/rand's global,
-// unseeded source).
+// random initialisers (GlorotN, Gaussian, Uniform and friends seed a new
+// generator from the clock on every call).
 //
 // # Numbers
 //

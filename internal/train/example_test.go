@@ -1,6 +1,7 @@
 package train_test
 
 import (
+	"bytes"
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
@@ -48,4 +49,51 @@ func Example() {
 	fmt.Printf("w = %.4f, b = %.4f after %d steps; final loss below 1e-12: %v\n", v[0], v[1], h.Steps, h.Loss[h.Steps-1] < 1e-12)
 	// Output:
 	// w = 2.0000, b = 1.0000 after 2000 steps; final loss below 1e-12: true
+}
+
+// Minimise the Rosenbrock function (1−x)² + 100(y−x²)² over two scalar
+// parameters with L-BFGS, from the classic start (−1.2, 1).
+func ExampleLBFGS() {
+	g := G.NewGraph()
+	x := G.NewScalar(g, tensor.Float64, G.WithName("x"), G.WithValue(-1.2))
+	y := G.NewScalar(g, tensor.Float64, G.WithName("y"), G.WithValue(1.0))
+	a := G.Must(G.Square(G.Must(G.Sub(G.NewConstant(1.0), x))))
+	b := G.Must(G.Mul(G.NewConstant(100.0), G.Must(G.Square(G.Must(G.Sub(y, G.Must(G.Square(x))))))))
+	p := train.Problem{Graph: g, Loss: G.Must(G.Add(a, b)), Params: []*G.Node{x, y}}
+
+	h, err := train.Run(p, train.LBFGS{GradTol: 1e-10}, train.Config{Steps: 200})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, _ := train.Values(p.Params)
+	fmt.Printf("minimum at (%.6f, %.6f) in under 50 iterations: %v\n", v[0], v[1], h.Steps < 50)
+	// Output:
+	// minimum at (1.000000, 1.000000) in under 50 iterations: true
+}
+
+// Save parameters and load them into a freshly built model with the same
+// parameter names.
+func ExampleSave() {
+	build := func(w0 float64) []*G.Node {
+		g := G.NewGraph()
+		w := G.NewVector(g, tensor.Float64, G.WithShape(3), G.WithName("w"),
+			G.WithValue(tensor.New(tensor.WithShape(3), tensor.WithBacking([]float64{w0, 2 * w0, 3 * w0}))))
+		nu := G.NewScalar(g, tensor.Float64, G.WithName("nu"), G.WithValue(w0/10))
+		return []*G.Node{w, nu}
+	}
+	var buf bytes.Buffer
+	if err := train.Save(&buf, build(0.5)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fresh := build(0)
+	if err := train.Load(&buf, fresh); err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, _ := train.Values(fresh)
+	fmt.Println(v)
+	// Output:
+	// [0.5 1 1.5 0.05]
 }
