@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -182,4 +183,43 @@ func TestLBFGSPastRounding(t *testing.T) {
 		}
 	}
 	t.Logf("%d iterations, %d evaluations, stop: %s", h.Steps, h.Evals, h.Stop)
+}
+
+// TestAdamWeightDecayRidge: Adam's WeightDecay λ adds λθ to the gradient
+// (PyTorch's weight_decay, gorgonia's WithL2Reg), so full-batch Adam
+// converges to the minimiser of mean((Aθ−y)²) + (λ/2)‖θ‖², θ = (w, b):
+// the solution of ((2/n)AᵀA + λI)θ = (2/n)Aᵀy. Tolerance 1e-6 as in
+// TestAdamLeastSquares.
+func TestAdamWeightDecayRidge(t *testing.T) {
+	const n, d, lambda = 64, 3, 0.5
+	p := newLSQ(t, n, d, 0, 16)
+	if _, err := Run(p.problem(0), Adam{LR: 0.05, WeightDecay: lambda}, Config{Steps: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	A := mat.NewDense(n, d+1, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			A.Set(i, j, p.X[i*d+j])
+		}
+		A.Set(i, d, 1)
+	}
+	var M mat.Dense
+	M.Mul(A.T(), A)
+	M.Scale(2.0/n, &M)
+	for j := 0; j <= d; j++ {
+		M.Set(j, j, M.At(j, j)+lambda)
+	}
+	var rhs mat.VecDense
+	rhs.MulVec(A.T(), mat.NewVecDense(n, p.Y))
+	rhs.ScaleVec(2.0/n, &rhs)
+	var want mat.VecDense
+	if err := want.SolveVec(&M, &rhs); err != nil {
+		t.Fatal(err)
+	}
+	got := p.params(t)
+	for j := range got {
+		if math.Abs(got[j]-want.AtVec(j)) > 1e-6 {
+			t.Errorf("param %d: Adam %.9f, ridge closed form %.9f (plain least squares %.9f)", j, got[j], want.AtVec(j), p.wStar[j])
+		}
+	}
 }
