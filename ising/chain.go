@@ -83,6 +83,7 @@ type Chain struct {
 	tb    *tables
 	order []int32 // checkerboard visiting order (generic lattices)
 	cl    *clusters
+	lw    *latticeWolff
 	wy    wyrand
 	rr    *rand.Rand // for the graph kernels of internal/spin
 	sweeps,
@@ -159,7 +160,7 @@ func (c *Chain) SetTemperature(T float64) error {
 	if c.ms != nil {
 		c.ms.setTemperature(T)
 	}
-	c.cl = nil
+	c.cl, c.lw = nil, nil
 	c.adaptSweeps, c.adaptClusters, c.clustersPerSweep = 0, 0, 0
 	return nil
 }
@@ -186,14 +187,18 @@ func (c *Chain) SetSpins(s []int8) error {
 	return nil
 }
 
-// Spins returns a copy of the state (lattice site order: see Lattice).
-func (c *Chain) Spins() []int8 {
-	if c.ms != nil {
-		s := make([]int8, c.model.N())
-		c.ms.unpack(s)
-		return s
+// Spins copies the state into dst and returns it (lattice site order: see
+// Lattice). A nil dst or one of another length is replaced by a new slice.
+func (c *Chain) Spins(dst []int8) []int8 {
+	if len(dst) != c.model.N() {
+		dst = make([]int8, c.model.N())
 	}
-	return append([]int8(nil), c.s...)
+	if c.ms != nil {
+		c.ms.unpack(dst)
+		return dst
+	}
+	copy(dst, c.s)
+	return dst
 }
 
 // Energy returns the total energy of the state.
@@ -246,7 +251,10 @@ func (c *Chain) sweep() error {
 		c.ms.sweep()
 		return nil
 	case Wolff, SwendsenWang:
-		if c.cl == nil {
+		if c.cfg.Algorithm == Wolff && c.lat != nil && c.lw == nil {
+			c.lw = newLatticeWolff(c.lat, T)
+		}
+		if c.cl == nil && c.lw == nil {
 			g, err := c.model.spinGraph()
 			if err != nil {
 				return err
@@ -257,15 +265,21 @@ func (c *Chain) sweep() error {
 			c.cl.swendsenWang(c.s, &c.wy)
 			return nil
 		}
+		grow := func() int {
+			if c.lw != nil {
+				return c.lw.step(c.s, T, &c.wy)
+			}
+			return c.cl.wolff(c.s, &c.wy)
+		}
 		if c.clustersPerSweep > 0 {
 			for range c.clustersPerSweep {
-				c.cl.wolff(c.s, &c.wy)
+				grow()
 			}
 			c.clusterFlips += c.clustersPerSweep
 			return nil
 		}
 		for done := 0; done < len(c.s); {
-			done += c.cl.wolff(c.s, &c.wy)
+			done += grow()
 			c.clusterFlips++
 			c.adaptClusters++
 		}

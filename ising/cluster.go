@@ -141,3 +141,65 @@ func (c *clusters) swendsenWang(s []int8, r *wyrand) {
 		}
 	}
 }
+
+// latticeWolff is the Wolff update specialised to a Lattice: one coupling
+// J on every bond, so one freezing threshold and no floating point in the
+// cluster growth.
+type latticeWolff struct {
+	m     *Lattice
+	nbr   []int32
+	pAdd  uint64
+	acc   func(sum int) bool // accept the flip of a cluster of spin sum Σ s_i
+	mark  []uint32
+	gen   uint32
+	stack []int32
+	list  []int32
+}
+
+func newLatticeWolff(m *Lattice, T float64) *latticeWolff {
+	w := &latticeWolff{m: m, nbr: m.neighbours(), pAdd: threshold(-math.Expm1(-2 * math.Abs(m.j) / T)), mark: make([]uint32, m.n)}
+	return w
+}
+
+// step grows one cluster and flips it (with fields, with probability
+// min(1, exp(−2hΣs_i/T))). It returns the cluster size.
+func (w *latticeWolff) step(s []int8, T float64, r *wyrand) int {
+	w.gen++
+	if w.gen == 0 {
+		clear(w.mark)
+		w.gen = 1
+	}
+	d2 := 2 * w.m.d
+	anti := w.m.j < 0
+	i0 := int32(r.intn(len(s)))
+	w.mark[i0] = w.gen
+	w.stack = append(w.stack[:0], i0)
+	w.list = append(w.list[:0], i0)
+	sum := 0
+	if w.m.j != 0 {
+		for len(w.stack) > 0 {
+			i := w.stack[len(w.stack)-1]
+			w.stack = w.stack[:len(w.stack)-1]
+			si := s[i]
+			sum += int(si)
+			for _, j := range w.nbr[int(i)*d2 : int(i)*d2+d2] {
+				if w.mark[j] == w.gen || (s[j] == si) == anti {
+					continue
+				}
+				if r.next() < w.pAdd {
+					w.mark[j] = w.gen
+					w.stack = append(w.stack, j)
+					w.list = append(w.list, j)
+				}
+			}
+		}
+	} else {
+		sum = int(s[i0])
+	}
+	if dE := 2 * w.m.h * float64(sum); dE <= 0 || r.next() < threshold(math.Exp(-dE/T)) {
+		for _, i := range w.list {
+			s[i] = -s[i]
+		}
+	}
+	return len(w.list)
+}

@@ -49,7 +49,7 @@ func TestIntegratedTimeAR1(t *testing.T) {
 // over 40 independent series the mean lands within one error bar about
 // 68% of the time (binomial range 20–35 accepted).
 func TestErrorBarsAR1(t *testing.T) {
-	const rho, n = 0.9, 50_000
+	const rho, n = 0.9, 20_000
 	tau := 0.5 * (1 + rho) / (1 - rho)
 	want := math.Sqrt(2 * tau / n)
 	inside := 0

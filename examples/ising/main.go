@@ -126,7 +126,7 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		if err := c.Sweep(4000); err != nil {
 			return err
 		}
-		s := c.Spins()
+		s := c.Spins(nil)
 		z := mat.NewDense(L, L, nil)
 		for i, v := range s {
 			z.Set(i/L, i%L, float64(v))

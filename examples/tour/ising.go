@@ -50,7 +50,7 @@ func runIsing(out string) error {
 		return err
 	}
 	z := mat.NewDense(L, L, nil)
-	for i, v := range c.Spins() {
+	for i, v := range c.Spins(nil) {
 		z.Set(i/L, i%L, float64(v))
 	}
 	path := filepath.Join(out, "ising_snapshot_Tc.png")
