@@ -104,18 +104,6 @@ func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
 	}
 }
 
-// gemm sets c = op(a)·op(b) (m×n, k inner) with the BLAS in use.
-func gemm(ta, tb blas.Transpose, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		clear(c[:m*ldc])
-		return
-	}
-	G.WhichBLAS().Dgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
-}
-
 // stackIn writes x, then one block per direction (basis row e_d, or v when
 // d < 0), then zero blocks.
 func (o fop) stackIn(y []float64, x [][]float64, in int) {

@@ -1,0 +1,169 @@
+package ad
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/physbias/physbias/internal/blas"
+	gblas "gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+)
+
+// The matrix products of the fused ops. With OpenBLAS (build tag openblas)
+// they go to OpenBLAS through gorgonia's BLAS. In the pure-Go build they go to
+// a blocked GEMM whose 4×8 register kernel is AVX2/FMA Go assembly on amd64
+// (no cgo); without those instructions, or for products too small to pay
+// for packing, to gonum's native Dgemm.
+
+const (
+	kernM = 4   // rows of the register tile
+	kernN = 8   // columns of the register tile
+	kc    = 256 // depth of one packed panel of B
+)
+
+// useKernel is set at start-up when the CPU has the kernel's instructions
+// and the pure-Go BLAS is in use.
+var useKernel = haveKernel && blas.Name() == "purego"
+
+var packPool = sync.Pool{New: func() any { s := make([]float64, 0); return &s }}
+
+func getBuf(n int) *[]float64 {
+	p := packPool.Get().(*[]float64)
+	if cap(*p) < n {
+		*p = make([]float64, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// gemm sets c = op(a)·op(b) (m×n, inner dimension k).
+func gemm(ta, tb gblas.Transpose, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	if !useKernel || m < kernM || n < kernN || m*n*k < 1<<14 {
+		G.WhichBLAS().Dgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+		return
+	}
+	packedGemm(ta == gblas.Trans, tb == gblas.Trans, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// parallelMin is the size m·n·k above which the row strips are shared out
+// between goroutines.
+const parallelMin = 1 << 21
+
+// packedGemm: for each depth panel of kc, pack op(B) into column strips of
+// kernN; then for each strip of kernM rows of op(A) (read in place with its
+// strides, packed only for the last, partial strip) run the kernel over all
+// column strips, accumulating into c.
+func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		clear(c[i*ldc : i*ldc+n])
+	}
+	np := (n + kernN - 1) / kernN
+	bbuf := getBuf(kc * kernN * np)
+	defer packPool.Put(bbuf)
+	bp := *bbuf
+	// Element (i, x) of op(A) is at a[i·rs + x·ks].
+	rs, ks := lda, 1
+	if ta {
+		rs, ks = 1, lda
+	}
+	strips := (m + kernM - 1) / kernM
+	workers := 1
+	if m*n*k >= parallelMin {
+		workers = min(runtime.GOMAXPROCS(0), strips)
+	}
+	for k0 := 0; k0 < k; k0 += kc {
+		kk := min(kc, k-k0)
+		packB(bp, tb, b, ldb, k0, kk, n, np)
+		if workers == 1 {
+			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, bp, np, c, ldc)
+			continue
+		}
+		var wg sync.WaitGroup
+		per := (strips + workers - 1) / workers
+		for w := 0; w < workers; w++ {
+			s0, s1 := w*per, min((w+1)*per, strips)
+			if s0 >= s1 {
+				break
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, bp, np, c, ldc)
+			}()
+		}
+		wg.Wait()
+	}
+}
+
+// packB packs op(B)[k0:k0+kk, :] into np strips of kernN columns (kk rows of
+// kernN each, zero-padded past n).
+func packB(bp []float64, tb bool, b []float64, ldb, k0, kk, n, np int) {
+	for p := 0; p < np; p++ {
+		j0 := p * kernN
+		cols := min(kernN, n-j0)
+		dst := bp[p*kc*kernN : p*kc*kernN+kk*kernN]
+		for x := 0; x < kk; x++ {
+			d := dst[x*kernN : x*kernN+kernN]
+			if !tb {
+				copy(d, b[(k0+x)*ldb+j0:(k0+x)*ldb+j0+cols])
+			} else {
+				for cc := 0; cc < cols; cc++ {
+					d[cc] = b[(j0+cc)*ldb+k0+x]
+				}
+			}
+			for cc := cols; cc < kernN; cc++ {
+				d[cc] = 0
+			}
+		}
+	}
+}
+
+// gemmStrips accumulates row strips s0..s1 of the product of the depth
+// panel k0:k0+kk into c.
+func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, bp []float64, np int, c []float64, ldc int) {
+	var tmp [kernM * kernN]float64
+	var edge [kernM * kc]float64
+	for s := s0; s < s1; s++ {
+		i0 := s * kernM
+		rows := min(kernM, m-i0)
+		ap, ars, aks := &a[i0*rs+k0*ks], rs, ks
+		if rows < kernM { // pack the partial strip, zero-padded
+			for x := 0; x < kk; x++ {
+				for r := 0; r < kernM; r++ {
+					v := 0.0
+					if r < rows {
+						v = a[(i0+r)*rs+(k0+x)*ks]
+					}
+					edge[x*kernM+r] = v
+				}
+			}
+			ap, ars, aks = &edge[0], 1, kernM
+		}
+		for p := 0; p < np; p++ {
+			j0 := p * kernN
+			cols := min(kernN, n-j0)
+			bs := &bp[p*kc*kernN]
+			if rows == kernM && cols == kernN {
+				kern4x8(kk, ap, ars, aks, bs, &c[i0*ldc+j0], ldc)
+				continue
+			}
+			tmp = [kernM * kernN]float64{}
+			kern4x8(kk, ap, ars, aks, bs, &tmp[0], kernN)
+			for r := 0; r < rows; r++ {
+				cr := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+cols]
+				for cc := range cr {
+					cr[cc] += tmp[r*kernN+cc]
+				}
+			}
+		}
+	}
+}
