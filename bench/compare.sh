@@ -12,10 +12,12 @@
 #   GOCPU      GOMAXPROCS for the Go benchmarks                         [THREADS]
 #   ROWS       rows to run, from the table below                 [all of them]
 #   BACKENDS   Go BLAS backends: "purego openblas"           [purego openblas]
-#   BENCHTIME  go test -benchtime per benchmark run                        [3s]
-#   COUNT      go test -count; the median ns/op is used                     [3]
-#   TORCH_MIN_TIME  seconds of timed torch steps per row                    [3]
-#   TORCH_ROUNDS    timed torch rounds per row; the median is used         [3]
+#   COUNT      passes; each runs every Go benchmark once (go test -count 1)
+#              and then the torch script, and each number reported is the
+#              median over the passes                                       [3]
+#   BENCHTIME  go test -benchtime in each pass                             [3s]
+#   TORCH_MIN_TIME  seconds of timed torch steps per row in each pass       [3]
+#   TORCH_ROUNDS    torch rounds per row in each pass (their median)        [1]
 #   PYTHON     interpreter with PyTorch                       [/usr/bin/python3]
 #   NO_INSTALL=1    never run apt-get (missing pieces give NA rows instead)
 #   OUT_DIR    where raw outputs are kept                      [a mktemp dir]
@@ -42,7 +44,7 @@ BACKENDS=${BACKENDS:-purego openblas}
 BENCHTIME=${BENCHTIME:-3s}
 COUNT=${COUNT:-3}
 TORCH_MIN_TIME=${TORCH_MIN_TIME:-3}
-TORCH_ROUNDS=${TORCH_ROUNDS:-3}
+TORCH_ROUNDS=${TORCH_ROUNDS:-1}
 PYTHON=${PYTHON:-/usr/bin/python3}
 NO_INSTALL=${NO_INSTALL:-0}
 
@@ -52,6 +54,8 @@ note() { echo "compare.sh: $*" >&2; }
 [[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "THREADS=$THREADS, want a positive integer"
 [[ $GOCPU =~ ^[1-9][0-9]*$ ]] || die "GOCPU=$GOCPU, want a positive integer"
 [[ $COUNT =~ ^[1-9][0-9]*$ ]] || die "COUNT=$COUNT, want a positive integer"
+[[ $TORCH_ROUNDS =~ ^[1-9][0-9]*$ ]] || die "TORCH_ROUNDS=$TORCH_ROUNDS, want a positive integer"
+[[ $TORCH_MIN_TIME =~ ^[0-9]*\.?[0-9]+$ ]] || die "TORCH_MIN_TIME=$TORCH_MIN_TIME, want seconds"
 for b in $BACKENDS; do
   [[ $b == purego || $b == openblas ]] || die "BACKENDS has '$b', want purego and/or openblas"
 done
@@ -158,11 +162,11 @@ median_ms() {
     }' "$1"
 }
 
-declare -A GO_MS
+# Which benchmarks exist, per backend and package (decided once).
+declare -A GO_MS RUN_PATTERN RUN_ROWS
 for backend in $BACKENDS; do
   tags=()
   [[ $backend == openblas ]] && tags=(-tags openblas)
-  # Group the rows by package: one go test run per package and backend.
   declare -A by_pkg=()
   for r in $ROWS; do
     GO_MS[$r,$backend]=NA
@@ -174,8 +178,7 @@ for backend in $BACKENDS; do
   fi
   for pkg in "${!by_pkg[@]}"; do
     rows_here=${by_pkg[$pkg]}
-    tag=$(echo "$pkg" | tr '/.' '__')
-    list="$OUT_DIR/list-$backend-$tag.txt"
+    list="$OUT_DIR/list-$backend-$(echo "$pkg" | tr '/.' '__').txt"
     if [[ ! -d $pkg ]]; then
       note "$pkg does not exist yet: rows ${rows_here% } are NA for $backend"
       continue
@@ -194,38 +197,72 @@ for backend in $BACKENDS; do
       fi
     done
     ((${#present[@]})) || continue
-    pattern="^($(IFS='|'; echo "${present[*]}"))\$"
-    out="$OUT_DIR/go-$backend-$tag.txt"
-    note "go test ${tags[*]} -run '^\$' -bench '$pattern' -benchtime $BENCHTIME -count $COUNT -cpu $GOCPU $pkg"
-    if ! go test "${tags[@]}" -run '^$' -bench "$pattern" -benchtime "$BENCHTIME" -count "$COUNT" \
-        -cpu "$GOCPU" -benchmem -timeout 60m "$pkg" >"$out" 2>&1; then
-      note "go test -bench failed for $pkg ($backend); see $out. Last lines:"
-      tail -15 "$out" | sed 's/^/    /' >&2
-    fi
-    for r in $rows_here; do
-      GO_MS[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}")
-    done
+    RUN_PATTERN[$backend,$pkg]="^($(IFS='|'; echo "${present[*]}"))\$"
+    RUN_ROWS[$backend,$pkg]=$rows_here
   done
   unset by_pkg
 done
 
-# ---- PyTorch ------------------------------------------------------------
-declare -A TORCH_MS
-for r in $ROWS; do TORCH_MS[$r]=NA; done
-if [[ $TORCH_OK == 1 ]]; then
-  tout="$OUT_DIR/torch.txt"
-  rows_csv=$(echo $ROWS | tr ' ' ',')
-  note "$PYTHON bench/torch_steps.py --threads $THREADS --rows $rows_csv --min-time $TORCH_MIN_TIME --rounds $TORCH_ROUNDS"
-  if ! "$PYTHON" bench/torch_steps.py --threads "$THREADS" --rows "$rows_csv" \
-      --min-time "$TORCH_MIN_TIME" --rounds "$TORCH_ROUNDS" >"$tout" 2>&1; then
-    note "torch_steps.py failed; torch rows it did not print are NA. Last lines:"
-    tail -15 "$tout" | sed 's/^/    /' >&2
+# The passes: Go (each backend) then PyTorch, COUNT times over, so that a
+# change in the machine's load hits both sides alike; each side's number is
+# the median over the passes.
+TORCH_OUT="$OUT_DIR/torch.txt"
+: >"$TORCH_OUT"
+LNN_HESSIAN=auto
+rows_csv=$(echo $ROWS | tr ' ' ',')
+for ((pass = 1; pass <= COUNT; pass++)); do
+  note "pass $pass of $COUNT"
+  for key in "${!RUN_PATTERN[@]}"; do
+    backend=${key%%,*}
+    pkg=${key#*,}
+    tags=()
+    [[ $backend == openblas ]] && tags=(-tags openblas)
+    out="$OUT_DIR/go-$backend-$(echo "$pkg" | tr '/.' '__').txt"
+    ((pass == 1)) && : >"$out"
+    note "  go test ${tags[*]} -run '^\$' -bench '${RUN_PATTERN[$key]}' -benchtime $BENCHTIME -count 1 -cpu $GOCPU $pkg"
+    if ! go test "${tags[@]}" -run '^$' -bench "${RUN_PATTERN[$key]}" -benchtime "$BENCHTIME" -count 1 \
+        -cpu "$GOCPU" -benchmem -timeout 60m "$pkg" >>"$out" 2>&1; then
+      note "go test -bench failed for $pkg ($backend); see $out. Last lines:"
+      tail -15 "$out" | sed 's/^/    /' >&2
+    fi
+  done
+  if [[ $TORCH_OK == 1 ]]; then
+    note "  $PYTHON bench/torch_steps.py --threads $THREADS --rows $rows_csv --min-time $TORCH_MIN_TIME --rounds $TORCH_ROUNDS --lnn-hessian $LNN_HESSIAN"
+    tpass="$OUT_DIR/torch-pass$pass.txt"
+    if ! "$PYTHON" bench/torch_steps.py --threads "$THREADS" --rows "$rows_csv" --min-time "$TORCH_MIN_TIME" \
+        --rounds "$TORCH_ROUNDS" --lnn-hessian "$LNN_HESSIAN" >"$tpass" 2>&1; then
+      note "torch_steps.py failed; torch rows it did not print are NA. Last lines:"
+      tail -15 "$tpass" | sed 's/^/    /' >&2
+    fi
+    cat "$tpass" >>"$TORCH_OUT"
+    if ((pass == 1)); then
+      grep '^#' "$tpass" || true
+      # Keep the LNN method the first pass chose.
+      m=$(sed -n 's/^# lnn Hessian blocks:.*; timing \(loop\|func\)$/\1/p' "$tpass")
+      [[ -n $m ]] && LNN_HESSIAN=$m
+    fi
   fi
-  grep '^#' "$tout" || true
-  while read -r tag row ms; do
-    [[ $tag == torch && -n ${TORCH_MS[$row]+x} ]] && TORCH_MS[$row]=$ms
-  done < <(grep '^torch ' "$tout" || true)
-fi
+done
+
+for key in "${!RUN_ROWS[@]}"; do
+  backend=${key%%,*}
+  pkg=${key#*,}
+  out="$OUT_DIR/go-$backend-$(echo "$pkg" | tr '/.' '__').txt"
+  for r in ${RUN_ROWS[$key]}; do
+    GO_MS[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}")
+  done
+done
+
+declare -A TORCH_MS
+for r in $ROWS; do
+  TORCH_MS[$r]=$(awk -v r="$r" '
+    $1 == "torch" && $2 == r && $3 != "NA" { v[n++] = $3 }
+    END {
+      if (n == 0) { print "NA"; exit }
+      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      printf "%.3f\n", (n % 2) ? v[(n-1)/2] : (v[n/2-1] + v[n/2]) / 2
+    }' "$TORCH_OUT")
+done
 
 # ---- report -------------------------------------------------------------
 ratio() {
