@@ -28,8 +28,8 @@ func benchSweeps(b *testing.B, a ising.Algorithm, L int) {
 }
 
 // The headline: 2D, L = 1024, T = T_c.
-func BenchmarkCheckerboardL1024(b *testing.B) { benchSweeps(b, ising.Checkerboard, 1024) }
-func BenchmarkMultiSpinL1024(b *testing.B)    { benchSweeps(b, ising.MultiSpin, 1024) }
+func BenchmarkSingleSpinCheckerboardL1024(b *testing.B) { benchSweeps(b, ising.Checkerboard, 1024) }
+func BenchmarkMultiSpinL1024(b *testing.B)              { benchSweeps(b, ising.MultiSpin, 1024) }
 
 func BenchmarkMetropolisL256(b *testing.B)   { benchSweeps(b, ising.Metropolis, 256) }
 func BenchmarkHeatBathL256(b *testing.B)     { benchSweeps(b, ising.HeatBath, 256) }

@@ -387,3 +387,26 @@ func TestMultiSpinL1024(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplersAgree3D: on the 6×6×6 lattice at T = 5 (above the 3D
+// critical point T_c ≈ 4.5115) and at T = 4 (below), all five general
+// samplers give the same e and |m| within 4 combined error bars of the
+// Checkerboard result (no closed form exists in 3D).
+func TestSamplersAgree3D(t *testing.T) {
+	m := lattice(t, 3, 6, 1, 0)
+	for _, T := range []float64{4, 5} {
+		ref := run(t, m, ising.Config{T: T, Algorithm: ising.Checkerboard, Seed: 1}, 300, 4000)
+		for _, a := range []ising.Algorithm{ising.Metropolis, ising.HeatBath, ising.Wolff, ising.SwendsenWang} {
+			o := run(t, m, ising.Config{T: T, Algorithm: a, Seed: 2}, 300, 2000)
+			for _, q := range []struct {
+				name string
+				x, y ising.Estimate
+			}{{"e", o.Energy, ref.Energy}, {"|m|", o.AbsMagnetization, ref.AbsMagnetization}} {
+				sd := math.Hypot(q.x.Err, q.y.Err)
+				if math.Abs(q.x.Value-q.y.Value) > 4*sd {
+					t.Errorf("T = %v, %v: %s = %v, checkerboard %v", T, a, q.name, q.x, q.y)
+				}
+			}
+		}
+	}
+}
