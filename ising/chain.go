@@ -29,7 +29,7 @@ const (
 	// sweep is a fixed number of clusters: during the first WolffAdapt
 	// sweeps of a chain (and after SetTemperature) a sweep grows clusters
 	// until their sizes add up to N, and the mean number of clusters so
-	// needed is then fixed for good. Ending a sweep on a size-dependent
+	// needed in the last half of them is then fixed for good. Ending a sweep on a size-dependent
 	// condition biases the states seen at its end, so discard those first
 	// sweeps (Run's burn-in does when it is at least WolffAdapt).
 	Wolff
@@ -278,13 +278,20 @@ func (c *Chain) sweep() error {
 			c.clusterFlips += c.clustersPerSweep
 			return nil
 		}
+		grown := 0
 		for done := 0; done < len(c.s); {
 			done += grow()
-			c.clusterFlips++
-			c.adaptClusters++
+			grown++
 		}
-		if c.adaptSweeps++; c.adaptSweeps == WolffAdapt {
-			c.clustersPerSweep = max(1, int(math.Round(float64(c.adaptClusters)/WolffAdapt)))
+		c.clusterFlips += grown
+		// Count only the second half of the adaptive sweeps: the first
+		// ones may start far from equilibrium (a hot start at T_c has
+		// tiny clusters).
+		if c.adaptSweeps++; c.adaptSweeps > WolffAdapt/2 {
+			c.adaptClusters += grown
+		}
+		if c.adaptSweeps == WolffAdapt {
+			c.clustersPerSweep = max(1, int(math.Round(float64(c.adaptClusters)/float64(WolffAdapt-WolffAdapt/2))))
 		}
 		return nil
 	}
