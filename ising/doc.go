@@ -36,7 +36,9 @@
 // Onsager's exact 2D results (Onsager 1944, Phys. Rev. 65, 117; Yang
 // 1952, Phys. Rev. 85, 808) are here for users and tests:
 // CriticalTemperature, OnsagerEnergy, OnsagerMagnetization,
-// OnsagerSpecificHeat.
+// OnsagerSpecificHeat; KaufmanSquare gives the exact partition function,
+// energy and specific heat of the finite L×L torus (Kaufman 1949), which
+// hold at T_c too.
 //
 // # Rules
 //

@@ -49,6 +49,7 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 	}
 	Tc := ising.CriticalTemperature
 	fmt.Printf("2D Ising, L = %d, multi-spin Metropolis, %d sweeps per point (T_c = %.4f)\n", L, sweeps, Tc)
+	fmt.Printf("exact: e and C of the finite L×L torus (Kaufman), |m| of the infinite lattice (Onsager–Yang)\n")
 	fmt.Printf("%6s  %-22s %9s  %-22s %8s  %-18s %8s  %-14s %-14s\n", "T", "e", "exact", "|m|", "exact", "C", "exact", "χ", "U")
 	var Ts, es, ms, cs []float64
 	// One chain cooled from high T: each point starts from the last state.
@@ -74,10 +75,14 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		if o.Short {
 			short = "  (short: τ too long for this run)"
 		}
+		f, err := ising.KaufmanSquare(L, T)
+		if err != nil {
+			return err
+		}
 		fmt.Printf("%6.3f  %9.5f ± %-9.2g %9.5f  %8.5f ± %-9.2g %8.5f  %7.4f ± %-7.2g %8.4f  %-14.4g %-14.4f%s\n",
-			T, o.Energy.Value, o.Energy.Err, ising.OnsagerEnergy(T),
+			T, o.Energy.Value, o.Energy.Err, f.Energy,
 			o.AbsMagnetization.Value, o.AbsMagnetization.Err, ising.OnsagerMagnetization(T),
-			o.SpecificHeat.Value, o.SpecificHeat.Err, ising.OnsagerSpecificHeat(T),
+			o.SpecificHeat.Value, o.SpecificHeat.Err, f.SpecificHeat,
 			o.Susceptibility.Value, o.Binder.Value, short)
 		Ts = append(Ts, T)
 		es = append(es, o.Energy.Value)
@@ -86,28 +91,40 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 	}
 	fmt.Printf("   [%d temperatures in %.1fs]\n", points, time.Since(start).Seconds())
 
-	// Exact curves on a fine grid (C is cut near its log divergence).
-	var xT, xe, xm, xc []float64
+	// Exact curves on a fine grid: Onsager's infinite lattice (C cut near
+	// its log divergence) and Kaufman's finite L×L torus.
+	var xT, xe, xm, xc, ke, kc []float64
 	for k := range 401 {
 		T := 1.5 + 2*float64(k)/400
 		xT = append(xT, T)
 		xe = append(xe, ising.OnsagerEnergy(T))
 		xm = append(xm, ising.OnsagerMagnetization(T))
 		xc = append(xc, math.Min(ising.OnsagerSpecificHeat(T), 4))
+		f, err := ising.KaufmanSquare(L, T)
+		if err != nil {
+			return err
+		}
+		ke = append(ke, f.Energy)
+		kc = append(kc, f.SpecificHeat)
 	}
 	mc := fmt.Sprintf("Monte Carlo, L = %d", L)
 	for _, p := range []struct {
 		file, title, y string
-		mcY, exY       []float64
+		mcY, exY, kY   []float64
 	}{
-		{"magnetization.png", "2D Ising: |m| per spin", "|m|", ms, xm},
-		{"energy.png", "2D Ising: energy per spin", "e", es, xe},
-		{"specific_heat.png", "2D Ising: specific heat per spin", "C", cs, xc},
+		{"magnetization.png", "2D Ising: |m| per spin", "|m|", ms, xm, nil},
+		{"energy.png", "2D Ising: energy per spin", "e", es, xe, ke},
+		{"specific_heat.png", "2D Ising: specific heat per spin", "C", cs, xc, kc},
 	} {
 		path := filepath.Join(out, p.file)
-		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "T", YLabel: p.y},
-			plotting.Series{Name: "Onsager (L = ∞)", X: xT, Y: p.exY, Dashed: true},
-			plotting.Series{Name: mc, X: Ts, Y: p.mcY, Points: true})
+		series := []plotting.Series{
+			{Name: "Onsager (L = ∞)", X: xT, Y: p.exY, Dashed: true},
+			{Name: mc, X: Ts, Y: p.mcY, Points: true},
+		}
+		if p.kY != nil {
+			series = append(series, plotting.Series{Name: fmt.Sprintf("Kaufman (exact, L = %d)", L), X: xT, Y: p.kY})
+		}
+		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "T", YLabel: p.y}, series...)
 		if err != nil {
 			return err
 		}
