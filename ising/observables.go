@@ -15,10 +15,14 @@ type Series struct {
 }
 
 // Run makes burnIn sweeps without recording, then sweeps sweeps recording
-// E and M after each.
+// E and M after each. A Wolff chain still setting its clusters per sweep
+// (see Wolff) first finishes doing so, whatever burnIn is.
 func (c *Chain) Run(burnIn, sweeps int) (*Series, error) {
 	if burnIn < 0 || sweeps < 1 {
 		return nil, fmt.Errorf("ising: need burnIn ≥ 0 and sweeps ≥ 1, got %d and %d", burnIn, sweeps)
+	}
+	if c.cfg.Algorithm == Wolff {
+		burnIn = max(burnIn, WolffAdapt-c.adaptSweeps)
 	}
 	if err := c.Sweep(burnIn); err != nil {
 		return nil, err

@@ -11,8 +11,9 @@ import (
 // magnetization), in units J = 1, k_B = 1. For another coupling J > 0 use
 // T/J and multiply energies by J.
 
-// CriticalTemperature is T_c = 2/ln(1 + √2) ≈ 2.269185.
-var CriticalTemperature = 2 / math.Log(1+math.Sqrt2)
+// CriticalTemperature is T_c = 2/ln(1 + √2) ≈ 2.269185 (the float64
+// nearest to it).
+const CriticalTemperature = 2.269185314213022
 
 // OnsagerMagnetization returns the spontaneous magnetization per spin,
 // (1 − sinh(2/T)^−4)^{1/8} for T < T_c and 0 above.

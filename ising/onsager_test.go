@@ -28,7 +28,7 @@ func TestOnsagerClosedForms(t *testing.T) {
 	if u := ising.OnsagerEnergy(ising.CriticalTemperature * (1 + 1e-9)); math.Abs(u+math.Sqrt2) > 1e-6 {
 		t.Errorf("u just above T_c = %v, want ≈ −√2", u)
 	}
-	if math.Abs(ising.CriticalTemperature-2.269185314213022) > 1e-14 {
+	if math.Abs(ising.CriticalTemperature-2/math.Log(1+math.Sqrt2)) > 1e-15 {
 		t.Errorf("T_c = %v", ising.CriticalTemperature)
 	}
 	// T = 0.5: the next orders are 3e^{−4/T} (u) and 4e^{−4/T} (m) relative
