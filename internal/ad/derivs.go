@@ -41,13 +41,21 @@ func (m *MLP) jetPass(x, v *G.Node, batch int, dirs, pairs []int) (*G.Node, erro
 			return nil, err
 		}
 	}
+	// The derivatives of σ the layer's ops will use, forward and backward.
+	ord := 3
+	switch {
+	case len(dirs) == 0 && len(pairs) == 0:
+		ord = 1
+	case len(pairs) == 0:
+		ord = 2
+	}
 	L := m.layers()
 	for l := 0; l < L-1; l++ {
 		z, err := apply(fop{kind: kLin, b: batch}, a, m.w[l], m.b[l])
 		if err != nil {
 			return nil, err
 		}
-		if a, err = apply(fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(dirs), ints: pairs, cache: newActCache()}, z); err != nil {
+		if a, err = apply(fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(dirs), ints: pairs, cache: newActCacheOrder(ord)}, z); err != nil {
 			return nil, err
 		}
 	}
@@ -66,13 +74,17 @@ func (m *MLP) revPass(x, u *G.Node, batch int, cols []int) (*G.Node, error) {
 			return nil, err
 		}
 	}
+	ord := 3 // the tangents' reverse pass uses σ‴ in its backward op
+	if s == 1 {
+		ord = 2
+	}
 	L := m.layers()
 	zs, as, acts := make([]*G.Node, L-1), make([]*G.Node, L-1), make([]fop, L-1)
 	for l := 0; l < L-1; l++ {
 		if zs[l], err = apply(fop{kind: kLin, b: batch}, a, m.w[l], m.b[l]); err != nil {
 			return nil, err
 		}
-		acts[l] = fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(cols), cache: newActCache()}
+		acts[l] = fop{kind: kAct, act: m.act, b: batch, s: s, nf: len(cols), cache: newActCacheOrder(ord)}
 		if as[l], err = apply(acts[l], zs[l]); err != nil {
 			return nil, err
 		}

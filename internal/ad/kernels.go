@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"math"
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
@@ -122,18 +123,67 @@ func (o fop) stackIn(y []float64, x [][]float64, in int) {
 	}
 }
 
-// derivs fills the cache with σ′, σ″, σ‴ at z (block 0 of a kAct input)
-// unless it already holds them for this very data.
+// fill computes σ′, σ″, σ‴ at z (block 0 of a kAct input), up to the
+// cache's order, and σ itself into s0 when s0 is not nil.
 func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
-	if len(c.s1) != len(z) {
-		c.s1, c.s2, c.s3 = make([]float64, len(z)), make([]float64, len(z)), make([]float64, len(z))
+	n := len(z)
+	if len(c.s1) != n {
+		c.s1, c.s2, c.s3 = make([]float64, n), make([]float64, n), make([]float64, n)
 	}
-	for i, zi := range z {
-		v, d1, d2, d3 := a.eval(zi)
-		if s0 != nil {
-			s0[i] = v
+	ord := c.ord
+	if ord == 0 {
+		ord = 3
+	}
+	s1, s2, s3 := c.s1[:n], c.s2[:n], c.s3[:n]
+	switch a {
+	case Tanh:
+		for i, zi := range z {
+			t := math.Tanh(zi)
+			if s0 != nil {
+				s0[i] = t
+			}
+			d := 1 - t*t
+			s1[i] = d
+			if ord >= 2 {
+				s2[i] = -2 * t * d
+				if ord >= 3 {
+					s3[i] = -2 * d * (1 - 3*t*t)
+				}
+			}
 		}
-		c.s1[i], c.s2[i], c.s3[i] = d1, d2, d3
+	case Softplus:
+		for i, zi := range z {
+			var e, sg float64 // sg = sigmoid(zi), e = exp(−|zi|)
+			if zi >= 0 {
+				e = math.Exp(-zi)
+				sg = 1 / (1 + e)
+				if s0 != nil {
+					s0[i] = zi + math.Log1p(e)
+				}
+			} else {
+				e = math.Exp(zi)
+				sg = e / (1 + e)
+				if s0 != nil {
+					s0[i] = math.Log1p(e)
+				}
+			}
+			s1[i] = sg
+			if ord >= 2 {
+				d := sg * (1 - sg)
+				s2[i] = d
+				if ord >= 3 {
+					s3[i] = d * (1 - 2*sg)
+				}
+			}
+		}
+	default:
+		for i, zi := range z {
+			v, d1, d2, d3 := a.eval(zi)
+			if s0 != nil {
+				s0[i] = v
+			}
+			s1[i], s2[i], s3[i] = d1, d2, d3
+		}
 	}
 	c.z = uintptr(unsafe.Pointer(unsafe.SliceData(z)))
 }

@@ -85,6 +85,7 @@ type outBuf struct {
 // output as an input, so they always run after it in a machine).
 type actCache struct {
 	id         uint64
+	ord        int // highest derivative the layer's ops use (1..3); 0 means 3
 	s1, s2, s3 []float64
 	z          uintptr // address of the data it was computed from
 }
@@ -92,6 +93,10 @@ type actCache struct {
 var cacheIDs atomic.Uint64
 
 func newActCache() *actCache { return &actCache{id: cacheIDs.Add(1)} }
+
+// newActCacheOrder returns a cache that computes σ′ up to the derivative of
+// order ord only.
+func newActCacheOrder(ord int) *actCache { return &actCache{id: cacheIDs.Add(1), ord: ord} }
 
 var (
 	_ G.SDOp            = fop{}

@@ -153,3 +153,25 @@ func (b gb) must2(d *Derivs, err error) *Derivs {
 	}
 	return d
 }
+
+// TestHNNLossParamGrads: an HNN-style loss, mean ((∂H/∂p, −∂H/∂q) − target)²
+// from InputGrad alone (a forward-over-reverse pass without tangents),
+// differentiated in the parameters by one G.Grad, against finite
+// differences (paramTol).
+func TestHNNLossParamGrads(t *testing.T) {
+	for _, act := range []Activation{Tanh, Softplus, Sigmoid, Sin} {
+		m, r := newNet(t, []int{2, 6, 6, 1}, act, 5, 41)
+		b := gb{t, r.g}
+		grad := b.must(m.InputGrad(r.x))
+		P := G.NewConstant(matrixValue(2, 2, []float64{0, -1, 1, 0}), G.In(r.g))
+		field := b.must(G.Mul(grad, P))
+		target := G.NewConstant(matrixValue(5, 2, randVec(42, 10, 1)), G.In(r.g))
+		loss := b.must(G.Mean(b.must(G.Square(b.must(G.Sub(field, target))))))
+		ps := m.Params()
+		e := checkParamGrads(t, r, loss, ps[:len(ps)-1], randVec(43, 10, 1))
+		t.Logf("%v HNN loss parameter-gradient rel err %.2g", act, e)
+		if e > paramTol {
+			t.Errorf("%v HNN loss parameter gradient rel err %.2g > %g", act, e, paramTol)
+		}
+	}
+}
