@@ -1,6 +1,6 @@
 // Package ad is physbias's autodiff core: exact derivatives of a dense
-// network with respect to its inputs, built as ordinary gorgonia nodes, so
-// that a loss made from them trains with gorgonia's one first-order Grad.
+// network with respect to its inputs, built as gorgonia nodes, so that a
+// loss made from them trains with gorgonia's one first-order Grad.
 //
 // # Why not nested Grad
 //
@@ -10,7 +10,7 @@
 // 2 it gives 4, not 12). TestNestedGradDefect keeps that on record. This
 // package never nests Grad. It writes the input derivatives out itself:
 //
-//   - VJPs and input gradients: an explicit reverse pass as graph ops,
+//   - VJPs and input gradients: an explicit reverse pass,
 //     g ← (g·Wᵀ) ⊙ σ′(z).
 //   - JVPs, Jacobians, Laplacians and Derivatives: forward tangents (jets)
 //     carried through each layer, ż′ = ȧW with ȧ = σ′(z)ż and, for second
@@ -18,21 +18,42 @@
 //   - Hessians and Hessian blocks: forward-over-reverse, the tangent of the
 //     explicit reverse pass, ġ_z = ġ_a ⊙ σ′(z) + g_a ⊙ σ″(z) ⊙ ż.
 //
-// Training a loss that contains these nodes needs σ‴ (the derivative of σ″),
+// Training a loss that contains these nodes needs one more derivative of σ,
 // so every Activation supplies σ, σ′, σ″ and σ‴.
+//
+// # How the graph is built
+//
+// Each derivative is a short chain of fused custom Ops on stacked matrices:
+// a (S·B, n) matrix holds the values of a layer (block 0) and its S−1
+// tangents, so one matrix product per layer serves them all, and one
+// activation op computes σ and the whole jet in a single pass. Every op has
+// a hand-written backward op (its SymDiff), owns its output buffer (reused
+// on every run, so a training step allocates little) and hashes all its
+// parameters. Passes are shared: InputGrad, Hessian and HessianBlock on the
+// same x node reuse one forward-over-reverse pass when its tangents cover
+// the request (directly or by the symmetry of the Hessian).
+//
+// Matrix products go to OpenBLAS with the build tag openblas. In the default
+// pure-Go build they use this package's blocked GEMM, whose 4×8 kernel is
+// AVX2/FMA Go assembly on amd64 (gonum's native Dgemm elsewhere, or with the
+// build tag purego).
 //
 // # Rules
 //
 // Inputs are float64 matrices of shape (B, In()); every method checks shapes
 // and returns an error starting with "ad: " that names the problem; nothing
 // panics on user input. The network is dense: hidden layers apply the
-// activation, the last layer is linear. Dense is a plain-Go copy of the
-// trained weights for rollouts and plots (no graph, no gorgonia machine).
-// Every derivative is tested against central finite differences, values and
-// parameter gradients through them.
+// activation, the last layer is linear. A value read from a node (with
+// G.Read or Value) is valid until the graph runs again. One graph is run by
+// one machine at a time. G.Grad rejects parameters a loss does not depend
+// on: the output bias drops out of every input derivative, so leave it out
+// of the Grad of a loss built only from derivatives (HNN, LNN).
 //
-// Known gorgonia pitfalls this package works around: slice bounds are hashed
-// modulo 256 (so blocks are never cut with Slice/Concat of ≥ 256 rows);
-// the tape machine reuses memory (read values with G.Read); gradients
-// accumulate across RunAll calls until a solver step zeroes them.
+// Dense is a plain-Go copy of the trained weights for rollouts and plots
+// (no graph, no machine), safe for concurrent use. CheckFinite rejects NaN
+// and Inf data.
+//
+// Every derivative is tested against central finite differences, on values
+// and on parameter gradients through it; every fused op on its own; the
+// fused graph against a reference graph of gorgonia's own ops.
 package ad
