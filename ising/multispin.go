@@ -54,9 +54,10 @@ type multiSpin struct {
 	simd            simdState  // the optional AVX-512 kernel (GOEXPERIMENT=simd)
 
 	J, h, T float64
-	fast    bool   // h == 0: two classes, thresholds pa (k=3 or 1) and pb (k=4 or 0)
-	ferro   bool   // J > 0 (for the fast path)
-	pa, pb  uint64 // thresholds of exp(−4|J|/T) and exp(−8|J|/T)
+	fast    bool          // h == 0: two classes, thresholds pa (k=3 or 1) and pb (k=4 or 0)
+	ferro   bool          // J > 0 (for the fast path)
+	pa, pb  uint64        // thresholds of exp(−4|J|/T) and exp(−8|J|/T)
+	tab     [64][2]uint64 // per bit: all ones where pa, pb have that bit set
 	classes [5][2]msClass
 }
 
@@ -113,6 +114,9 @@ func (ms *multiSpin) setTemperature(T float64) {
 	ms.pb = threshold(math.Exp(-8 * math.Abs(ms.J) / T))
 	if ms.J == 0 {
 		ms.pa, ms.pb = ^uint64(0), ^uint64(0)
+	}
+	for bit := range 64 {
+		ms.tab[bit] = [2]uint64{-(ms.pa >> bit & 1), -(ms.pb >> bit & 1)}
 	}
 	ms.prepareSIMD()
 	for k := range 5 {
@@ -298,7 +302,7 @@ func (ms *multiSpin) stripe(t, k int) {
 			}
 		}
 		if fast {
-			acceptRow(row, ma, mb, pa, pb, &r)
+			acceptRow(row, ma, mb, pa, pb, &ms.tab, &r)
 		}
 	}
 	ms.rng[k] = r
@@ -312,7 +316,7 @@ func (ms *multiSpin) stripe(t, k int) {
 // the first 8 bits are compared unconditionally (a branch on eq after every
 // bit mispredicts once per word); the stream of draws is fixed by the
 // state, so the result stays deterministic.
-func acceptRow(row, ma, mb []uint64, pa, pb uint64, r *wyrand) {
+func acceptRow(row, ma, mb []uint64, pa, pb uint64, tab *[64][2]uint64, r *wyrand) {
 	n := len(row)
 	ma, mb = ma[:n], mb[:n]
 	st := r.s // the generator's state in a register; written back at the end
@@ -328,7 +332,7 @@ func acceptRow(row, ma, mb []uint64, pa, pb uint64, r *wyrand) {
 			st += wyInc
 			h1, l1 := bits.Mul64(st, st^wyMix)
 			u0, u1 := h0^l0, h1^l1
-			ta, tb := -(pa >> bit & 1), -(pb >> bit & 1)
+			ta, tb := tab[bit][0], tab[bit][1]
 			th0, th1 := ma0&ta|mb0&tb, ma1&ta|mb1&tb
 			lt0 |= eq0 & th0 &^ u0
 			lt1 |= eq1 & th1 &^ u1
@@ -341,7 +345,7 @@ func acceptRow(row, ma, mb []uint64, pa, pb uint64, r *wyrand) {
 			st += wyInc
 			h1, l1 := bits.Mul64(st, st^wyMix)
 			u0, u1 := h0^l0, h1^l1
-			ta, tb := -(pa >> bit & 1), -(pb >> bit & 1)
+			ta, tb := tab[bit][0], tab[bit][1]
 			th0, th1 := ma0&ta|mb0&tb, ma1&ta|mb1&tb
 			lt0 |= eq0 & th0 &^ u0
 			lt1 |= eq1 & th1 &^ u1
