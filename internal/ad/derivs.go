@@ -224,10 +224,13 @@ func (m *MLP) Hessian(x *G.Node) (*G.Node, error) {
 // HessianBlock returns the block ∂²f/∂x_r∂x_c for r in rows and c in cols,
 // (B, len(rows), len(cols)), for a network with Out()==1, by
 // forward-over-reverse: one tangent of the explicit reverse pass per column.
-// Calls on the same x share one pass when they can: a block whose rows (by
-// symmetry) or columns were already computed costs no new pass, so for an
-// LNN, HessianBlock(x, q̇, q̇), HessianBlock(x, q̇, q) and InputGrad(x), in
-// this order, run the network once with two tangents.
+// A new pass takes its tangents along the shorter of rows and cols (the
+// Hessian is symmetric). Calls on the same x share one pass when they can: a
+// block whose rows or columns were already computed costs no new pass, so
+// for an LNN, HessianBlock(x, q̇, q̇), HessianBlock(x, q̇, q) and InputGrad(x)
+// (or HessianBlock(x, q̇, all) and InputGrad(x)), in this order, run the
+// network once with one tangent per q̇. InputGrad called first builds a
+// pass without tangents of its own.
 func (m *MLP) HessianBlock(x *G.Node, rows, cols []int) (*G.Node, error) {
 	return m.hessianBlock(x, rows, cols, "HessianBlock")
 }
@@ -259,7 +262,12 @@ func (m *MLP) hessianBlock(x *G.Node, rows, cols []int, what string) (*G.Node, e
 		}
 	}
 	if e == nil {
-		if e, err = m.scalarRev(x, B, cols); err != nil {
+		// A new pass: tangents along the shorter side, using H = Hᵀ.
+		dirs := cols
+		if len(unique(rows)) < len(unique(cols)) {
+			dirs, transposed = rows, true
+		}
+		if e, err = m.scalarRev(x, B, dirs); err != nil {
 			return nil, err
 		}
 	}

@@ -129,3 +129,34 @@ func TestRerunAndSharedPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestHessianBlockShortRows: a block with fewer rows than columns is built
+// from tangents along the rows (by symmetry); values against Dense and
+// parameter gradients against finite differences.
+func TestHessianBlockShortRows(t *testing.T) {
+	const B = 3
+	m, r := newNet(t, []int{4, 5, 5, 1}, Tanh, B, 51)
+	h, err := m.HessianBlock(r.x, []int{3, 1}, []int{0, 1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := m.revCache[r.x]; len(e) != 1 || len(e[0].cols) != 2 {
+		t.Fatalf("pass tangents %v, want the two rows", e[0].cols)
+	}
+	kh := r.read(h)
+	x := randVec(52, B*4, 1)
+	got := r.run(t, x)[kh]
+	d, _ := m.Snapshot()
+	for b := 0; b < B; b++ {
+		H := make([]float64, 16)
+		_ = d.Hessian(row(x, b, 4), H)
+		want := append(append([]float64{}, H[12:16]...), H[4:8]...)
+		if e := relErr(row(got, b, 8), want); e > 1e-12 {
+			t.Errorf("row %d: rel err %.2g", b, e)
+		}
+	}
+	e := checkParamGrads(t, r, sumWeighted(t, r.g, h, 9), m.Params()[:len(m.Params())-1], x)
+	if e > paramTol {
+		t.Errorf("parameter gradient rel err %.2g", e)
+	}
+}
