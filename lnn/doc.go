@@ -23,10 +23,11 @@
 //   - LNN (Cranmer et al.): one network L(q, q̇), no assumed form. q̈ comes
 //     from its input gradient and its Hessian rows ∂²L/∂q̇∂(q, q̇), built as
 //     graph nodes by internal/ad and solved per sample by the differentiable
-//     batched LU solve of internal/linalg. Config.MassEps (default 1e-3)
+//     batched LU solve of internal/linalg. Config.MassEps (default 1)
 //     adds ½ε|q̇|² to L, i.e. εI to the mass matrix ∇q̇∇q̇ᵀL: a random
-//     softplus Lagrangian can have a near-singular mass matrix at some
-//     states, and the shift keeps the first training steps away from it.
+//     softplus Lagrangian has a mass matrix near zero and of either sign,
+//     near-singular at some states, and the shift starts training from
+//     M ≈ εI (the network can still cancel or rescale the term).
 //   - DeLaN (Lutter et al.): L = ½ q̇ᵀM(q)q̇ − V(q) with M = LLᵀ + εI, L(q)
 //     lower triangular from a Cholesky network with n(n+1)/2 outputs (the
 //     diagonal through softplus, hence positive) and V(q) from a second
@@ -38,8 +39,11 @@
 //   - Baseline: one network (q, q̇) ↦ q̈ with no structure.
 //
 // The paper uses 4-600-600-1 softplus networks; the default here is two
-// hidden layers of 128, which trains on the double pendulum in a few
-// minutes on one core.
+// hidden layers of 64, which trains on the double pendulum in under a
+// minute on one core. The networks work in time units of τ
+// (Config.TimeScale, by default √(rms q / rms q̈) of the data): they see
+// (q, τq̇) and give τ²q̈, so inputs and outputs are of order one; for a
+// Lagrangian this is only a change of time unit.
 //
 // # Data
 //

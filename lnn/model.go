@@ -2,6 +2,7 @@ package lnn
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	G "gorgonia.org/gorgonia"
@@ -22,6 +23,8 @@ type Model struct {
 	theta [][]float64 // parameters of each network, W0, b0, W1, b1, … row-major
 	dense []*ad.Dense // plain-Go evaluators of theta
 	chol  *jacNet     // DeLaN's Cholesky network with its Jacobian
+	tau   float64     // time scale τ: the networks see (q, τq̇) and give τ²q̈
+	tauOK bool        // τ is fixed (by Config.TimeScale or a first Train)
 }
 
 // History is the record of a training run.
@@ -45,7 +48,10 @@ func New(n int, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: c, n: n}
+	m := &Model{cfg: c, n: n, tau: 1}
+	if c.TimeScale > 0 {
+		m.tau, m.tauOK = c.TimeScale, true
+	}
 	layer := func(in, out int) []int { return append(append([]int{in}, c.Hidden...), out) }
 	switch c.Kind {
 	case LNN:
@@ -130,8 +136,28 @@ func (m *Model) Config() Config {
 	return c
 }
 
-// accelGraph builds the model's q̈ at the states x (B, 2n).
+// accelGraph builds the model's q̈ at the states x (B, 2n) in physical
+// units.
 func (m *Model) accelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
+	acc := m.scaledAccelGraph(b, nets, x)
+	return b.do("time scale", func() (*G.Node, error) { return G.Mul(acc, G.NewConstant(1/(m.tau*m.tau))) })
+}
+
+// scaledAccelGraph builds τ²q̈ at the states x (B, 2n): the networks' own
+// output at x' = (q, τq̇).
+func (m *Model) scaledAccelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
+	w := 2 * m.n
+	d := make([]float64, w*w)
+	for i := 0; i < w; i++ {
+		d[i*w+i] = 1
+		if i >= m.n {
+			d[i*w+i] = m.tau
+		}
+	}
+	x = b.mul(x, b.constant(d, w, w))
+	if b.err != nil {
+		return nil
+	}
 	switch m.cfg.Kind {
 	case LNN:
 		return b.lnnAccel(nets[0], x, m.n, m.cfg.MassEps)
@@ -159,14 +185,14 @@ func (m *Model) trainable(nets []*ad.MLP) []*G.Node {
 
 // lossGraph builds the training graph for a batch of B states: the input
 // nodes x (B, 2n) and target (B, n), and the loss, the mean squared error
-// of q̈.
+// of τ²q̈ (target must hold τ²q̈).
 func (m *Model) lossGraph(g *G.ExprGraph, nets []*ad.MLP, B int) (x, target, loss *G.Node, err error) {
 	b := &gb{g: g}
 	x = G.NewMatrix(g, G.Float64, G.WithShape(B, 2*m.n), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(B, 2*m.n), tensor.WithBacking(make([]float64, B*2*m.n)))))
 	target = G.NewMatrix(g, G.Float64, G.WithShape(B, m.n), G.WithName("qdd"),
 		G.WithValue(tensor.New(tensor.WithShape(B, m.n), tensor.WithBacking(make([]float64, B*m.n)))))
-	acc := m.accelGraph(b, nets, x)
+	acc := m.scaledAccelGraph(b, nets, x)
 	diff := b.sub(acc, target)
 	sq := b.do("loss", func() (*G.Node, error) { return G.Square(diff) })
 	loss = b.do("loss", func() (*G.Node, error) { return G.Mean(sq) })
@@ -186,6 +212,10 @@ func (m *Model) Train(d *Dataset) (History, error) {
 		return History{}, fmt.Errorf("lnn: data set has %d coordinates, the model %d", d.Dof, m.n)
 	}
 	N := d.Len()
+	if !m.tauOK {
+		m.tau = timeScale(d)
+		m.tauOK = true
+	}
 	B := m.cfg.BatchSize
 	if B == 0 {
 		B = min(256, N)
@@ -210,21 +240,28 @@ func (m *Model) Train(d *Dataset) (History, error) {
 	w := 2 * m.n
 	xs := x.Value().Data().([]float64)
 	ys := target.Value().Data().([]float64)
+	t2 := m.tau * m.tau
 	feed := func(idx []int) error {
 		for r, i := range idx {
 			copy(xs[r*w:(r+1)*w], d.X[i*w:(i+1)*w])
-			copy(ys[r*m.n:(r+1)*m.n], d.QDD[i*m.n:(i+1)*m.n])
+			for j := 0; j < m.n; j++ {
+				ys[r*m.n+j] = t2 * d.QDD[i*m.n+j]
+			}
 		}
 		return nil
 	}
+	unit := 1 / (t2 * t2) // the graph's loss is in units of (τ²q̈)²
 	tc := train.Config{Steps: m.cfg.Steps, BatchSize: B, Seed: m.cfg.Seed}
 	if m.cfg.Progress != nil {
 		progress := m.cfg.Progress
-		tc.Progress = func(p train.Progress) { progress(p.Step, p.Steps, p.Loss) }
+		tc.Progress = func(p train.Progress) { progress(p.Step, p.Steps, p.Loss*unit) }
 	}
 	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: m.trainable(nets), N: N, Feed: feed},
 		train.Adam{LR: m.cfg.LR, WeightDecay: m.cfg.WeightDecay, ClipNorm: m.cfg.ClipNorm}, tc)
 	hist := History{Loss: h.Loss, Elapsed: h.Elapsed}
+	for i := range hist.Loss {
+		hist.Loss[i] *= unit
+	}
 	if err != nil {
 		return hist, fmt.Errorf("lnn: training %s: %v", m.cfg.Kind, err)
 	}
@@ -245,6 +282,29 @@ func (m *Model) Accel(x, qdd []float64) error {
 	if err != nil {
 		return err
 	}
+	if err := m.scaledAccel(m.scaled(x), qdd, B); err != nil {
+		return err
+	}
+	t2 := m.tau * m.tau
+	for i := range qdd {
+		qdd[i] /= t2
+	}
+	return nil
+}
+
+// scaled returns the states x' = (q, τq̇) the networks see.
+func (m *Model) scaled(x []float64) []float64 {
+	xs := append([]float64(nil), x...)
+	for i := range xs {
+		if i%(2*m.n) >= m.n {
+			xs[i] *= m.tau
+		}
+	}
+	return xs
+}
+
+// scaledAccel writes τ²q̈ at the scaled states x into qdd.
+func (m *Model) scaledAccel(x, qdd []float64, B int) error {
 	n, w := m.n, 2*m.n
 	switch m.cfg.Kind {
 	case Baseline:
@@ -264,7 +324,7 @@ func (m *Model) Accel(x, qdd []float64) error {
 				return fmt.Errorf("lnn: %v", err)
 			}
 			if err := eulerLagrange(n, s, g, h, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
-				return err
+				return unscale(err, m.tau)
 			}
 		}
 	case DeLaN:
@@ -276,11 +336,40 @@ func (m *Model) Accel(x, qdd []float64) error {
 				return fmt.Errorf("lnn: %v", err)
 			}
 			if err := delanEquations(n, s, c, dc, gv, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
-				return err
+				return unscale(err, m.tau)
 			}
 		}
 	}
 	return nil
+}
+
+// unscale turns the scaled state of a SingularError back into (q, q̇).
+func unscale(err error, tau float64) error {
+	if se, ok := err.(*SingularError); ok {
+		n := len(se.State) / 2
+		for i := n; i < 2*n; i++ {
+			se.State[i] /= tau
+		}
+	}
+	return err
+}
+
+// timeScale returns τ = √(rms(q)/rms(q̈)) of a data set: in time units of τ
+// the accelerations have the size of the angles, and the networks see
+// inputs and give outputs of order one.
+func timeScale(d *Dataset) float64 {
+	var sq, sa float64
+	for r := 0; r < d.Len(); r++ {
+		for j := 0; j < d.Dof; j++ {
+			q, a := d.X[r*2*d.Dof+j], d.QDD[r*d.Dof+j]
+			sq += q * q
+			sa += a * a
+		}
+	}
+	if sq == 0 || sa == 0 {
+		return 1
+	}
+	return math.Sqrt(math.Sqrt(sq / sa))
 }
 
 // cholesky returns DeLaN's factor C(q) (n×n, row-major, lower triangular)
@@ -327,6 +416,7 @@ func (m *Model) Energy(x, e []float64) error {
 	if err := finite("Model.Energy state", x); err != nil {
 		return err
 	}
+	x = m.scaled(x)
 	n, w := m.n, 2*m.n
 	one := make([]float64, 1)
 	g := make([]float64, w)

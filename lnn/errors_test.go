@@ -1,0 +1,125 @@
+package lnn
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestBadInput: every user mistake gives an error starting with "lnn: ",
+// never a panic.
+func TestBadInput(t *testing.T) {
+	m, err := New(2, Config{Hidden: []int{4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := DoublePendulum{}
+	good, _, err := sys.Simulate(DataConfig{Trajectories: 2, TestTrajectories: 1, Samples: 5, T: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nanData := *good
+	nanData.X = append([]float64(nil), good.X...)
+	nanData.X[3] = math.NaN()
+	wrongDof := *good
+	wrongDof.Dof = 1
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"zero coordinates", func() error { _, err := New(0, Config{}); return err }()},
+		{"empty hidden", func() error { _, err := New(2, Config{Hidden: []int{}}); return err }()},
+		{"negative width", func() error { _, err := New(2, Config{Hidden: []int{3, -1}}); return err }()},
+		{"bad kind", func() error { _, err := New(2, Config{Kind: 7}); return err }()},
+		{"negative steps", func() error { _, err := New(2, Config{Steps: -1}); return err }()},
+		{"NaN LR", func() error { _, err := New(2, Config{LR: math.NaN()}); return err }()},
+		{"negative batch", func() error { _, err := New(2, Config{BatchSize: -3}); return err }()},
+		{"Inf MassEps", func() error { _, err := New(2, Config{MassEps: math.Inf(1)}); return err }()},
+		{"negative TimeScale", func() error { _, err := New(2, Config{TimeScale: -1}); return err }()},
+		{"short state", m.Accel(make([]float64, 3), make([]float64, 2))},
+		{"wrong q̈ room", m.Accel(make([]float64, 4), make([]float64, 3))},
+		{"NaN state", m.Accel([]float64{0, math.NaN(), 0, 0}, make([]float64, 2))},
+		{"Inf state energy", m.Energy([]float64{0, math.Inf(1), 0, 0}, make([]float64, 1))},
+		{"NaN data", func() error { _, err := m.Train(&nanData); return err }()},
+		{"wrong dof data", func() error { _, err := m.Train(&wrongDof); return err }()},
+		{"nil data", func() error { _, err := m.Train(nil); return err }()},
+		{"batch larger than data", func() error {
+			mb, _ := New(2, Config{Hidden: []int{4}, BatchSize: 1000})
+			_, err := mb.Train(good)
+			return err
+		}()},
+		{"rollout NaN start", func() error { _, err := Rollout(m, []float64{math.NaN(), 0, 0, 0}, 0.01, 3); return err }()},
+		{"rollout wrong dim", func() error { _, err := Rollout(m, []float64{0, 0, 0}, 0.01, 3); return err }()},
+		{"rollout zero dt", func() error { _, err := Rollout(m, []float64{0, 0, 0, 0}, 0, 3); return err }()},
+		{"rollout no steps", func() error { _, err := Rollout(m, []float64{0, 0, 0, 0}, 0.1, 0); return err }()},
+		{"rollout nil", func() error { _, err := Rollout(nil, []float64{0, 0, 0, 0}, 0.1, 1); return err }()},
+		{"negative mass", func() error { _, err := DoublePendulum{M1: -1}.Energy([]float64{0, 0, 0, 0}); return err }()},
+		{"pendulum NaN state", DoublePendulum{}.Accel([]float64{0, 0, math.NaN(), 0}, make([]float64, 2))},
+		{"data bad amplitude", func() error { _, _, err := sys.Simulate(DataConfig{Amplitude: -1}); return err }()},
+		{"random states none", func() error { _, err := sys.RandomStates(0, 1, 1, 0); return err }()},
+		{"evaluate no initial states", func() error {
+			rs, _ := sys.RandomStates(4, 1, 1, 0)
+			_, err := Evaluate(m, sys, rs, EvalConfig{})
+			return err
+		}()},
+		{"baseline energy", func() error {
+			b, _ := New(2, Config{Kind: Baseline, Hidden: []int{4}})
+			return b.Energy(make([]float64, 4), make([]float64, 1))
+		}()},
+	}
+	for _, c := range cases {
+		if c.err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		if !strings.HasPrefix(c.err.Error(), "lnn: ") {
+			t.Errorf("%s: error %q does not start with \"lnn: \"", c.name, c.err)
+		}
+	}
+}
+
+// singularLNN returns an LNN whose Lagrangian does not depend on q̇ (the
+// first-layer weights of the q̇ inputs are zero) and has no MassEps: its
+// mass matrix ∇q̇∇q̇ᵀL is exactly zero everywhere.
+func singularLNN(t *testing.T) *Model {
+	t.Helper()
+	m, err := New(2, Config{Hidden: []int{8}, MassEps: -1, TimeScale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := [][]float64{append([]float64(nil), m.theta[0]...)}
+	for i := 2 * 8; i < 4*8; i++ { // rows 2 and 3 of W0 (4×8)
+		theta[0][i] = 0
+	}
+	if err := m.setTheta(theta); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestSingularMassMatrix: a learned Lagrangian with a singular mass matrix
+// makes Accel and Rollout fail with a *SingularError, and Train stop with
+// an error, instead of producing Inf or NaN.
+func TestSingularMassMatrix(t *testing.T) {
+	m := singularLNN(t)
+	x0 := []float64{0.3, -0.2, 0.1, 0.4}
+	var se *SingularError
+	if err := m.Accel(x0, make([]float64, 2)); !errors.As(err, &se) {
+		t.Fatalf("Accel: got %v, want a *SingularError", err)
+	}
+	traj, err := Rollout(m, x0, 0.01, 10)
+	if !errors.As(err, &se) || traj != nil {
+		t.Fatalf("Rollout: got %v (trajectory %v), want a *SingularError and no trajectory", err, traj != nil)
+	}
+	if !strings.HasPrefix(err.Error(), "lnn: ") || len(se.State) != 4 {
+		t.Errorf("Rollout error %q: want an lnn error carrying the state", err)
+	}
+	d, err := DoublePendulum{}.RandomStates(8, 1, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Train(d); err == nil || !strings.HasPrefix(err.Error(), "lnn: ") {
+		t.Errorf("Train with a singular mass matrix: got %v, want an lnn error", err)
+	}
+}

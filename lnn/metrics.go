@@ -1,0 +1,117 @@
+package lnn
+
+import (
+	"fmt"
+	"math"
+)
+
+// EvalConfig sets the rollouts of Evaluate. The zero value means RK4 over
+// t ∈ [0, 10] in steps of 0.01 from every initial state of the test set.
+type EvalConfig struct {
+	// T is the length of the rollouts; 0 means 10.
+	T float64
+	// DT is the RK4 step of the model's rollouts; 0 means 0.01. The truth
+	// is integrated with steps 10 times smaller.
+	DT float64
+	// Trajectories caps how many initial states are used; 0 means all.
+	Trajectories int
+}
+
+// Metrics are the paper's numbers for one model on a test set.
+type Metrics struct {
+	// TestLoss is the mean squared error of q̈ on the test states.
+	TestLoss float64
+	// StateMSE is the mean squared error of the rolled-out states (q and
+	// q̇) against the true trajectories, over coordinates, time points and
+	// rollouts.
+	StateMSE float64
+	// EnergyErr is the mean, over time points and rollouts, of the true
+	// energy's relative drift along the predicted trajectory,
+	// |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E_min the energy at rest
+	// at the bottom; MaxEnergyErr is its largest value.
+	EnergyErr, MaxEnergyErr float64
+	// Rollouts is the number of rollouts, Points the time points in each.
+	Rollouts, Points int
+}
+
+// Evaluate computes the metrics of the dynamics d (a Model) against the
+// true system sys on the test set: the q̈ loss on its states and RK4
+// rollouts from its initial states. It returns the first error of a
+// rollout (a singular learned mass matrix, or a diverging model).
+func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Metrics, error) {
+	var r Metrics
+	if d == nil {
+		return r, fmt.Errorf("lnn: Evaluate: nil dynamics")
+	}
+	sys, err := sys.withDefaults()
+	if err != nil {
+		return r, err
+	}
+	if err := test.check(); err != nil {
+		return r, err
+	}
+	if d.Dof() != sys.Dof() || test.Dof != sys.Dof() {
+		return r, fmt.Errorf("lnn: Evaluate: coordinates differ: model %d, system %d, data %d", d.Dof(), sys.Dof(), test.Dof)
+	}
+	if cfg.T == 0 {
+		cfg.T = 10
+	}
+	if cfg.DT == 0 {
+		cfg.DT = 0.01
+	}
+	if !(cfg.T > 0) || math.IsInf(cfg.T, 0) || !(cfg.DT > 0) || cfg.DT > cfg.T {
+		return r, fmt.Errorf("lnn: Evaluate: rollout length %v and step %v; need 0 < DT ≤ T, finite", cfg.T, cfg.DT)
+	}
+	if cfg.Trajectories < 0 {
+		return r, fmt.Errorf("lnn: Evaluate: %d trajectories; must be ≥ 0 (0 means all)", cfg.Trajectories)
+	}
+	pred := make([]float64, len(test.QDD))
+	if err := d.Accel(test.X, pred); err != nil {
+		return r, err
+	}
+	for i, p := range pred {
+		e := p - test.QDD[i]
+		r.TestLoss += e * e
+	}
+	r.TestLoss /= float64(len(pred))
+
+	K := len(test.Initial) / 4
+	if cfg.Trajectories > 0 {
+		K = min(K, cfg.Trajectories)
+	}
+	if K == 0 {
+		return r, fmt.Errorf("lnn: Evaluate: the test set has no initial states to roll out from")
+	}
+	steps := int(math.Round(cfg.T / cfg.DT))
+	emin, _ := sys.MinEnergy()
+	var sse, esum float64
+	for k := 0; k < K; k++ {
+		x0 := test.Initial[4*k : 4*k+4]
+		got, err := Rollout(d, x0, cfg.DT, steps)
+		if err != nil {
+			return r, fmt.Errorf("lnn: Evaluate: rollout %d: %w", k, err)
+		}
+		truth, err := Rollout(sys, x0, cfg.DT/10, 10*steps)
+		if err != nil {
+			return r, fmt.Errorf("lnn: Evaluate: true rollout %d: %w", k, err)
+		}
+		e0 := sys.energy(x0)
+		for i := 0; i <= steps; i++ {
+			s, tr := got[4*i:4*i+4], truth[40*i:40*i+4]
+			for j := range s {
+				e := s[j] - tr[j]
+				sse += e * e
+			}
+			de := math.Abs(sys.energy(s)-e0) / (e0 - emin)
+			esum += de
+			r.MaxEnergyErr = math.Max(r.MaxEnergyErr, de)
+		}
+	}
+	r.Rollouts, r.Points = K, steps+1
+	r.StateMSE = sse / float64(K*(steps+1)*4)
+	r.EnergyErr = esum / float64(K*(steps+1))
+	return r, nil
+}
+
+// energy is Energy without the checks (p has its defaults).
+func (p DoublePendulum) energy(x []float64) float64 { return p.kinetic(x) + p.potential(x) }
