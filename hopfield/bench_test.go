@@ -21,7 +21,11 @@ import (
 //     layouts (X stored P×d or d×P);
 //   - gemm_fraction: the retrieval's multiply-add rate (2·b·p·d per
 //     update) divided by that GEMM rate. 1 would mean the softmax, the
-//     query blocking and the bookkeeping cost nothing.
+//     query blocking and the bookkeeping cost nothing; above 1, the
+//     blocked products ran faster than the unblocked reference (cache)
+//     or the softmax ran on idle cores. The softmax costs one exp per
+//     score against 2d multiply-adds, so a fast BLAS (OpenBLAS) at small
+//     d makes the fraction exp-bound.
 //
 // The two dgemm calls run in every iteration beside the retrieval (outside
 // its timer), so that both see the same machine load.

@@ -3,6 +3,8 @@ package hopfield
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -196,6 +198,50 @@ func softmaxScaled(z []float64, beta float64) {
 // GEMMs, so that the B×P score block stays in cache.
 const batchBlock = 128
 
+// parallelExp is the number of scores from which expRows splits its rows
+// across GOMAXPROCS goroutines.
+const parallelExp = 1 << 15
+
+// expRows replaces each row z of s (rows of length p) by exp(z − max z)
+// and sets inv[i] to 1/Σ of row i: an unnormalised softmax. Rows are
+// shared among goroutines when there are many scores.
+func expRows(s []float64, p int, inv []float64) {
+	rows := len(inv)
+	work := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			z := s[i*p : (i+1)*p]
+			mx := math.Inf(-1)
+			for _, v := range z {
+				if v > mx {
+					mx = v
+				}
+			}
+			var sum float64
+			for j, v := range z {
+				e := math.Exp(v - mx)
+				z[j] = e
+				sum += e
+			}
+			inv[i] = 1 / sum
+		}
+	}
+	w := min(runtime.GOMAXPROCS(0), rows)
+	if w <= 1 || len(s) < parallelExp {
+		work(0, rows)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := 0; k < w; k++ {
+		lo, hi := k*rows/w, (k+1)*rows/w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
 // UpdateBatch applies one update to every row of q (B×d queries) with two
 // matrix products per block of queries, S = β Q Xᵀ and Q' = softmax(S) X,
 // and writes the result into dst (B×d; allocated when nil). dst may be q.
@@ -225,19 +271,22 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 	xt := blas64.General{Rows: m.d, Cols: m.p, Stride: m.p, Data: m.xt}
 	bs := min(batchBlock, b)
 	s := make([]float64, bs*m.p)
+	inv := make([]float64, bs)
 	out := make([]float64, bs*m.d) // dst may alias q
 	for i0 := 0; i0 < b; i0 += bs {
 		nb := min(bs, b-i0)
 		qb := blas64.General{Rows: nb, Cols: d, Stride: qr.Stride, Data: qr.Data[i0*qr.Stride:]}
 		sb := blas64.General{Rows: nb, Cols: m.p, Stride: m.p, Data: s}
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, m.beta, qb, xt, 0, sb)
-		for i := 0; i < nb; i++ {
-			softmaxScaled(s[i*m.p:(i+1)*m.p], 1)
-		}
+		expRows(s[:nb*m.p], m.p, inv[:nb])
 		ob := blas64.General{Rows: nb, Cols: d, Stride: d, Data: out}
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, sb, xt, 0, ob)
+		// Normalise here, on B×d values, rather than the B×P weights.
 		for i := 0; i < nb; i++ {
-			copy(dr.Data[(i0+i)*dr.Stride:(i0+i)*dr.Stride+d], out[i*d:(i+1)*d])
+			row := dr.Data[(i0+i)*dr.Stride : (i0+i)*dr.Stride+d]
+			for j, v := range out[i*d : (i+1)*d] {
+				row[j] = v * inv[i]
+			}
 		}
 	}
 	return dst, nil
