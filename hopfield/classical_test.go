@@ -220,3 +220,26 @@ func TestClassicalErrors(t *testing.T) {
 		t.Error("RandomPatterns(0, 3): no error")
 	}
 }
+
+// Recall stops at the sweep limit: one sweep from a random start beyond
+// capacity is not a fixed point, and the result says so.
+func TestRecallSweepLimit(t *testing.T) {
+	pats, _ := RandomPatterns(60, 100, 5)
+	net, _ := New(100)
+	_ = net.StoreHebbian(pats)
+	start, _ := RandomPatterns(1, 100, 6)
+	res, err := net.Recall(start[0], RecallConfig{MaxSweeps: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sweeps != 1 || res.Converged {
+		t.Errorf("MaxSweeps 1: %d sweeps, converged %v; want 1 sweep, not converged", res.Sweeps, res.Converged)
+	}
+	full, _ := net.Recall(start[0], RecallConfig{})
+	if !full.Converged || full.Sweeps < 2 {
+		t.Errorf("default limit: %d sweeps, converged %v", full.Sweeps, full.Converged)
+	}
+	if _, err := net.Recall(start[0], RecallConfig{MaxSweeps: -1}); err == nil {
+		t.Error("MaxSweeps −1: no error")
+	}
+}
