@@ -58,10 +58,11 @@ func gemm(ta, tb gblas.Transpose, m, n, k int, a []float64, lda int, b []float64
 // between goroutines.
 const parallelMin = 1 << 21
 
-// packedGemm: for each depth panel of kc, pack op(B) into column strips of
-// kernN; then for each strip of kernM rows of op(A) (read in place with its
-// strides, packed only for the last, partial strip) run the kernel over all
-// column strips, accumulating into c.
+// packedGemm: for each depth panel of kc, pack the column strips of op(B)
+// that cannot be read in place (all of them when B is transposed, else only
+// a last strip narrower than kernN); then for each strip of kernM rows of
+// op(A) (read in place with its strides, packed only for a last, partial
+// strip) run the kernel over all column strips, accumulating into c.
 func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	for i := 0; i < m; i++ {
 		clear(c[i*ldc : i*ldc+n])
@@ -82,9 +83,18 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 	}
 	for k0 := 0; k0 < k; k0 += kc {
 		kk := min(kc, k-k0)
-		packB(bp, tb, b, ldb, k0, kk, n, np)
+		panels := make([]bpanel, np)
+		for p := range panels {
+			j0 := p * kernN
+			if !tb && j0+kernN <= n {
+				panels[p] = bpanel{&b[k0*ldb+j0], ldb}
+				continue
+			}
+			packB(bp[p*kc*kernN:], tb, b, ldb, k0, kk, j0, min(kernN, n-j0))
+			panels[p] = bpanel{&bp[p*kc*kernN], kernN}
+		}
 		if workers == 1 {
-			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, bp, np, c, ldc)
+			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, panels, c, ldc)
 			continue
 		}
 		var wg sync.WaitGroup
@@ -97,39 +107,40 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, bp, np, c, ldc)
+				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, panels, c, ldc)
 			}()
 		}
 		wg.Wait()
 	}
 }
 
-// packB packs op(B)[k0:k0+kk, :] into np strips of kernN columns (kk rows of
-// kernN each, zero-padded past n).
-func packB(bp []float64, tb bool, b []float64, ldb, k0, kk, n, np int) {
-	for p := 0; p < np; p++ {
-		j0 := p * kernN
-		cols := min(kernN, n-j0)
-		dst := bp[p*kc*kernN : p*kc*kernN+kk*kernN]
-		for x := 0; x < kk; x++ {
-			d := dst[x*kernN : x*kernN+kernN]
-			if !tb {
-				copy(d, b[(k0+x)*ldb+j0:(k0+x)*ldb+j0+cols])
-			} else {
-				for cc := 0; cc < cols; cc++ {
-					d[cc] = b[(j0+cc)*ldb+k0+x]
-				}
+// bpanel is a k×kernN panel of op(B): row x is the kernN values at p[x·ld].
+type bpanel struct {
+	p  *float64
+	ld int
+}
+
+// packB packs op(B)[k0:k0+kk, j0:j0+cols] into dst as kk rows of kernN,
+// zero-padded past cols.
+func packB(dst []float64, tb bool, b []float64, ldb, k0, kk, j0, cols int) {
+	for x := 0; x < kk; x++ {
+		d := dst[x*kernN : x*kernN+kernN]
+		if !tb {
+			copy(d, b[(k0+x)*ldb+j0:(k0+x)*ldb+j0+cols])
+		} else {
+			for cc := 0; cc < cols; cc++ {
+				d[cc] = b[(j0+cc)*ldb+k0+x]
 			}
-			for cc := cols; cc < kernN; cc++ {
-				d[cc] = 0
-			}
+		}
+		for cc := cols; cc < kernN; cc++ {
+			d[cc] = 0
 		}
 	}
 }
 
 // gemmStrips accumulates row strips s0..s1 of the product of the depth
 // panel k0:k0+kk into c.
-func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, bp []float64, np int, c []float64, ldc int) {
+func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpanel, c []float64, ldc int) {
 	var tmp [kernM * kernN]float64
 	var edge [kernM * kc]float64
 	for s := s0; s < s1; s++ {
@@ -148,16 +159,15 @@ func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, bp []float64,
 			}
 			ap, ars, aks = &edge[0], 1, kernM
 		}
-		for p := 0; p < np; p++ {
+		for p, bp := range panels {
 			j0 := p * kernN
 			cols := min(kernN, n-j0)
-			bs := &bp[p*kc*kernN]
 			if rows == kernM && cols == kernN {
-				kern4x8(kk, ap, ars, aks, bs, &c[i0*ldc+j0], ldc)
+				kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &c[i0*ldc+j0], ldc)
 				continue
 			}
 			tmp = [kernM * kernN]float64{}
-			kern4x8(kk, ap, ars, aks, bs, &tmp[0], kernN)
+			kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &tmp[0], kernN)
 			for r := 0; r < rows; r++ {
 				cr := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+cols]
 				for cc := range cr {

@@ -2,20 +2,23 @@
 
 #include "textflag.h"
 
-// func kern4x8(k int, a *float64, rs, ks int, b, c *float64, ldc int)
+// func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc int)
 //
-// Row r of the 4×k A panel, element x, is at a + 8·(r·rs + x·ks).
-TEXT ·kern4x8(SB), NOSPLIT, $0-56
+// Row r of the 4×k A panel, element x, is at a + 8·(r·rs + x·ks); row x of
+// the k×8 B panel starts at b + 8·x·ldb.
+TEXT ·kern4x8(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R9
 	MOVQ ks+24(FP), R11
 	MOVQ b+32(FP), DI
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R8
+	MOVQ ldb+40(FP), R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $3, R8
 	SHLQ $3, R9
 	SHLQ $3, R11
+	SHLQ $3, R12
 	LEAQ (R9)(R9*2), R10
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
@@ -44,7 +47,7 @@ loop:
 	VFMADD231PD Y8, Y13, Y6
 	VFMADD231PD Y9, Y13, Y7
 	ADDQ R11, SI
-	ADDQ $64, DI
+	ADDQ R12, DI
 	DECQ CX
 	JNZ loop
 
