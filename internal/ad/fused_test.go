@@ -160,3 +160,39 @@ func TestHessianBlockShortRows(t *testing.T) {
 		t.Errorf("parameter gradient rel err %.2g", e)
 	}
 }
+
+// TestGradWRTInputs: G.Grad of a loss built from derivatives with respect to
+// the input x itself (a leaf), against finite differences in x.
+func TestGradWRTInputs(t *testing.T) {
+	const B = 3
+	for _, act := range []Activation{Tanh, Softplus} {
+		for name, build := range map[string]func(m *MLP, x *G.Node) (*G.Node, error){
+			"Forward":   func(m *MLP, x *G.Node) (*G.Node, error) { return m.Forward(x) },
+			"InputGrad": func(m *MLP, x *G.Node) (*G.Node, error) { return m.InputGrad(x) },
+			"Hessian":   func(m *MLP, x *G.Node) (*G.Node, error) { return m.Hessian(x) },
+			"Laplacian": func(m *MLP, x *G.Node) (*G.Node, error) { return m.Laplacian(x, nil) },
+			"Derivatives.Second": func(m *MLP, x *G.Node) (*G.Node, error) {
+				d, err := m.Derivatives(x, []int{1})
+				if err != nil {
+					return nil, err
+				}
+				return d.Second[0], nil
+			},
+		} {
+			g := G.NewGraph()
+			m, err := NewMLP(g, "f", []int{3, 5, 4, 1}, act, 61)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeBiases(t, m, 62)
+			x := leaf(g, "x", B, 3, 63, 1)
+			y, err := build(m, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e := checkOpGrads(t, g, y, []*G.Node{x}); e > paramTol {
+				t.Errorf("%v %s: gradient in x rel err %.2g", act, name, e)
+			}
+		}
+	}
+}
