@@ -66,7 +66,7 @@ func TestOnsagerL64(t *testing.T) {
 				o := run(t, m, ising.Config{T: T, Algorithm: p.alg, Seed: 42}, 300, p.sweeps)
 				check := func(name string, got ising.Estimate, want float64) {
 					dev := math.Abs(got.Value - want)
-					t.Logf("%s %v, exact %.6f, %.2fσ, %.3f%%", name, got, want, dev/got.Err, 100*dev/math.Abs(want))
+					t.Logf("T = %.1f %-12v %-3s %v, exact %.6f, %.2fσ, %.3f%%", T, p.alg, name, got, want, dev/got.Err, 100*dev/math.Abs(want))
 					if dev > 3*got.Err || dev > 0.01*math.Abs(want) {
 						t.Errorf("%s = %v, Onsager %.6f: off by %.2f error bars, %.3f%%", name, got, want, dev/got.Err, 100*dev/math.Abs(want))
 					}
