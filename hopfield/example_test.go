@@ -95,3 +95,23 @@ func ExampleHopfieldPooling() {
 	// Output:
 	// pooled shape (4, 2, 8) parameters 3
 }
+
+// Boltzmann learning recovers a coupling from samples: 20,000 Gibbs
+// samples of two units with w = 0.8 at T = 1, fitted from w = 0.
+func ExampleBoltzmann_Fit() {
+	teacher, _ := hopfield.NewBoltzmann(2, []hopfield.Edge{{I: 0, J: 1, W: 0.8}}, nil, 1)
+	var data [][]int8
+	_ = teacher.Sample(hopfield.SampleConfig{Samples: 20000, Thin: 5, Seed: 1}, func(s []int8) error {
+		data = append(data, append([]int8(nil), s...))
+		return nil
+	})
+	student, _ := hopfield.NewBoltzmann(2, []hopfield.Edge{{I: 0, J: 1}}, nil, 1)
+	fit, err := student.Fit(data, hopfield.FitConfig{LR: 0.5, Steps: 200})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("fitted w = %.1f\n", fit.Edges()[0].W)
+	// Output:
+	// fitted w = 0.8
+}
