@@ -47,8 +47,12 @@ func gemm(ta, tb gblas.Transpose, m, n, k int, a []float64, lda int, b []float64
 		}
 		return
 	}
-	if !useKernel || m < kernM || n < kernN || m*n*k < 1<<14 {
+	if !useKernel {
 		G.WhichBLAS().Dgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+		return
+	}
+	if m < kernM || n < kernN || m*n*k < 1<<12 {
+		smallGemm(ta == gblas.Trans, tb == gblas.Trans, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	packedGemm(ta == gblas.Trans, tb == gblas.Trans, m, n, k, a, lda, b, ldb, c, ldc)
@@ -64,9 +68,6 @@ const parallelMin = 1 << 21
 // op(A) (read in place with its strides, packed only for a last, partial
 // strip) run the kernel over all column strips, accumulating into c.
 func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	for i := 0; i < m; i++ {
-		clear(c[i*ldc : i*ldc+n])
-	}
 	np := (n + kernN - 1) / kernN
 	bbuf := getBuf(kc * kernN * np)
 	defer packPool.Put(bbuf)
@@ -93,8 +94,9 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 			packB(bp[p*kc*kernN:], tb, b, ldb, k0, kk, j0, min(kernN, n-j0))
 			panels[p] = bpanel{&bp[p*kc*kernN], kernN}
 		}
+		add := min(k0, 1) // the first panel overwrites c
 		if workers == 1 {
-			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, panels, c, ldc)
+			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, panels, c, ldc, add)
 			continue
 		}
 		var wg sync.WaitGroup
@@ -107,7 +109,7 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, panels, c, ldc)
+				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, panels, c, ldc, add)
 			}()
 		}
 		wg.Wait()
@@ -138,9 +140,9 @@ func packB(dst []float64, tb bool, b []float64, ldb, k0, kk, j0, cols int) {
 	}
 }
 
-// gemmStrips accumulates row strips s0..s1 of the product of the depth
-// panel k0:k0+kk into c.
-func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpanel, c []float64, ldc int) {
+// gemmStrips writes (add = 0) or adds row strips s0..s1 of the product of
+// the depth panel k0:k0+kk into c.
+func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpanel, c []float64, ldc int, add int) {
 	var tmp [kernM * kernN]float64
 	var edge [kernM * kc]float64
 	for s := s0; s < s1; s++ {
@@ -163,16 +165,60 @@ func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpan
 			j0 := p * kernN
 			cols := min(kernN, n-j0)
 			if rows == kernM && cols == kernN {
-				kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &c[i0*ldc+j0], ldc)
+				kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &c[i0*ldc+j0], ldc, add)
 				continue
 			}
-			tmp = [kernM * kernN]float64{}
-			kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &tmp[0], kernN)
+			kern4x8(kk, ap, ars, aks, bp.p, bp.ld, &tmp[0], kernN, 0)
 			for r := 0; r < rows; r++ {
 				cr := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+cols]
+				if add == 0 {
+					copy(cr, tmp[r*kernN:r*kernN+cols])
+					continue
+				}
 				for cc := range cr {
 					cr[cc] += tmp[r*kernN+cc]
 				}
+			}
+		}
+	}
+}
+
+// smallGemm is the direct product for shapes the kernel does not fit
+// (m < 4 or n < 8, e.g. a network's scalar output) or too small to pack.
+func smallGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		if n == 1 && !tb {
+			s := 0.0
+			for x := 0; x < k; x++ {
+				var av float64
+				if ta {
+					av = a[x*lda+i]
+				} else {
+					av = a[i*lda+x]
+				}
+				s += av * b[x*ldb]
+			}
+			ci[0] = s
+			continue
+		}
+		clear(ci)
+		for x := 0; x < k; x++ {
+			var av float64
+			if ta {
+				av = a[x*lda+i]
+			} else {
+				av = a[i*lda+x]
+			}
+			if tb {
+				for j := range ci {
+					ci[j] += av * b[j*ldb+x]
+				}
+				continue
+			}
+			bx := b[x*ldb : x*ldb+n]
+			for j, bv := range bx {
+				ci[j] += av * bv
 			}
 		}
 	}

@@ -2,11 +2,12 @@
 
 #include "textflag.h"
 
-// func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc int)
+// func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc int, add int)
 //
 // Row r of the 4×k A panel, element x, is at a + 8·(r·rs + x·ks); row x of
-// the k×8 B panel starts at b + 8·x·ldb.
-TEXT ·kern4x8(SB), NOSPLIT, $0-64
+// the k×8 B panel starts at b + 8·x·ldb. With add = 0 the tile is
+// overwritten, otherwise added to.
+TEXT ·kern4x8(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R9
@@ -52,6 +53,9 @@ loop:
 	JNZ loop
 
 store:
+	MOVQ add+64(FP), R13
+	TESTQ R13, R13
+	JE overwrite
 	VADDPD (DX), Y0, Y0
 	VMOVUPD Y0, (DX)
 	VADDPD 32(DX), Y1, Y1
@@ -70,6 +74,21 @@ store:
 	VADDPD (DX), Y6, Y6
 	VMOVUPD Y6, (DX)
 	VADDPD 32(DX), Y7, Y7
+	VMOVUPD Y7, 32(DX)
+	VZEROUPPER
+	RET
+
+overwrite:
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y2, (DX)
+	VMOVUPD Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y6, (DX)
 	VMOVUPD Y7, 32(DX)
 	VZEROUPPER
 	RET

@@ -9,7 +9,7 @@ const kernelIsAsm = false
 
 // kern4x8 is the portable form of the amd64 kernel (unused when haveKernel
 // is false, kept so that the packed GEMM builds everywhere).
-func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc int) {
+func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc int, add int) {
 	as := unsafeSlice(a, 3*rs+(k-1)*ks+1)
 	bs := unsafeSlice(b, (k-1)*ldb+8)
 	cs := unsafeSlice(c, 3*ldc+8)
@@ -19,7 +19,11 @@ func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc
 			for x := 0; x < k; x++ {
 				s += as[r*rs+x*ks] * bs[x*ldb+j]
 			}
-			cs[r*ldc+j] += s
+			if add == 0 {
+				cs[r*ldc+j] = s
+			} else {
+				cs[r*ldc+j] += s
+			}
 		}
 	}
 }

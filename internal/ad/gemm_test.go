@@ -14,7 +14,27 @@ func TestPackedGemm(t *testing.T) {
 	if kernelIsAsm && !haveKernel {
 		t.Skip("no AVX2/FMA on this machine for the assembly kernel")
 	}
-	for _, sz := range [][3]int{{4, 8, 1}, {7, 13, 5}, {256, 200, 200}, {9, 20, 300}, {33, 8, 600}, {5, 9, 257}} {
+	checkGemm(t, packedGemm, [][3]int{{4, 8, 1}, {7, 13, 5}, {256, 200, 200}, {9, 20, 300}, {33, 8, 600}, {5, 9, 257}})
+}
+
+// TestGemm: the dispatcher (small shapes, scalar outputs, BLAS fallback).
+func TestGemm(t *testing.T) {
+	viaGemm := func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+		tr := func(x bool) gblas.Transpose {
+			if x {
+				return gblas.Trans
+			}
+			return gblas.NoTrans
+		}
+		gemm(tr(ta), tr(tb), m, n, k, a, lda, b, ldb, c, ldc)
+	}
+	checkGemm(t, viaGemm, [][3]int{{1, 1, 1}, {300, 1, 20}, {2, 20, 300}, {5, 3, 7}, {64, 64, 64}, {3, 1, 0}})
+	checkGemm(t, smallGemm, [][3]int{{1, 1, 1}, {300, 1, 20}, {2, 20, 300}, {5, 3, 7}})
+}
+
+func checkGemm(t *testing.T, f func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int), sizes [][3]int) {
+	t.Helper()
+	for _, sz := range sizes {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
@@ -35,7 +55,7 @@ func TestPackedGemm(t *testing.T) {
 				a := randVec(1, ar*lda, 1)
 				b := randVec(2, br*ldb, 1)
 				c := randVec(3, m*ldc, 1) // garbage that must be overwritten
-				packedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+				f(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
 				var got, want []float64
 				for i := 0; i < m; i++ {
 					for j := 0; j < n; j++ {

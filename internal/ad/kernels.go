@@ -227,26 +227,32 @@ func (o fop) actForward(y, z []float64) {
 func (o fop) actBackward(y, z, d []float64) {
 	e := len(z) / o.s
 	s1, s2, s3 := o.derivs(z[:e])
-	y0, d0 := y[:e], d[:e]
-	for k := range y0 {
-		y0[k] = d0[k] * s1[k]
-	}
-	for i := 1; i <= o.nf; i++ {
-		zi, di, yi := z[i*e:(i+1)*e], d[i*e:(i+1)*e], y[i*e:(i+1)*e]
-		for k := range yi {
-			y0[k] += di[k] * s2[k] * zi[k]
-			yi[k] = di[k] * s1[k]
+	nf := o.nf
+	if nf == 0 && len(o.ints) == 0 {
+		for k, dk := range d[:e] {
+			y[k] = dk * s1[k]
 		}
+		return
 	}
-	for j, p := range o.ints {
-		b := 1 + o.nf + j
-		zj, dj, yj := z[b*e:(b+1)*e], d[b*e:(b+1)*e], y[b*e:(b+1)*e]
-		zp, yp := z[(1+p)*e:(2+p)*e], y[(1+p)*e:(2+p)*e]
-		for k := range yj {
-			y0[k] += dj[k] * (s3[k]*zp[k]*zp[k] + s2[k]*zj[k])
-			yp[k] += 2 * dj[k] * s2[k] * zp[k]
-			yj[k] = dj[k] * s1[k]
+	// One pass over the elements, all blocks at once.
+	for k := 0; k < e; k++ {
+		a1, a2 := s1[k], s2[k]
+		acc := d[k] * a1
+		for i := k + e; i <= nf*e+k; i += e {
+			acc += d[i] * a2 * z[i]
+			y[i] = d[i] * a1
 		}
+		if len(o.ints) > 0 {
+			a3 := s3[k]
+			for j, p := range o.ints {
+				bj, bp := (1+nf+j)*e+k, (1+p)*e+k
+				zp, dj := z[bp], d[bj]
+				acc += dj * (a3*zp*zp + a2*z[bj])
+				y[bp] += 2 * dj * a2 * zp
+				y[bj] = dj * a1
+			}
+		}
+		y[k] = acc
 	}
 }
 
