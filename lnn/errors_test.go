@@ -109,8 +109,11 @@ func TestSingularMassMatrix(t *testing.T) {
 		t.Fatalf("Accel: got %v, want a *SingularError", err)
 	}
 	traj, err := Rollout(m, x0, 0.01, 10)
-	if !errors.As(err, &se) || traj != nil {
-		t.Fatalf("Rollout: got %v (trajectory %v), want a *SingularError and no trajectory", err, traj != nil)
+	if !errors.As(err, &se) {
+		t.Fatalf("Rollout: got %v, want a *SingularError", err)
+	}
+	if len(traj) != 4 || finite("trajectory", traj) != nil {
+		t.Errorf("Rollout: returned %v, want only the (finite) initial state", traj)
 	}
 	if !strings.HasPrefix(err.Error(), "lnn: ") || len(se.State) != 4 {
 		t.Errorf("Rollout error %q: want an lnn error carrying the state", err)
@@ -121,5 +124,31 @@ func TestSingularMassMatrix(t *testing.T) {
 	}
 	if _, err := m.Train(d); err == nil || !strings.HasPrefix(err.Error(), "lnn: ") {
 		t.Errorf("Train with a singular mass matrix: got %v, want an lnn error", err)
+	}
+}
+
+// blowUp is a toy dynamics q̈ = 10 q³ whose solution leaves every bound in
+// finite time.
+type blowUp struct{}
+
+func (blowUp) Dof() int { return 1 }
+func (blowUp) Accel(x, qdd []float64) error {
+	qdd[0] = 10 * x[0] * x[0] * x[0]
+	return nil
+}
+
+// TestRolloutDiverges: a diverging rollout stops with a *DivergedError and
+// returns only finite states.
+func TestRolloutDiverges(t *testing.T) {
+	traj, err := Rollout(blowUp{}, []float64{1, 1}, 0.01, 10000)
+	var de *DivergedError
+	if !errors.As(err, &de) {
+		t.Fatalf("got %v, want a *DivergedError", err)
+	}
+	if ferr := finite("trajectory", traj); ferr != nil || len(traj) < 2 || len(traj) >= 2*10001 {
+		t.Errorf("trajectory of %d values (%v): want the finite states before the blow-up", len(traj), ferr)
+	}
+	if want := float64(len(traj)/2) * 0.01; math.Abs(de.T-want) > 1e-12 {
+		t.Errorf("DivergedError.T = %v, want %v", de.T, want)
 	}
 }

@@ -1,6 +1,7 @@
 package lnn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -32,12 +33,18 @@ type Metrics struct {
 	EnergyErr, MaxEnergyErr float64
 	// Rollouts is the number of rollouts, Points the time points in each.
 	Rollouts, Points int
+	// Diverged is the number of rollouts whose state became Inf or NaN
+	// (a baseline can blow up; Lagrangian models cannot while their mass
+	// matrix stays regular). StateMSE and the energy errors are over the
+	// other rollouts; all of them diverging makes those numbers +Inf.
+	Diverged int
 }
 
 // Evaluate computes the metrics of the dynamics d (a Model) against the
 // true system sys on the test set: the q̈ loss on its states and RK4
-// rollouts from its initial states. It returns the first error of a
-// rollout (a singular learned mass matrix, or a diverging model).
+// rollouts from its initial states. A rollout that diverges is counted in
+// Metrics.Diverged; any other failure of a rollout (a singular learned
+// mass matrix) is returned as an error.
 func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Metrics, error) {
 	var r Metrics
 	if d == nil {
@@ -88,6 +95,11 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 	for k := 0; k < K; k++ {
 		x0 := test.Initial[4*k : 4*k+4]
 		got, err := Rollout(d, x0, cfg.DT, steps)
+		var de *DivergedError
+		if errors.As(err, &de) {
+			r.Diverged++
+			continue
+		}
 		if err != nil {
 			return r, fmt.Errorf("lnn: Evaluate: rollout %d: %w", k, err)
 		}
@@ -108,8 +120,12 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 		}
 	}
 	r.Rollouts, r.Points = K, steps+1
-	r.StateMSE = sse / float64(K*(steps+1)*4)
-	r.EnergyErr = esum / float64(K*(steps+1))
+	if ok := K - r.Diverged; ok > 0 {
+		r.StateMSE = sse / float64(ok*(steps+1)*4)
+		r.EnergyErr = esum / float64(ok*(steps+1))
+	} else {
+		r.StateMSE, r.EnergyErr, r.MaxEnergyErr = math.Inf(1), math.Inf(1), math.Inf(1)
+	}
 	return r, nil
 }
 

@@ -23,6 +23,7 @@ type Model struct {
 	theta [][]float64 // parameters of each network, W0, b0, W1, b1, … row-major
 	dense []*ad.Dense // plain-Go evaluators of theta
 	chol  *jacNet     // DeLaN's Cholesky network with its Jacobian
+	lag   *jacNet     // the LNN's network with its gradient and Hessian
 	tau   float64     // time scale τ: the networks see (q, τq̇) and give τ²q̈
 	tauOK bool        // τ is fixed (by Config.TimeScale or a first Train)
 }
@@ -117,8 +118,11 @@ func (m *Model) setTheta(theta [][]float64) error {
 		dense[k] = d
 	}
 	m.theta, m.dense = theta, dense
-	if m.cfg.Kind == DeLaN {
+	switch m.cfg.Kind {
+	case DeLaN:
 		m.chol = newJacNet(m.sizes[0], theta[0])
+	case LNN:
+		m.lag = newJacNet(m.sizes[0], theta[0])
 	}
 	return nil
 }
@@ -317,12 +321,7 @@ func (m *Model) scaledAccel(x, qdd []float64, B int) error {
 		g, h := make([]float64, w), make([]float64, w*w)
 		for r := 0; r < B; r++ {
 			s := x[r*w : (r+1)*w]
-			if err := m.dense[0].InputGrad(s, g); err != nil {
-				return fmt.Errorf("lnn: %v", err)
-			}
-			if err := m.dense[0].Hessian(s, h); err != nil {
-				return fmt.Errorf("lnn: %v", err)
-			}
+			m.lag.gradHess(s, g, h)
 			if err := eulerLagrange(n, s, g, h, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
 				return unscale(err, m.tau)
 			}

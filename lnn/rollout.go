@@ -12,8 +12,10 @@ import (
 // values) with RK4 (internal/ode) in steps of dt over steps steps, and
 // returns the trajectory: steps+1 states, row after row, starting with x0.
 // If d fails at some state (for a Model, a singular learned mass matrix:
-// a *SingularError) the rollout stops with that error, wrapped with the
-// time; it never returns Inf or NaN states.
+// a *SingularError) or the state stops being finite (a diverging model),
+// the rollout stops with an error that gives the time; the states computed
+// before it (at least x0) come back with the error, and no Inf or NaN state
+// is ever returned.
 func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error) {
 	if d == nil {
 		return nil, fmt.Errorf("lnn: Rollout: nil dynamics")
@@ -50,13 +52,13 @@ func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error)
 		out = append(out, y...)
 	})
 	if failure != nil {
-		return nil, fmt.Errorf("lnn: rollout failed at t = %.4g: %w", failT, failure)
+		return out, fmt.Errorf("lnn: rollout failed at t = %.4g: %w", failT, failure)
 	}
 	if err != nil {
 		if errors.Is(err, ode.ErrNotFinite) {
-			return nil, fmt.Errorf("lnn: rollout diverged: %v", err)
+			return out, &DivergedError{T: float64(len(out)/(2*n)) * dt, Err: err}
 		}
-		return nil, fmt.Errorf("lnn: rollout: %v", err)
+		return out, fmt.Errorf("lnn: rollout: %v", err)
 	}
 	return out, nil
 }
@@ -66,3 +68,17 @@ func fillNaN(v []float64) {
 		v[i] = math.NaN()
 	}
 }
+
+// DivergedError reports a rollout whose state stopped being finite.
+type DivergedError struct {
+	// T is the time of the first step that gave a non-finite state.
+	T float64
+	// Err is the integrator's error.
+	Err error
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("lnn: rollout diverged at t = %.4g: %v", e.T, e.Err)
+}
+
+func (e *DivergedError) Unwrap() error { return e.Err }

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -100,7 +101,7 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 	angle = append(angle, plotting.Series{Name: "truth", X: ts, Y: column(tr, 40, 1, steps+1), Dashed: true})
 	phase = append(phase, plotting.Series{Name: "truth", X: column(tr, 40, 0, steps+1), Y: column(tr, 40, 2, steps+1), Dashed: true})
 
-	fmt.Printf("%-9s %8s %11s %11s %13s %13s %13s\n", "model", "train s", "test loss", "state MSE", "energy err", "max energy", "final energy")
+	fmt.Printf("%-9s %8s %11s %11s %13s %13s %13s %11s\n", "model", "train s", "test loss", "state MSE", "energy err", "max energy", "final energy", "diverged")
 	for _, kind := range []lnn.Kind{lnn.LNN, lnn.DeLaN, lnn.Baseline} {
 		c := cfg
 		c.Kind = kind
@@ -127,17 +128,27 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		}
 		// Rollouts: state MSE against the truth and the relative drift of
 		// the true energy, |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min).
+		// A diverging rollout (the baseline can blow up) is counted and
+		// left out of the means; the plot shows it up to the blow-up.
 		drift := make([]float64, steps+1)
 		var sse, sum, worst, final float64
 		var first []float64
+		diverged := 0
 		for k := 0; k < K; k++ {
 			x0 := test.Initial[4*k : 4*k+4]
 			got, err := lnn.Rollout(m, x0, dt, steps)
-			if err != nil {
+			var de *lnn.DivergedError
+			if errors.As(err, &de) {
+				diverged++
+				fmt.Printf("  %v rollout %d diverged at t = %.3g s\n", kind, k, de.T)
+			} else if err != nil {
 				return fmt.Errorf("%v rollout %d: %w", kind, k, err)
 			}
 			if k == 0 {
 				first = got
+			}
+			if err != nil {
+				continue
 			}
 			e0, _ := sys.Energy(x0)
 			for i := 0; i <= steps; i++ {
@@ -148,21 +159,27 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 				}
 				e, _ := sys.Energy(s)
 				de := math.Abs(e-e0) / (e0 - emin)
-				drift[i] += de / float64(K)
+				drift[i] += de
 				sum += de
 				worst = math.Max(worst, de)
 				if i == steps {
-					final += de / float64(K)
+					final += de
 				}
 			}
 		}
-		n := float64(K * (steps + 1))
-		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g\n", kind, secs, loss, sse/(4*n), sum/n, worst, final)
+		ok := float64(K - diverged)
+		n := ok * float64(steps+1)
+		for i := range drift {
+			drift[i] /= ok
+		}
+		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, loss, sse/(4*n), sum/n, worst, final/ok, diverged, K)
 		energy = append(energy, plotting.Series{Name: kind.String(), X: ts, Y: drift})
-		angle = append(angle, plotting.Series{Name: kind.String(), X: ts, Y: column(first, 4, 1, steps+1)})
-		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, steps+1), Y: column(first, 4, 2, steps+1)})
+		np := len(first) / 4
+		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:np], Y: column(first, 4, 1, np)})
+		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, np), Y: column(first, 4, 2, np)})
 	}
-	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy")
+	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
+	fmt.Println("max: its largest value; final: its mean at the end; diverged rollouts are left out of all three")
 	files := []struct {
 		name   string
 		fig    plotting.Figure
