@@ -186,38 +186,46 @@ func gemmStrips(s0, s1, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpan
 // smallGemm is the direct product for shapes the kernel does not fit
 // (m < 4 or n < 8, e.g. a network's scalar output) or too small to pack.
 func smallGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if ta { // rows of A are columns of op(A): run over the depth outside
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		for x := 0; x < k; x++ {
+			for i, av := range a[x*lda : x*lda+m] {
+				ci := c[i*ldc : i*ldc+n]
+				if tb {
+					for j := range ci {
+						ci[j] += av * b[j*ldb+x]
+					}
+					continue
+				}
+				for j, bv := range b[x*ldb : x*ldb+n] {
+					ci[j] += av * bv
+				}
+			}
+		}
+		return
+	}
 	for i := 0; i < m; i++ {
+		ai := a[i*lda : i*lda+k]
 		ci := c[i*ldc : i*ldc+n]
 		if n == 1 && !tb {
 			s := 0.0
-			for x := 0; x < k; x++ {
-				var av float64
-				if ta {
-					av = a[x*lda+i]
-				} else {
-					av = a[i*lda+x]
-				}
+			for x, av := range ai {
 				s += av * b[x*ldb]
 			}
 			ci[0] = s
 			continue
 		}
 		clear(ci)
-		for x := 0; x < k; x++ {
-			var av float64
-			if ta {
-				av = a[x*lda+i]
-			} else {
-				av = a[i*lda+x]
-			}
+		for x, av := range ai {
 			if tb {
 				for j := range ci {
 					ci[j] += av * b[j*ldb+x]
 				}
 				continue
 			}
-			bx := b[x*ldb : x*ldb+n]
-			for j, bv := range bx {
+			for j, bv := range b[x*ldb : x*ldb+n] {
 				ci[j] += av * bv
 			}
 		}

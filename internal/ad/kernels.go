@@ -203,18 +203,22 @@ func (o fop) derivs(z []float64) (s1, s2, s3 []float64) {
 func (o fop) actForward(y, z []float64) {
 	e := len(z) / o.s
 	o.cache.fill(o.act, z[:e], y[:e])
-	s1, s2 := o.cache.s1, o.cache.s2
-	for i := 1; i <= o.nf; i++ {
-		zi, yi := z[i*e:(i+1)*e], y[i*e:(i+1)*e]
-		for k := range yi {
-			yi[k] = s1[k] * zi[k]
-		}
+	if o.s == 1 {
+		return
 	}
-	for j, p := range o.ints {
-		b := 1 + o.nf + j
-		zj, yj, zp := z[b*e:(b+1)*e], y[b*e:(b+1)*e], z[(1+p)*e:(2+p)*e]
-		for k := range yj {
-			yj[k] = s2[k]*zp[k]*zp[k] + s1[k]*zj[k]
+	s1, s2 := o.cache.s1, o.cache.s2
+	nf := o.nf
+	for k := 0; k < e; k++ { // one pass over the elements, all blocks at once
+		a1 := s1[k]
+		for i := k + e; i <= nf*e+k; i += e {
+			y[i] = a1 * z[i]
+		}
+		if len(o.ints) > 0 {
+			a2 := s2[k]
+			for j, p := range o.ints {
+				bj, bp := (1+nf+j)*e+k, (1+p)*e+k
+				y[bj] = a2*z[bp]*z[bp] + a1*z[bj]
+			}
 		}
 	}
 }
