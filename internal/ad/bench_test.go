@@ -196,3 +196,33 @@ func BenchmarkStepPINN(b *testing.B) {
 	loss := must(G.Mean(must(G.Square(res))))
 	newStepper(b, g, loss, m.Params()).run(b)
 }
+
+// BenchmarkDense: the plain-Go evaluator on one point of an LNN-sized
+// network (4-128-128-1 softplus), as rollouts call it.
+func BenchmarkDense(b *testing.B) {
+	m, err := ad.NewMLP(G.NewGraph(), "L", []int{4, 128, 128, 1}, ad.Softplus, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := m.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := uniform(2, 4, -1, 1)
+	y, g, h := make([]float64, 1), make([]float64, 4), make([]float64, 16)
+	b.Run("Forward", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = d.Forward(x, y)
+		}
+	})
+	b.Run("InputGrad", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = d.InputGrad(x, g)
+		}
+	})
+	b.Run("Hessian", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = d.Hessian(x, h)
+		}
+	})
+}

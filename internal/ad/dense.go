@@ -97,9 +97,18 @@ func (d *Dense) check(what string, x []float64, nx int, y []float64, ny int) err
 	return nil
 }
 
-// forward returns the pre-activations of every layer (the last is f(x)).
-func (d *Dense) forward(x []float64) [][]float64 {
-	zs := make([][]float64, len(d.w))
+// densePass holds one evaluation: the output and, per hidden layer, σ′ and
+// (when asked for) σ″ at the pre-activations.
+type densePass struct {
+	out    []float64
+	s1, s2 [][]float64
+}
+
+// forward evaluates the network at x, keeping σ′ (ord ≥ 1) and σ″ (ord ≥ 2)
+// of every hidden layer.
+func (d *Dense) forward(x []float64, ord int) densePass {
+	L := len(d.w)
+	p := densePass{s1: make([][]float64, L-1), s2: make([][]float64, L-1)}
 	a := x
 	for l, w := range d.w {
 		n, m := d.sizes[l], d.sizes[l+1]
@@ -109,20 +118,33 @@ func (d *Dense) forward(x []float64) [][]float64 {
 			if ai == 0 {
 				continue
 			}
-			row := w[i*m : (i+1)*m]
-			for j, v := range row {
+			for j, v := range w[i*m : (i+1)*m] {
 				z[j] += ai * v
 			}
 		}
-		zs[l] = z
-		if l+1 < len(d.w) {
-			a = make([]float64, m)
-			for j, zj := range z {
-				a[j], _, _, _ = d.act.eval(zj)
+		if l == L-1 {
+			p.out = z
+			break
+		}
+		if ord >= 1 {
+			p.s1[l] = make([]float64, m)
+		}
+		if ord >= 2 {
+			p.s2[l] = make([]float64, m)
+		}
+		for j, zj := range z { // z becomes the activation in place
+			v, d1, d2, _ := d.act.eval(zj)
+			z[j] = v
+			if ord >= 1 {
+				p.s1[l][j] = d1
+			}
+			if ord >= 2 {
+				p.s2[l][j] = d2
 			}
 		}
+		a = z
 	}
-	return zs
+	return p
 }
 
 // Forward sets y = f(x) for one point; len(x) = In(), len(y) = Out().
@@ -130,8 +152,7 @@ func (d *Dense) Forward(x, y []float64) error {
 	if err := d.check("Forward", x, d.In(), y, d.Out()); err != nil {
 		return err
 	}
-	zs := d.forward(x)
-	copy(y, zs[len(zs)-1])
+	copy(y, d.forward(x, 0).out)
 	return nil
 }
 
@@ -149,6 +170,22 @@ func mulT(w []float64, n, m int, g []float64) []float64 {
 	return r
 }
 
+// reverse runs the reverse pass from the scalar output and returns, per
+// hidden layer, the cotangent of its activation, and the input gradient.
+func (d *Dense) reverse(p densePass) (ga [][]float64, gx []float64) {
+	L := len(d.w)
+	ga = make([][]float64, L-1)
+	g := mulT(d.w[L-1], d.sizes[L-1], d.sizes[L], []float64{1})
+	for l := L - 2; l >= 0; l-- {
+		ga[l] = append([]float64(nil), g...)
+		for j := range g {
+			g[j] *= p.s1[l][j]
+		}
+		g = mulT(d.w[l], d.sizes[l], d.sizes[l+1], g)
+	}
+	return ga, g
+}
+
 // InputGrad sets g = ∇ₓf for one point of a network with Out()==1.
 func (d *Dense) InputGrad(x, g []float64) error {
 	if d.Out() != 1 {
@@ -157,21 +194,8 @@ func (d *Dense) InputGrad(x, g []float64) error {
 	if err := d.check("InputGrad", x, d.In(), g, d.In()); err != nil {
 		return err
 	}
-	zs := d.forward(x)
-	L := len(d.w)
-	gz := []float64{1}
-	for l := L - 1; l >= 0; l-- {
-		ga := mulT(d.w[l], d.sizes[l], d.sizes[l+1], gz)
-		if l == 0 {
-			copy(g, ga)
-			break
-		}
-		for j, zj := range zs[l-1] {
-			_, s1, _, _ := d.act.eval(zj)
-			ga[j] *= s1
-		}
-		gz = ga
-	}
+	_, gx := d.reverse(d.forward(x, 1))
+	copy(g, gx)
 	return nil
 }
 
@@ -185,47 +209,41 @@ func (d *Dense) Hessian(x, h []float64) error {
 	if err := d.check("Hessian", x, n, h, n*n); err != nil {
 		return err
 	}
-	zs := d.forward(x)
+	p := d.forward(x, 2)
+	ga, _ := d.reverse(p)
 	L := len(d.w)
-	// Reverse pass: ga[l] is the cotangent of hidden activation l.
-	ga := make([][]float64, L-1)
-	gz := []float64{1}
-	for l := L - 1; l >= 1; l-- {
-		g := mulT(d.w[l], d.sizes[l], d.sizes[l+1], gz)
-		ga[l-1] = append([]float64(nil), g...)
-		for j, zj := range zs[l-1] {
-			_, s1, _, _ := d.act.eval(zj)
-			g[j] *= s1
-		}
-		gz = g
-	}
+	zd := make([][]float64, L-1)
 	for c := 0; c < n; c++ {
 		// Forward tangents along e_c: ż_l per hidden layer.
-		zd := make([][]float64, L-1)
-		t := append([]float64(nil), d.w[0][c*d.sizes[1]:(c+1)*d.sizes[1]]...)
-		for l := 0; l < L-1; l++ {
-			zd[l] = t
-			m := d.sizes[l+2]
-			nt := make([]float64, m)
-			for i, ti := range t {
-				_, s1, _, _ := d.act.eval(zs[l][i])
-				a := s1 * ti
-				row := d.w[l+1][i*m : (i+1)*m]
-				for j, v := range row {
-					nt[j] += a * v
+		if L > 1 {
+			t := append([]float64(nil), d.w[0][c*d.sizes[1]:(c+1)*d.sizes[1]]...)
+			for l := 0; l < L-1; l++ {
+				zd[l] = t
+				if l == L-2 {
+					break
 				}
+				m := d.sizes[l+2]
+				nt := make([]float64, m)
+				for i, ti := range t {
+					a := p.s1[l][i] * ti
+					if a == 0 {
+						continue
+					}
+					for j, v := range d.w[l+1][i*m : (i+1)*m] {
+						nt[j] += a * v
+					}
+				}
+				t = nt
 			}
-			t = nt
 		}
 		// Tangent of the reverse pass.
 		var dga []float64
 		for l := L - 2; l >= 0; l-- {
 			dgz := make([]float64, d.sizes[l+1])
-			for j, zj := range zs[l] {
-				_, s1, s2, _ := d.act.eval(zj)
-				v := s2 * ga[l][j] * zd[l][j]
+			for j := range dgz {
+				v := p.s2[l][j] * ga[l][j] * zd[l][j]
 				if dga != nil {
-					v += s1 * dga[j]
+					v += p.s1[l][j] * dga[j]
 				}
 				dgz[j] = v
 			}
