@@ -2,7 +2,6 @@ package ad
 
 import (
 	"fmt"
-	"math"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -255,16 +254,6 @@ func (d *Dense) Hessian(x, h []float64) error {
 				v = dga[r]
 			}
 			h[r*n+c] = v
-		}
-	}
-	return nil
-}
-
-// CheckFinite returns an error naming the first NaN or ±Inf in data, or nil.
-func CheckFinite(name string, data []float64) error {
-	for i, v := range data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("ad: %s[%d] = %v is not finite", name, i, v)
 		}
 	}
 	return nil
