@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/physbias/physbias/internal/rng"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Network is the classical binary Hopfield network (Hopfield 1982): N units
@@ -72,28 +74,20 @@ func (net *Network) Energy(s []int8) (float64, error) {
 }
 
 func (net *Network) energy(s []int8) float64 {
+	h := make([]float64, net.n)
+	net.fields(h, s)
 	var e float64
-	for i := 0; i < net.n; i++ {
-		row := net.w[i*net.n : (i+1)*net.n]
-		var h float64
-		for j, sj := range s {
-			h += row[j] * float64(sj)
-		}
-		e += -0.5*h*float64(s[i]) + net.theta[i]*float64(s[i])
+	for i, v := range s {
+		e += (-0.5*h[i] + net.theta[i]) * float64(v)
 	}
 	return e
 }
 
-// fields sets h = W s.
+// fields sets h = W s (one matrix-vector product).
 func (net *Network) fields(h []float64, s []int8) {
-	for i := 0; i < net.n; i++ {
-		row := net.w[i*net.n : (i+1)*net.n]
-		var sum float64
-		for j, sj := range s {
-			sum += row[j] * float64(sj)
-		}
-		h[i] = sum
-	}
+	x := Spins(s)
+	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: net.n, Cols: net.n, Stride: net.n, Data: net.w},
+		blas64.Vector{N: net.n, Inc: 1, Data: x}, 0, blas64.Vector{N: net.n, Inc: 1, Data: h})
 }
 
 // Update says how units are updated during recall.
@@ -166,23 +160,32 @@ func (net *Network) Recall(cue []int8, cfg RecallConfig) (RecallResult, error) {
 	if cfg.Trace {
 		res.Energies = append(res.Energies, net.energy(s))
 	}
+	h := make([]float64, net.n)
+	var fresh bool // h = W s on return
 	switch cfg.Update {
 	case Async:
-		net.recallAsync(s, maxSweeps, cfg, &res)
+		fresh = net.recallAsync(s, h, maxSweeps, cfg, &res)
 	case Sync:
-		net.recallSync(s, maxSweeps, cfg, &res)
+		fresh = net.recallSync(s, h, maxSweeps, cfg, &res)
 	default:
 		return RecallResult{}, fmt.Errorf("hopfield: unknown update rule %d", int(cfg.Update))
 	}
 	res.State = s
-	res.Energy = net.energy(s)
+	if fresh {
+		// E = −½ sᵀh + θᵀs, O(N) from the fields.
+		for i, v := range s {
+			res.Energy += (-0.5*h[i] + net.theta[i]) * float64(v)
+		}
+	} else {
+		res.Energy = net.energy(s)
+	}
 	return res, nil
 }
 
-func (net *Network) recallAsync(s []int8, maxSweeps int, cfg RecallConfig, res *RecallResult) {
+// recallAsync runs asynchronous sweeps; h ends as W s.
+func (net *Network) recallAsync(s []int8, h []float64, maxSweeps int, cfg RecallConfig, res *RecallResult) bool {
 	n := net.n
 	r := rng.New(cfg.Seed)
-	h := make([]float64, n)
 	net.fields(h, s)
 	order := make([]int, n)
 	for i := range order {
@@ -228,14 +231,15 @@ func (net *Network) recallAsync(s []int8, maxSweeps int, cfg RecallConfig, res *
 		}
 		if changed == 0 {
 			res.Converged = true
-			return
+			return true
 		}
 	}
+	return true
 }
 
-func (net *Network) recallSync(s []int8, maxSweeps int, cfg RecallConfig, res *RecallResult) {
+// recallSync runs synchronous sweeps; it reports whether h ends as W s.
+func (net *Network) recallSync(s []int8, h []float64, maxSweeps int, cfg RecallConfig, res *RecallResult) bool {
 	n := net.n
-	h := make([]float64, n)
 	prev := make([]int8, n) // state two sweeps back
 	copy(prev, s)
 	havePrev := false
@@ -263,7 +267,7 @@ func (net *Network) recallSync(s []int8, maxSweeps int, cfg RecallConfig, res *R
 			if cfg.Trace {
 				res.Energies = append(res.Energies, net.energy(s))
 			}
-			return
+			return true
 		}
 		cycle := havePrev && equalSpins(prev, next)
 		copy(prev, s)
@@ -274,9 +278,10 @@ func (net *Network) recallSync(s []int8, maxSweeps int, cfg RecallConfig, res *R
 		}
 		if cycle {
 			res.Cycle = true
-			return
+			return false
 		}
 	}
+	return false
 }
 
 func equalSpins(a, b []int8) bool {

@@ -148,7 +148,10 @@ func TestAsyncEnergyNeverRises(t *testing.T) {
 				}
 			}
 			if math.Abs(u[len(u)-1]-res.Energy) > 1e-9 {
-				t.Errorf("traced energy %v, recomputed %v", u[len(u)-1], res.Energy)
+				t.Errorf("traced energy %v, result energy %v", u[len(u)-1], res.Energy)
+			}
+			if e, _ := net.Energy(res.State); math.Abs(e-res.Energy) > 1e-9 {
+				t.Errorf("result energy %v, Energy(State) %v", res.Energy, e)
 			}
 			for i := 1; i < len(res.Energies); i++ {
 				if res.Energies[i] > res.Energies[i-1]+1e-9 {
