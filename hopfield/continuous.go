@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/physbias/physbias/internal/ode"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Continuous is Hopfield's (1984) network of graded units: internal states
@@ -114,25 +116,28 @@ func (c *Continuous) Output(u []float64) []float64 {
 // right-hand side given to the ODE solver (t is unused).
 func (c *Continuous) Derivative(t float64, u, dudt []float64) {
 	n := c.n
-	// V is needed whole by every row, so it cannot live in dudt.
+	// V is needed whole by the product, so it cannot live in dudt.
 	var buf [64]float64
-	var vv []float64
+	var v []float64
 	if n <= len(buf) {
-		vv = buf[:n]
+		v = buf[:n]
 	} else {
-		vv = make([]float64, n)
+		v = make([]float64, n)
 	}
 	for i, x := range u[:n] {
-		vv[i] = math.Tanh(c.gain * x)
+		v[i] = math.Tanh(c.gain * x)
 	}
-	for i := 0; i < n; i++ {
-		row := c.w[i*n : (i+1)*n]
-		s := c.in[i] - u[i]
-		for j, vj := range vv {
-			s += row[j] * vj
-		}
-		dudt[i] = s / c.tau
+	c.mulW(dudt, v)
+	inv := 1 / c.tau
+	for i := range dudt[:n] {
+		dudt[i] = (dudt[i] + c.in[i] - u[i]) * inv
 	}
+}
+
+// mulW sets dst = W v.
+func (c *Continuous) mulW(dst, v []float64) {
+	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: c.n, Cols: c.n, Stride: c.n, Data: c.w},
+		blas64.Vector{N: c.n, Inc: 1, Data: v}, 0, blas64.Vector{N: c.n, Inc: 1, Data: dst})
 }
 
 // Energy returns the Lyapunov energy E at internal state u.
@@ -147,17 +152,12 @@ func (c *Continuous) Energy(u []float64) (float64, error) {
 }
 
 func (c *Continuous) energy(u []float64) float64 {
-	n := c.n
 	v := c.Output(u)
+	h := make([]float64, c.n)
+	c.mulW(h, v)
 	var e float64
-	for i := 0; i < n; i++ {
-		row := c.w[i*n : (i+1)*n]
-		var h float64
-		for j, vj := range v {
-			h += row[j] * vj
-		}
-		x := c.gain * u[i]
-		e += -0.5*h*v[i] - c.in[i]*v[i] + v[i]*u[i] - logCosh(x)/c.gain
+	for i := range v {
+		e += -0.5*h[i]*v[i] - c.in[i]*v[i] + v[i]*u[i] - logCosh(c.gain*u[i])/c.gain
 	}
 	return e
 }
