@@ -143,7 +143,8 @@ func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 		return nil, fmt.Errorf("hopfield: Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
 	}
 	o := &ops{what: "Associate"}
-	scores := o.do(func() (*G.Node, error) { return G.BatchedMatMul(o.scale(q, beta), k, false, true) }) // (B,S,N)
+	qb := o.scale(q, beta)
+	scores := o.do(func() (*G.Node, error) { return G.BatchedMatMul(qb, k, false, true) }) // (B,S,N)
 	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 2) })
 	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
 	return z, o.err
