@@ -110,10 +110,13 @@ func (o *ops) project(x, w *G.Node) *G.Node {
 	return o.reshape(o.mul(x2, w), s[0], s[1], k)
 }
 
-// check3 checks that x is a (B, N, d) tensor with d = dim.
-func check3(what string, x *G.Node, dim int) error {
+// check3 checks that x is a (B, N, d) tensor with d = dim in graph g.
+func check3(what string, x *G.Node, dim int, g *G.ExprGraph) error {
 	if x == nil {
 		return fmt.Errorf("hopfield: %s is nil", what)
+	}
+	if x.Graph() != g {
+		return fmt.Errorf("hopfield: %s is in another graph than the layer's parameters", what)
 	}
 	s := x.Shape()
 	if len(s) != 3 || s[2] != dim || s[0] <= 0 || s[1] <= 0 {
@@ -137,6 +140,9 @@ func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 	}
 	if !(beta > 0) || math.IsInf(beta, 0) {
 		return nil, fmt.Errorf("hopfield: β must be positive and finite, got %v", beta)
+	}
+	if k.Graph() != q.Graph() || v.Graph() != q.Graph() {
+		return nil, fmt.Errorf("hopfield: Associate of nodes from different graphs")
 	}
 	qs, ks, vs := q.Shape(), k.Shape(), v.Shape()
 	if len(qs) != 3 || len(ks) != 3 || len(vs) != 3 || qs[0] != ks[0] || ks[0] != vs[0] || qs[2] != ks[2] || ks[1] != vs[1] {
@@ -193,10 +199,10 @@ func (h *Hopfield) Params() []*G.Node { return []*G.Node{h.WQ, h.WK, h.WV} }
 // Forward returns Z (B, S, DimV) for state patterns r (B, S, dimR) and
 // stored patterns y (B, N, dimY).
 func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
-	if err := check3("state patterns R", r, h.dimR); err != nil {
+	if err := check3("state patterns R", r, h.dimR, h.WQ.Graph()); err != nil {
 		return nil, err
 	}
-	if err := check3("stored patterns Y", y, h.dimY); err != nil {
+	if err := check3("stored patterns Y", y, h.dimY, h.WQ.Graph()); err != nil {
 		return nil, err
 	}
 	if r.Shape()[0] != y.Shape()[0] {
@@ -254,7 +260,7 @@ func (p *HopfieldPooling) Params() []*G.Node { return []*G.Node{p.Q, p.WK, p.WV}
 
 // Forward pools the sets y (B, N, dimY) into (B, S, DimV).
 func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
-	if err := check3("stored patterns Y", y, p.dimY); err != nil {
+	if err := check3("stored patterns Y", y, p.dimY, p.Q.Graph()); err != nil {
 		return nil, err
 	}
 	b, n := y.Shape()[0], y.Shape()[1]
@@ -314,6 +320,9 @@ func (l *HopfieldLayer) Params() []*G.Node { return []*G.Node{l.WQ, l.K, l.V} }
 func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
 	if r == nil {
 		return nil, fmt.Errorf("hopfield: state patterns R is nil")
+	}
+	if r.Graph() != l.WQ.Graph() {
+		return nil, fmt.Errorf("hopfield: state patterns R are in another graph than the layer's parameters")
 	}
 	s := r.Shape()
 	o := &ops{what: l.cfg.Name}

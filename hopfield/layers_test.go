@@ -229,6 +229,9 @@ func TestLayerErrors(t *testing.T) {
 	if _, err := p.Forward(input(g, "y2", 1, 5, 3)); err == nil {
 		t.Error("pooling of a 2-D input: no error")
 	}
+	if _, err := p.Forward(input(G.NewGraph(), "other", 1, 2, 5, 3)); err == nil {
+		t.Error("input from another graph: no error")
+	}
 	h, _ := NewHopfield(g, 2, 3, LayerConfig{})
 	if _, err := h.Forward(input(g, "r", 1, 2, 4, 2), input(g, "y", 1, 3, 4, 3)); err == nil {
 		t.Error("batch mismatch: no error")
