@@ -34,6 +34,7 @@ func constant(g *G.ExprGraph, rows, cols int, data []float64) *G.Node {
 
 // stepper is a built training graph: Step runs one Adam step.
 type stepper struct {
+	nodes  int
 	vm     G.VM
 	solver G.Solver
 	params []*G.Node
@@ -45,7 +46,7 @@ func newStepper(b *testing.B, g *G.ExprGraph, loss *G.Node, params []*G.Node) *s
 	if _, err := G.Grad(loss, params...); err != nil {
 		b.Fatal(err)
 	}
-	s := &stepper{params: params, solver: G.NewAdamSolver(G.WithLearnRate(1e-3))}
+	s := &stepper{params: params, solver: G.NewAdamSolver(G.WithLearnRate(1e-3)), nodes: len(g.AllNodes())}
 	G.Read(loss, &s.loss)
 	s.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
 	return s
@@ -74,6 +75,7 @@ func (s *stepper) run(b *testing.B) {
 	// CPU time per step (all threads): on a busy machine the wall time
 	// also counts waiting for a core.
 	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(s.nodes), "nodes")
 	if l := s.loss.Data().(float64); math.IsNaN(l) || math.IsInf(l, 0) {
 		b.Fatalf("loss is %v", l)
 	}
