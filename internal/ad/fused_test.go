@@ -202,7 +202,7 @@ func TestGradWRTInputs(t *testing.T) {
 // parallel GEMM and the buffer reuse keep the arithmetic order fixed.
 func TestSameSeedSameResult(t *testing.T) {
 	run := func() []float64 {
-		const B = 64
+		const B = 256 // (4·256)×64×64 products: above parallelMin
 		g := G.NewGraph()
 		m, err := NewMLP(g, "f", []int{3, 64, 64, 1}, Tanh, 5)
 		if err != nil {
