@@ -28,6 +28,12 @@ type LayerConfig struct {
 	Beta float64
 	// Seed draws the initial parameters (Glorot uniform).
 	Seed uint64
+	// Normalize layer-normalises the state and stored patterns given to
+	// the layer (zero mean and unit variance along the pattern dimension,
+	// no learned scale or shift) before their projections, as the layers
+	// of Ramsauer et al. do by default. It makes dot-product association
+	// insensitive to pattern norms.
+	Normalize bool
 }
 
 func (c LayerConfig) withDefaults(kind string) (LayerConfig, error) {
@@ -99,6 +105,34 @@ func (o *ops) scale(a *G.Node, s float64) *G.Node {
 	return o.do(func() (*G.Node, error) { return G.Mul(a, G.NewConstant(s)) })
 }
 
+// normEps is added to the variance in layerNorm.
+const normEps = 1e-5
+
+// layerNorm returns (x − mean)/√(var + ε) along the last axis of x.
+// (Built from Sqrt and a broadcast division: gorgonia v0.9.18's
+// InverseSqrt has a wrong gradient.)
+func (o *ops) layerNorm(x *G.Node) *G.Node {
+	if o.err != nil {
+		return nil
+	}
+	last := byte(len(x.Shape()) - 1)
+	mean := o.do(func() (*G.Node, error) { return G.Mean(x, int(last)) })
+	xc := o.do(func() (*G.Node, error) { return G.BroadcastSub(x, mean, nil, []byte{last}) })
+	sq := o.do(func() (*G.Node, error) { return G.Square(xc) })
+	v := o.do(func() (*G.Node, error) { return G.Mean(sq, int(last)) })
+	ve := o.do(func() (*G.Node, error) { return G.Add(v, G.NewConstant(normEps)) })
+	sd := o.do(func() (*G.Node, error) { return G.Sqrt(ve) })
+	return o.do(func() (*G.Node, error) { return G.BroadcastHadamardDiv(xc, sd, nil, []byte{last}) })
+}
+
+// maybeNorm layer-normalises x when the layer asks for it.
+func (o *ops) maybeNorm(x *G.Node, norm bool) *G.Node {
+	if !norm {
+		return x
+	}
+	return o.layerNorm(x)
+}
+
 // project maps x of shape (B, N, d) through w (d×k) to (B, N, k).
 func (o *ops) project(x, w *G.Node) *G.Node {
 	if o.err != nil {
@@ -149,8 +183,10 @@ func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 		return nil, fmt.Errorf("hopfield: Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
 	}
 	o := &ops{what: "Associate"}
-	qb := o.scale(q, beta)
-	scores := o.do(func() (*G.Node, error) { return G.BatchedMatMul(qb, k, false, true) }) // (B,S,N)
+	// β scales the scores, not q: q may be a Reshape of an input node, and
+	// gorgonia's elementwise ops overwrite such a view (and so the input).
+	qk := o.do(func() (*G.Node, error) { return G.BatchedMatMul(q, k, false, true) }) // (B,S,N)
+	scores := o.scale(qk, beta)
 	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 2) })
 	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
 	return z, o.err
@@ -209,6 +245,8 @@ func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
 		return nil, fmt.Errorf("hopfield: R has batch %d, Y has batch %d", r.Shape()[0], y.Shape()[0])
 	}
 	o := &ops{what: h.cfg.Name}
+	r = o.maybeNorm(r, h.cfg.Normalize)
+	y = o.maybeNorm(y, h.cfg.Normalize)
 	q := o.project(r, h.WQ)
 	k := o.project(y, h.WK)
 	v := o.project(y, h.WV)
@@ -265,7 +303,7 @@ func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 	}
 	b, n := y.Shape()[0], y.Shape()[1]
 	o := &ops{what: p.cfg.Name}
-	y2 := o.reshape(y, b*n, p.dimY)
+	y2 := o.reshape(o.maybeNorm(y, p.cfg.Normalize), b*n, p.dimY)
 	k := o.mul(y2, p.WK)                                                             // (B·N, k)
 	qt := o.do(func() (*G.Node, error) { return G.Transpose(p.Q) })                  // (k, S)
 	scores := o.reshape(o.scale(o.mul(k, qt), p.cfg.Beta), b, n, p.s)                // (B, N, S)
@@ -326,11 +364,14 @@ func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
 	}
 	s := r.Shape()
 	o := &ops{what: l.cfg.Name}
-	r2 := r
+	var r2 *G.Node
 	switch {
 	case len(s) == 2 && s[1] == l.dimR && s[0] > 0:
+		r2 = o.maybeNorm(r, l.cfg.Normalize)
 	case len(s) == 3 && s[2] == l.dimR && s[0] > 0 && s[1] > 0:
-		r2 = o.reshape(r, s[0]*s[1], l.dimR)
+		// Normalise before the reshape: gorgonia's tape machine let the
+		// layer norm of a reshaped input node overwrite the input.
+		r2 = o.reshape(o.maybeNorm(r, l.cfg.Normalize), s[0]*s[1], l.dimR)
 	default:
 		return nil, fmt.Errorf("hopfield: state patterns R have shape %v, want (M, %d) or (B, S, %d)", s, l.dimR, l.dimR)
 	}

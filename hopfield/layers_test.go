@@ -113,8 +113,14 @@ func TestBatchedMatMulGradient(t *testing.T) {
 }
 
 func TestHopfieldGradients(t *testing.T) {
+	for _, norm := range []bool{false, true} {
+		testHopfieldGradients(t, norm)
+	}
+}
+
+func testHopfieldGradients(t *testing.T, norm bool) {
 	g := G.NewGraph()
-	h, err := NewHopfield(g, 5, 4, LayerConfig{DimK: 3, DimV: 2, Seed: 1})
+	h, err := NewHopfield(g, 5, 4, LayerConfig{DimK: 3, DimV: 2, Seed: 1, Normalize: norm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +137,14 @@ func TestHopfieldGradients(t *testing.T) {
 }
 
 func TestHopfieldPoolingGradients(t *testing.T) {
+	for _, norm := range []bool{false, true} {
+		testHopfieldPoolingGradients(t, norm)
+	}
+}
+
+func testHopfieldPoolingGradients(t *testing.T, norm bool) {
 	g := G.NewGraph()
-	p, err := NewHopfieldPooling(g, 4, 2, LayerConfig{DimK: 3, DimV: 5, Seed: 2})
+	p, err := NewHopfieldPooling(g, 4, 2, LayerConfig{DimK: 3, DimV: 5, Seed: 2, Normalize: norm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +160,14 @@ func TestHopfieldPoolingGradients(t *testing.T) {
 }
 
 func TestHopfieldLayerGradients(t *testing.T) {
+	for _, norm := range []bool{false, true} {
+		testHopfieldLayerGradients(t, norm)
+	}
+}
+
+func testHopfieldLayerGradients(t *testing.T, norm bool) {
 	g := G.NewGraph()
-	l, err := NewHopfieldLayer(g, 4, 6, LayerConfig{DimK: 3, DimV: 2, Seed: 3})
+	l, err := NewHopfieldLayer(g, 4, 6, LayerConfig{DimK: 3, DimV: 2, Seed: 3, Normalize: norm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,5 +279,96 @@ func TestGorgoniaLogSoftMaxDedupPitfall(t *testing.T) {
 	b := G.Must(G.LogSoftMax(x, 1))
 	if a != b {
 		t.Fatal("LogSoftMax after SoftMax is a distinct node now: the gorgonia pitfall is fixed; update DESIGN.md's list")
+	}
+}
+
+// Pitfall of gorgonia v0.9.18 kept as a test: InverseSqrt's backward
+// divides by y³ instead of multiplying (it returns −g/(2y³), not
+// −g·y³/2): at x = 4, d/dx x^(−1/2) = −1/16 but gorgonia gives −4. The
+// layer norm here uses Sqrt and a division instead.
+func TestGorgoniaInverseSqrtGradPitfall(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NewScalar(g, tensor.Float64, G.WithName("x"), G.WithValue(4.0))
+	y := G.Must(G.InverseSqrt(x))
+	if _, err := G.Grad(y, x); err != nil {
+		t.Fatal(err)
+	}
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	gv, _ := x.Grad()
+	got := gv.Data().(float64)
+	if math.Abs(got-(-1.0/16)) < 1e-12 {
+		t.Fatal("InverseSqrt's gradient is right now: the gorgonia pitfall is fixed; update DESIGN.md's list")
+	}
+	if math.Abs(got-(-4)) > 1e-12 {
+		t.Fatalf("InverseSqrt gradient at 4 is %v; expected the known wrong −4 (right: −1/16)", got)
+	}
+}
+
+// The layer norm used by LayerConfig.Normalize: zero mean, unit variance
+// along the last axis, and gradients matching finite differences.
+func TestLayerNorm(t *testing.T) {
+	g := G.NewGraph()
+	x := input(g, "x", 1, 2, 3, 5)
+	o := &ops{what: "test"}
+	y := o.layerNorm(x)
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	var yv G.Value
+	G.Read(y, &yv)
+	vm := G.NewTapeMachine(g)
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	vm.Close()
+	d := yv.Data().([]float64)
+	for r := 0; r < 6; r++ {
+		var m, v float64
+		for _, e := range d[r*5 : (r+1)*5] {
+			m += e / 5
+		}
+		for _, e := range d[r*5 : (r+1)*5] {
+			v += (e - m) * (e - m) / 5
+		}
+		// Unit variance up to the ε = 1e-5 in the denominator.
+		if math.Abs(m) > 1e-12 || math.Abs(v-1) > 1e-4 {
+			t.Errorf("row %d: mean %v, variance %v", r, m, v)
+		}
+	}
+	g2 := G.NewGraph()
+	x2 := input(g2, "x", 1, 2, 3, 5)
+	o2 := &ops{what: "test"}
+	checkGradients(t, g2, o2.layerNorm(x2), []*G.Node{x2})
+}
+
+// Pitfall of gorgonia v0.9.18 kept as a test: an elementwise binary op
+// (Add, Sub, BroadcastSub, …) applied to a Reshape of an input node
+// overwrites the input node's value when the tape machine runs (the
+// reshape aliases the input's memory and is treated as overwritable);
+// unary ops such as Tanh and matrix products do not. The layers here
+// only reshape inputs before matrix products and normalise before
+// reshaping.
+func TestGorgoniaReshapeAliasPitfall(t *testing.T) {
+	g := G.NewGraph()
+	x := input(g, "x", 1, 6, 4)
+	before := append([]float64(nil), x.Value().Data().([]float64)...)
+	r := G.Must(G.Reshape(x, tensor.Shape{4, 6}))
+	G.Must(G.Add(r, G.NewConstant(1.0)))
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	after := x.Value().Data().([]float64)
+	same := true
+	for i := range before {
+		same = same && before[i] == after[i]
+	}
+	if same {
+		t.Fatal("Add on a Reshape of an input no longer overwrites the input: the gorgonia pitfall is fixed; update DESIGN.md's list")
 	}
 }
