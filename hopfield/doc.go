@@ -47,9 +47,15 @@
 //   - HopfieldLayer: learned stored patterns K and values V, queried by
 //     the input R.
 //
-// Their gradients are checked against finite differences, and so are
-// gorgonia's SoftMax along axes 1 and 2 and BatchedMatMul's backward for
-// the transpositions used.
+// LayerConfig.Normalize layer-normalises the patterns given to a layer,
+// as the paper's layers do by default. The gradients of all three layers
+// (with and without normalisation) are checked against finite
+// differences, and so are gorgonia's SoftMax along axes 1 and 2 and
+// BatchedMatMul's backward for the transpositions used. Three gorgonia
+// v0.9.18 pitfalls are kept as tests: LogSoftMax after SoftMax on the same
+// node is deduplicated into the SoftMax node; InverseSqrt's gradient is
+// wrong; an elementwise binary op on a Reshape of an input node
+// overwrites the input.
 //
 // # Rules
 //
