@@ -195,14 +195,12 @@ func (o fop) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	bad := func() (tensor.Shape, error) {
 		return nil, fmt.Errorf("ad: %v: input shapes %v do not fit", o, sh)
 	}
-	is2 := func(s tensor.Shape) bool { return len(s) == 2 }
-	for i, s := range sh {
-		if o.kind == kScatter {
-			if len(s) != 3 {
-				return bad()
-			}
-		} else if !is2(s) {
-			_ = i
+	want := 2 // every input is a matrix, but the (B, nr, nc) input of kScatter
+	if o.kind == kScatter {
+		want = 3
+	}
+	for _, s := range sh {
+		if len(s) != want {
 			return bad()
 		}
 	}
