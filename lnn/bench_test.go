@@ -1,6 +1,10 @@
 package lnn
 
-import "testing"
+import (
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+)
 
 func benchAccel(b *testing.B, k Kind) {
 	m, err := New(2, Config{Kind: k, Hidden: []int{64, 64}, Seed: 1})
@@ -24,3 +28,61 @@ func benchAccel(b *testing.B, k Kind) {
 func BenchmarkAccelLNN(b *testing.B)      { benchAccel(b, LNN) }
 func BenchmarkAccelDeLaN(b *testing.B)    { benchAccel(b, DeLaN) }
 func BenchmarkAccelBaseline(b *testing.B) { benchAccel(b, Baseline) }
+
+// benchTrainStep times one Adam step (forward, Euler–Lagrange q̈, backward,
+// update) of the training graph Train builds, at batch 256.
+func benchTrainStep(b *testing.B, k Kind, hidden int) {
+	const B = 256
+	m, err := New(2, Config{Kind: k, Hidden: []int{hidden, hidden}, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := DoublePendulum{}.RandomStates(B, 1, 2, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := G.NewGraph()
+	nets, err := m.networks(g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, target, loss, err := m.lossGraph(g, nets, B)
+	if err != nil {
+		b.Fatal(err)
+	}
+	copy(x.Value().Data().([]float64), d.X)
+	copy(target.Value().Data().([]float64), d.QDD)
+	params := m.trainable(nets)
+	if _, err := G.Grad(loss, params...); err != nil {
+		b.Fatal(err)
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+	defer vm.Close()
+	solver := G.NewAdamSolver(G.WithLearnRate(1e-3))
+	step := func() {
+		if err := vm.RunAll(); err != nil {
+			b.Fatal(err)
+		}
+		if err := solver.Step(G.NodesToValueGrads(params)); err != nil {
+			b.Fatal(err)
+		}
+		vm.Reset()
+	}
+	step()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		step()
+	}
+}
+
+// BenchmarkTrainStep*: one training step of each model at batch 256 with
+// two hidden layers of 64 (the package default) or 128 (internal/ad's
+// BenchmarkStepLNN size).
+//
+//	go test -run '^$' -bench TrainStep -benchtime 20x ./lnn/
+//	OPENBLAS_NUM_THREADS=1 go test -tags openblas -run '^$' -bench TrainStep -benchtime 20x ./lnn/
+func BenchmarkTrainStepLNN64(b *testing.B)      { benchTrainStep(b, LNN, 64) }
+func BenchmarkTrainStepLNN128(b *testing.B)     { benchTrainStep(b, LNN, 128) }
+func BenchmarkTrainStepDeLaN64(b *testing.B)    { benchTrainStep(b, DeLaN, 64) }
+func BenchmarkTrainStepBaseline64(b *testing.B) { benchTrainStep(b, Baseline, 64) }

@@ -41,7 +41,7 @@ func ExampleModel_Train() {
 		fmt.Println(err)
 		return
 	}
-	m, err := lnn.New(2, lnn.Config{Kind: lnn.LNN, Hidden: []int{32, 32}, Steps: 600, Seed: 1})
+	m, err := lnn.New(2, lnn.Config{Kind: lnn.LNN, Hidden: []int{32, 32}, Steps: 1000, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

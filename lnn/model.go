@@ -204,7 +204,8 @@ func (m *Model) lossGraph(g *G.ExprGraph, nets []*ad.MLP, B int) (x, target, los
 }
 
 // Train fits the model's q̈ to the data set with Adam, minimising the mean
-// squared error of q̈ over all coordinates. It continues from the current
+// squared error of q̈ over all coordinates, the learning rate falling from
+// Config.LR to Config.FinalLR in four phases. It continues from the current
 // weights, so calling it twice trains longer. It stops with an error at
 // the first NaN or Inf loss or singular learned mass matrix; the weights
 // then stay those before the failing step.
@@ -255,19 +256,31 @@ func (m *Model) Train(d *Dataset) (History, error) {
 		return nil
 	}
 	unit := 1 / (t2 * t2) // the graph's loss is in units of (τ²q̈)²
-	tc := train.Config{Steps: m.cfg.Steps, BatchSize: B, Seed: m.cfg.Seed}
-	if m.cfg.Progress != nil {
-		progress := m.cfg.Progress
-		tc.Progress = func(p train.Progress) { progress(p.Step, p.Steps, p.Loss*unit) }
-	}
-	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: m.trainable(nets), N: N, Feed: feed},
-		train.Adam{LR: m.cfg.LR, WeightDecay: m.cfg.WeightDecay, ClipNorm: m.cfg.ClipNorm}, tc)
-	hist := History{Loss: h.Loss, Elapsed: h.Elapsed}
-	for i := range hist.Loss {
-		hist.Loss[i] *= unit
-	}
-	if err != nil {
-		return hist, fmt.Errorf("lnn: training %s: %v", m.cfg.Kind, err)
+	prob := train.Problem{Graph: g, Loss: loss, Params: m.trainable(nets), N: N, Feed: feed}
+	var hist History
+	const phases = 4
+	done := 0
+	for p := 0; p < phases; p++ {
+		steps := m.cfg.Steps*(p+1)/phases - done
+		if steps == 0 {
+			continue
+		}
+		lr := m.cfg.LR * math.Pow(m.cfg.FinalLR/m.cfg.LR, float64(p)/(phases-1))
+		tc := train.Config{Steps: steps, BatchSize: B, Seed: m.cfg.Seed + uint64(p)}
+		if m.cfg.Progress != nil {
+			progress, offset := m.cfg.Progress, done
+			tc.Progress = func(pr train.Progress) { progress(offset+pr.Step, m.cfg.Steps, pr.Loss*unit) }
+			tc.ReportEvery = max(1, m.cfg.Steps/20)
+		}
+		h, err := train.Run(prob, train.Adam{LR: lr, WeightDecay: m.cfg.WeightDecay, ClipNorm: m.cfg.ClipNorm}, tc)
+		for _, l := range h.Loss {
+			hist.Loss = append(hist.Loss, l*unit)
+		}
+		hist.Elapsed += h.Elapsed
+		if err != nil {
+			return hist, fmt.Errorf("lnn: training %s (phase %d, steps %d–%d): %v", m.cfg.Kind, p+1, done+1, done+steps, err)
+		}
+		done += steps
 	}
 	theta := make([][]float64, len(nets))
 	for k, net := range nets {

@@ -96,10 +96,24 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 	for i := range ts {
 		ts[i] = float64(i) * dt
 	}
+	// Plot windows: the angle over the first 10 s, the phase portrait over
+	// the first 5 s (longer ones are a tangle: the motion is chaotic).
+	nAngle, nPhase := min(steps+1, int(10/dt)+1), min(steps+1, int(5/dt)+1)
 	var energy, angle, phase []plotting.Series
 	tr := truth[0]
-	angle = append(angle, plotting.Series{Name: "truth", X: ts, Y: column(tr, 40, 1, steps+1), Dashed: true})
-	phase = append(phase, plotting.Series{Name: "truth", X: column(tr, 40, 0, steps+1), Y: column(tr, 40, 2, steps+1), Dashed: true})
+	angle = append(angle, plotting.Series{Name: "truth", X: ts[:nAngle], Y: column(tr, 40, 1, nAngle), Dashed: true})
+	phase = append(phase, plotting.Series{Name: "truth", X: column(tr, 40, 0, nPhase), Y: column(tr, 40, 2, nPhase), Dashed: true})
+	// The truth's own drift (RK4 at dt/10), the floor of the energy plot.
+	tdrift := make([]float64, steps+1)
+	for k := range truth {
+		x0 := test.Initial[4*k : 4*k+4]
+		e0, _ := sys.Energy(x0)
+		for i := range tdrift {
+			e, _ := sys.Energy(truth[k][40*i : 40*i+4])
+			tdrift[i] += math.Abs(e-e0) / (e0 - emin) / float64(K)
+		}
+	}
+	energy = append(energy, plotting.Series{Name: "truth (RK4, dt/10)", X: ts[1:], Y: log10(runningMax(tdrift)), Dashed: true})
 
 	fmt.Printf("%-9s %8s %11s %11s %13s %13s %13s %11s\n", "model", "train s", "test loss", "state MSE", "energy err", "max energy", "final energy", "diverged")
 	for _, kind := range []lnn.Kind{lnn.LNN, lnn.DeLaN, lnn.Baseline} {
@@ -173,9 +187,9 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 			drift[i] /= ok
 		}
 		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, loss, sse/(4*n), sum/n, worst, final/ok, diverged, K)
-		energy = append(energy, plotting.Series{Name: kind.String(), X: ts, Y: drift})
-		np := len(first) / 4
-		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:np], Y: column(first, 4, 1, np)})
+		energy = append(energy, plotting.Series{Name: kind.String(), X: ts[1:], Y: log10(runningMax(drift))})
+		na, np := min(nAngle, len(first)/4), min(nPhase, len(first)/4)
+		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:na], Y: column(first, 4, 1, na)})
 		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, np), Y: column(first, 4, 2, np)})
 	}
 	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
@@ -185,11 +199,11 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		fig    plotting.Figure
 		series []plotting.Series
 	}{
-		{"lnn_energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set)",
-			XLabel: "t (s)", YLabel: "|E(t) − E(0)| / (E(0) − E_min)", LegendLeft: true}, energy},
-		{"lnn_angle.png", plotting.Figure{Title: "first test rollout: angle of the second rod",
+		{"lnn_energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set), largest so far",
+			XLabel: "t (s)", YLabel: "log₁₀ max_{s≤t} mean |E(s) − E(0)| / (E(0) − E_min)", LegendBottom: true}, energy},
+		{"lnn_angle.png", plotting.Figure{Title: "first test rollout, first 10 s: angle of the second rod",
 			XLabel: "t (s)", YLabel: "θ₂ (rad)"}, angle},
-		{"lnn_phase.png", plotting.Figure{Title: "first test rollout: phase portrait of the first rod",
+		{"lnn_phase.png", plotting.Figure{Title: "first test rollout, first 5 s: phase portrait of the first rod",
 			XLabel: "θ₁ (rad)", YLabel: "θ̇₁ (rad/s)"}, phase},
 	}
 	for _, f := range files {
@@ -200,6 +214,27 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		fmt.Println("wrote", p)
 	}
 	return nil
+}
+
+// log10 returns log₁₀ of v from its second value on (the drift is exactly 0
+// at t = 0), floored at −16.
+func log10(v []float64) []float64 {
+	r := make([]float64, len(v)-1)
+	for i, x := range v[1:] {
+		r[i] = math.Log10(math.Max(x, 1e-16))
+	}
+	return r
+}
+
+// runningMax returns the running maximum of v.
+func runningMax(v []float64) []float64 {
+	r := make([]float64, len(v))
+	m := math.Inf(-1)
+	for i, x := range v {
+		m = math.Max(m, x)
+		r[i] = m
+	}
+	return r
 }
 
 // column returns coordinate j of the first n rows of a row-major
