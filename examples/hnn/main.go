@@ -19,12 +19,18 @@
 // batches of 200 without weight decay (the authors' experiment-2body
 // settings). Rollouts: t ∈ [0, 20] in steps of 0.05 with RK4 (the table)
 // and with the implicit midpoint rule (symplectic).
+//
+// The task pendulum-code (not in the default list) is the pendulum with
+// the initial radii of the authors' code, U[0.2, 2.0], where every orbit
+// librates; with the paper's U[1.3, 2.3] some orbits rotate and leave the
+// data's region during the t ∈ [0, 20] rollouts.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +52,7 @@ type task struct {
 
 func main() {
 	out := flag.String("out", "out/hnn", "folder for the PNG plots")
-	tasks := flag.String("tasks", "spring,pendulum,twobody", "comma-separated tasks: spring, pendulum, twobody")
+	tasks := flag.String("tasks", "spring,pendulum,twobody", "comma-separated tasks: spring, pendulum, twobody, pendulum-code (the pendulum with the radii of the authors' code)")
 	steps := flag.Int("steps", 2000, "training steps for mass-spring and pendulum")
 	tbSteps := flag.Int("twobody-steps", 10000, "training steps for the two-body task")
 	tbTraj := flag.Int("twobody-trajectories", 1000, "trajectories in the two-body data set")
@@ -67,6 +73,9 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 			cfg:       hnn.Config{Steps: steps, Seed: seed},
 			paperTest: [2]float64{37e-3, 36e-3}, paperE: [2]float64{1.71e-1, 3.84e-4}},
 		{key: "pendulum", sys: hnn.Pendulum(), data: hnn.DataConfig{Seed: seed},
+			cfg:       hnn.Config{Steps: steps, Seed: seed},
+			paperTest: [2]float64{33e-3, 35e-3}, paperE: [2]float64{4.15e-2, 2.49e-2}},
+		{key: "pendulum-code", sys: codePendulum(), data: hnn.DataConfig{Seed: seed},
 			cfg:       hnn.Config{Steps: steps, Seed: seed},
 			paperTest: [2]float64{33e-3, 35e-3}, paperE: [2]float64{4.15e-2, 2.49e-2}},
 		{key: "twobody", sys: hnn.TwoBody(), data: hnn.DataConfig{Trajectories: tbTraj, Seed: seed},
@@ -132,7 +141,7 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 	}
 	for k := range want {
 		if k != "" {
-			return fmt.Errorf("unknown task %q (want spring, pendulum or twobody)", k)
+			return fmt.Errorf("unknown task %q (want spring, pendulum, twobody or pendulum-code)", k)
 		}
 	}
 
@@ -148,6 +157,27 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 	}
 	fmt.Printf("\ntotal %.0fs; plots in %s\n", time.Since(start).Seconds(), out)
 	return nil
+}
+
+// codePendulum is the pendulum with the initial radii of the authors'
+// code (experiment-pend/data.py), U[0.2, 2.0] instead of the paper's
+// U[1.3, 2.3]: every orbit then librates (H ≤ 4). With the paper's radii
+// some test orbits go over the top (H > 4), q grows without bound over
+// t ∈ [0, 20] and the rollouts leave the region the data covers.
+func codePendulum() hnn.System {
+	s := hnn.Pendulum()
+	s.Name = "pendulum-code"
+	s.Initial = func(r *rand.Rand, x []float64) {
+		for {
+			x[0], x[1] = 2*r.Float64()-1, 2*r.Float64()-1
+			if n := math.Hypot(x[0], x[1]); n > 1e-3 {
+				rad := 0.2 + 1.8*r.Float64()
+				x[0], x[1] = x[0]/n*rad, x[1]/n*rad
+				return
+			}
+		}
+	}
+	return s
 }
 
 // plots writes, for the first test trajectory, the phase portrait (q, p)
