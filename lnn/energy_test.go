@@ -10,7 +10,7 @@ import (
 // learned energy exactly (up to RK4), so the true energy's error stays
 // bounded by how well the learned level sets match the true ones; the
 // baseline's error accumulates along the rollout. Small and short enough
-// for a unit test: 32-32 networks, 500 steps, rollouts of 30 s from 5
+// for a unit test: 32-32 networks, 2,500 steps, rollouts of 30 s from 5
 // test states.
 func TestLNNConservesEnergy(t *testing.T) {
 	sys := DoublePendulum{}
@@ -20,7 +20,7 @@ func TestLNNConservesEnergy(t *testing.T) {
 	}
 	var met [2]Metrics
 	for i, k := range []Kind{LNN, Baseline} {
-		m, err := New(2, Config{Kind: k, Hidden: []int{32, 32}, Steps: 1500, Seed: 2})
+		m, err := New(2, Config{Kind: k, Hidden: []int{32, 32}, Steps: 2500, Seed: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,11 +35,13 @@ func TestLNNConservesEnergy(t *testing.T) {
 			k, h.Elapsed.Seconds(), met[i].TestLoss, met[i].Diverged, met[i].Rollouts, met[i].StateMSE, met[i].EnergyErr, met[i].MaxEnergyErr)
 	}
 	lnn, base := met[0], met[1]
-	// "Far better": no LNN rollout diverges, and either some baseline
-	// rollout diverges (its energy error grows without bound) or the
-	// baseline's mean drift is 5 times the LNN's.
-	if lnn.Diverged > 0 || !(base.Diverged > 0 || base.EnergyErr > 5*lnn.EnergyErr) {
-		t.Errorf("LNN: %d diverged, energy err mean %.3g; baseline: %d diverged, mean %.3g: want no LNN divergence and the baseline diverging or 5× worse",
-			lnn.Diverged, lnn.EnergyErr, base.Diverged, base.EnergyErr)
+	// "Far better": no LNN rollout diverges and its drift stays bounded
+	// (below half the energy above the minimum; measured max 0.26, mean
+	// 0.056), and either some baseline rollout diverges (its energy error
+	// grows without bound) or the baseline's mean drift is 5 times the
+	// LNN's (measured: the baseline reaches 1e74).
+	if lnn.Diverged > 0 || !(lnn.MaxEnergyErr < 0.5) || !(base.Diverged > 0 || base.EnergyErr > 5*lnn.EnergyErr) {
+		t.Errorf("LNN: %d diverged, energy err mean %.3g max %.3g; baseline: %d diverged, mean %.3g: want no LNN divergence, its max < 0.5, and the baseline diverging or 5× worse",
+			lnn.Diverged, lnn.EnergyErr, lnn.MaxEnergyErr, base.Diverged, base.EnergyErr)
 	}
 }

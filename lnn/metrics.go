@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 )
 
 // EvalConfig sets the rollouts of Evaluate. The zero value means RK4 over
@@ -29,8 +30,10 @@ type Metrics struct {
 	// EnergyErr is the mean, over time points and rollouts, of the true
 	// energy's relative drift along the predicted trajectory,
 	// |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E_min the energy at rest
-	// at the bottom; MaxEnergyErr is its largest value.
-	EnergyErr, MaxEnergyErr float64
+	// at the bottom; MaxEnergyErr is its largest value. MedianEnergyErr is
+	// the median over rollouts of each rollout's mean drift: a few
+	// blown-up rollouts dominate EnergyErr but not the median.
+	EnergyErr, MaxEnergyErr, MedianEnergyErr float64
 	// Rollouts is the number of rollouts, Points the time points in each.
 	Rollouts, Points int
 	// Diverged is the number of rollouts whose state became Inf or NaN
@@ -92,6 +95,7 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 	steps := int(math.Round(cfg.T / cfg.DT))
 	emin, _ := sys.MinEnergy()
 	var sse, esum float64
+	var perRollout []float64
 	for k := 0; k < K; k++ {
 		x0 := test.Initial[4*k : 4*k+4]
 		got, err := Rollout(d, x0, cfg.DT, steps)
@@ -108,6 +112,7 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 			return r, fmt.Errorf("lnn: Evaluate: true rollout %d: %w", k, err)
 		}
 		e0 := sys.energy(x0)
+		before := esum
 		for i := 0; i <= steps; i++ {
 			s, tr := got[4*i:4*i+4], truth[40*i:40*i+4]
 			for j := range s {
@@ -118,13 +123,20 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 			esum += de
 			r.MaxEnergyErr = math.Max(r.MaxEnergyErr, de)
 		}
+		perRollout = append(perRollout, (esum-before)/float64(steps+1))
 	}
 	r.Rollouts, r.Points = K, steps+1
 	if ok := K - r.Diverged; ok > 0 {
 		r.StateMSE = sse / float64(ok*(steps+1)*4)
 		r.EnergyErr = esum / float64(ok*(steps+1))
+		sort.Float64s(perRollout)
+		if h := len(perRollout) / 2; len(perRollout)%2 == 1 {
+			r.MedianEnergyErr = perRollout[h]
+		} else {
+			r.MedianEnergyErr = (perRollout[h-1] + perRollout[h]) / 2
+		}
 	} else {
-		r.StateMSE, r.EnergyErr, r.MaxEnergyErr = math.Inf(1), math.Inf(1), math.Inf(1)
+		r.StateMSE, r.EnergyErr, r.MaxEnergyErr, r.MedianEnergyErr = math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)
 	}
 	return r, nil
 }

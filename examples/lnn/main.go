@@ -23,6 +23,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 	}
 	energy = append(energy, plotting.Series{Name: "truth (RK4, dt/10)", X: ts[1:], Y: log10(runningMax(tdrift)), Dashed: true})
 
-	fmt.Printf("%-9s %8s %11s %11s %13s %13s %13s %11s\n", "model", "train s", "test loss", "state MSE", "energy err", "max energy", "final energy", "diverged")
+	fmt.Printf("%-9s %8s %11s %11s %13s %13s %13s %13s %11s\n", "model", "train s", "test loss", "state MSE", "energy err", "median", "max energy", "final energy", "diverged")
 	for _, kind := range []lnn.Kind{lnn.LNN, lnn.DeLaN, lnn.Baseline} {
 		c := cfg
 		c.Kind = kind
@@ -148,6 +149,7 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		// left out of the means; the plot shows it up to the blow-up.
 		drift := make([]float64, steps+1)
 		var sse, sum, worst, final float64
+		var perRollout []float64
 		var first []float64
 		diverged := 0
 		for k := 0; k < K; k++ {
@@ -167,6 +169,7 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 				continue
 			}
 			e0, _ := sys.Energy(x0)
+			before := sum
 			for i := 0; i <= steps; i++ {
 				s := got[4*i : 4*i+4]
 				for j := range s {
@@ -182,20 +185,27 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 					final += de
 				}
 			}
+			perRollout = append(perRollout, (sum-before)/float64(steps+1))
 		}
 		ok := float64(K - diverged)
 		n := ok * float64(steps+1)
 		for i := range drift {
 			drift[i] /= ok
 		}
-		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, loss, sse/(4*n), sum/n, worst, final/ok, diverged, K)
+		sort.Float64s(perRollout)
+		median := math.NaN()
+		if len(perRollout) > 0 {
+			median = perRollout[len(perRollout)/2]
+		}
+		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, loss, sse/(4*n), sum/n, median, worst, final/ok, diverged, K)
 		energy = append(energy, plotting.Series{Name: kind.String(), X: ts[1:], Y: log10(runningMax(drift))})
 		na, np := min(nAngle, len(first)/4), min(nPhase, len(first)/4)
 		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:na], Y: column(first, 4, 1, na)})
 		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, np), Y: column(first, 4, 2, np)})
 	}
 	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
-	fmt.Println("max: its largest value; final: its mean at the end; diverged rollouts are left out of all three")
+	fmt.Println("median: the median over rollouts of each rollout's mean; max: its largest value; final: its mean at the end;")
+	fmt.Println("diverged rollouts (state Inf or NaN) are left out of all four")
 	files := []struct {
 		name   string
 		fig    plotting.Figure
