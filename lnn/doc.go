@@ -58,13 +58,17 @@
 // Rollout integrates any Dynamics (a Model or the true system) with RK4
 // from internal/ode; Evaluate reports the test loss on q̈, the state MSE
 // of rollouts against the truth and the drift of the true energy evaluated
-// along the predicted trajectories.
+// along the predicted trajectories, relative to the energy above the
+// minimum: |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min). Model.Energy gives the
+// learned energy q̇·∇q̇L − L, which a Lagrangian model's own flow conserves.
 //
 // # Errors
 //
 // Wrong state dimensions, NaN data and bad configurations return errors
 // that start with "lnn: ". A rollout that meets a singular learned mass
-// matrix stops with an error (a *SingularError), never with Inf or NaN in
-// its output; training stops with an error at the first NaN or Inf loss or
-// singular mass matrix.
+// matrix stops with an error wrapping a *SingularError, and one whose state
+// blows up (a baseline can) with a *DivergedError; either way it returns
+// only the finite states before the failure, never Inf or NaN. Training
+// stops with an error at the first NaN or Inf loss or singular mass matrix
+// (internal/linalg's solve fails inside the graph).
 package lnn

@@ -29,6 +29,7 @@ func TestBadInput(t *testing.T) {
 		err  error
 	}{
 		{"zero coordinates", func() error { _, err := New(0, Config{}); return err }()},
+		{"too many coordinates", func() error { _, err := New(100, Config{}); return err }()},
 		{"empty hidden", func() error { _, err := New(2, Config{Hidden: []int{}}); return err }()},
 		{"negative width", func() error { _, err := New(2, Config{Hidden: []int{3, -1}}); return err }()},
 		{"bad kind", func() error { _, err := New(2, Config{Kind: 7}); return err }()},

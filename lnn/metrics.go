@@ -112,7 +112,9 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 			return r, fmt.Errorf("lnn: Evaluate: true rollout %d: %w", k, err)
 		}
 		e0 := sys.energy(x0)
-		before := esum
+		// This rollout's own sum (a difference of running sums loses it when
+		// a blown-up baseline has pushed them to 1e20).
+		mine := 0.0
 		for i := 0; i <= steps; i++ {
 			s, tr := got[4*i:4*i+4], truth[40*i:40*i+4]
 			for j := range s {
@@ -121,9 +123,10 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 			}
 			de := math.Abs(sys.energy(s)-e0) / (e0 - emin)
 			esum += de
+			mine += de
 			r.MaxEnergyErr = math.Max(r.MaxEnergyErr, de)
 		}
-		perRollout = append(perRollout, (esum-before)/float64(steps+1))
+		perRollout = append(perRollout, mine/float64(steps+1))
 	}
 	r.Rollouts, r.Points = K, steps+1
 	if ok := K - r.Diverged; ok > 0 {

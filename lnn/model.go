@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/linalg"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -42,8 +43,8 @@ type History struct {
 // are, with hidden sizes h…: LNN 2n-h…-1; DeLaN n-h…-n(n+1)/2 (Cholesky
 // factor) and n-h…-1 (potential); baseline 2n-h…-n.
 func New(n int, cfg Config) (*Model, error) {
-	if n < 1 || n > 64 {
-		return nil, fmt.Errorf("lnn: %d coordinates; must be between 1 and 64", n)
+	if n < 1 || n > linalg.MaxN {
+		return nil, fmt.Errorf("lnn: %d coordinates; must be between 1 and %d (the batched solve's limit)", n, linalg.MaxN)
 	}
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -132,6 +133,10 @@ func (m *Model) Dof() int { return m.n }
 
 // Kind returns the model's kind.
 func (m *Model) Kind() Kind { return m.cfg.Kind }
+
+// TimeScale returns τ, the time unit of the networks (Config.TimeScale, or
+// the value the first Train took from its data; 1 before that).
+func (m *Model) TimeScale() float64 { return m.tau }
 
 // Config returns the model's configuration with its defaults filled in.
 func (m *Model) Config() Config {

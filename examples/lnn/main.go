@@ -169,7 +169,9 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 				continue
 			}
 			e0, _ := sys.Energy(x0)
-			before := sum
+			// This rollout's own sum (a difference of running sums loses it
+			// when a blown-up baseline has pushed them to 1e20).
+			mine := 0.0
 			for i := 0; i <= steps; i++ {
 				s := got[4*i : 4*i+4]
 				for j := range s {
@@ -180,12 +182,13 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 				de := math.Abs(e-e0) / (e0 - emin)
 				drift[i] += de
 				sum += de
+				mine += de
 				worst = math.Max(worst, de)
 				if i == steps {
 					final += de
 				}
 			}
-			perRollout = append(perRollout, (sum-before)/float64(steps+1))
+			perRollout = append(perRollout, mine/float64(steps+1))
 		}
 		ok := float64(K - diverged)
 		n := ok * float64(steps+1)
