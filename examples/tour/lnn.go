@@ -34,7 +34,7 @@ func runLNN(out string) error {
 	emin, _ := sys.MinEnergy()
 	fmt.Printf("   double pendulum, %d training states; 32-32 softplus, 2500 Adam steps; RK4 rollouts of %g s from %d test states\n",
 		train.Len(), T, len(test.Initial)/4)
-	fmt.Printf("   %-9s %10s %13s %13s %9s %8s\n", "model", "test loss", "energy err", "max energy", "diverged", "time")
+	fmt.Printf("   %-9s %10s %13s %13s %13s %9s %8s\n", "model", "test loss", "energy err", "median", "max energy", "diverged", "time")
 	ts := make([]float64, steps+1)
 	for i := range ts {
 		ts[i] = float64(i) * dt
@@ -70,10 +70,11 @@ func runLNN(out string) error {
 			drift[i] = math.Log10(worst)
 		}
 		series = append(series, plotting.Series{Name: kind.String(), X: ts[1 : len(drift)+1], Y: drift})
-		fmt.Printf("   %-9s %10.3g %13.3g %13.3g %7d/%d %7.1fs\n", kind, met.TestLoss, met.EnergyErr, met.MaxEnergyErr,
-			met.Diverged, met.Rollouts, time.Since(t0).Seconds())
+		fmt.Printf("   %-9s %10.3g %13.3g %13.3g %13.3g %7d/%d %7.1fs\n", kind, met.TestLoss, met.EnergyErr, met.MedianEnergyErr,
+			met.MaxEnergyErr, met.Diverged, met.Rollouts, time.Since(t0).Seconds())
 	}
-	fmt.Println("   energy err: mean of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy, over time and the rollouts that did not diverge")
+	fmt.Println("   energy err: mean of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy, over time and the rollouts that")
+	fmt.Println("   did not diverge; median: the median over rollouts of each one's mean")
 	p := filepath.Join(out, "lnn_energy.png")
 	if err := plotting.Lines(p, plotting.Figure{Title: "double pendulum, first test rollout: largest drift of the true energy so far",
 		XLabel: "t (s)", YLabel: "log₁₀ max_{s≤t} |E(s) − E(0)| / (E(0) − E_min)", LegendBottom: true}, series...); err != nil {
