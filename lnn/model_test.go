@@ -134,3 +134,48 @@ func TestEvaluateTrueSystem(t *testing.T) {
 		t.Errorf("true system: %+v", met)
 	}
 }
+
+// TestTrainDeterministic: the same seed gives bit-identical weights and
+// losses, for every kind; another seed gives other weights.
+func TestTrainDeterministic(t *testing.T) {
+	d, err := DoublePendulum{}.RandomStates(64, 1, 2, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Kind{LNN, DeLaN, Baseline} {
+		run := func(seed uint64) (*Model, History) {
+			m, err := New(2, Config{Kind: k, Hidden: []int{8, 8}, Steps: 20, BatchSize: 16, Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := m.Train(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m, h
+		}
+		a, ha := run(1)
+		b, hb := run(1)
+		c, _ := run(2)
+		if len(ha.Loss) != 20 {
+			t.Errorf("%v: %d losses, want 20", k, len(ha.Loss))
+		}
+		for i := range ha.Loss {
+			if ha.Loss[i] != hb.Loss[i] {
+				t.Fatalf("%v: step %d loss %v vs %v with the same seed", k, i, ha.Loss[i], hb.Loss[i])
+			}
+		}
+		same := true
+		for n := range a.theta {
+			for i := range a.theta[n] {
+				if a.theta[n][i] != b.theta[n][i] {
+					t.Fatalf("%v: weights differ with the same seed", k)
+				}
+				same = same && a.theta[n][i] == c.theta[n][i]
+			}
+		}
+		if same {
+			t.Errorf("%v: seeds 1 and 2 give the same weights", k)
+		}
+	}
+}
