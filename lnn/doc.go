@@ -28,13 +28,13 @@
 //     softplus Lagrangian has a mass matrix near zero and of either sign,
 //     near-singular at some states, and the shift starts training from
 //     M ≈ εI (the network can still cancel or rescale the term).
-//   - DeLaN (Lutter et al.): L = ½ q̇ᵀM(q)q̇ − V(q) with M = LLᵀ + εI, L(q)
+//   - DeLaN (Lutter et al.): L = ½ q̇ᵀM(q)q̇ − V(q) with M = CCᵀ + εI, C(q)
 //     lower triangular from a Cholesky network with n(n+1)/2 outputs (the
 //     diagonal through softplus, hence positive) and V(q) from a second
 //     network. The Euler–Lagrange equations read
 //     M q̈ + Ṁ q̇ − ½ ∂(q̇ᵀMq̇)/∂q + ∇V = 0, with
-//     Ṁ q̇ = L̇(Lᵀq̇) + L(L̇ᵀq̇), L̇ the Cholesky network's JVP along q̇, and
-//     ½ ∂(q̇ᵀMq̇)/∂q the network's VJP with the cotangent q̇(Lᵀq̇)ᵀ read on
+//     Ṁ q̇ = Ċ(Cᵀq̇) + C(Ċᵀq̇), Ċ the Cholesky network's JVP along q̇, and
+//     ½ ∂(q̇ᵀMq̇)/∂q the network's VJP with the cotangent q̇(Cᵀq̇)ᵀ read on
 //     the lower triangle (times the softplus slope on the diagonal).
 //   - Baseline: one network (q, q̇) ↦ q̈ with no structure.
 //
@@ -61,6 +61,13 @@
 // along the predicted trajectories, relative to the energy above the
 // minimum: |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min). Model.Energy gives the
 // learned energy q̇·∇q̇L − L, which a Lagrangian model's own flow conserves.
+//
+// # Results
+//
+// go run ./examples/lnn (64-64 networks, 3,000 steps, 100 training
+// trajectories, 30 s rollouts from 20 test states): mean relative drift of
+// the true energy 0.030 for the LNN, 0.022 for DeLaN; the baseline's median
+// rollout drifts by 0.091 and some of its rollouts blow up (mean 1.8e21).
 //
 // # Errors
 //
