@@ -19,6 +19,9 @@ type Dense struct {
 
 // Snapshot copies the current parameter values of m into a Dense.
 func (m *MLP) Snapshot() (*Dense, error) {
+	if err := m.ready(); err != nil {
+		return nil, err
+	}
 	d := &Dense{sizes: append([]int(nil), m.sizes...), act: m.act}
 	for l := range m.w {
 		w, err := nodeData(m.w[l])
@@ -36,7 +39,8 @@ func (m *MLP) Snapshot() (*Dense, error) {
 }
 
 // NewDense builds a Dense from explicit weights: w[l] row-major of shape
-// (sizes[l], sizes[l+1]) and b[l] of length sizes[l+1]. The slices are copied.
+// (sizes[l], sizes[l+1]) and b[l] of length sizes[l+1], all finite. The
+// slices are copied.
 func NewDense(sizes []int, act Activation, w, b [][]float64) (*Dense, error) {
 	if len(sizes) < 2 {
 		return nil, fmt.Errorf("ad: NewDense: need at least 2 layer sizes, got %v", sizes)
@@ -61,6 +65,12 @@ func NewDense(sizes []int, act Activation, w, b [][]float64) (*Dense, error) {
 		if len(b[l]) != sizes[l+1] {
 			return nil, fmt.Errorf("ad: NewDense: b%d has %d values, want %d", l, len(b[l]), sizes[l+1])
 		}
+		if err := CheckFinite(fmt.Sprintf("NewDense: W%d", l), w[l]); err != nil {
+			return nil, err
+		}
+		if err := CheckFinite(fmt.Sprintf("NewDense: b%d", l), b[l]); err != nil {
+			return nil, err
+		}
 		d.w = append(d.w, append([]float64(nil), w[l]...))
 		d.b = append(d.b, append([]float64(nil), b[l]...))
 	}
@@ -80,11 +90,31 @@ func nodeData(n *G.Node) ([]float64, error) {
 	return d, nil
 }
 
-// In returns the input width.
-func (d *Dense) In() int { return d.sizes[0] }
+// In returns the input width (0 for a Dense not made by NewDense or
+// Snapshot).
+func (d *Dense) In() int {
+	if d == nil || len(d.sizes) == 0 {
+		return 0
+	}
+	return d.sizes[0]
+}
 
-// Out returns the output width.
-func (d *Dense) Out() int { return d.sizes[len(d.sizes)-1] }
+// Out returns the output width (0 for a Dense not made by NewDense or
+// Snapshot).
+func (d *Dense) Out() int {
+	if d == nil || len(d.sizes) == 0 {
+		return 0
+	}
+	return d.sizes[len(d.sizes)-1]
+}
+
+// ready returns an error for a nil or zero-value Dense.
+func (d *Dense) ready(what string) error {
+	if d == nil || len(d.w) == 0 {
+		return fmt.Errorf("ad: Dense.%s: Dense is nil or empty: make it with NewDense or MLP.Snapshot", what)
+	}
+	return nil
+}
 
 func (d *Dense) check(what string, x []float64, nx int, y []float64, ny int) error {
 	if len(x) != nx {
@@ -148,6 +178,9 @@ func (d *Dense) forward(x []float64, ord int) densePass {
 
 // Forward sets y = f(x) for one point; len(x) = In(), len(y) = Out().
 func (d *Dense) Forward(x, y []float64) error {
+	if err := d.ready("Forward"); err != nil {
+		return err
+	}
 	if err := d.check("Forward", x, d.In(), y, d.Out()); err != nil {
 		return err
 	}
@@ -187,6 +220,9 @@ func (d *Dense) reverse(p densePass) (ga [][]float64, gx []float64) {
 
 // InputGrad sets g = ∇ₓf for one point of a network with Out()==1.
 func (d *Dense) InputGrad(x, g []float64) error {
+	if err := d.ready("InputGrad"); err != nil {
+		return err
+	}
 	if d.Out() != 1 {
 		return fmt.Errorf("ad: Dense.InputGrad needs a scalar output, network has Out()=%d", d.Out())
 	}
@@ -201,6 +237,9 @@ func (d *Dense) InputGrad(x, g []float64) error {
 // Hessian sets h (row-major In()×In()) to ∇ₓ∇ₓᵀf at one point of a network
 // with Out()==1, by forward-over-reverse.
 func (d *Dense) Hessian(x, h []float64) error {
+	if err := d.ready("Hessian"); err != nil {
+		return err
+	}
 	if d.Out() != 1 {
 		return fmt.Errorf("ad: Dense.Hessian needs a scalar output, network has Out()=%d", d.Out())
 	}

@@ -81,6 +81,8 @@ func TestBadInput(t *testing.T) {
 		{"Dense.Hessian vector", dv.Hessian(make([]float64, 3), make([]float64, 9)), "needs a scalar output"},
 		{"NewDense sizes", e(NewDense([]int{2}, Tanh, nil, nil)), "at least 2"},
 		{"NewDense W", e(NewDense([]int{2, 1}, Tanh, [][]float64{{1}}, [][]float64{{0}})), "W0 has 1 values"},
+		{"NewDense NaN weight", e(NewDense([]int{1, 1}, Tanh, [][]float64{{math.NaN()}}, [][]float64{{0}})), "W0[0] = NaN"},
+		{"NewDense Inf bias", e(NewDense([]int{1, 1}, Tanh, [][]float64{{1}}, [][]float64{{math.Inf(1)}})), "b0[0] = +Inf"},
 		{"CheckFinite NaN", CheckFinite("data", []float64{1, math.NaN()}), "data[1] = NaN"},
 		{"CheckFinite Inf", CheckFinite("q", []float64{math.Inf(-1)}), "q[0] = -Inf"},
 	}...)
@@ -96,6 +98,51 @@ func TestBadInput(t *testing.T) {
 	}
 	if err := CheckFinite("ok", []float64{1, -2, 0}); err != nil {
 		t.Errorf("CheckFinite of finite data: %v", err)
+	}
+}
+
+// TestZeroValues: methods on a nil or zero-value MLP or Dense return an
+// error instead of panicking, and their widths read as 0.
+func TestZeroValues(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NewMatrix(g, G.Float64, G.WithShape(5, 3), G.WithName("x"))
+	e := func(_ any, err error) error { return err }
+	for _, m := range []*MLP{nil, {}} {
+		errs := map[string]error{
+			"Forward":      e(m.Forward(x)),
+			"InputGrad":    e(m.InputGrad(x)),
+			"VJP":          e(m.VJP(x, x)),
+			"JVP":          e(m.JVP(x, x)),
+			"Jacobian":     e(m.Jacobian(x)),
+			"Hessian":      e(m.Hessian(x)),
+			"HessianBlock": e(m.HessianBlock(x, []int{0}, []int{0})),
+			"Laplacian":    e(m.Laplacian(x, nil)),
+			"Derivatives":  e(m.Derivatives(x, nil)),
+			"Snapshot":     e(m.Snapshot()),
+		}
+		for name, err := range errs {
+			if err == nil || !strings.Contains(err.Error(), "ad: MLP is nil or empty") {
+				t.Errorf("MLP(%v).%s: error %v, want \"ad: MLP is nil or empty\"", m == nil, name, err)
+			}
+		}
+		if m.In() != 0 || m.Out() != 0 || len(m.Params()) != 0 {
+			t.Errorf("MLP(%v): In %d, Out %d, %d params; want 0, 0, 0", m == nil, m.In(), m.Out(), len(m.Params()))
+		}
+	}
+	for _, d := range []*Dense{nil, {}} {
+		x, y := []float64{1}, make([]float64, 1)
+		for name, err := range map[string]error{
+			"Forward":   d.Forward(x, y),
+			"InputGrad": d.InputGrad(x, y),
+			"Hessian":   d.Hessian(x, y),
+		} {
+			if err == nil || !strings.Contains(err.Error(), "Dense is nil or empty") {
+				t.Errorf("Dense(%v).%s: error %v, want \"Dense is nil or empty\"", d == nil, name, err)
+			}
+		}
+		if d.In() != 0 || d.Out() != 0 {
+			t.Errorf("Dense(%v): In %d, Out %d; want 0, 0", d == nil, d.In(), d.Out())
+		}
 	}
 }
 

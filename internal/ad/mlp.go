@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -64,6 +65,9 @@ func NewMLP(g *G.ExprGraph, name string, sizes []int, act Activation, seed uint6
 
 // Params returns the trainable nodes in the order W0, b0, W1, b1, ...
 func (m *MLP) Params() []*G.Node {
+	if m == nil {
+		return nil
+	}
 	ps := make([]*G.Node, 0, 2*len(m.w))
 	for l := range m.w {
 		ps = append(ps, m.w[l], m.b[l])
@@ -71,11 +75,29 @@ func (m *MLP) Params() []*G.Node {
 	return ps
 }
 
-// In returns the input width.
-func (m *MLP) In() int { return m.sizes[0] }
+// In returns the input width (0 for an MLP not made by NewMLP).
+func (m *MLP) In() int {
+	if m == nil || len(m.sizes) == 0 {
+		return 0
+	}
+	return m.sizes[0]
+}
 
-// Out returns the output width.
-func (m *MLP) Out() int { return m.sizes[len(m.sizes)-1] }
+// Out returns the output width (0 for an MLP not made by NewMLP).
+func (m *MLP) Out() int {
+	if m == nil || len(m.sizes) == 0 {
+		return 0
+	}
+	return m.sizes[len(m.sizes)-1]
+}
+
+// ready returns an error for a nil or zero-value MLP (not made by NewMLP).
+func (m *MLP) ready() error {
+	if m == nil || m.g == nil || len(m.sizes) < 2 {
+		return errors.New("ad: MLP is nil or empty: make it with NewMLP")
+	}
+	return nil
+}
 
 // Sizes returns a copy of the layer sizes [in, h1, ..., out].
 func (m *MLP) Sizes() []int { return append([]int(nil), m.sizes...) }
@@ -87,6 +109,9 @@ func (m *MLP) layers() int { return len(m.w) }
 
 // checkBatch checks that x is a (B, width) matrix on m's graph and returns B.
 func (m *MLP) checkBatch(x *G.Node, what string, width int) (int, error) {
+	if err := m.ready(); err != nil {
+		return 0, err
+	}
 	if x == nil {
 		return 0, fmt.Errorf("ad: %s: %s is nil", m.name, what)
 	}
@@ -110,6 +135,9 @@ func (m *MLP) checkBatch(x *G.Node, what string, width int) (int, error) {
 }
 
 func (m *MLP) needScalar(what string) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if m.Out() != 1 {
 		return fmt.Errorf("ad: %s: %s needs a scalar output, network has Out()=%d", m.name, what, m.Out())
 	}
