@@ -72,7 +72,9 @@ type Config struct {
 }
 
 // Chain is a Markov chain over the states of a Model at temperature T. It
-// is not safe for concurrent use (MultiSpin runs its own goroutines).
+// is not safe for concurrent use (MultiSpin runs its own goroutines). Make
+// one with NewChain: on a zero Chain the methods that return an error
+// return one, Spins returns an empty state and the energy is NaN.
 type Chain struct {
 	model Model
 	cfg   Config
@@ -93,13 +95,16 @@ type Chain struct {
 	adaptSweeps, adaptClusters, clustersPerSweep int
 }
 
-// NewChain returns a chain for model m. It returns an error for a nil
-// model, a bad temperature, an unknown algorithm, Checkerboard on a graph
+// NewChain returns a chain for model m. It returns an error for a nil or
+// zero model, a bad temperature, an unknown algorithm, Checkerboard on a graph
 // or an odd L, and MultiSpin on anything but a 2D lattice with L a
 // multiple of 16.
 func NewChain(m Model, cfg Config) (*Chain, error) {
 	if m == nil {
 		return nil, fmt.Errorf("ising: nil model")
+	}
+	if err := m.check(); err != nil {
+		return nil, err
 	}
 	if err := checkTemperature(cfg.T); err != nil {
 		return nil, err
@@ -150,6 +155,9 @@ func NewChain(m Model, cfg Config) (*Chain, error) {
 // SetTemperature changes T for the following sweeps (annealing, or a scan
 // in T that starts each point from the last state).
 func (c *Chain) SetTemperature(T float64) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	if err := checkTemperature(T); err != nil {
 		return err
 	}
@@ -165,6 +173,14 @@ func (c *Chain) SetTemperature(T float64) error {
 	return nil
 }
 
+// check returns an error for a Chain not made by NewChain.
+func (c *Chain) check() error {
+	if c == nil || c.model == nil {
+		return fmt.Errorf("ising: nil or zero Chain (make one with NewChain)")
+	}
+	return nil
+}
+
 // T returns the temperature.
 func (c *Chain) T() float64 { return c.cfg.T }
 
@@ -176,6 +192,9 @@ func (c *Chain) Algorithm() Algorithm { return c.cfg.Algorithm }
 
 // SetSpins replaces the state with a copy of s (length N, entries ±1).
 func (c *Chain) SetSpins(s []int8) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	if err := checkState(s, c.model.N()); err != nil {
 		return err
 	}
@@ -190,6 +209,9 @@ func (c *Chain) SetSpins(s []int8) error {
 // Spins copies the state into dst and returns it (lattice site order: see
 // Lattice). A nil dst or one of another length is replaced by a new slice.
 func (c *Chain) Spins(dst []int8) []int8 {
+	if c.check() != nil {
+		return dst[:0]
+	}
 	if len(dst) != c.model.N() {
 		dst = make([]int8, c.model.N())
 	}
@@ -208,8 +230,11 @@ func (c *Chain) Energy() float64 {
 }
 
 // EnergyMagnetization returns the total energy E and magnetization
-// M = Σ_i s_i of the state.
+// M = Σ_i s_i of the state (NaN for a zero Chain).
 func (c *Chain) EnergyMagnetization() (E, M float64) {
+	if c.check() != nil {
+		return math.NaN(), math.NaN()
+	}
 	if c.ms != nil {
 		return c.ms.energyMag()
 	}
@@ -232,6 +257,9 @@ func (c *Chain) Clusters() int { return c.clusterFlips }
 
 // Sweep makes n sweeps.
 func (c *Chain) Sweep(n int) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	if n < 0 {
 		return fmt.Errorf("ising: negative number of sweeps %d", n)
 	}

@@ -32,18 +32,39 @@ func NewGraph(n int, edges []Edge, h []float64) (*Graph, error) {
 	return &Graph{g: g}, nil
 }
 
-// N returns the number of sites.
-func (m *Graph) N() int { return m.g.N() }
+// N returns the number of sites (0 for a zero Graph).
+func (m *Graph) N() int {
+	if m.g == nil {
+		return 0
+	}
+	return m.g.N()
+}
 
-// Edges returns every coupling once, with I < J, in increasing order.
-func (m *Graph) Edges() []Edge { return m.g.Edges() }
+// Edges returns every coupling once, with I < J, in increasing order (none
+// for a zero Graph).
+func (m *Graph) Edges() []Edge {
+	if m.g == nil {
+		return nil
+	}
+	return m.g.Edges()
+}
 
-// Field returns h_i.
+// Field returns h_i. Like a slice index, it panics if i is outside [0, N).
 func (m *Graph) Field(i int) float64 { return m.g.Field(i) }
 
+func (m *Graph) check() error {
+	if m == nil || m.g == nil {
+		return fmt.Errorf("ising: nil or zero Graph (make one with NewGraph)")
+	}
+	return nil
+}
+
 // Energy returns E(s). It returns an error if s is not a state of the
-// model (length N, entries ±1).
+// model (length N, entries ±1) or the Graph was not made by NewGraph.
 func (m *Graph) Energy(s []int8) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if err := checkState(s, m.N()); err != nil {
 		return 0, err
 	}

@@ -410,3 +410,53 @@ func TestSamplersAgree3D(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroValuesNoPanic: nil and zero-value models, chains and series,
+// absurd sizes and record counts give errors, not panics (or out-of-memory
+// crashes).
+func TestZeroValuesNoPanic(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("panic: %v", r)
+		}
+	}()
+	cfg := ising.Config{T: 1}
+	for name, m := range map[string]ising.Model{
+		"zero Lattice": &ising.Lattice{}, "zero Graph": &ising.Graph{},
+		"nil *Lattice": (*ising.Lattice)(nil), "nil *Graph": (*ising.Graph)(nil),
+	} {
+		if _, err := ising.NewChain(m, cfg); err == nil {
+			t.Errorf("NewChain accepted a %s", name)
+		}
+	}
+	if _, err := (&ising.Lattice{}).Graph(); err == nil {
+		t.Error("zero Lattice gave a Graph")
+	}
+	var g ising.Graph
+	if _, err := g.Energy(nil); err == nil || g.N() != 0 || g.Edges() != nil {
+		t.Error("zero Graph: Energy accepted or N, Edges not empty")
+	}
+	var c ising.Chain
+	if c.Sweep(1) == nil || c.SetSpins(nil) == nil || c.SetTemperature(1) == nil {
+		t.Error("zero Chain: Sweep, SetSpins or SetTemperature accepted")
+	}
+	if _, err := c.Run(0, 100); err == nil {
+		t.Error("zero Chain: Run accepted")
+	}
+	if len(c.Spins(nil)) != 0 || !math.IsNaN(c.Energy()) {
+		t.Error("zero Chain: Spins not empty or energy not NaN")
+	}
+	if _, err := (*ising.Series)(nil).Observables(); err == nil {
+		t.Error("nil Series accepted")
+	}
+	if _, err := ising.NewLattice(1<<40, 2, 1, 0); err == nil {
+		t.Error("d = 2^40 accepted")
+	}
+	ch, err := ising.NewChain(lattice(t, 1, 4, 1, 0), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.Run(0, ising.MaxRecords+1); err == nil {
+		t.Error("more than MaxRecords sweeps accepted")
+	}
+}

@@ -3,6 +3,7 @@ package ising
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/physbias/physbias/internal/spin"
@@ -40,6 +41,9 @@ func NewLattice(d, L int, J, h float64) (*Lattice, error) {
 	switch {
 	case d < 1:
 		return nil, fmt.Errorf("ising: dimension d must be ≥ 1, got %d", d)
+	case d > 30:
+		// L ≥ 2, so d > 30 means more than 2^30 sites.
+		return nil, fmt.Errorf("ising: dimension d = %d gives more than the 2^30 sites supported", d)
 	case L < 2:
 		return nil, fmt.Errorf("ising: side L must be ≥ 2, got %d", L)
 	case math.IsNaN(J) || math.IsInf(J, 0):
@@ -61,6 +65,13 @@ func NewLattice(d, L int, J, h float64) (*Lattice, error) {
 
 // N returns the number of sites, L^d.
 func (m *Lattice) N() int { return m.n }
+
+func (m *Lattice) check() error {
+	if m == nil || m.n == 0 {
+		return fmt.Errorf("ising: nil or zero Lattice (make one with NewLattice)")
+	}
+	return nil
+}
 
 // D returns the dimension d.
 func (m *Lattice) D() int { return m.d }
@@ -127,6 +138,9 @@ func (m *Lattice) energy(s []int8) float64 {
 // and field h on every site. Samplers on the two give the same
 // distribution; the Lattice's own kernels are faster.
 func (m *Lattice) Graph() (*Graph, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	g, err := m.spinGraph()
 	if err != nil {
 		return nil, err
@@ -150,7 +164,7 @@ func (m *Lattice) spinGraph() (*spin.Graph, error) {
 		}
 		m.graph, m.graphErr = spin.NewGraph(m.n, edges, h)
 		if m.graphErr != nil {
-			m.graphErr = fmt.Errorf("ising: %v", m.graphErr)
+			m.graphErr = fmt.Errorf("ising: %s", strings.TrimPrefix(m.graphErr.Error(), "spin: "))
 		}
 	})
 	return m.graph, m.graphErr

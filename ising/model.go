@@ -13,6 +13,9 @@ type Model interface {
 	// Energy returns E(s), or an error if s is not a state of the model.
 	Energy(s []int8) (float64, error)
 	spinGraph() (*spin.Graph, error)
+	// check returns an error for a model not made by its constructor (a
+	// nil pointer or a zero value).
+	check() error
 }
 
 var (

@@ -14,12 +14,20 @@ type Series struct {
 	E, M []float64
 }
 
+// MaxRecords is the largest number of sweeps Run records (two float64 a
+// record: 4 GiB).
+const MaxRecords = 1 << 28
+
 // Run makes burnIn sweeps without recording, then sweeps sweeps recording
 // E and M after each. A Wolff chain still setting its clusters per sweep
-// (see Wolff) first finishes doing so, whatever burnIn is.
+// (see Wolff) first finishes doing so, whatever burnIn is. It returns an
+// error unless burnIn ≥ 0 and 1 ≤ sweeps ≤ MaxRecords.
 func (c *Chain) Run(burnIn, sweeps int) (*Series, error) {
-	if burnIn < 0 || sweeps < 1 {
-		return nil, fmt.Errorf("ising: need burnIn ≥ 0 and sweeps ≥ 1, got %d and %d", burnIn, sweeps)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if burnIn < 0 || sweeps < 1 || sweeps > MaxRecords {
+		return nil, fmt.Errorf("ising: need burnIn ≥ 0 and 1 ≤ sweeps ≤ MaxRecords, got %d and %d", burnIn, sweeps)
 	}
 	if c.cfg.Algorithm == Wolff {
 		burnIn = max(burnIn, WolffAdapt-c.adaptSweeps)
@@ -59,7 +67,7 @@ func (e Estimate) String() string {
 // over Blocks equal blocks (binning): a block is at least 10 τ_int long
 // when the series allows it. Tau is τ_int of e for Energy and
 // SpecificHeat, of |m| for AbsMagnetization, of m² for Susceptibility and
-// Binder.
+// Binder. Binder is NaN when every recorded M is 0.
 type Observables struct {
 	Energy, AbsMagnetization, Susceptibility, SpecificHeat, Binder Estimate
 	Blocks                                                         int
@@ -72,6 +80,9 @@ type Observables struct {
 // returns an error for a series shorter than 64 records or holding NaN.
 func (s *Series) Observables() (Observables, error) {
 	var o Observables
+	if s == nil {
+		return o, fmt.Errorf("ising: nil Series")
+	}
 	n := len(s.E)
 	if n < 64 || len(s.M) != n {
 		return o, fmt.Errorf("ising: need at least 64 records of E and M, got %d and %d", len(s.E), len(s.M))
