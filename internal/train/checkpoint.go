@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
@@ -32,6 +33,9 @@ const (
 // values bit for bit, then a SHA-256 checksum. Names must be non-empty and
 // distinct.
 func Save(w io.Writer, params []*G.Node) error {
+	if w == nil {
+		return errors.New("train: Save: nil io.Writer")
+	}
 	if len(params) == 0 {
 		return errors.New("train: Save: no parameters")
 	}
@@ -88,6 +92,9 @@ func Save(w io.Writer, params []*G.Node) error {
 // Load checks the whole file (checksum, names, shapes) before it changes
 // any parameter, so on error the parameters are untouched.
 func Load(r io.Reader, params []*G.Node) error {
+	if r == nil {
+		return errors.New("train: Load: nil io.Reader")
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("train: Load: %w", err)
@@ -249,17 +256,28 @@ func parse(b []byte) ([]entry, error) {
 }
 
 // SaveFile saves params to the file path (see Save), writing a temporary
-// file first and renaming it, so a crash never leaves a half-written file.
+// file in the same directory first, syncing it and renaming it over path, so
+// a crash never leaves a half-written file. The file is created with mode
+// 0644.
 func SaveFile(path string, params []*G.Node) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("train: SaveFile: %w", err)
 	}
-	if err := Save(f, params); err != nil {
+	tmp := f.Name()
+	fail := func(err error) error {
 		f.Close()
 		os.Remove(tmp)
 		return err
+	}
+	if err := Save(f, params); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(fmt.Errorf("train: SaveFile: %w", err))
+	}
+	if err := f.Sync(); err != nil {
+		return fail(fmt.Errorf("train: SaveFile: %w", err))
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)

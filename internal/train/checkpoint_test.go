@@ -214,6 +214,51 @@ func TestSaveErrors(t *testing.T) {
 	if err := LoadFile(filepath.Join(t.TempDir(), "missing"), []*G.Node{a}); err == nil {
 		t.Error("LoadFile of a missing file succeeded")
 	}
+	if err := Save(nil, []*G.Node{a}); err == nil || !strings.HasPrefix(err.Error(), "train: ") {
+		t.Errorf("Save to a nil writer: got %v", err)
+	}
+	if err := Load(nil, []*G.Node{a}); err == nil || !strings.HasPrefix(err.Error(), "train: ") {
+		t.Errorf("Load from a nil reader: got %v", err)
+	}
+}
+
+// TestSaveFileLeavesNeighbours: SaveFile writes through a temporary file of
+// its own, so a file that happens to be named path+".tmp" survives, a
+// failed save leaves nothing behind, and the result loads.
+func TestSaveFileLeavesNeighbours(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.ckpt")
+	if err := os.WriteFile(path+".tmp", []byte("user data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := ckptParams(1)
+	if err := SaveFile(path, ps); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path + ".tmp"); err != nil || string(b) != "user data" {
+		t.Errorf("SaveFile changed %s.tmp: %q, %v", path, b, err)
+	}
+	if err := SaveFile(path, []*G.Node{nil}); err == nil {
+		t.Error("SaveFile of a nil parameter succeeded")
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 2 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("directory holds %v, want model.ckpt and model.ckpt.tmp only", names)
+	}
+	dst := ckptParams(2)
+	if err := LoadFile(path, dst); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(valueBits(t, ps), valueBits(t, dst)) {
+		t.Error("SaveFile then LoadFile changed the bits")
+	}
 }
 
 // FuzzLoad: Load never panics. With fix set, the input gets a valid
