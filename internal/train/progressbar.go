@@ -9,14 +9,18 @@ import (
 
 // ProgressBar returns a Config.Progress function that draws a one-line bar
 // on w: label, bar, step, loss, rate and ETA, redrawn in place with '\r',
-// ending with the total time and a newline on the last call.
+// ending with the total time and a newline on the last call. A nil w
+// discards the output.
 func ProgressBar(w io.Writer, label string) func(Progress) {
+	if w == nil {
+		w = io.Discard
+	}
 	const width = 20
 	last := 0
 	return func(p Progress) {
 		frac := 0.0
 		if p.Steps > 0 {
-			frac = min(1, float64(p.Step)/float64(p.Steps))
+			frac = max(0, min(1, float64(p.Step)/float64(p.Steps)))
 		}
 		fill := int(frac * width)
 		bar := strings.Repeat("=", fill) + strings.Repeat(" ", width-fill)

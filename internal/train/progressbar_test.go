@@ -25,6 +25,27 @@ func TestProgressBar(t *testing.T) {
 	}
 }
 
+// TestProgressBarOddInput: a step outside [0, Steps], no planned steps, a
+// negative duration or a nil writer draw a clamped bar instead of panicking.
+func TestProgressBarOddInput(t *testing.T) {
+	var buf bytes.Buffer
+	bar := ProgressBar(&buf, "x")
+	for _, p := range []Progress{
+		{Step: -3, Steps: 10, Elapsed: time.Second},
+		{Step: 30, Steps: 10, Elapsed: time.Second},
+		{Step: 5, Steps: 0, Elapsed: time.Second},
+		{Step: 5, Steps: 4, Elapsed: -time.Second},
+	} {
+		bar(p)
+	}
+	for _, want := range []string{"[                    ] -3/10", "[====================] 30/10", "[                    ] 5/0"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("output %q lacks %q", buf.String(), want)
+		}
+	}
+	ProgressBar(nil, "x")(Progress{Step: 1, Steps: 2, Done: true})
+}
+
 // TestRunProgress: Run reports every ReportEvery steps and once at the end.
 func TestRunProgress(t *testing.T) {
 	p := newLSQ(t, 16, 2, 0, 8)
