@@ -17,7 +17,10 @@
 // NewGraph validates everything it is given and returns an error that starts
 // with "spin: ". The sweeps are hot loops and do not validate: callers check
 // a state once with Graph.CheckState and a temperature with
-// CheckTemperature (T must be finite and > 0) before sampling. A state of the
-// wrong length makes a sweep panic; a bad temperature gives meaningless
-// samples.
+// CheckTemperature (T must be finite and > 0) before sampling; CheckState
+// also rejects a nil Graph or one not made by NewGraph. A state of the wrong
+// length makes a sweep panic; a bad temperature gives meaningless samples.
+// Energy, LocalField, Field and Neighbors do not validate either: a unit
+// index outside [0, N) or a state shorter than N panics like a slice index.
+// Boltzmann validates its graph and temperature.
 package spin

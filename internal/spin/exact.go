@@ -13,6 +13,9 @@ var errTooBig = errors.New("spin: exact enumeration needs N ≤ 24 units")
 // is set and −1 elsewhere (see StateIndex and StateOf). N must be at most
 // 24 and T must pass CheckTemperature.
 func Boltzmann(g *Graph, T float64) ([]float64, error) {
+	if err := g.check(); err != nil {
+		return nil, err
+	}
 	if err := CheckTemperature(T); err != nil {
 		return nil, err
 	}
@@ -39,7 +42,9 @@ func Boltzmann(g *Graph, T float64) ([]float64, error) {
 }
 
 // StateIndex returns the number of state s in the order of Boltzmann: bit
-// i is set where s_i = +1.
+// i is set where s_i = +1. The index is meaningful for at most 63 units (bits
+// 0 to 62 of a non-negative int; Boltzmann enumerates at most 24): unit 63
+// sets the sign bit and later units are dropped.
 func StateIndex(s []int8) int {
 	k := 0
 	for i, v := range s {
@@ -50,7 +55,8 @@ func StateIndex(s []int8) int {
 	return k
 }
 
-// StateOf writes state number k (in the order of Boltzmann) into s.
+// StateOf writes state number k ≥ 0 (in the order of Boltzmann) into s;
+// units from number 63 on are set to −1.
 func StateOf(k int, s []int8) {
 	for i := range s {
 		s[i] = int8(2*((k>>i)&1) - 1)

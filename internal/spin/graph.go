@@ -1,6 +1,7 @@
 package spin
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -109,6 +110,14 @@ func (r row) Swap(i, j int) {
 // N returns the number of units.
 func (g *Graph) N() int { return g.n }
 
+// check returns an error for a nil Graph or one not made by NewGraph.
+func (g *Graph) check() error {
+	if g == nil || g.n < 1 || len(g.start) != g.n+1 {
+		return errors.New("spin: nil or empty Graph: make it with NewGraph")
+	}
+	return nil
+}
+
 // Field returns h_i.
 func (g *Graph) Field(i int) float64 { return g.h[i] }
 
@@ -164,6 +173,9 @@ func (g *Graph) Energy(s []int8) float64 {
 // CheckState returns an error unless s has length N and every entry is −1
 // or +1.
 func (g *Graph) CheckState(s []int8) error {
+	if err := g.check(); err != nil {
+		return err
+	}
 	if len(s) != g.n {
 		return fmt.Errorf("spin: state has %d units, the graph %d", len(s), g.n)
 	}

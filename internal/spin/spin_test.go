@@ -3,6 +3,7 @@ package spin
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -163,9 +164,24 @@ func TestBadInput(t *testing.T) {
 		{"overflowing sum", 2, []Edge{{0, 1, math.MaxFloat64}, {1, 0, math.MaxFloat64}}, nil},
 	}
 	for _, c := range cases {
-		if _, err := NewGraph(c.n, c.edges, c.h); err == nil {
-			t.Errorf("%s: no error", c.name)
+		if _, err := NewGraph(c.n, c.edges, c.h); err == nil || !strings.HasPrefix(err.Error(), "spin: ") {
+			t.Errorf("%s: error %v, want one starting with \"spin: \"", c.name, err)
 		}
+	}
+	for _, bad := range []*Graph{nil, {}} {
+		if err := bad.CheckState(nil); err == nil || !strings.HasPrefix(err.Error(), "spin: ") {
+			t.Errorf("CheckState on a %v Graph: error %v", bad, err)
+		}
+		if _, err := Boltzmann(bad, 1); err == nil || !strings.HasPrefix(err.Error(), "spin: ") {
+			t.Errorf("Boltzmann on a %v Graph: error %v", bad, err)
+		}
+	}
+	big, err := NewGraph(25, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Boltzmann(big, 1); err == nil {
+		t.Error("Boltzmann of 25 units: no error")
 	}
 	g, _ := NewGraph(2, []Edge{{0, 1, 1}}, nil)
 	if g.CheckState([]int8{1}) == nil || g.CheckState([]int8{1, 0}) == nil || g.CheckState([]int8{1, -1}) != nil {
