@@ -25,7 +25,9 @@ type Edge struct {
 // classical Network is its T → 0 limit. Sampling is Gibbs sampling (the
 // heat bath): unit i becomes +1 with probability 1/(1+exp(−2 f_i/T)),
 // f_i = b_i + Σ_j w_ij s_j, the move the core's spin package shares with
-// the Ising models.
+// the Ising models. Make one with NewBoltzmann or Network.Boltzmann: on a
+// zero Boltzmann the methods with an error result return one, and the
+// others return zero values.
 type Boltzmann struct {
 	g *spin.Graph
 	t float64
@@ -34,8 +36,8 @@ type Boltzmann struct {
 // NewBoltzmann returns the machine of n units with the given couplings,
 // biases b (length n, or nil for zero) and temperature T > 0.
 func NewBoltzmann(n int, edges []Edge, bias []float64, T float64) (*Boltzmann, error) {
-	if n <= 0 {
-		return nil, fmt.Errorf("hopfield: Boltzmann machine needs N > 0 units, got %d", n)
+	if n <= 0 || n > math.MaxInt32 {
+		return nil, fmt.Errorf("hopfield: Boltzmann machine needs 0 < N ≤ 2^31−1 units, got %d", n)
 	}
 	if !(T > 0) || math.IsInf(T, 0) {
 		return nil, fmt.Errorf("hopfield: temperature must be positive and finite, got %v", T)
@@ -89,13 +91,28 @@ func (net *Network) Boltzmann(T float64) (*Boltzmann, error) {
 }
 
 // N returns the number of units.
-func (b *Boltzmann) N() int { return b.g.N() }
+func (b *Boltzmann) N() int {
+	if b.g == nil {
+		return 0
+	}
+	return b.g.N()
+}
+
+func (b *Boltzmann) check() error {
+	if b == nil || b.g == nil {
+		return errZero("Boltzmann", "NewBoltzmann")
+	}
+	return nil
+}
 
 // T returns the temperature.
 func (b *Boltzmann) T() float64 { return b.t }
 
 // Energy returns E(s).
 func (b *Boltzmann) Energy(s []int8) (float64, error) {
+	if err := b.check(); err != nil {
+		return 0, err
+	}
 	if err := b.g.CheckState(s); err != nil {
 		return 0, fmt.Errorf("hopfield: %v", err)
 	}
@@ -120,8 +137,14 @@ type SampleConfig struct {
 // Sample runs Gibbs sampling (heat-bath sweeps over the units in order) and
 // calls visit with the state after every Thin sweeps, Samples times. visit
 // must not keep s. A non-nil error from visit stops the run and is
-// returned.
+// returned; a nil visit is an error.
 func (b *Boltzmann) Sample(cfg SampleConfig, visit func(s []int8) error) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	if visit == nil {
+		return fmt.Errorf("hopfield: Sample needs a visit function, got nil")
+	}
 	n := b.g.N()
 	burn, samples, thin := cfg.Burn, cfg.Samples, cfg.Thin
 	switch {
@@ -175,6 +198,9 @@ func StateIndex(s []int8) int { return spin.StateIndex(s) }
 // Exact returns the distribution p(s) over all 2^N states by enumeration
 // (N ≤ 24), state k having s_i = +1 where bit i of k is set.
 func (b *Boltzmann) Exact() ([]float64, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
 	if b.g.N() > maxEnumerate {
 		return nil, fmt.Errorf("hopfield: exact enumeration needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
 	}
@@ -188,6 +214,9 @@ func (b *Boltzmann) Exact() ([]float64, error) {
 // Histogram samples with cfg and returns the fraction of samples in each of
 // the 2^N states (N ≤ 24), in the order of Exact.
 func (b *Boltzmann) Histogram(cfg SampleConfig) ([]float64, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
 	if b.g.N() > maxEnumerate {
 		return nil, fmt.Errorf("hopfield: a histogram over states needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
 	}

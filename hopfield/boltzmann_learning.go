@@ -36,6 +36,9 @@ type FitConfig struct {
 // changed). For a fully visible machine the log-likelihood is concave, and
 // at its maximum the model's moments equal the data's.
 func (b *Boltzmann) Fit(data [][]int8, cfg FitConfig) (*Boltzmann, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
 	n := b.g.N()
 	if _, err := checkPatterns(data); err != nil {
 		return nil, err
@@ -168,6 +171,9 @@ func (b *Boltzmann) withParams(edges []spin.Edge, bias []float64) (*Boltzmann, e
 
 // Edges returns the couplings, each once with I < J.
 func (b *Boltzmann) Edges() []Edge {
+	if b.g == nil {
+		return nil
+	}
 	se := b.g.Edges()
 	out := make([]Edge, len(se))
 	for k, e := range se {
@@ -178,6 +184,9 @@ func (b *Boltzmann) Edges() []Edge {
 
 // Bias returns a copy of the biases.
 func (b *Boltzmann) Bias() []float64 {
+	if b.g == nil {
+		return nil
+	}
 	out := make([]float64, b.g.N())
 	for i := range out {
 		out[i] = b.g.Field(i)
@@ -188,6 +197,9 @@ func (b *Boltzmann) Bias() []float64 {
 // LogLikelihood returns the mean log-probability of the ±1 data under the
 // machine, by exact enumeration (N ≤ 24).
 func (b *Boltzmann) LogLikelihood(data [][]int8) (float64, error) {
+	if err := b.check(); err != nil {
+		return 0, err
+	}
 	if _, err := checkPatterns(data); err != nil {
 		return 0, err
 	}

@@ -16,17 +16,31 @@ import (
 //
 // and a unit update s_i ← sign(h_i − θ_i), h_i = Σ_j w_ij s_j, never raises
 // it. Patterns are stored with the Hebbian or the Storkey rule; both add to
-// the weights already there, so a network can learn in several calls.
+// the weights already there, so a network can learn in several calls. Make
+// one with New: the methods of a zero Network return errors.
 type Network struct {
 	n     int
 	w     []float64 // n×n row-major, symmetric, zero diagonal
 	theta []float64 // thresholds
 }
 
-// New returns a network of n units with zero weights and thresholds.
+// MaxUnits is the largest N of a Network or Continuous network: their
+// N×N weights then take 8 GiB.
+const MaxUnits = 1 << 15
+
+// checkUnits returns an error unless 0 < n ≤ MaxUnits.
+func checkUnits(what string, n int) error {
+	if n <= 0 || n > MaxUnits {
+		return fmt.Errorf("hopfield: %s needs 0 < N ≤ MaxUnits = %d units, got %d", what, MaxUnits, n)
+	}
+	return nil
+}
+
+// New returns a network of n units (0 < n ≤ MaxUnits) with zero weights
+// and thresholds.
 func New(n int) (*Network, error) {
-	if n <= 0 {
-		return nil, fmt.Errorf("hopfield: network needs N > 0 units, got %d", n)
+	if err := checkUnits("network", n); err != nil {
+		return nil, err
 	}
 	return &Network{n: n, w: make([]float64, n*n), theta: make([]float64, n)}, nil
 }
@@ -34,7 +48,8 @@ func New(n int) (*Network, error) {
 // N returns the number of units.
 func (net *Network) N() int { return net.n }
 
-// Weight returns w_ij.
+// Weight returns w_ij. Like a slice index, it panics if i or j is outside
+// [0, N).
 func (net *Network) Weight(i, j int) float64 { return net.w[i*net.n+j] }
 
 // Weights returns a copy of the weights, row-major N×N.
@@ -56,6 +71,9 @@ func (net *Network) SetThresholds(theta []float64) error {
 func (net *Network) Thresholds() []float64 { return append([]float64(nil), net.theta...) }
 
 func (net *Network) checkState(s []int8) error {
+	if net.n == 0 {
+		return errZero("Network", "New")
+	}
 	if len(s) != net.n {
 		return fmt.Errorf("hopfield: state has %d units, network has %d", len(s), net.n)
 	}

@@ -22,7 +22,9 @@ import (
 //
 // has dE/dt = −τ Σ_i g′(u_i) (du_i/dt)² ≤ 0: it never rises along a
 // trajectory, and the trajectory ends at an equilibrium. At high gain λ
-// the minima sit near the corners V = ±1 of the classical network.
+// the minima sit near the corners V = ±1 of the classical network. Make
+// one with NewContinuous or Network.Continuous: Energy and Run of a zero
+// Continuous return errors.
 type Continuous struct {
 	n    int
 	w    []float64 // n×n row-major, symmetric
@@ -54,12 +56,12 @@ func (c ContinuousConfig) values() (gain, tau float64, err error) {
 	return gain, tau, nil
 }
 
-// NewContinuous returns the network of n units with weights w (n×n
-// row-major, symmetric, finite; copied) and inputs in (length n, or nil
+// NewContinuous returns the network of n units (0 < n ≤ MaxUnits) with
+// weights w (n×n row-major, symmetric, finite; copied) and inputs in (length n, or nil
 // for zero).
 func NewContinuous(n int, w, in []float64, cfg ContinuousConfig) (*Continuous, error) {
-	if n <= 0 {
-		return nil, fmt.Errorf("hopfield: continuous network needs N > 0 units, got %d", n)
+	if err := checkUnits("continuous network", n); err != nil {
+		return nil, err
 	}
 	gain, tau, err := cfg.values()
 	if err != nil {
@@ -113,7 +115,9 @@ func (c *Continuous) Output(u []float64) []float64 {
 }
 
 // Derivative writes du/dt = (−u + W tanh(λu) + I)/τ into dudt; it is the
-// right-hand side given to the ODE solver (t is unused).
+// right-hand side given to the ODE solver (t is unused). Like any ODE
+// right-hand side it has no error result: u and dudt must have length N,
+// and it panics otherwise.
 func (c *Continuous) Derivative(t float64, u, dudt []float64) {
 	n := c.n
 	// V is needed whole by the product, so it cannot live in dudt.
@@ -142,6 +146,9 @@ func (c *Continuous) mulW(dst, v []float64) {
 
 // Energy returns the Lyapunov energy E at internal state u.
 func (c *Continuous) Energy(u []float64) (float64, error) {
+	if c.n == 0 {
+		return 0, errZero("Continuous", "NewContinuous")
+	}
 	if len(u) != c.n {
 		return 0, fmt.Errorf("hopfield: state has %d units, network has %d", len(u), c.n)
 	}
@@ -195,6 +202,9 @@ type Trajectory struct {
 // adaptive Dormand–Prince when RTol and ATol are set) and records the
 // energy after every step.
 func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
+	if c.n == 0 {
+		return Trajectory{}, errZero("Continuous", "NewContinuous")
+	}
 	if len(u0) != c.n {
 		return Trajectory{}, fmt.Errorf("hopfield: initial state has %d units, network has %d", len(u0), c.n)
 	}

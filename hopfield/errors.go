@@ -5,6 +5,12 @@ import (
 	"math"
 )
 
+// errZero is the error of a method called on a zero value of type typ,
+// which must be made with constructor ctor.
+func errZero(typ, ctor string) error {
+	return fmt.Errorf("hopfield: nil or zero %s (make one with %s)", typ, ctor)
+}
+
 // checkPatterns returns the common length of the ±1 patterns, or an error
 // when there are none, when one is empty, when lengths differ, or when a
 // value is not +1 or −1.

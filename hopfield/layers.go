@@ -62,8 +62,8 @@ func (c LayerConfig) withDefaults(kind string) (LayerConfig, error) {
 // uniform from stream k of seed. It fails when the graph already holds a
 // node of that name.
 func param(g *G.ExprGraph, name string, rows, cols int, seed, k uint64) (*G.Node, error) {
-	if rows <= 0 || cols <= 0 {
-		return nil, fmt.Errorf("hopfield: parameter %s needs positive dimensions, got %d×%d", name, rows, cols)
+	if rows <= 0 || cols <= 0 || rows > maxValues/cols {
+		return nil, fmt.Errorf("hopfield: parameter %s needs positive dimensions and at most 2^30 values, got %d×%d", name, rows, cols)
 	}
 	if len(g.ByName(name)) > 0 {
 		return nil, fmt.Errorf("hopfield: the graph already has a node named %q; give the layer another LayerConfig.Name", name)
@@ -164,8 +164,8 @@ func check3(what string, x *G.Node, dim int, g *G.ExprGraph) error {
 
 // Associate returns softmax(β Q Kᵀ) V for every batch item: q of shape
 // (B, S, k) holds the state (query) patterns, k of shape (B, N, k) the
-// stored patterns, v of shape (B, N, dv) their values; the result has
-// shape (B, S, dv). It is one update of the modern Hopfield network
+// stored patterns, v of shape (B, N, dv) their values (all sizes
+// positive); the result has shape (B, S, dv). It is one update of the modern Hopfield network
 // (Ramsauer et al. 2020, eq. 10), with the softmax over the N stored
 // patterns.
 func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
@@ -179,7 +179,8 @@ func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 		return nil, fmt.Errorf("hopfield: Associate of nodes from different graphs")
 	}
 	qs, ks, vs := q.Shape(), k.Shape(), v.Shape()
-	if len(qs) != 3 || len(ks) != 3 || len(vs) != 3 || qs[0] != ks[0] || ks[0] != vs[0] || qs[2] != ks[2] || ks[1] != vs[1] {
+	if len(qs) != 3 || len(ks) != 3 || len(vs) != 3 || qs[0] != ks[0] || ks[0] != vs[0] || qs[2] != ks[2] || ks[1] != vs[1] ||
+		qs[0] <= 0 || qs[1] <= 0 || qs[2] <= 0 || ks[1] <= 0 || vs[2] <= 0 {
 		return nil, fmt.Errorf("hopfield: Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
 	}
 	o := &ops{what: "Associate"}
@@ -235,6 +236,9 @@ func (h *Hopfield) Params() []*G.Node { return []*G.Node{h.WQ, h.WK, h.WV} }
 // Forward returns Z (B, S, DimV) for state patterns r (B, S, dimR) and
 // stored patterns y (B, N, dimY).
 func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
+	if h.WQ == nil {
+		return nil, errZero("Hopfield layer", "NewHopfield")
+	}
 	if err := check3("state patterns R", r, h.dimR, h.WQ.Graph()); err != nil {
 		return nil, err
 	}
@@ -298,6 +302,9 @@ func (p *HopfieldPooling) Params() []*G.Node { return []*G.Node{p.Q, p.WK, p.WV}
 
 // Forward pools the sets y (B, N, dimY) into (B, S, DimV).
 func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
+	if p.Q == nil {
+		return nil, errZero("HopfieldPooling", "NewHopfieldPooling")
+	}
 	if err := check3("stored patterns Y", y, p.dimY, p.Q.Graph()); err != nil {
 		return nil, err
 	}
@@ -356,6 +363,9 @@ func (l *HopfieldLayer) Params() []*G.Node { return []*G.Node{l.WQ, l.K, l.V} }
 // Forward returns Z (M, DimV) for the state patterns r (M, dimR); r may
 // also be (B, S, dimR), giving (B, S, DimV).
 func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
+	if l.WQ == nil {
+		return nil, errZero("HopfieldLayer", "NewHopfieldLayer")
+	}
 	if r == nil {
 		return nil, fmt.Errorf("hopfield: state patterns R is nil")
 	}

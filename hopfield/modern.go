@@ -24,6 +24,7 @@ import (
 // the attention of a transformer. It never raises E, converges in one
 // update when the patterns are well separated, and stores exponentially
 // many patterns in d (far beyond the 0.138 d of the classical network).
+// Make one with NewModern: the methods of a zero Modern return errors.
 type Modern struct {
 	p, d    int
 	x       []float64 // P×d row-major: pattern μ is x[μd:(μ+1)d]
@@ -78,12 +79,16 @@ func (m *Modern) D() int { return m.d }
 // Beta returns the inverse temperature β.
 func (m *Modern) Beta() float64 { return m.beta }
 
-// Pattern returns a copy of stored pattern mu.
+// Pattern returns a copy of stored pattern mu. Like a slice index, it
+// panics if mu is outside [0, P).
 func (m *Modern) Pattern(mu int) []float64 {
 	return append([]float64(nil), m.x[mu*m.d:(mu+1)*m.d]...)
 }
 
 func (m *Modern) checkState(xi []float64) error {
+	if m.p == 0 {
+		return errZero("Modern", "NewModern")
+	}
 	if len(xi) != m.d {
 		return fmt.Errorf("hopfield: state has length %d, patterns have %d", len(xi), m.d)
 	}
@@ -97,13 +102,17 @@ func (m *Modern) scores(z, xi []float64) {
 }
 
 // Attention returns the weights softmax(β X ξ) of the stored patterns for
-// the state ξ (they sum to one).
+// the state ξ (they sum to one). It returns an error for a state of the
+// wrong length or not finite, and when a score x_μᵀξ overflows.
 func (m *Modern) Attention(xi []float64) ([]float64, error) {
 	if err := m.checkState(xi); err != nil {
 		return nil, err
 	}
 	z := make([]float64, m.p)
 	m.scores(z, xi)
+	if err := checkFinite("scores X ξ (patterns or state too large)", z); err != nil {
+		return nil, err
+	}
 	softmaxScaled(z, m.beta)
 	return z, nil
 }
@@ -154,6 +163,9 @@ func (m *Modern) Energy(xi []float64) (float64, error) {
 	}
 	z := make([]float64, m.p)
 	m.scores(z, xi)
+	if err := checkFinite("scores X ξ (patterns or state too large)", z); err != nil {
+		return 0, err
+	}
 	var q float64
 	for _, v := range xi {
 		q += v * v
@@ -244,11 +256,16 @@ func expRows(s []float64, p int, inv []float64) {
 
 // UpdateBatch applies one update to every row of q (B×d queries) with two
 // matrix products per block of queries, S = β Q Xᵀ and Q' = softmax(S) X,
-// and writes the result into dst (B×d; allocated when nil). dst may be q.
+// and writes the result into dst (B×d; allocated when nil, sized when
+// empty, as in gonum's mat). dst may be q. On an error from an overflowed
+// score, dst may be partly written.
 // Both products run on a stored copy of Xᵀ (d×P), so that the inner
 // loops of the BLAS run along the P patterns rather than along the
 // (often short) dimension d.
 func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
+	if m.p == 0 {
+		return nil, errZero("Modern", "NewModern")
+	}
 	if q == nil {
 		return nil, fmt.Errorf("hopfield: UpdateBatch of nil queries")
 	}
@@ -256,10 +273,15 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 	if d != m.d {
 		return nil, fmt.Errorf("hopfield: queries have %d columns, patterns have %d", d, m.d)
 	}
-	if dst == nil {
+	switch {
+	case dst == nil:
 		dst = mat.NewDense(b, d, nil)
-	} else if r, c := dst.Dims(); r != b || c != d {
-		return nil, fmt.Errorf("hopfield: dst is %d×%d, want %d×%d", r, c, b, d)
+	case dst.IsEmpty():
+		dst.ReuseAs(b, d)
+	default:
+		if r, c := dst.Dims(); r != b || c != d {
+			return nil, fmt.Errorf("hopfield: dst is %d×%d, want %d×%d", r, c, b, d)
+		}
 	}
 	qr := q.RawMatrix()
 	for i := 0; i < b; i++ {
@@ -286,6 +308,9 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 			row := dr.Data[(i0+i)*dr.Stride : (i0+i)*dr.Stride+d]
 			for j, v := range out[i*d : (i+1)*d] {
 				row[j] = v * inv[i]
+			}
+			if err := checkFinite(fmt.Sprintf("update of query %d (scores overflowed: patterns or queries too large for β)", i0+i), row); err != nil {
+				return nil, err
 			}
 		}
 	}

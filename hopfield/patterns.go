@@ -7,11 +7,16 @@ import (
 	"github.com/physbias/physbias/internal/rng"
 )
 
+// maxValues bounds the number of values RandomPatterns and MarkedSets
+// make (p·n, or n·size·dim).
+const maxValues = 1 << 30
+
 // RandomPatterns returns p independent patterns of n unbiased random ±1
-// units drawn from seed.
+// units drawn from seed. It returns an error unless p, n > 0 and
+// p·n ≤ 2^30.
 func RandomPatterns(p, n int, seed uint64) ([][]int8, error) {
-	if p <= 0 || n <= 0 {
-		return nil, fmt.Errorf("hopfield: RandomPatterns needs p > 0 and n > 0, got p = %d, n = %d", p, n)
+	if p <= 0 || n <= 0 || p > maxValues/n {
+		return nil, fmt.Errorf("hopfield: RandomPatterns needs p, n > 0 and p·n ≤ 2^30, got p = %d, n = %d", p, n)
 	}
 	r := rng.New(seed)
 	out := make([][]int8, p)

@@ -15,10 +15,11 @@ import (
 // label (±1 in y) is the sign of the marked element's feature 1, of size
 // at least ½. Noise elements have feature 1 ~ N(0, 1), so the mean of the
 // set says little about the label: the model must find the marked
-// element.
+// element. It returns an error unless n, size > 0, dim ≥ 2 and
+// n·size·dim ≤ 2^30.
 func MarkedSets(n, size, dim int, seed uint64) (x, y []float64, err error) {
-	if n <= 0 || size <= 0 || dim < 2 {
-		return nil, nil, fmt.Errorf("hopfield: MarkedSets needs n, size > 0 and dim ≥ 2, got %d, %d, %d", n, size, dim)
+	if n <= 0 || size <= 0 || dim < 2 || size > maxValues/dim || n > maxValues/(size*dim) {
+		return nil, nil, fmt.Errorf("hopfield: MarkedSets needs n, size > 0, dim ≥ 2 and n·size·dim ≤ 2^30, got %d, %d, %d", n, size, dim)
 	}
 	r := rng.New(seed)
 	x = make([]float64, n*size*dim)
