@@ -41,7 +41,8 @@ type Config struct {
 	// Kind is the model; the zero value is LNN.
 	Kind Kind
 	// Hidden is the width of each hidden layer of every network of the
-	// model; nil means {64, 64}.
+	// model; nil means {64, 64}. Widths are at most 2^20, and two
+	// consecutive layers at most 2^28 weights.
 	Hidden []int
 	// Steps is the number of Adam steps; 0 means 3000.
 	Steps int
@@ -82,7 +83,9 @@ type Config struct {
 	// √(rms(q)/rms(q̈)) of the data set of the first Train (τ = 1 before
 	// it); it is then kept, so later Train calls see the same networks.
 	// For the LNN and DeLaN it is only a change of time unit: the learned
-	// L(q, q̇) = f(q, τq̇) is still a Lagrangian of the data.
+	// L(q, q̇) = f(q, τq̇) is still a Lagrangian of the data. τ⁴ must be a
+	// normal float64 (about 1e-75 < τ < 1e75), whether set here or taken
+	// from the data.
 	TimeScale float64
 	// Seed sets the initial weights (network k of a model from Seed+k) and
 	// the minibatch order.
@@ -90,6 +93,23 @@ type Config struct {
 	// Progress, if not nil, is called about 20 times during training with
 	// the step count and the latest loss.
 	Progress func(step, steps int, loss float64)
+}
+
+// maxWidth bounds a hidden layer's width, and maxLayerWeights the weights
+// between two hidden layers (2 GiB).
+const (
+	maxWidth        = 1 << 20
+	maxLayerWeights = 1 << 28
+)
+
+// checkTimeScale returns an error unless τ⁴ and 1/τ⁴ are finite and
+// nonzero (the loss is rescaled by τ⁴).
+func checkTimeScale(tau float64) error {
+	t4 := tau * tau * tau * tau
+	if !(tau > 0) || t4 == 0 || math.IsInf(t4, 0) || math.IsInf(1/t4, 0) {
+		return fmt.Errorf("TimeScale τ = %v; τ⁴ must be a finite, normal float64 (about 1e-75 < τ < 1e75)", tau)
+	}
+	return nil
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -104,8 +124,11 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("lnn: Config.Hidden is empty; give at least one hidden layer (nil means {64, 64})")
 	}
 	for i, h := range c.Hidden {
-		if h < 1 {
-			return c, fmt.Errorf("lnn: hidden layer %d has width %d; must be at least 1", i, h)
+		if h < 1 || h > maxWidth {
+			return c, fmt.Errorf("lnn: hidden layer %d has width %d; must be between 1 and %d", i, h, maxWidth)
+		}
+		if i > 0 && h > maxLayerWeights/c.Hidden[i-1] {
+			return c, fmt.Errorf("lnn: hidden layers %d and %d (%d×%d) need more than 2^28 weights", i-1, i, c.Hidden[i-1], h)
 		}
 	}
 	if c.Steps < 0 {
@@ -138,8 +161,13 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ClipNorm < 0 {
 		c.ClipNorm = 0
 	}
-	if !(c.TimeScale >= 0) || math.IsInf(c.TimeScale, 0) {
-		return c, fmt.Errorf("lnn: Config.TimeScale is %v; must be ≥ 0 and finite (0 means from the data)", c.TimeScale)
+	if !(c.TimeScale >= 0) {
+		return c, fmt.Errorf("lnn: Config.TimeScale is %v; must be ≥ 0 (0 means from the data)", c.TimeScale)
+	}
+	if c.TimeScale > 0 {
+		if err := checkTimeScale(c.TimeScale); err != nil {
+			return c, fmt.Errorf("lnn: Config.%v", err)
+		}
 	}
 	if c.BatchSize < 0 {
 		return c, fmt.Errorf("lnn: Config.BatchSize is %d; must be positive (0 means 256)", c.BatchSize)

@@ -24,7 +24,7 @@ type Dataset struct {
 
 // Len returns the number of states.
 func (d *Dataset) Len() int {
-	if d == nil || d.Dof <= 0 {
+	if d == nil || d.Dof <= 0 || d.Dof > len(d.X)/2 {
 		return 0
 	}
 	return len(d.X) / (2 * d.Dof)
@@ -38,8 +38,8 @@ func (d *Dataset) check() error {
 	if d.Dof <= 0 {
 		return fmt.Errorf("lnn: data set has %d coordinates; must be positive", d.Dof)
 	}
-	if len(d.X) == 0 || len(d.X)%(2*d.Dof) != 0 {
-		return fmt.Errorf("lnn: data set has %d state values, not whole states of %d values", len(d.X), 2*d.Dof)
+	if d.Dof > len(d.X)/2 || len(d.X)%(2*d.Dof) != 0 {
+		return fmt.Errorf("lnn: data set has %d state values, not whole states of 2×%d values", len(d.X), d.Dof)
 	}
 	if len(d.QDD) != d.Len()*d.Dof {
 		return fmt.Errorf("lnn: data set has %d states but %d acceleration values; want %d", d.Len(), len(d.QDD), d.Len()*d.Dof)
@@ -103,14 +103,25 @@ func (c DataConfig) withDefaults() (DataConfig, error) {
 		return c, fmt.Errorf("lnn: DataConfig.Samples is %d; must be positive (0 means 50)", c.Samples)
 	case !(c.Amplitude > 0) || math.IsInf(c.Amplitude, 0):
 		return c, fmt.Errorf("lnn: DataConfig.Amplitude is %v; must be positive and finite", c.Amplitude)
+	case c.T/simStep > maxSimSteps:
+		return c, fmt.Errorf("lnn: DataConfig.T is %v s; trajectories longer than %g s (%g RK4 steps) are not supported", c.T, maxSimSteps*simStep, float64(maxSimSteps))
+	case c.Samples > maxStates/max(c.Trajectories, c.TestTrajectories):
+		return c, fmt.Errorf("lnn: DataConfig asks for %d×%d and %d×%d states; at most 2^28 a set", c.Trajectories, c.Samples, c.TestTrajectories, c.Samples)
 	}
 	return c, nil
 }
+
+// maxStates bounds the number of states of a generated data set (4 values
+// each: 2^30 values, 8 GiB).
+const maxStates = 1 << 28
 
 // simStep is the RK4 step of the data simulator, in seconds (the sampling
 // interval is divided into whole steps no longer than this). At 1e-3 s the
 // RK4 error of the double pendulum is below 1e-10 over 5 s.
 const simStep = 1e-3
+
+// maxSimSteps bounds the RK4 steps of one simulated trajectory.
+const maxSimSteps = 1e9
 
 // Simulate makes a training and a test set of (q, q̇, q̈) sampled along
 // trajectories of p released from rest at random angles (see DataConfig).
@@ -140,7 +151,7 @@ type uniformSource interface{ Float64() float64 }
 func (p DoublePendulum) simulate(c DataConfig, trajs int, r uniformSource) (*Dataset, error) {
 	d := &Dataset{Dof: 2}
 	every := c.T / float64(c.Samples)
-	sub := int(math.Ceil(every/simStep - 1e-9))
+	sub := max(1, int(math.Ceil(every/simStep-1e-9)))
 	f := func(_ float64, y, dydt []float64) {
 		dydt[0], dydt[1] = y[2], y[3]
 		p.accel(y, dydt[2:])
@@ -169,14 +180,15 @@ func (p DoublePendulum) simulate(c DataConfig, trajs int, r uniformSource) (*Dat
 // RandomStates returns n states drawn uniformly with angles in
 // [−amp, amp] and angular velocities in [−vel, vel], with p's exact q̈:
 // the other sampling scheme of the paper (independent states rather than
-// trajectories). The set has no Initial states.
+// trajectories). The set has no Initial states. It returns an error
+// unless 1 ≤ n ≤ 2^28.
 func (p DoublePendulum) RandomStates(n int, amp, vel float64, seed uint64) (*Dataset, error) {
 	p, err := p.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if n < 1 {
-		return nil, fmt.Errorf("lnn: RandomStates: %d states; need at least 1", n)
+	if n < 1 || n > maxStates {
+		return nil, fmt.Errorf("lnn: RandomStates: %d states; need between 1 and 2^28", n)
 	}
 	if !(amp > 0) || math.IsInf(amp, 0) || !(vel >= 0) || math.IsInf(vel, 0) {
 		return nil, fmt.Errorf("lnn: RandomStates: amplitude %v and velocity bound %v; need amp > 0 and vel ≥ 0, finite", amp, vel)

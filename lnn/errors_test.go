@@ -68,6 +68,31 @@ func TestBadInput(t *testing.T) {
 			b, _ := New(2, Config{Kind: Baseline, Hidden: []int{4}})
 			return b.Energy(make([]float64, 4), make([]float64, 1))
 		}()},
+		// Zero values, and sizes that overflow or would exhaust memory
+		// (these panicked or crashed before).
+		{"zero Model Accel", new(Model).Accel(make([]float64, 4), make([]float64, 2))},
+		{"zero Model Energy", new(Model).Energy(make([]float64, 4), make([]float64, 1))},
+		{"zero Model Train", func() error { _, err := new(Model).Train(good); return err }()},
+		{"zero Model Loss", func() error { _, err := new(Model).Loss(good); return err }()},
+		{"nil *Model rollout", func() error { _, err := Rollout((*Model)(nil), []float64{0, 0, 0, 0}, 0.1, 1); return err }()},
+		{"rollout of 2^40 steps", func() error { _, err := Rollout(m, []float64{0, 0, 0, 0}, 0.1, 1<<40); return err }()},
+		{"evaluate T/DT overflows", func() error {
+			_, test, _ := sys.Simulate(DataConfig{Trajectories: 1, TestTrajectories: 1, Samples: 3})
+			_, err := Evaluate(m, sys, test, EvalConfig{T: 1e300, DT: 1e-300})
+			return err
+		}()},
+		{"data set Dof overflows", (&Dataset{Dof: math.MaxInt/2 + 1, X: []float64{1}, QDD: []float64{1}}).check()},
+		{"random states 2^62", func() error { _, err := sys.RandomStates(math.MaxInt/2, 1, 1, 0); return err }()},
+		{"simulate T = 1e300", func() error { _, _, err := sys.Simulate(DataConfig{T: 1e300, Samples: 1}); return err }()},
+		{"hidden width 2^40", func() error { _, err := New(2, Config{Hidden: []int{1 << 40}}); return err }()},
+		{"hidden 2^20×2^20", func() error { _, err := New(2, Config{Hidden: []int{1 << 20, 1 << 20}}); return err }()},
+		{"TimeScale 1e300", func() error { _, err := New(2, Config{TimeScale: 1e300}); return err }()},
+		{"data with overflowing time scale", func() error {
+			huge := &Dataset{Dof: 2, X: []float64{1e200, 0, 0, 0}, QDD: []float64{1, 1}}
+			mh, _ := New(2, Config{Hidden: []int{4}, Steps: 1})
+			_, err := mh.Train(huge)
+			return err
+		}()},
 	}
 	for _, c := range cases {
 		if c.err == nil {

@@ -72,6 +72,10 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 	if !(cfg.T > 0) || math.IsInf(cfg.T, 0) || !(cfg.DT > 0) || cfg.DT > cfg.T {
 		return r, fmt.Errorf("lnn: Evaluate: rollout length %v and step %v; need 0 < DT ≤ T, finite", cfg.T, cfg.DT)
 	}
+	// The true rollouts take 10 steps per model step: (10·steps+1)·4 values.
+	if cfg.T/cfg.DT > maxRolloutValues/40-1 {
+		return r, fmt.Errorf("lnn: Evaluate: T/DT = %g steps; at most %d", cfg.T/cfg.DT, maxRolloutValues/40-1)
+	}
 	if cfg.Trajectories < 0 {
 		return r, fmt.Errorf("lnn: Evaluate: %d trajectories; must be ≥ 0 (0 means all)", cfg.Trajectories)
 	}

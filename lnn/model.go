@@ -16,7 +16,8 @@ import (
 // Model is a Lagrangian neural network, a DeLaN or the baseline (see Kind).
 // It keeps its weights as plain values; Train builds a gorgonia graph for
 // training, and Accel, Rollout and Energy evaluate the weights in plain Go.
-// A Model is a Dynamics.
+// A Model is a Dynamics. Make one with New: the methods of a zero Model
+// return errors (Dof returns 0).
 type Model struct {
 	cfg   Config
 	n     int
@@ -128,8 +129,21 @@ func (m *Model) setTheta(theta [][]float64) error {
 	return nil
 }
 
-// Dof returns n, the number of coordinates.
-func (m *Model) Dof() int { return m.n }
+// Dof returns n, the number of coordinates (0 for a nil or zero Model).
+func (m *Model) Dof() int {
+	if m == nil {
+		return 0
+	}
+	return m.n
+}
+
+// check returns an error for a Model not made by New.
+func (m *Model) check() error {
+	if m == nil || m.n == 0 {
+		return fmt.Errorf("lnn: nil or zero Model (make one with New)")
+	}
+	return nil
+}
 
 // Kind returns the model's kind.
 func (m *Model) Kind() Kind { return m.cfg.Kind }
@@ -215,6 +229,9 @@ func (m *Model) lossGraph(g *G.ExprGraph, nets []*ad.MLP, B int) (x, target, los
 // the first NaN or Inf loss or singular learned mass matrix; the weights
 // then stay those before the failing step.
 func (m *Model) Train(d *Dataset) (History, error) {
+	if err := m.check(); err != nil {
+		return History{}, err
+	}
 	if err := d.check(); err != nil {
 		return History{}, err
 	}
@@ -223,7 +240,11 @@ func (m *Model) Train(d *Dataset) (History, error) {
 	}
 	N := d.Len()
 	if !m.tauOK {
-		m.tau = timeScale(d)
+		tau := timeScale(d)
+		if err := checkTimeScale(tau); err != nil {
+			return History{}, fmt.Errorf("lnn: the data's scales give %v; set Config.TimeScale", err)
+		}
+		m.tau = tau
 		m.tauOK = true
 	}
 	B := m.cfg.BatchSize
@@ -300,6 +321,9 @@ func (m *Model) Train(d *Dataset) (History, error) {
 // a row) into qdd (n values a row). For the LNN and DeLaN it fails with a
 // *SingularError at a state where the learned mass matrix is singular.
 func (m *Model) Accel(x, qdd []float64) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	B, err := checkBatch("Model.Accel", x, qdd, m.n)
 	if err != nil {
 		return err
@@ -420,6 +444,9 @@ func (m *Model) cholesky(q []float64) (c []float64, dc [][]float64) {
 // constant, so E is too. The baseline learns no energy and returns an
 // error.
 func (m *Model) Energy(x, e []float64) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	if m.cfg.Kind == Baseline {
 		return fmt.Errorf("lnn: the baseline model learns no energy")
 	}
@@ -475,6 +502,9 @@ func (m *Model) Energy(x, e []float64) error {
 // Loss returns the mean squared error of the model's q̈ against d's, over
 // all coordinates (the training loss on the whole set).
 func (m *Model) Loss(d *Dataset) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if err := d.check(); err != nil {
 		return 0, err
 	}

@@ -15,7 +15,8 @@ import (
 // a *SingularError) or the state stops being finite (a diverging model),
 // the rollout stops with an error that gives the time; the states computed
 // before it (at least x0) come back with the error, and no Inf or NaN state
-// is ever returned.
+// is ever returned. The trajectory must fit in 2^30 values:
+// (steps+1)·2n ≤ 2^30.
 func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error) {
 	if d == nil {
 		return nil, fmt.Errorf("lnn: Rollout: nil dynamics")
@@ -30,8 +31,8 @@ func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error)
 	if !(dt > 0) || math.IsInf(dt, 0) {
 		return nil, fmt.Errorf("lnn: Rollout: step dt = %v; must be positive and finite", dt)
 	}
-	if steps < 1 {
-		return nil, fmt.Errorf("lnn: Rollout: %d steps; need at least 1", steps)
+	if steps < 1 || steps >= maxRolloutValues/(2*n) {
+		return nil, fmt.Errorf("lnn: Rollout: %d steps; need at least 1 and (steps+1)·%d ≤ 2^30 values", steps, 2*n)
 	}
 	out := make([]float64, 0, (steps+1)*2*n)
 	out = append(out, x0...)
@@ -62,6 +63,9 @@ func Rollout(d Dynamics, x0 []float64, dt float64, steps int) ([]float64, error)
 	}
 	return out, nil
 }
+
+// maxRolloutValues bounds the length of a rollout's trajectory.
+const maxRolloutValues = 1 << 30
 
 func fillNaN(v []float64) {
 	for i := range v {
