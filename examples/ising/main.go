@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -31,7 +32,8 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed")
 	flag.Parse()
 	if err := run(*out, *L, *sweeps, *points, *seed); err != nil {
-		fmt.Fprintln(os.Stderr, "ising:", err)
+		// Errors from the package already start with "ising: ".
+		fmt.Fprintln(os.Stderr, "ising:", strings.TrimPrefix(err.Error(), "ising: "))
 		os.Exit(1)
 	}
 }
@@ -111,10 +113,11 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 	for _, p := range []struct {
 		file, title, y string
 		mcY, exY, kY   []float64
+		legendBottom   bool // the curve rises to the top right corner
 	}{
-		{"magnetization.png", "2D Ising: |m| per spin", "|m|", ms, xm, nil},
-		{"energy.png", "2D Ising: energy per spin", "e", es, xe, ke},
-		{"specific_heat.png", "2D Ising: specific heat per spin", "C", cs, xc, kc},
+		{"magnetization.png", "2D Ising: |m| per spin", "|m|", ms, xm, nil, false},
+		{"energy.png", "2D Ising: energy per spin", "e", es, xe, ke, true},
+		{"specific_heat.png", "2D Ising: specific heat per spin", "C", cs, xc, kc, false},
 	} {
 		path := filepath.Join(out, p.file)
 		series := []plotting.Series{
@@ -124,7 +127,7 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		if p.kY != nil {
 			series = append(series, plotting.Series{Name: fmt.Sprintf("Kaufman (exact, L = %d)", L), X: xT, Y: p.kY})
 		}
-		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "T", YLabel: p.y}, series...)
+		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "T", YLabel: p.y, LegendBottom: p.legendBottom}, series...)
 		if err != nil {
 			return err
 		}
@@ -149,7 +152,7 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 			z.Set(i/L, i%L, float64(v))
 		}
 		path := filepath.Join(out, "snapshot_"+snap.name+".png")
-		title := fmt.Sprintf("spins at T = %.3f (%s T_c)", snap.T, map[string]string{"below": "below", "critical": "at", "above": "above"}[snap.name])
+		title := fmt.Sprintf("spins at T = %.3f (%s T_c; white +1, red −1)", snap.T, map[string]string{"below": "below", "critical": "at", "above": "above"}[snap.name])
 		if err := plotting.Heatmap(path, plotting.Figure{Title: title, XLabel: "x", YLabel: "y", Width: 12, Height: 12}, z, 0, float64(L-1), 0, float64(L-1)); err != nil {
 			return err
 		}

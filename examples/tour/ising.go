@@ -54,7 +54,7 @@ func runIsing(out string) error {
 		z.Set(i/L, i%L, float64(v))
 	}
 	path := filepath.Join(out, "ising_snapshot_Tc.png")
-	if err := plotting.Heatmap(path, plotting.Figure{Title: fmt.Sprintf("Ising spins at T_c = %.4f", Tc), XLabel: "x", YLabel: "y", Width: 12, Height: 12}, z, 0, L-1, 0, L-1); err != nil {
+	if err := plotting.Heatmap(path, plotting.Figure{Title: fmt.Sprintf("Ising spins at T_c = %.4f (white +1, red −1)", Tc), XLabel: "x", YLabel: "y", Width: 12, Height: 12}, z, 0, L-1, 0, L-1); err != nil {
 		return err
 	}
 	fmt.Println("   wrote", path)
