@@ -38,9 +38,9 @@ func digitGrid(path, title string, rows [][][]int8) error {
 	}
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(9)
+	p.Title.TextStyle.Font.Size = vg.Points(18) // the image is drawn 4× larger
 	p.HideAxes()
 	p.Add(plotter.NewImage(img, 0, 0, float64(w), float64(h)))
 	scale := 4.0
-	return p.Save(vg.Length(float64(w)*scale), vg.Length(float64(h)*scale+30), path)
+	return p.Save(vg.Length(float64(w)*scale), vg.Length(float64(h)*scale+45), path)
 }

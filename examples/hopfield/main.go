@@ -48,12 +48,20 @@ func main() {
 	skipMNIST := flag.Bool("skip-mnist", false, "skip the MNIST part")
 	flag.Parse()
 	if err := run(*out, *mnistDir, *n, *noise, *skipMNIST); err != nil {
-		fmt.Fprintln(os.Stderr, "hopfield:", err)
+		// Errors from the package already start with "hopfield: ".
+		fmt.Fprintln(os.Stderr, "hopfield:", strings.TrimPrefix(err.Error(), "hopfield: "))
 		os.Exit(1)
 	}
 }
 
 func run(out, mnistDir string, n int, noise float64, skipMNIST bool) error {
+	// The smallest load, 0.02 N, must be at least one pattern.
+	if n < 25 || n > hopfield.MaxUnits {
+		return fmt.Errorf("-n %d: want 25 ≤ n ≤ %d units", n, hopfield.MaxUnits)
+	}
+	if !(noise >= 0 && noise <= 1) {
+		return fmt.Errorf("-noise %v: want a fraction in [0, 1]", noise)
+	}
 	start := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -75,17 +83,17 @@ func run(out, mnistDir string, n int, noise float64, skipMNIST bool) error {
 
 // method is one memory under test: it stores patterns and recalls cues.
 type method struct {
-	name string
+	name, legend string // legend: a short name, so the legend hides less
 	// recall stores pats and returns, for each cue, the recalled state.
 	recall func(pats, cues [][]int8) ([][]int8, error)
 }
 
 func classical(storkey bool) method {
-	name := "classical, Hebbian"
+	name, legend := "classical, Hebbian", "Hebbian"
 	if storkey {
-		name = "classical, Storkey"
+		name, legend = "classical, Storkey", "Storkey"
 	}
-	return method{name, func(pats, cues [][]int8) ([][]int8, error) {
+	return method{name, legend, func(pats, cues [][]int8) ([][]int8, error) {
 		net, err := hopfield.New(len(pats[0]))
 		if err != nil {
 			return nil, err
@@ -111,7 +119,7 @@ func classical(storkey bool) method {
 }
 
 func modern(beta float64) method {
-	return method{fmt.Sprintf("modern, β = %g, one update", beta), func(pats, cues [][]int8) ([][]int8, error) {
+	return method{fmt.Sprintf("modern, β = %g, one update", beta), fmt.Sprintf("modern, β = %g", beta), func(pats, cues [][]int8) ([][]int8, error) {
 		xs := make([][]float64, len(pats))
 		for i, p := range pats {
 			xs[i] = hopfield.Spins(p)
@@ -140,7 +148,7 @@ func modern(beta float64) method {
 // cue, or the cue itself when two patterns tie for it: the best any
 // associative memory can do without guessing.
 func oracle() method {
-	return method{"nearest-neighbour oracle", func(pats, cues [][]int8) ([][]int8, error) {
+	return method{"nearest-neighbour oracle", "oracle", func(pats, cues [][]int8) ([][]int8, error) {
 		res := make([][]int8, len(cues))
 		for i, c := range cues {
 			best, bestO, tie := 0, math.MinInt, false
@@ -231,17 +239,20 @@ func capacity(out string, n int) error {
 		}
 		curves[i] = ys
 		fmt.Printf("   %-32s done in %.1fs\n", m.name, time.Since(t0).Seconds())
-		series = append(series, plotting.Series{Name: m.name, X: xs, Y: ys})
+		series = append(series, plotting.Series{Name: m.legend, X: xs, Y: ys})
 	}
 	fmt.Printf("   %6s %8s %8s %8s\n", "P/N", "Hebbian", "Storkey", "modern")
 	for k := range ps {
 		fmt.Printf("   %6.2f %8.3f %8.3f %8.3f\n", xs[k], curves[0][k], curves[1][k], curves[2][k])
 	}
-	series = append(series, plotting.Series{Name: "α_c = 0.138 (Amit et al. 1985)", X: []float64{0.138, 0.138}, Y: []float64{0, 1}, Dashed: true})
+	series = append(series, plotting.Series{Name: "α_c = 0.138", X: []float64{0.138, 0.138}, Y: []float64{0, 1}, Dashed: true})
 	path := filepath.Join(out, "hopfield_capacity.png")
+	// The curves fill the top and the right; the short legend fits in the
+	// bottom left corner, before the Hebbian curve falls.
 	if err := plotting.Lines(path, plotting.Figure{
-		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 10%% of bits flipped", n),
+		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 10%% flipped (modern: one update; α_c: Amit et al. 1985)", n),
 		XLabel: "load P/N", YLabel: "fraction recalled exactly",
+		LegendLeft: true, LegendBottom: true,
 	}, series...); err != nil {
 		return err
 	}
@@ -270,7 +281,7 @@ func farBeyond(out string) error {
 		}
 		curves[i] = ys
 		fmt.Printf("   %-32s done in %.1fs\n", m.name, time.Since(t0).Seconds())
-		series = append(series, plotting.Series{Name: m.name, X: xs, Y: ys, Dashed: i == 3})
+		series = append(series, plotting.Series{Name: m.legend, X: xs, Y: ys, Dashed: i == 3})
 	}
 	fmt.Printf("   %8s %8s %9s %9s %8s\n", "P/N", "Hebbian", "modern 1", "modern 4", "oracle")
 	for k := range ps {
@@ -278,8 +289,9 @@ func farBeyond(out string) error {
 	}
 	path := filepath.Join(out, "hopfield_far_beyond.png")
 	if err := plotting.Lines(path, plotting.Figure{
-		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 20%% flipped (oracle: nearest stored pattern)", n),
+		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 20%% flipped (modern: one update; oracle: nearest stored pattern)", n),
 		XLabel: "log10(P/N)", YLabel: "fraction recalled exactly",
+		LegendBottom: true, // the curves fill the top right corner
 	}, series...); err != nil {
 		return err
 	}
@@ -342,7 +354,9 @@ func digits(out, dir string, noise float64) error {
 		pats := all[:p]
 		cues := make([][]int8, p)
 		for i, x := range pats {
-			cues[i], _ = hopfield.Corrupt(x, noise, uint64(i+1))
+			if cues[i], err = hopfield.Corrupt(x, noise, uint64(i+1)); err != nil {
+				return err
+			}
 		}
 		fmt.Printf("   %5d %6.3f", p, float64(p)/784)
 		for _, m := range methods {
@@ -371,7 +385,9 @@ func digits(out, dir string, noise float64) error {
 	pats := all[:p]
 	cues := make([][]int8, p)
 	for i, x := range pats {
-		cues[i], _ = hopfield.Corrupt(x, noise, uint64(i+1))
+		if cues[i], err = hopfield.Corrupt(x, noise, uint64(i+1)); err != nil {
+			return err
+		}
 	}
 	rows := [][][]int8{pats[:show], cues[:show]}
 	for _, m := range methods {

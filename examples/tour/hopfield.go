@@ -54,6 +54,7 @@ func runHopfield(out string) error {
 	if err := plotting.Lines(path, plotting.Figure{
 		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 10%% flipped (classical collapses near 0.138 N)", n),
 		XLabel: "log10(P/N)", YLabel: "fraction recalled exactly",
+		LegendBottom: true, // the modern curve runs along the top
 	},
 		plotting.Series{Name: "classical (Hebbian)", X: hx, Y: hy},
 		plotting.Series{Name: "modern (β = 1, one update)", X: mx, Y: my},
