@@ -1,5 +1,3 @@
-// Package plotting writes the PNG figures of the examples with gonum/plot:
-// line plots of series, scatter plots and heat maps, in one call each.
 package plotting
 
 import (
@@ -31,9 +29,11 @@ type Series struct {
 // Figure describes the axes of a plot.
 type Figure struct {
 	Title, XLabel, YLabel string
-	// LogY draws the y axis on a log scale (values must be positive).
+	// LogY draws the y axis of Lines on a log scale; values ≤ 0 are left
+	// out. Heatmap does not support it.
 	LogY bool
-	// Width and Height in centimetres; zero means 16 × 10.
+	// Width and Height in centimetres, at most MaxSize each; zero means
+	// 16 × 10.
 	Width, Height float64
 	// LegendLeft and LegendBottom move the legend from its default place,
 	// the top right corner, so that it does not hide a curve.
@@ -50,8 +50,16 @@ var colours = []color.Color{
 	color.RGBA{R: 0, G: 0, B: 0, A: 255},
 }
 
-// Colour returns the i-th colour of the palette the figures share.
-func Colour(i int) color.Color { return colours[i%len(colours)] }
+// MaxSize is the largest Width or Height of a Figure, in centimetres (at
+// the PNG's 96 dpi, 3,780 pixels).
+const MaxSize = 100
+
+// Colour returns the i-th colour of the palette the figures share; the
+// palette repeats, for negative i too.
+func Colour(i int) color.Color {
+	n := len(colours)
+	return colours[(i%n+n)%n]
+}
 
 // Lines writes a PNG at path with every series drawn in its own colour and
 // a legend. It makes the file's directory when missing.
@@ -60,6 +68,8 @@ func Lines(path string, fig Figure, series ...Series) error {
 	if err != nil {
 		return err
 	}
+	drawn := 0
+	var xr, yr span
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
 			return fmt.Errorf("plotting: series %q has %d x values and %d y values", s.Name, len(s.X), len(s.Y))
@@ -73,6 +83,11 @@ func Lines(path string, fig Figure, series ...Series) error {
 		}
 		if len(xy) == 0 {
 			continue
+		}
+		drawn++
+		for _, v := range xy {
+			xr.add(v.X)
+			yr.add(v.Y)
 		}
 		if s.Points {
 			sc, err := plotter.NewScatter(xy)
@@ -97,24 +112,73 @@ func Lines(path string, fig Figure, series ...Series) error {
 		p.Add(l)
 		p.Legend.Add(s.Name, l)
 	}
+	if fig.LogY && len(series) > 0 && drawn == 0 {
+		return errors.New("plotting: LogY needs positive values, and no series has one")
+	}
+	if xr.overflows() || yr.overflows() {
+		return fmt.Errorf("plotting: data range x [%g, %g], y [%g, %g] is too wide to draw (its width overflows)", xr.lo, xr.hi, yr.lo, yr.hi)
+	}
+	if fig.LogY && drawn == 0 { // no series: empty axes, a decade tall
+		p.Y.Min, p.Y.Max = 1, 10
+	}
+	if fig.LogY && drawn > 0 && yr.lo == yr.hi {
+		// gonum/plot widens an empty range by ±1, which reaches 0 on a
+		// log axis and panics: widen it by a decade instead.
+		p.Y.Min, p.Y.Max = yr.lo/10, yr.hi*10
+	}
 	return save(p, fig, path)
 }
 
+// span is the range of the values added to it.
+type span struct {
+	lo, hi float64
+	set    bool
+}
+
+func (s *span) add(v float64) {
+	if !s.set {
+		s.lo, s.hi, s.set = v, v, true
+		return
+	}
+	s.lo, s.hi = math.Min(s.lo, v), math.Max(s.hi, v)
+}
+
+// overflows reports whether hi − lo is not a finite number, which sends
+// gonum/plot's tick placement into an endless loop.
+func (s *span) overflows() bool { return s.set && math.IsInf(s.hi-s.lo, 0) }
+
 // Heatmap writes a PNG at path showing z (rows along y from yMin to yMax,
-// columns along x from xMin to xMax) in the viridis-like palette, with the
+// columns along x from xMin to xMax) in gonum/plot's Heat palette, with the
 // colour range [min z, max z] given in the title's suffix.
 func Heatmap(path string, fig Figure, z *mat.Dense, xMin, xMax, yMin, yMax float64) error {
 	if z == nil {
 		return errors.New("plotting: nil grid")
 	}
+	if fig.LogY {
+		return errors.New("plotting: Heatmap does not support LogY")
+	}
 	r, c := z.Dims()
 	if r < 2 || c < 2 {
 		return fmt.Errorf("plotting: a heat map needs at least 2×2 values, got %d×%d", r, c)
 	}
-	lo, hi := mat.Min(z), mat.Max(z)
-	if math.IsNaN(lo) || math.IsNaN(hi) {
-		return errors.New("plotting: heat map values contain NaN")
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := z.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("plotting: heat map value (%d, %d) is %v", i, j, v)
+			}
+		}
 	}
+	var xr, yr span
+	for _, v := range []float64{xMin, xMax} {
+		xr.add(v)
+	}
+	for _, v := range []float64{yMin, yMax} {
+		yr.add(v)
+	}
+	if math.IsNaN(xMin+xMax+yMin+yMax) || xr.overflows() || yr.overflows() {
+		return fmt.Errorf("plotting: heat map ranges x [%g, %g], y [%g, %g] must be finite", xMin, xMax, yMin, yMax)
+	}
+	lo, hi := mat.Min(z), mat.Max(z)
 	if fig.Title != "" {
 		fig.Title = fmt.Sprintf("%s  [%.3g, %.3g]", fig.Title, lo, hi)
 	}
@@ -144,6 +208,11 @@ func (g grid) X(c int) float64    { return g.x0 + float64(c)*g.dx }
 func (g grid) Y(r int) float64    { return g.y0 + float64(r)*g.dy }
 
 func newPlot(fig Figure) (*plot.Plot, error) {
+	for _, v := range []float64{fig.Width, fig.Height} {
+		if !(v >= 0 && v <= MaxSize) {
+			return nil, fmt.Errorf("plotting: figure size %g × %g cm: each must be in [0, %d] (0 = default)", fig.Width, fig.Height, MaxSize)
+		}
+	}
 	p := plot.New()
 	p.Title.Text = fig.Title
 	p.X.Label.Text = fig.XLabel
