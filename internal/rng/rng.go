@@ -1,5 +1,3 @@
-// Package rng gives physbias its seeded random streams: the same seed gives
-// the same numbers on every machine and under any GOMAXPROCS.
 package rng
 
 import "math/rand/v2"
