@@ -131,6 +131,7 @@ type SampleConfig struct {
 	Samples int
 	// Thin is the number of sweeps between samples; zero means 1.
 	Thin int
+	// Seed draws the random start and the heat-bath decisions.
 	Seed uint64
 }
 

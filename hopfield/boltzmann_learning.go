@@ -22,7 +22,8 @@ type FitConfig struct {
 	// chain's noise); zero means exact statistics by enumeration (N ≤ 24)
 	// and the last parameters.
 	Gibbs int
-	Seed  uint64
+	// Seed draws the persistent chain (with Gibbs > 0).
+	Seed uint64
 }
 
 // Fit learns the couplings (on the machine's own edges) and biases that

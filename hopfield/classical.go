@@ -134,6 +134,7 @@ func (u Update) String() string {
 // RecallConfig sets how Recall runs. The zero value is asynchronous
 // updates, at most 100 sweeps, seed 0.
 type RecallConfig struct {
+	// Update is Async (the zero value) or Sync.
 	Update Update
 	// MaxSweeps bounds the number of sweeps (one sweep updates every unit
 	// once); zero means 100.
@@ -147,6 +148,7 @@ type RecallConfig struct {
 
 // RecallResult is the outcome of a recall.
 type RecallResult struct {
+	// State is the final state.
 	State     []int8
 	Sweeps    int  // sweeps run
 	Converged bool // a whole sweep changed no unit: State is a fixed point

@@ -192,10 +192,11 @@ type RunConfig struct {
 // Trajectory is a run's record: the times, the energy at each time and
 // the final internal state.
 type Trajectory struct {
+	// T holds the times, from 0, and Energy the Lyapunov energy at each.
 	T      []float64
 	Energy []float64
 	U      []float64 // internal state at the end
-	Steps  int
+	Steps  int       // solver steps taken
 }
 
 // Run integrates the network from u0 with the core's ODE solvers (RK4, or
