@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"runtime"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -197,9 +198,10 @@ func TestGradWRTInputs(t *testing.T) {
 	}
 }
 
-// TestSameSeedSameResult: two identical training graphs (same seed, a
-// Hessian-based loss, three Adam steps) give bit-identical losses: the
-// parallel GEMM and the buffer reuse keep the arithmetic order fixed.
+// TestSameSeedSameResult: identical training graphs (same seed, a
+// Hessian-based loss, three Adam steps) give bit-identical losses, run
+// twice with GOMAXPROCS=2 and once with GOMAXPROCS=1: the parallel GEMM and
+// the buffer reuse keep the arithmetic order fixed.
 func TestSameSeedSameResult(t *testing.T) {
 	run := func() []float64 {
 		const B = 256 // (4·256)×64×64 products: above parallelMin
@@ -239,10 +241,13 @@ func TestSameSeedSameResult(t *testing.T) {
 		}
 		return out
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	a, b := run(), run()
+	runtime.GOMAXPROCS(1)
+	c := run()
 	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("step %d: losses %v and %v differ", i, a[i], b[i])
+		if a[i] != b[i] || a[i] != c[i] {
+			t.Fatalf("step %d: losses %v, %v (GOMAXPROCS=2) and %v (GOMAXPROCS=1) differ", i, a[i], b[i], c[i])
 		}
 	}
 	if a[0] == a[2] {

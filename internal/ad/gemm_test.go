@@ -1,6 +1,8 @@
 package ad
 
 import (
+	"math"
+	"runtime"
 	"testing"
 
 	gblas "gonum.org/v1/gonum/blas"
@@ -19,15 +21,6 @@ func TestPackedGemm(t *testing.T) {
 
 // TestGemm: the dispatcher (small shapes, scalar outputs, BLAS fallback).
 func TestGemm(t *testing.T) {
-	viaGemm := func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-		tr := func(x bool) gblas.Transpose {
-			if x {
-				return gblas.Trans
-			}
-			return gblas.NoTrans
-		}
-		gemm(tr(ta), tr(tb), m, n, k, a, lda, b, ldb, c, ldc)
-	}
 	checkGemm(t, viaGemm, [][3]int{{1, 1, 1}, {300, 1, 20}, {2, 20, 300}, {5, 3, 7}, {64, 64, 64}, {3, 1, 0}})
 	checkGemm(t, smallGemm, [][3]int{{1, 1, 1}, {300, 1, 20}, {2, 20, 300}, {5, 3, 7}})
 }
@@ -55,7 +48,9 @@ func checkGemm(t *testing.T, f func(ta, tb bool, m, n, k int, a []float64, lda i
 				a := randVec(1, ar*lda, 1)
 				b := randVec(2, br*ldb, 1)
 				c := randVec(3, m*ldc, 1) // garbage that must be overwritten
+				c0 := append([]float64(nil), c...)
 				f(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+				checkPadding(t, c, c0, m, n, ldc)
 				var got, want []float64
 				for i := 0; i < m; i++ {
 					for j := 0; j < n; j++ {
@@ -80,6 +75,158 @@ func checkGemm(t *testing.T, f func(ta, tb bool, m, n, k int, a []float64, lda i
 				}
 				if e := relErr(got, want); e > 1e-13 {
 					t.Errorf("m,n,k=%d,%d,%d ta=%v tb=%v: rel err %.2g", m, n, k, ta, tb, e)
+				}
+			}
+		}
+	}
+}
+
+// checkPadding: the columns n..ldc−1 of every row of c, outside the
+// product, are as they were before.
+func checkPadding(t *testing.T, c, c0 []float64, m, n, ldc int) {
+	t.Helper()
+	for i := 0; i < m; i++ {
+		for j := n; j < ldc; j++ {
+			if c[i*ldc+j] != c0[i*ldc+j] {
+				t.Fatalf("m,n=%d,%d: padding c[%d][%d] was overwritten", m, n, i, j)
+			}
+		}
+	}
+}
+
+type gemmFunc = func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int)
+
+// viaGemm calls the dispatcher gemm with booleans for the transposes.
+func viaGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	tr := func(x bool) gblas.Transpose {
+		if x {
+			return gblas.Trans
+		}
+		return gblas.NoTrans
+	}
+	gemm(tr(ta), tr(tb), m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// TestGemmOddSizes: the packed GEMM (whose 4×8 kernel is the AVX2/FMA
+// assembly on amd64 unless built with -tags purego) and the dispatcher
+// against a naive triple loop on every m, n in 1..17 (edge tiles of every
+// width below and above the 4×8 block), several depths k, and depths around
+// the panel depth kc = 256, for all four transpose combinations with padded
+// leading dimensions. Tolerance: the classic bound for a dot product of
+// length k computed in any order, with or without FMA, |ĉ − c| ≤ γ_k·(|A||B|)
+// with γ_k = k·u/(1 − k·u), u = 2⁻⁵³ (Higham, Accuracy and Stability of
+// Numerical Algorithms, §3.1), per element.
+func TestGemmOddSizes(t *testing.T) {
+	if kernelIsAsm && !haveKernel {
+		t.Skip("no AVX2/FMA on this machine for the assembly kernel")
+	}
+	var dims []int
+	for d := 1; d <= 17; d++ {
+		dims = append(dims, d)
+	}
+	for name, f := range map[string]gemmFunc{"packedGemm": packedGemm, "gemm": viaGemm} {
+		for _, m := range dims {
+			for _, n := range dims {
+				for _, k := range []int{1, 2, 3, 5, 8, 9, 17} {
+					checkGemmBound(t, name, f, m, n, k)
+				}
+			}
+		}
+		for _, m := range []int{1, 3, 4, 5, 9, 17} {
+			for _, n := range []int{1, 7, 8, 9, 17} {
+				for _, k := range []int{kc - 1, kc, kc + 1, 2*kc + 3} {
+					checkGemmBound(t, name, f, m, n, k)
+				}
+			}
+		}
+	}
+}
+
+// checkGemmBound runs f on one shape for all transposes and checks every
+// element against the naive product within γ_k·(|A||B|), and that c's
+// padding is untouched.
+func checkGemmBound(t *testing.T, name string, f gemmFunc, m, n, k int) {
+	t.Helper()
+	const u = 0x1p-53
+	gamma := float64(k) * u / (1 - float64(k)*u)
+	for _, ta := range []bool{false, true} {
+		for _, tb := range []bool{false, true} {
+			lda, ldb, ldc := k+1, n+2, n+3
+			ar, br := m, k
+			if ta {
+				lda, ar = m+2, k
+			}
+			if tb {
+				ldb, br = k+1, n
+			}
+			seed := uint64(m*10000 + n*100 + k)
+			a := randVec(seed, ar*lda, 1)
+			b := randVec(seed+1, br*ldb, 1)
+			c := randVec(seed+2, m*ldc, 1)
+			c0 := append([]float64(nil), c...)
+			f(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+			checkPadding(t, c, c0, m, n, ldc)
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					var s, abs float64
+					for x := 0; x < k; x++ {
+						ai, bi := i*lda+x, x*ldb+j
+						if ta {
+							ai = x*lda + i
+						}
+						if tb {
+							bi = j*ldb + x
+						}
+						av, bv := a[ai], b[bi]
+						s += av * bv
+						abs += math.Abs(av * bv)
+					}
+					// The naive sum has its own error, also ≤ γ_k·abs.
+					if d := math.Abs(c[i*ldc+j] - s); !(d <= 2*gamma*abs) {
+						t.Fatalf("%s m,n,k=%d,%d,%d ta=%v tb=%v: c[%d][%d] = %v, naive %v (|diff| %.3g > 2γ_k·Σ|ab| = %.3g)",
+							name, m, n, k, ta, tb, i, j, c[i*ldc+j], s, d, 2*gamma*abs)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGemmSameAnyGOMAXPROCS: above parallelMin the packed GEMM shares row
+// strips out between goroutines; every strip is computed the same way
+// whichever goroutine runs it, so the product is bit-identical with 1, 2
+// and 3 procs (3 splits the 33 strips unevenly, 11 per worker, and a
+// worker's share is not a multiple of anything in the kernel).
+func TestGemmSameAnyGOMAXPROCS(t *testing.T) {
+	if kernelIsAsm && !haveKernel {
+		t.Skip("no AVX2/FMA on this machine for the assembly kernel")
+	}
+	const m, n, k = 131, 61, 300 // 2.4e6 ≥ parallelMin; k spans two panels
+	if m*n*k < parallelMin {
+		t.Fatalf("shape %d×%d×%d is below parallelMin %d: the test would not reach the parallel path", m, n, k, parallelMin)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tr := range [][2]bool{{false, false}, {true, true}} {
+		lda, ldb := k, n
+		if tr[0] {
+			lda = m
+		}
+		if tr[1] {
+			ldb = k
+		}
+		a, b := randVec(11, m*k, 1), randVec(12, k*n, 1)
+		var ref []float64
+		for _, procs := range []int{1, 2, 3} {
+			runtime.GOMAXPROCS(procs)
+			c := make([]float64, m*n)
+			viaGemm(tr[0], tr[1], m, n, k, a, lda, b, ldb, c, n)
+			if ref == nil {
+				ref = c
+				continue
+			}
+			for i := range c {
+				if math.Float64bits(c[i]) != math.Float64bits(ref[i]) {
+					t.Fatalf("transposes %v: GOMAXPROCS=%d gives c[%d] = %v, GOMAXPROCS=1 gives %v", tr, procs, i, c[i], ref[i])
 				}
 			}
 		}
