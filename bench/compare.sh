@@ -21,9 +21,13 @@
 #   PYTHON     interpreter with PyTorch                       [/usr/bin/python3]
 #   NO_INSTALL=1    never run apt-get (missing pieces give NA rows instead)
 #   OUT_DIR    where raw outputs are kept                      [a mktemp dir]
+#   CLOCK      what the ROW lines report: wall (wall-clock) or cpu (process
+#              CPU time, all threads, steadier on a busy machine)        [wall]
 #
-# Output: a table (row, backend, go ms/step, torch ms/step, ratio = go/torch)
-# and one machine-readable line per row and backend:
+# Output: a table (row, backend, then go, torch and ratio = go/torch in
+# wall-clock and in CPU ms per step; the Go CPU time is the benchmark's
+# cpu-ms/op metric, NA if it does not report one) and one machine-readable
+# line per row and backend:
 #   ROW <name> <purego|openblas> go_ms=<x> torch_ms=<y> ratio=<x/y>
 # A row whose Go benchmark (or torch side) does not exist or fails prints NA
 # there instead of stopping the script. See bench/README.md.
@@ -47,6 +51,7 @@ TORCH_MIN_TIME=${TORCH_MIN_TIME:-3}
 TORCH_ROUNDS=${TORCH_ROUNDS:-1}
 PYTHON=${PYTHON:-/usr/bin/python3}
 NO_INSTALL=${NO_INSTALL:-0}
+CLOCK=${CLOCK:-wall}
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 note() { echo "compare.sh: $*" >&2; }
@@ -56,6 +61,7 @@ note() { echo "compare.sh: $*" >&2; }
 [[ $COUNT =~ ^[1-9][0-9]*$ ]] || die "COUNT=$COUNT, want a positive integer"
 [[ $TORCH_ROUNDS =~ ^[1-9][0-9]*$ ]] || die "TORCH_ROUNDS=$TORCH_ROUNDS, want a positive integer"
 [[ $TORCH_MIN_TIME =~ ^[0-9]*\.?[0-9]+$ ]] || die "TORCH_MIN_TIME=$TORCH_MIN_TIME, want seconds"
+[[ $CLOCK == wall || $CLOCK == cpu ]] || die "CLOCK=$CLOCK, want wall or cpu"
 for b in $BACKENDS; do
   [[ $b == purego || $b == openblas ]] || die "BACKENDS has '$b', want purego and/or openblas"
 done
@@ -150,26 +156,28 @@ echo "# $(go version); THREADS=$THREADS (GOMAXPROCS=$GOCPU, OPENBLAS_NUM_THREADS
 echo "# raw outputs in $OUT_DIR"
 
 # ---- Go -----------------------------------------------------------------
-# median_ms <go test output file> <benchmark>: median ns/op in ms, or NA.
+# median_ms <go test output file> <benchmark> <unit>: the median of the
+# benchmark's <unit> values (ns/op or cpu-ms/op) in ms, or NA.
 median_ms() {
-  awk -v b="$2" '
-    $1 ~ ("^" b "(-[0-9]+)?$") { for (i = 2; i < NF; i++) if ($(i+1) == "ns/op") v[n++] = $i }
+  awk -v b="$2" -v unit="$3" '
+    $1 ~ ("^" b "(-[0-9]+)?$") { for (i = 2; i < NF; i++) if ($(i+1) == unit) v[n++] = $i }
     END {
       if (n == 0) { print "NA"; exit }
       for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
       m = (n % 2) ? v[(n-1)/2] : (v[n/2-1] + v[n/2]) / 2
-      printf "%.3f\n", m / 1e6
+      printf "%.3f\n", (unit == "ns/op") ? m / 1e6 : m
     }' "$1"
 }
 
 # Which benchmarks exist, per backend and package (decided once).
-declare -A GO_MS RUN_PATTERN RUN_ROWS
+declare -A GO_MS GO_CPU RUN_PATTERN RUN_ROWS
 for backend in $BACKENDS; do
   tags=()
   [[ $backend == openblas ]] && tags=(-tags openblas)
   declare -A by_pkg=()
   for r in $ROWS; do
     GO_MS[$r,$backend]=NA
+    GO_CPU[$r,$backend]=NA
     by_pkg[${PKG[$r]}]+="$r "
   done
   if [[ $backend == openblas && $OPENBLAS_OK == 0 ]]; then
@@ -249,19 +257,26 @@ for key in "${!RUN_ROWS[@]}"; do
   pkg=${key#*,}
   out="$OUT_DIR/go-$backend-$(echo "$pkg" | tr '/.' '__').txt"
   for r in ${RUN_ROWS[$key]}; do
-    GO_MS[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}")
+    GO_MS[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}" ns/op)
+    GO_CPU[$r,$backend]=$(median_ms "$out" "${BENCH[$r]}" cpu-ms/op)
   done
 done
 
-declare -A TORCH_MS
-for r in $ROWS; do
-  TORCH_MS[$r]=$(awk -v r="$r" '
-    $1 == "torch" && $2 == r && $3 != "NA" { v[n++] = $3 }
+# torch_median <tag> <row>: median over the passes of the torch script's
+# "<tag> <row> <ms>" lines, or NA.
+torch_median() {
+  awk -v tag="$1" -v r="$2" '
+    $1 == tag && $2 == r && $3 != "NA" { v[n++] = $3 }
     END {
       if (n == 0) { print "NA"; exit }
       for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
       printf "%.3f\n", (n % 2) ? v[(n-1)/2] : (v[n/2-1] + v[n/2]) / 2
-    }' "$TORCH_OUT")
+    }' "$TORCH_OUT"
+}
+declare -A TORCH_MS TORCH_CPU
+for r in $ROWS; do
+  TORCH_MS[$r]=$(torch_median torch "$r")
+  TORCH_CPU[$r]=$(torch_median torch-cpu "$r")
 done
 
 # ---- report -------------------------------------------------------------
@@ -269,16 +284,20 @@ ratio() {
   if [[ $1 == NA || $2 == NA ]]; then echo NA; else awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f\n", g / t }'; fi
 }
 echo
-printf '%-6s %-9s %14s %14s %7s\n' row backend "go ms/step" "torch ms/step" ratio
+printf '%-16s %-31s   %-31s\n' "" "---- wall-clock ms/step ----" "------- CPU ms/step -------"
+printf '%-6s %-9s %11s %11s %7s   %11s %11s %7s\n' row backend go torch ratio go torch ratio
 for r in $ROWS; do
   for backend in $BACKENDS; do
-    printf '%-6s %-9s %14s %14s %7s\n' "$r" "$backend" "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}" \
-      "$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")"
+    printf '%-6s %-9s %11s %11s %7s   %11s %11s %7s\n' "$r" "$backend" \
+      "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}" "$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")" \
+      "${GO_CPU[$r,$backend]}" "${TORCH_CPU[$r]}" "$(ratio "${GO_CPU[$r,$backend]}" "${TORCH_CPU[$r]}")"
   done
 done
 echo
+echo "# ROW lines: $CLOCK time per step (CLOCK=wall|cpu); ratio = go/torch"
 for r in $ROWS; do
   for backend in $BACKENDS; do
-    echo "ROW $r $backend go_ms=${GO_MS[$r,$backend]} torch_ms=${TORCH_MS[$r]} ratio=$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")"
+    if [[ $CLOCK == cpu ]]; then g=${GO_CPU[$r,$backend]} t=${TORCH_CPU[$r]}; else g=${GO_MS[$r,$backend]} t=${TORCH_MS[$r]}; fi
+    echo "ROW $r $backend go_ms=$g torch_ms=$t ratio=$(ratio "$g" "$t")"
   done
 done

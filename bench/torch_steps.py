@@ -3,8 +3,9 @@
 that internal/ad benchmarks in Go (BenchmarkStep{MLP,HNN,LNN,PINN}), in
 float64 on the CPU, timed after a warm-up.
 
-Prints one line per row, `torch <row> <ms per step>`, and comment lines
-starting with '#'. Run with Debian's /usr/bin/python3 and python3-torch:
+Prints two lines per row, `torch <row> <wall-clock ms per step>` and
+`torch-cpu <row> <process CPU ms per step>`, and comment lines starting
+with '#'. Run with Debian's /usr/bin/python3 and python3-torch:
 
     /usr/bin/python3 bench/torch_steps.py --threads 1 --rows mlp,hnn,lnn,pinn
 
@@ -238,24 +239,27 @@ def check_lnn_methods(gen):
 
 
 def time_step(step, warmup, min_time, rounds):
-    """Median over rounds of the mean ms per step; each round runs at least
-    min_time/rounds seconds."""
+    """Median over rounds of the mean wall-clock ms per step, and of the
+    mean process CPU ms per step (all threads; on a busy machine the wall
+    time also counts waiting for a core). Each round runs at least
+    min_time/rounds seconds and 3 steps."""
     for _ in range(warmup):
         loss = step()
     if not torch.isfinite(loss):
         sys.exit("torch_steps.py: loss is not finite")
     per_round = min_time / rounds
-    means = []
+    walls, cpus = [], []
     for _ in range(rounds):
-        n, t0 = 0, time.perf_counter()
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
         while True:
             step()
             n += 1
             el = time.perf_counter() - t0
             if el >= per_round and n >= 3:
                 break
-        means.append(1e3 * el / n)
-    return statistics.median(means), n
+        cpus.append(1e3 * (time.process_time() - c0) / n)
+        walls.append(1e3 * el / n)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main():
@@ -273,6 +277,7 @@ def main():
         if row not in known:
             print(f"# torch_steps.py has no row {row!r} (known: {', '.join(known)}); printing NA", flush=True)
             print(f"torch {row} NA", flush=True)
+            print(f"torch-cpu {row} NA", flush=True)
             continue
         if row == "lnn":
             method = args.lnn_hessian
@@ -285,14 +290,15 @@ def main():
                     err = check_lnn_methods(gen)
                     times = {}
                     for m in ("loop", "func"):
-                        times[m], _ = time_step(row_lnn(gen, m), 2, min(1.0, args.min_time / 3), 1)
+                        _, times[m] = time_step(row_lnn(gen, m), 3, min(1.0, args.min_time / 3), 1)
                     method = min(times, key=times.get)
-                    print(f"# lnn Hessian blocks: loop {times['loop']:.2f} ms, {FUNC_SOURCE} "
-                          f"{times['func']:.2f} ms (agree to {err:.1e}); timing {method}", flush=True)
-            ms, n = time_step(row_lnn(gen, method), args.warmup, args.min_time, args.rounds)
+                    print(f"# lnn Hessian blocks: loop {times['loop']:.2f} CPU ms, {FUNC_SOURCE} "
+                          f"{times['func']:.2f} CPU ms (agree to {err:.1e}); timing {method}", flush=True)
+            ms, cpu = time_step(row_lnn(gen, method), args.warmup, args.min_time, args.rounds)
         else:
-            ms, n = time_step(known[row](gen), args.warmup, args.min_time, args.rounds)
+            ms, cpu = time_step(known[row](gen), args.warmup, args.min_time, args.rounds)
         print(f"torch {row} {ms:.3f}", flush=True)
+        print(f"torch-cpu {row} {cpu:.3f}", flush=True)
 
 
 if __name__ == "__main__":
