@@ -103,6 +103,11 @@ func mustApply(t *testing.T, o fop, in ...*G.Node) *G.Node {
 
 // TestOpActJetValues: the jet blocks of kAct are the derivatives of
 // a(τ) = σ(z + τż + ½τ²z̈) at τ = 0, checked by finite differences in τ.
+// Tolerances: the value is the same σ(z) evaluated another way, rounding
+// only (1e-15 on |σ| ≲ 3). fd1 with h = 1e-3 has truncation h⁴|a⁽⁵⁾|/30
+// ≈ 3e-14·|a⁽⁵⁾| and rounding ≈ ε|a|/h ≈ 3e-13, so 1e-9 leaves three
+// orders of magnitude; fd2 with h = 4e-3 has truncation h⁴|a⁽⁶⁾|/90 ≈
+// 3e-12·|a⁽⁶⁾| and rounding ≈ (64/12)ε|a|/h² ≈ 1e-10, so 1e-7.
 func TestOpActJetValues(t *testing.T) {
 	const B, n = 3, 4
 	for _, act := range append(allActs, square) {
