@@ -188,6 +188,15 @@ func lse(z []float64, beta float64) float64 {
 
 // softmaxScaled replaces z by softmax(β z) in place.
 func softmaxScaled(z []float64, beta float64) {
+	inv := 1 / expShifted(z, beta)
+	for i := range z {
+		z[i] *= inv
+	}
+}
+
+// expShifted replaces z by exp(β(z − max z)) in place and returns the sum:
+// an unnormalised softmax that cannot overflow.
+func expShifted(z []float64, beta float64) float64 {
 	mx := math.Inf(-1)
 	for _, v := range z {
 		if v > mx {
@@ -200,10 +209,7 @@ func softmaxScaled(z []float64, beta float64) {
 		z[i] = e
 		s += e
 	}
-	inv := 1 / s
-	for i := range z {
-		z[i] *= inv
-	}
+	return s
 }
 
 // batchBlock is the number of queries UpdateBatch handles per pair of
@@ -221,20 +227,7 @@ func expRows(s []float64, p int, inv []float64) {
 	rows := len(inv)
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			z := s[i*p : (i+1)*p]
-			mx := math.Inf(-1)
-			for _, v := range z {
-				if v > mx {
-					mx = v
-				}
-			}
-			var sum float64
-			for j, v := range z {
-				e := math.Exp(v - mx)
-				z[j] = e
-				sum += e
-			}
-			inv[i] = 1 / sum
+			inv[i] = 1 / expShifted(s[i*p:(i+1)*p], 1)
 		}
 	}
 	w := min(runtime.GOMAXPROCS(0), rows)

@@ -2,6 +2,7 @@ package hopfield
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -267,4 +268,34 @@ func TestModernRetrieveConverges(t *testing.T) {
 		t.Errorf("no convergence in 50 updates")
 	}
 	t.Logf("converged in %d updates", steps)
+}
+
+// TestModernBatchDeterministic: with enough scores per block to spread the
+// softmax over goroutines (P = 512, 128 queries a block: 2^16 scores ≥
+// parallelExp), UpdateBatch gives bit-identical results under GOMAXPROCS 1
+// and 2.
+func TestModernBatchDeterministic(t *testing.T) {
+	m, _ := randomModern(t, 512, 16, 0.7, 8)
+	if batchBlock*m.P() < parallelExp {
+		t.Fatalf("%d scores a block: below parallelExp, the parallel path is not run", batchBlock*m.P())
+	}
+	q := mat.NewDense(300, 16, nil)
+	r := rng.New(9)
+	for i := 0; i < 300; i++ {
+		for j := 0; j < 16; j++ {
+			q.Set(i, j, r.NormFloat64())
+		}
+	}
+	at := func(procs int) *mat.Dense {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		out, err := m.UpdateBatch(nil, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if !mat.Equal(at(1), at(2)) {
+		t.Error("UpdateBatch differs between GOMAXPROCS 1 and 2")
+	}
 }
