@@ -2,12 +2,14 @@ package train
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"testing"
 )
 
 // TestSameSeedBitIdentical: two minibatch runs with one seed end with
-// bit-identical parameters and losses; another seed ends elsewhere.
+// bit-identical parameters and losses, also when the second runs with
+// GOMAXPROCS=1 and the first with 2; another seed ends elsewhere.
 func TestSameSeedBitIdentical(t *testing.T) {
 	run := func(seed uint64) ([]float64, []float64) {
 		p := newLSQ(t, 100, 3, 8, 5)
@@ -24,8 +26,11 @@ func TestSameSeedBitIdentical(t *testing.T) {
 		}
 		return out
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	a, la := run(9)
+	runtime.GOMAXPROCS(1)
 	b, lb := run(9)
+	runtime.GOMAXPROCS(2)
 	c, _ := run(10)
 	if !slices.Equal(bits(a), bits(b)) || !slices.Equal(bits(la), bits(lb)) {
 		t.Errorf("same seed, different results: %v vs %v", a, b)
