@@ -34,6 +34,10 @@ type Metrics struct {
 	// the median over rollouts of each rollout's mean drift: a few
 	// blown-up rollouts dominate EnergyErr but not the median.
 	EnergyErr, MaxEnergyErr, MedianEnergyErr float64
+	// EnergyErrCurve is the relative drift at each time point i·DT
+	// (Points values), averaged over the rollouts: EnergyErr is its mean.
+	// It is nil when every rollout diverged.
+	EnergyErrCurve []float64
 	// Rollouts is the number of rollouts, Points the time points in each.
 	Rollouts, Points int
 	// Diverged is the number of rollouts whose state became Inf or NaN
@@ -100,6 +104,7 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 	emin, _ := sys.MinEnergy()
 	var sse, esum float64
 	var perRollout []float64
+	curve := make([]float64, steps+1)
 	for k := 0; k < K; k++ {
 		x0 := test.Initial[4*k : 4*k+4]
 		got, err := Rollout(d, x0, cfg.DT, steps)
@@ -128,6 +133,7 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 			de := math.Abs(sys.energy(s)-e0) / (e0 - emin)
 			esum += de
 			mine += de
+			curve[i] += de
 			r.MaxEnergyErr = math.Max(r.MaxEnergyErr, de)
 		}
 		perRollout = append(perRollout, mine/float64(steps+1))
@@ -136,6 +142,10 @@ func Evaluate(d Dynamics, sys DoublePendulum, test *Dataset, cfg EvalConfig) (Me
 	if ok := K - r.Diverged; ok > 0 {
 		r.StateMSE = sse / float64(ok*(steps+1)*4)
 		r.EnergyErr = esum / float64(ok*(steps+1))
+		for i := range curve {
+			curve[i] /= float64(ok)
+		}
+		r.EnergyErrCurve = curve
 		sort.Float64s(perRollout)
 		if h := len(perRollout) / 2; len(perRollout)%2 == 1 {
 			r.MedianEnergyErr = perRollout[h]

@@ -2,6 +2,7 @@ package lnn
 
 import (
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -133,17 +134,34 @@ func TestEvaluateTrueSystem(t *testing.T) {
 		met.Rollouts != 3 || met.Points != 501 || met.Diverged != 0 {
 		t.Errorf("true system: %+v", met)
 	}
+	// The drift curve: zero at t = 0, its mean EnergyErr (the same sums in
+	// another order: 1e-12 relative), nowhere above MaxEnergyErr.
+	c := met.EnergyErrCurve
+	if len(c) != met.Points || c[0] != 0 {
+		t.Fatalf("drift curve of %d points starting at %v, want %d starting at 0", len(c), c[0], met.Points)
+	}
+	var mean, top float64
+	for _, v := range c {
+		mean += v / float64(len(c))
+		top = math.Max(top, v)
+	}
+	if math.Abs(mean-met.EnergyErr) > 1e-12*met.EnergyErr || top > met.MaxEnergyErr || !(top > 0) {
+		t.Errorf("drift curve: mean %v (EnergyErr %v), max %v (MaxEnergyErr %v)", mean, met.EnergyErr, top, met.MaxEnergyErr)
+	}
 }
 
 // TestTrainDeterministic: the same seed gives bit-identical weights and
-// losses, for every kind; another seed gives other weights.
+// losses, for every kind, under GOMAXPROCS 1 and 2 (the core's products
+// may run on several goroutines); another seed gives other weights.
 func TestTrainDeterministic(t *testing.T) {
 	d, err := DoublePendulum{}.RandomStates(64, 1, 2, 6)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []Kind{LNN, DeLaN, Baseline} {
-		run := func(seed uint64) (*Model, History) {
+		run := func(seed uint64, procs int) (*Model, History) {
+			old := runtime.GOMAXPROCS(procs)
+			defer runtime.GOMAXPROCS(old)
 			m, err := New(2, Config{Kind: k, Hidden: []int{8, 8}, Steps: 20, BatchSize: 16, Seed: seed})
 			if err != nil {
 				t.Fatal(err)
@@ -154,9 +172,9 @@ func TestTrainDeterministic(t *testing.T) {
 			}
 			return m, h
 		}
-		a, ha := run(1)
-		b, hb := run(1)
-		c, _ := run(2)
+		a, ha := run(1, 1)
+		b, hb := run(1, 2)
+		c, _ := run(2, 2)
 		if len(ha.Loss) != 20 {
 			t.Errorf("%v: %d losses, want 20", k, len(ha.Loss))
 		}
