@@ -15,6 +15,7 @@ type SingularError struct {
 	Pivot, Scale float64
 }
 
+// Error describes the singular matrix and the state.
 func (e *SingularError) Error() string {
 	return fmt.Sprintf("lnn: singular learned mass matrix at state %.6g (LU pivot %.3g, matrix scale %.3g)", e.State, e.Pivot, e.Scale)
 }

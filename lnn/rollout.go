@@ -81,8 +81,10 @@ type DivergedError struct {
 	Err error
 }
 
+// Error gives the time of the blow-up and the integrator's error.
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("lnn: rollout diverged at t = %.4g: %v", e.T, e.Err)
 }
 
+// Unwrap returns the integrator's error (ode.ErrNotFinite).
 func (e *DivergedError) Unwrap() error { return e.Err }
