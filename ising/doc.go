@@ -2,10 +2,13 @@
 // d-dimensional lattices and on arbitrary weighted graphs, and measures
 // them with error bars a statistical physicist can trust.
 //
-// Inductive bias: energy-based, explicit, general. The model is the one the
-// rest of physbias grows from ("neighbour ⇒ connection"): a Graph here is
-// the same model a Boltzmann machine samples (the move lives in
-// internal/spin and is shared with package hopfield).
+// Inductive bias: energy-based, hard (every sampler draws exactly from
+// p ∝ exp(−E/T); nothing is learned or penalised), explicit (the user
+// writes the energy: couplings and fields), general (any lattice or
+// weighted graph). The model is the one the rest of physbias grows from
+// ("neighbour ⇒ connection"): a Graph here is the same model a Boltzmann
+// machine samples (the move lives in internal/spin and is shared with
+// package hopfield).
 //
 // # Models
 //
