@@ -23,7 +23,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -139,83 +138,42 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 			fmt.Fprintln(os.Stderr)
 		}
 		secs := time.Since(t0).Seconds()
-		loss, err := m.Loss(test)
+		// The metrics along rollouts from every test initial state: the
+		// relative drift of the true energy, |E(x̂(t)) − E(x(0))| /
+		// (E(x(0)) − E_min), and the state MSE against the truth. A
+		// rollout that diverges (the baseline can blow up) is counted and
+		// left out of the means and of the plot.
+		met, err := lnn.Evaluate(m, sys, test, lnn.EvalConfig{T: T, DT: dt})
 		if err != nil {
-			return err
+			return fmt.Errorf("%v: %w", kind, err)
 		}
-		// Rollouts: state MSE against the truth and the relative drift of
-		// the true energy, |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min).
-		// A diverging rollout (the baseline can blow up) is counted and
-		// left out of the means; the plot shows it up to the blow-up.
-		drift := make([]float64, steps+1)
-		var sse, sum, worst, final float64
-		var perRollout []float64
-		var first []float64
-		diverged := 0
-		for k := 0; k < K; k++ {
-			x0 := test.Initial[4*k : 4*k+4]
-			got, err := lnn.Rollout(m, x0, dt, steps)
-			var de *lnn.DivergedError
-			if errors.As(err, &de) {
-				diverged++
-				fmt.Printf("  %v rollout %d diverged at t = %.3g s\n", kind, k, de.T)
-			} else if err != nil {
-				return fmt.Errorf("%v rollout %d: %w", kind, k, err)
-			}
-			if k == 0 {
-				first = got
-			}
-			if err != nil {
-				continue
-			}
-			e0, _ := sys.Energy(x0)
-			// This rollout's own sum (a difference of running sums loses it
-			// when a blown-up baseline has pushed them to 1e20).
-			mine := 0.0
-			for i := 0; i <= steps; i++ {
-				s := got[4*i : 4*i+4]
-				for j := range s {
-					d := s[j] - truth[k][40*i+j]
-					sse += d * d
-				}
-				e, _ := sys.Energy(s)
-				de := math.Abs(e-e0) / (e0 - emin)
-				drift[i] += de
-				sum += de
-				mine += de
-				worst = math.Max(worst, de)
-				if i == steps {
-					final += de
-				}
-			}
-			perRollout = append(perRollout, mine/float64(steps+1))
+		final := math.NaN()
+		if c := met.EnergyErrCurve; c != nil {
+			final = c[len(c)-1]
+			energy = append(energy, plotting.Series{Name: kind.String(), X: ts[1:], Y: log10(runningMax(c))})
 		}
-		ok := float64(K - diverged)
-		n := ok * float64(steps+1)
-		for i := range drift {
-			drift[i] /= ok
+		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, met.TestLoss, met.StateMSE,
+			met.EnergyErr, met.MedianEnergyErr, met.MaxEnergyErr, final, met.Diverged, met.Rollouts)
+		// The first test rollout for the angle and phase plots, up to a
+		// blow-up if there is one.
+		first, err := lnn.Rollout(m, test.Initial[:4], dt, steps)
+		if de := (*lnn.DivergedError)(nil); err != nil && !errors.As(err, &de) {
+			return fmt.Errorf("%v rollout 0: %w", kind, err)
 		}
-		sort.Float64s(perRollout)
-		median := math.NaN()
-		if len(perRollout) > 0 {
-			median = perRollout[len(perRollout)/2]
-		}
-		fmt.Printf("%-9s %8.1f %11.4g %11.4g %13.4g %13.4g %13.4g %13.4g %9d/%d\n", kind, secs, loss, sse/(4*n), sum/n, median, worst, final/ok, diverged, K)
-		energy = append(energy, plotting.Series{Name: kind.String(), X: ts[1:], Y: log10(runningMax(drift))})
 		na, np := min(nAngle, len(first)/4), min(nPhase, len(first)/4)
 		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:na], Y: column(first, 4, 1, na)})
 		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, np), Y: column(first, 4, 2, np)})
 	}
 	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
 	fmt.Println("median: the median over rollouts of each rollout's mean; max: its largest value; final: its mean at the end;")
-	fmt.Println("diverged rollouts (state Inf or NaN) are left out of all four")
+	fmt.Println("diverged rollouts (state Inf or NaN) are left out of all four and of the plot (lnn.Evaluate)")
 	files := []struct {
 		name   string
 		fig    plotting.Figure
 		series []plotting.Series
 	}{
 		{"lnn_energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set), largest so far",
-			XLabel: "t (s)", YLabel: "log₁₀ max_{s≤t} mean |E(s) − E(0)| / (E(0) − E_min)", LegendBottom: true}, energy},
+			XLabel: "t (s)", YLabel: "log₁₀ max_{s≤t} mean |E(s) − E(0)| / (E(0) − E_min)", LegendLeft: true}, energy},
 		{"lnn_angle.png", plotting.Figure{Title: "first test rollout, first 10 s: angle of the second rod",
 			XLabel: "t (s)", YLabel: "θ₂ (rad)"}, angle},
 		{"lnn_phase.png", plotting.Figure{Title: "first test rollout, first 5 s: phase portrait of the first rod",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -42,13 +43,17 @@ func runLNN(out string) error {
 	var series []plotting.Series
 	for _, kind := range []lnn.Kind{lnn.LNN, lnn.Baseline} {
 		t0 := time.Now()
-		m, err := lnn.New(2, lnn.Config{Kind: kind, Hidden: []int{32, 32}, Steps: 2500, Seed: 2})
+		progress := func(step, total int, loss float64) {
+			fmt.Fprintf(os.Stderr, "\r   training %-8v step %4d/%d  loss %.3g ", kind, step, total, loss)
+		}
+		m, err := lnn.New(2, lnn.Config{Kind: kind, Hidden: []int{32, 32}, Steps: 2500, Seed: 2, Progress: progress})
 		if err != nil {
 			return err
 		}
 		if _, err := m.Train(train); err != nil {
 			return err
 		}
+		fmt.Fprintf(os.Stderr, "\r%60s\r", "")
 		met, err := lnn.Evaluate(m, sys, test, lnn.EvalConfig{T: T, DT: dt})
 		if err != nil {
 			return err
