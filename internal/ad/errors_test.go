@@ -37,6 +37,7 @@ func TestBadInput(t *testing.T) {
 		{"nil graph", e(NewMLP(nil, "a", []int{1, 1}, Tanh, 0)), "nil graph"},
 		{"one size", e(NewMLP(g, "a", []int{3}, Tanh, 0)), "at least 2"},
 		{"zero width", e(NewMLP(g, "a", []int{3, 0, 1}, Tanh, 0)), "layer size 1 is 0"},
+		{"huge layer", e(NewMLP(g, "a", []int{1 << 40, 1 << 40}, Tanh, 0)), "more than the 2147483648 supported"},
 		{"bad activation", e(NewMLP(g, "a", []int{3, 1}, Activation(42), 0)), "unknown activation"},
 		{"Forward nil", e(m.Forward(nil)), "is nil"},
 		{"Forward columns", e(m.Forward(x2)), "has 2 columns, want 3"},

@@ -26,9 +26,14 @@ type MLP struct {
 	revCache map[*G.Node][]*revEntry
 }
 
+// maxLayerWeights bounds the weights of one layer (2³¹ float64s, 16 GiB):
+// larger sizes are a mistake, and their product could overflow int.
+const maxLayerWeights = 1 << 31
+
 // NewMLP adds a network with layer sizes [in, h1, ..., out] to g. Weights are
 // Glorot-uniform, U(±√(6/(fan_in+fan_out))), drawn from seed; biases are
-// zero. Parameters are named name+".W0", name+".b0", name+".W1", ...
+// zero. Parameters are named name+".W0", name+".b0", name+".W1", ... A layer
+// may hold at most 2³¹ weights.
 func NewMLP(g *G.ExprGraph, name string, sizes []int, act Activation, seed uint64) (*MLP, error) {
 	if g == nil {
 		return nil, fmt.Errorf("ad: NewMLP %q: nil graph", name)
@@ -39,6 +44,11 @@ func NewMLP(g *G.ExprGraph, name string, sizes []int, act Activation, seed uint6
 	for i, s := range sizes {
 		if s < 1 {
 			return nil, fmt.Errorf("ad: NewMLP %q: layer size %d is %d, must be ≥ 1", name, i, s)
+		}
+	}
+	for l := 0; l+1 < len(sizes); l++ {
+		if sizes[l] > maxLayerWeights/sizes[l+1] {
+			return nil, fmt.Errorf("ad: NewMLP %q: layer %d has %d×%d weights, more than the %d supported", name, l, sizes[l], sizes[l+1], maxLayerWeights)
 		}
 	}
 	if !act.valid() {
