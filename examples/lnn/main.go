@@ -49,7 +49,8 @@ func main() {
 	cfg := lnn.Config{Hidden: h, Steps: *steps, LR: *lr, Seed: *seed}
 	data := lnn.DataConfig{Trajectories: *trajs, TestTrajectories: *tests, Seed: *seed}
 	if err := Run(*out, cfg, data, *T, true); err != nil {
-		fmt.Fprintln(os.Stderr, "lnn:", err)
+		// Errors from the package already start with "lnn: ".
+		fmt.Fprintln(os.Stderr, "lnn:", strings.TrimPrefix(err.Error(), "lnn: "))
 		os.Exit(1)
 	}
 }
@@ -71,6 +72,13 @@ func parseInts(s string) ([]int, error) {
 // out. progress draws a progress line on stderr while training.
 func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bool) error {
 	const dt = 0.01
+	// Check the settings before minutes of work.
+	if !(T >= dt && T <= 1e5) {
+		return fmt.Errorf("-T %v: want a rollout length between %g and 1e5 s", T, dt)
+	}
+	if _, err := lnn.New(2, cfg); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
