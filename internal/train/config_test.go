@@ -37,6 +37,7 @@ func TestBadConfig(t *testing.T) {
 		{"batch without Feed", Problem{Graph: p.g, Loss: p.loss, Params: good.Params, N: 20}, Adam{}, Config{BatchSize: 2}, "need Problem.Feed"},
 		{"Feed without N", Problem{Graph: p.g, Loss: p.loss, Params: good.Params, Feed: good.Feed}, Adam{}, Config{}, "N is 0"},
 		{"negative N", Problem{Graph: p.g, Loss: p.loss, Params: good.Params, N: -3}, Adam{}, Config{}, "N is -3"},
+		{"huge N", Problem{Graph: p.g, Loss: p.loss, Params: good.Params, N: 1 << 40, Feed: good.Feed}, Adam{}, Config{BatchSize: 4}, "N is 1099511627776"},
 		{"negative ReportEvery", good, Adam{}, Config{BatchSize: 4, ReportEvery: -1}, "ReportEvery"},
 		{"nil optimizer", good, nil, Config{BatchSize: 4}, "nil Optimizer"},
 		{"nil *Adam", good, (*Adam)(nil), Config{BatchSize: 4}, "nil Optimizer"},

@@ -17,14 +17,18 @@ type Problem struct {
 	// Params are the trainable nodes: float64 input nodes with values of
 	// any shape, including scalars (such as an unknown PDE coefficient).
 	Params []*G.Node
-	// N is the number of samples Feed can index; 0 means full batch with
-	// fixed inputs (then Feed must be nil).
+	// N is the number of samples Feed can index, at most 2³¹ (Run keeps a
+	// permutation of them); 0 means full batch with fixed inputs (then Feed
+	// must be nil).
 	N int
 	// Feed sets the graph's input nodes (with G.Let) for the samples idx
 	// before a step. It is nil when the inputs are fixed. See the package
 	// documentation for when it is called.
 	Feed func(idx []int) error
 }
+
+// maxSamples bounds Problem.N: Run allocates N indices.
+const maxSamples = 1 << 31
 
 // validate checks the problem's fields (not the graph's gradients).
 func (p *Problem) validate() error {
@@ -65,8 +69,8 @@ func (p *Problem) validate() error {
 			return err
 		}
 	}
-	if p.N < 0 {
-		return fmt.Errorf("train: Problem.N is %d, want ≥ 0", p.N)
+	if p.N < 0 || p.N > maxSamples {
+		return fmt.Errorf("train: Problem.N is %d, want 0 ≤ N ≤ %d", p.N, maxSamples)
 	}
 	if p.N == 0 && p.Feed != nil {
 		return errors.New("train: Problem.Feed is set but N is 0; set N to the number of samples Feed indexes")
