@@ -35,14 +35,20 @@
 //
 // Matrix products go to OpenBLAS with the build tag openblas. In the default
 // pure-Go build they use this package's blocked GEMM, whose 4×8 kernel is
-// AVX2/FMA Go assembly on amd64 (gonum's native Dgemm elsewhere, or with the
-// build tag purego).
+// AVX2/FMA Go assembly on amd64, used when a CPUID check at start-up finds
+// AVX2, FMA and an OS that saves the YMM registers (gonum's native Dgemm
+// otherwise, on other architectures, or with the build tag purego). Large
+// products share row strips out between goroutines; each strip is summed in
+// the same order whichever goroutine runs it, so results are bit-identical
+// under any GOMAXPROCS.
 //
 // # Rules
 //
 // Inputs are float64 matrices of shape (B, In()); every method checks shapes
 // and returns an error starting with "ad: " that names the problem; nothing
-// panics on user input. The network is dense: hidden layers apply the
+// panics on user input; an MLP or Dense that NewMLP, NewDense or Snapshot
+// did not make (a nil pointer or a zero value) returns such an error from every
+// method. The network is dense: hidden layers apply the
 // activation, the last layer is linear. A value read from a node (with
 // G.Read or Value) is valid until the graph runs again. One graph is run by
 // one machine at a time. G.Grad rejects parameters a loss does not depend
@@ -50,8 +56,10 @@
 // of the Grad of a loss built only from derivatives (HNN, LNN).
 //
 // Dense is a plain-Go copy of the trained weights for rollouts and plots
-// (no graph, no machine), safe for concurrent use. CheckFinite rejects NaN
-// and Inf data.
+// (no graph, no machine), safe for concurrent use. It evaluates whatever it
+// is given: a NaN in x gives NaN outputs, not an error (check data once with
+// CheckFinite, which rejects NaN and Inf, rather than every point of a
+// rollout).
 //
 // Every derivative is tested against central finite differences, on values
 // and on parameter gradients through it; every fused op on its own; the
