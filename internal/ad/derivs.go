@@ -382,18 +382,6 @@ func allDims(n int) []int {
 	return d
 }
 
-func isAll(d []int, n int) bool {
-	if len(d) != n {
-		return false
-	}
-	for i, v := range d {
-		if v != i {
-			return false
-		}
-	}
-	return true
-}
-
 // unique returns the distinct values of d in order of first appearance.
 func unique(d []int) []int {
 	out := []int{}

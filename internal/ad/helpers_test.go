@@ -173,3 +173,7 @@ func row(d []float64, b, n int) []float64 { return d[b*n : (b+1)*n] }
 func matrixValue3(a, b, c int, data []float64) tensor.Tensor {
 	return tensor.New(tensor.WithShape(a, b, c), tensor.WithBacking(data))
 }
+
+// newActCache is a cache for every derivative order (the fused passes ask
+// newActCacheOrder for the order they need).
+func newActCache() *actCache { return newActCacheOrder(0) }

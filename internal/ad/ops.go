@@ -92,8 +92,6 @@ type actCache struct {
 
 var cacheIDs atomic.Uint64
 
-func newActCache() *actCache { return &actCache{id: cacheIDs.Add(1)} }
-
 // newActCacheOrder returns a cache that computes σ′ up to the derivative of
 // order ord only.
 func newActCacheOrder(ord int) *actCache { return &actCache{id: cacheIDs.Add(1), ord: ord} }

@@ -359,3 +359,16 @@ func (m *MLP) refDerivativesImpl(x *G.Node, firstDims, second []int, what string
 	}
 	return &Derivs{Value: p.out, First: first, Second: sec}, nil
 }
+
+// isAll reports whether d is 0, 1, …, n−1.
+func isAll(d []int, n int) bool {
+	if len(d) != n {
+		return false
+	}
+	for i, v := range d {
+		if v != i {
+			return false
+		}
+	}
+	return true
+}
