@@ -176,6 +176,8 @@ func (a Adaptive) check(f Func, y0 []float64, t0, t1 float64) error {
 		return inputErr("empty y0 (len(y0) == 0)")
 	case math.IsNaN(t0) || math.IsInf(t0, 0) || math.IsNaN(t1) || math.IsInf(t1, 0):
 		return inputErr("t0=%g and t1=%g must be finite", t0, t1)
+	case math.IsInf(t1-t0, 0):
+		return inputErr("the interval [%g, %g] is too long: t1 − t0 overflows", t0, t1)
 	}
 	if i := firstNonFinite(y0); i >= 0 {
 		return finiteErr(y0, i, t0, "y0")

@@ -255,6 +255,7 @@ func TestDormandPrinceErrors(t *testing.T) {
 		{"nil f", good, nil, []float64{1}, 0, 1, ErrInput, "nil right-hand side"},
 		{"empty y0", good, decay, []float64{}, 0, 1, ErrInput, "len(y0) == 0"},
 		{"NaN t1", good, decay, []float64{1}, 0, math.NaN(), ErrInput, "must be finite"},
+		{"interval overflows", good, decay, []float64{1}, 1e308, -1e308, ErrInput, "t1 − t0 overflows"},
 		{"NaN y0", good, decay, []float64{math.NaN()}, 0, 1, ErrNotFinite, "y0[0] is NaN"},
 		{"NaN rhs at t0", good, func(t float64, y, d []float64) { d[0] = math.NaN() }, []float64{1}, 0, 1, ErrNotFinite, "right-hand side is NaN at t0=0"},
 		// y' = y² from 1 has a pole at t = 1: steps shrink towards it until

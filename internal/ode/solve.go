@@ -25,6 +25,8 @@ func Solve(f Func, m Method, y0 []float64, t0, t1, dt float64, obs func(t float6
 		return nil, st, inputErr("empty y0 (len(y0) == 0)")
 	case math.IsNaN(t0) || math.IsInf(t0, 0) || math.IsNaN(t1) || math.IsInf(t1, 0):
 		return nil, st, inputErr("t0=%g and t1=%g must be finite", t0, t1)
+	case math.IsInf(t1-t0, 0):
+		return nil, st, inputErr("the interval [%g, %g] is too long: t1 − t0 overflows", t0, t1)
 	case !(dt > 0) || math.IsInf(dt, 0):
 		return nil, st, inputErr("step dt=%g must be positive and finite", dt)
 	}

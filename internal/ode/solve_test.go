@@ -29,6 +29,7 @@ func TestSolveBadInput(t *testing.T) {
 		{"dt negative", oscillator, RK4(), []float64{1, 0}, 0, 1, -0.1, ErrInput, "dt=-0.1 must be positive"},
 		{"dt NaN", oscillator, RK4(), []float64{1, 0}, 0, 1, nan, ErrInput, "must be positive"},
 		{"t1 Inf", oscillator, RK4(), []float64{1, 0}, 0, inf, 0.1, ErrInput, "must be finite"},
+		{"interval overflows", oscillator, RK4(), []float64{1, 0}, -1e308, 1e308, 1e300, ErrInput, "t1 − t0 overflows"},
 		{"dt tiny", oscillator, RK4(), []float64{1, 0}, 0, 1, 1e-300, ErrInput, "too small"},
 		{"y0 NaN", oscillator, RK4(), []float64{1, nan}, 0, 1, 0.1, ErrNotFinite, "y0[1] is NaN"},
 		{"y0 Inf", oscillator, RK4(), []float64{inf, 0}, 0, 1, 0.1, ErrNotFinite, "y0[0] is Inf"},
