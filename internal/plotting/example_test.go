@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/physbias/physbias/internal/plotting"
+	"gonum.org/v1/gonum/mat"
 )
 
 // A sine wave and its exact derivative, dashed, on a 12 × 8 cm figure: the
@@ -51,4 +52,34 @@ func ExampleLines() {
 	// Output:
 	// 454 × 302
 	// plotting: series "" has 101 x values and 3 y values
+}
+
+// A 3×4 grid of z = x·y drawn as a heat map over x ∈ [0, 3], y ∈ [0, 2];
+// the title gets the colour range.
+func ExampleHeatmap() {
+	dir, err := os.MkdirTemp("", "plotting")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	z := mat.NewDense(3, 4, nil)
+	for r := 0; r < 3; r++ {
+		for c := 0; c < 4; c++ {
+			z.Set(r, c, float64(c)*float64(r)) // x = c, y = r
+		}
+	}
+	path := filepath.Join(dir, "xy.png")
+	if err := plotting.Heatmap(path, plotting.Figure{Title: "x·y", XLabel: "x", YLabel: "y", Width: 8, Height: 6}, z, 0, 3, 0, 2); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = os.Stat(path)
+	fmt.Println("written:", err == nil)
+
+	z.Set(1, 1, math.NaN())
+	fmt.Println(plotting.Heatmap(path, plotting.Figure{}, z, 0, 3, 0, 2))
+	// Output:
+	// written: true
+	// plotting: heat map value (1, 1) is NaN
 }
