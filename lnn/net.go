@@ -42,35 +42,12 @@ func sigmoid(z float64) float64 {
 
 // eval returns f(x) (Out values) and the Jacobian ∂f/∂x (Out×In, row-major).
 func (n *jacNet) eval(x []float64) (y, jac []float64) {
-	in := n.sizes[0]
+	in, L := n.sizes[0], len(n.w)
 	a := x
-	// t[i*width+j]: tangent of unit j along input i.
-	t := make([]float64, in*in)
-	for i := 0; i < in; i++ {
-		t[i*in+i] = 1
-	}
-	L := len(n.w)
+	var t []float64 // input tangents of a: identity at the input
 	for l := 0; l < L; l++ {
-		fi, fo := n.sizes[l], n.sizes[l+1]
-		z := append([]float64(nil), n.b[l]...)
-		zt := make([]float64, in*fo)
-		for k := 0; k < fi; k++ {
-			row := n.w[l][k*fo : (k+1)*fo]
-			ak := a[k]
-			for j, v := range row {
-				z[j] += ak * v
-			}
-			for i := 0; i < in; i++ {
-				tk := t[i*fi+k]
-				if tk == 0 {
-					continue
-				}
-				zr := zt[i*fo : (i+1)*fo]
-				for j, v := range row {
-					zr[j] += tk * v
-				}
-			}
-		}
+		fo := n.sizes[l+1]
+		z, zt := n.affine(l, a, t)
 		if l == L-1 {
 			jac = make([]float64, fo*in)
 			for i := 0; i < in; i++ {
@@ -91,6 +68,40 @@ func (n *jacNet) eval(x []float64) (y, jac []float64) {
 		t = zt
 	}
 	return nil, nil
+}
+
+// affine returns the pre-activations z = b_l + a·W_l of layer l and their
+// input tangents zt = t·W_l (row i: along input i), t being the input
+// tangents of a (in × sizes[l]; nil for the identity, at the input).
+func (n *jacNet) affine(l int, a, t []float64) (z, zt []float64) {
+	in := n.sizes[0]
+	fi, fo := n.sizes[l], n.sizes[l+1]
+	z = append([]float64(nil), n.b[l]...)
+	zt = make([]float64, in*fo)
+	for k := 0; k < fi; k++ {
+		row := n.w[l][k*fo : (k+1)*fo]
+		ak := a[k]
+		for j, v := range row {
+			z[j] += ak * v
+		}
+		for i := 0; i < in; i++ {
+			var tk float64
+			switch {
+			case t != nil:
+				tk = t[i*fi+k]
+			case i == k:
+				tk = 1
+			}
+			if tk == 0 {
+				continue
+			}
+			zr := zt[i*fo : (i+1)*fo]
+			for j, v := range row {
+				zr[j] += tk * v
+			}
+		}
+	}
+	return z, zt
 }
 
 // act returns softplus(z), its slope σ(z) and curvature σ(z)(1−σ(z)) from
@@ -123,33 +134,8 @@ func (n *jacNet) gradHess(x, g, h []float64) {
 	a := x
 	var t []float64 // input tangents of a: identity at the input
 	for l := 0; l < L-1; l++ {
-		fi, fo := n.sizes[l], n.sizes[l+1]
-		z := append([]float64(nil), n.b[l]...)
-		zt := make([]float64, in*fo)
-		for k := 0; k < fi; k++ {
-			row := n.w[l][k*fo : (k+1)*fo]
-			ak := a[k]
-			for j, v := range row {
-				z[j] += ak * v
-			}
-			for i := 0; i < in; i++ {
-				var tk float64
-				if l == 0 {
-					if i == k {
-						tk = 1
-					}
-				} else {
-					tk = t[i*fi+k]
-				}
-				if tk == 0 {
-					continue
-				}
-				zr := zt[i*fo : (i+1)*fo]
-				for j, v := range row {
-					zr[j] += tk * v
-				}
-			}
-		}
+		fo := n.sizes[l+1]
+		z, zt := n.affine(l, a, t)
 		ly := layer{s1: make([]float64, fo), s2: make([]float64, fo), zt: zt}
 		na := make([]float64, fo)
 		nt := make([]float64, in*fo)
