@@ -112,7 +112,11 @@ func (l LBFGS) minimize(s *session) error {
 	}
 	res, err := optimize.Minimize(prob, x0, settings, method)
 	if e.err != nil {
-		// NaN/Inf or a failed pass: keep the parameters where they were.
+		// NaN/Inf or a failed pass: go back to the last completed
+		// iteration (the starting point if there was none).
+		if e.last != nil {
+			x0 = e.last
+		}
 		_ = SetValues(s.p.Params, x0)
 		return e.err
 	}
@@ -141,7 +145,8 @@ type lbfgsEval struct {
 	f       float64
 	valid   bool
 	err     error
-	started bool // the starting point has been seen by Record
+	started bool      // the starting point has been seen by Record
+	last    []float64 // point of the last completed major iteration
 }
 
 // at evaluates loss and gradient at x unless x is the last point.
@@ -209,6 +214,7 @@ func (e *lbfgsEval) Record(loc *optimize.Location, op optimize.Operation, _ *opt
 			return nil
 		}
 		e.s.record(loc.F)
+		e.last = append(e.last[:0], loc.X...)
 	}
 	return nil
 }

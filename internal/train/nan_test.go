@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -91,7 +92,8 @@ func TestInfGradient(t *testing.T) {
 }
 
 // TestLBFGSNaN: L-BFGS pulled towards the NaN region of √θ stops with an
-// error naming the step and restores the starting parameters.
+// error naming the step and leaves θ where it was before that step: at the
+// last completed iteration, or at the start 2 if there was none.
 func TestLBFGSNaN(t *testing.T) {
 	g := G.NewGraph()
 	th := G.NewScalar(g, tensor.Float64, G.WithName("theta"), G.WithValue(2.0))
@@ -99,12 +101,41 @@ func TestLBFGSNaN(t *testing.T) {
 	one := G.NewConstant(1.0)
 	// (θ+1)² has its minimum at −1, where √θ is NaN.
 	loss := G.Must(G.Add(G.Must(G.Square(G.Must(G.Add(th, one)))), G.Must(G.Mul(zero, G.Must(G.Sqrt(th))))))
-	_, err := Run(Problem{Graph: g, Loss: loss, Params: []*G.Node{th}}, LBFGS{}, Config{Steps: 50})
-	if err == nil || !strings.HasPrefix(err.Error(), "train: step ") || !strings.HasSuffix(err.Error(), ": loss is NaN") {
-		t.Fatalf("got %v, want train: step k: loss is NaN", err)
+	h, err := Run(Problem{Graph: g, Loss: loss, Params: []*G.Node{th}}, LBFGS{}, Config{Steps: 50})
+	if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("train: step %d: ", len(h.Loss)+1)) || !strings.HasSuffix(err.Error(), ": loss is NaN") {
+		t.Fatalf("got %v after %d iterations, want train: step %d: loss is NaN", err, len(h.Loss), len(h.Loss)+1)
 	}
-	if v := float64(*th.Value().(*G.F64)); v != 2 {
-		t.Errorf("theta = %v after the error, want the starting 2", v)
+	v := float64(*th.Value().(*G.F64))
+	if len(h.Loss) == 0 && v != 2 {
+		t.Errorf("theta = %v after an error in the first iteration, want the starting 2", v)
+	}
+	if n := len(h.Loss); n > 0 && (v+1)*(v+1) != h.Loss[n-1] {
+		t.Errorf("theta = %v after the error has loss %v, the last completed iteration %v", v, (v+1)*(v+1), h.Loss[n-1])
 	}
 	t.Log(err)
+}
+
+// TestLBFGSNaNLater: when the NaN comes after some iterations, L-BFGS
+// keeps the last completed iteration: the parameters are left where the
+// last recorded loss was measured. Rosenbrock from (−1.2, 1) walks to (1, 1)
+// from below in x; the term 0·√(0.95 − x) turns the loss NaN once a trial
+// point passes x = 0.95.
+func TestLBFGSNaNLater(t *testing.T) {
+	p, x, y := rosenbrock(t, -1.2, 1)
+	zero := G.NewScalar(p.Graph, tensor.Float64, G.WithName("zero"), G.WithValue(0.0))
+	guard := G.Must(G.Mul(zero, G.Must(G.Sqrt(G.Must(G.Sub(G.NewConstant(0.95), x))))))
+	p.Loss = G.Must(G.Add(p.Loss, guard))
+	h, err := Run(p, LBFGS{}, Config{Steps: 200})
+	if err == nil || !strings.HasSuffix(err.Error(), ": loss is NaN") {
+		t.Fatalf("got %v, want a NaN loss error", err)
+	}
+	if len(h.Loss) < 3 {
+		t.Fatalf("NaN after %d iterations; the test needs a later one", len(h.Loss))
+	}
+	xv, yv := float64(*x.Value().(*G.F64)), float64(*y.Value().(*G.F64))
+	f := (1-xv)*(1-xv) + 100*(yv-xv*xv)*(yv-xv*xv)
+	if last := h.Loss[len(h.Loss)-1]; f != last {
+		t.Errorf("parameters (%v, %v) have loss %v, the last recorded iteration %v", xv, yv, f, last)
+	}
+	t.Logf("%v after %d iterations; parameters (%.4f, %.4f)", err, len(h.Loss), xv, yv)
 }
