@@ -71,3 +71,16 @@ func ExampleOnsagerEnergy() {
 	fmt.Printf("T_c = %.6f, u(T_c) = %.6f, m(2) = %.6f\n", Tc, ising.OnsagerEnergy(Tc), ising.OnsagerMagnetization(2))
 	// Output: T_c = 2.269185, u(T_c) = -1.414214, m(2) = 0.911319
 }
+
+// The exact energy and specific heat per spin of the 16×16 torus at T_c,
+// where Onsager's infinite-lattice specific heat diverges.
+func ExampleKaufmanSquare() {
+	Tc := ising.CriticalTemperature
+	f, err := ising.KaufmanSquare(16, Tc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("L = 16: e = %.4f, C = %.3f; L = ∞: e = %.4f, C = %v\n", f.Energy, f.SpecificHeat, ising.OnsagerEnergy(Tc), ising.OnsagerSpecificHeat(Tc))
+	// Output: L = 16: e = -1.4531, C = 1.499; L = ∞: e = -1.4142, C = +Inf
+}
