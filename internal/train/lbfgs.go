@@ -19,8 +19,9 @@ import (
 // FuncTol·|loss| over 10 iterations; a line search that cannot make
 // progress (usually the loss has reached rounding level: History.Stop then
 // holds gonum's message and Run returns no error). The parameters are left
-// at the best point found. Each major iteration is one step of History
-// and of Progress.
+// at the best point found; after a NaN or Inf, at the last completed
+// iteration (the starting point if none completed). Each major iteration is
+// one step of History and of Progress.
 type LBFGS struct {
 	// MaxIter is the maximum number of major iterations; 0 means
 	// Config.Steps.
