@@ -115,3 +115,28 @@ func ExampleBoltzmann_Fit() {
 	// Output:
 	// fitted w = 0.8
 }
+
+// One modern Hopfield update as a gorgonia op: a query near the first of
+// two stored patterns retrieves it, softmax(β q kᵀ) v with v = k.
+func ExampleAssociate() {
+	g := G.NewGraph()
+	node := func(name string, shape []int, data []float64) *G.Node {
+		return G.NewTensor(g, tensor.Float64, 3, G.WithShape(shape...), G.WithName(name),
+			G.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))))
+	}
+	q := node("q", []int{1, 1, 3}, []float64{0.9, 0.2, -0.1})
+	k := node("k", []int{1, 2, 3}, []float64{1, 0, 0, 0, 1, 0})
+	z, err := hopfield.Associate(q, k, k, 8)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3f\n", z.Value().Data())
+	// Output: [0.996 0.004 0.000]
+}
