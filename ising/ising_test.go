@@ -286,6 +286,9 @@ func TestBadInput(t *testing.T) {
 	if _, err := ising.NewLattice(40, 2, 1, 0); err == nil {
 		t.Error("2^40 sites accepted")
 	}
+	if _, err := ising.NewLattice(2, 16, 1e308, -1e308); err == nil {
+		t.Error("J = 1e308 accepted (energies overflow to NaN)")
+	}
 	if _, err := ising.NewGraph(3, []ising.Edge{{I: 1, J: 1, W: 1}}, nil); err == nil {
 		t.Error("self-loop accepted")
 	}

@@ -36,7 +36,7 @@ const maxSites = 1 << 30
 
 // NewLattice returns the model on the periodic L^d lattice with coupling J
 // and field h. It returns an error for d < 1, L < 2, L^d above 2^30 sites,
-// or a NaN or infinite J or h.
+// a NaN or infinite J or h, or J and h so large that energies overflow.
 func NewLattice(d, L int, J, h float64) (*Lattice, error) {
 	switch {
 	case d < 1:
@@ -59,6 +59,11 @@ func NewLattice(d, L int, J, h float64) (*Lattice, error) {
 			return nil, fmt.Errorf("ising: %d^%d sites is more than the 2^30 supported", L, d)
 		}
 		n *= L
+	}
+	// |E| ≤ d·N·|J| + N·|h| must be a finite float64, or energies and
+	// their differences come out as Inf or NaN.
+	if e := float64(d*n)*math.Abs(J) + float64(n)*math.Abs(h); math.IsInf(e, 0) {
+		return nil, fmt.Errorf("ising: J = %v and h = %v make energies of %d sites overflow float64", J, h, n)
 	}
 	return &Lattice{d: d, l: L, n: n, j: J, h: h, stride: stride}, nil
 }
