@@ -56,6 +56,8 @@ func TestBadInput(t *testing.T) {
 		{"rollout no steps", func() error { _, err := Rollout(m, []float64{0, 0, 0, 0}, 0.1, 0); return err }()},
 		{"rollout nil", func() error { _, err := Rollout(nil, []float64{0, 0, 0, 0}, 0.1, 1); return err }()},
 		{"negative mass", func() error { _, err := DoublePendulum{M1: -1}.Energy([]float64{0, 0, 0, 0}); return err }()},
+		{"overflowing masses", func() error { _, err := DoublePendulum{M1: 1e308, M2: 1e308}.Energy([]float64{0, 0, 1, 1}); return err }()},
+		{"underflowing masses", DoublePendulum{M1: 1e-308, M2: 1e-308, L1: 1e-200}.Accel([]float64{0, 1, 1, 1}, make([]float64, 2))},
 		{"pendulum NaN state", DoublePendulum{}.Accel([]float64{0, 0, math.NaN(), 0}, make([]float64, 2))},
 		{"data bad amplitude", func() error { _, _, err := sys.Simulate(DataConfig{Amplitude: -1}); return err }()},
 		{"random states none", func() error { _, err := sys.RandomStates(0, 1, 1, 0); return err }()},

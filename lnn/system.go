@@ -41,6 +41,15 @@ func (p DoublePendulum) withDefaults() (DoublePendulum, error) {
 			return p, fmt.Errorf("lnn: DoublePendulum.%s is %v; must be positive and finite (0 means the default)", v.name, v.x)
 		}
 	}
+	// The mass matrix's determinant is at least m₁m₂l₁²l₂², and the
+	// energy's scales are (m₁+m₂)l₁², (m₁+m₂)g l₁ and m₂g l₂: none may
+	// underflow to 0 or overflow, or Accel and Energy give NaN.
+	for _, v := range []float64{p.M1 * p.M2 * p.L1 * p.L1 * p.L2 * p.L2, (p.M1 + p.M2) * p.L1 * p.L1 * p.M2 * p.L2 * p.L2,
+		(p.M1 + p.M2) * p.G * p.L1, p.M2 * p.G * p.L2} {
+		if v == 0 || math.IsInf(v, 0) {
+			return p, fmt.Errorf("lnn: DoublePendulum %+v: masses, lengths and g so extreme that the equations of motion overflow float64", p)
+		}
+	}
 	return p, nil
 }
 
