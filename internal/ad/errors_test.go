@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -169,4 +170,24 @@ func TestNewDenseMatchesSnapshot(t *testing.T) {
 	if y1[0] != y2[0] {
 		t.Errorf("NewDense %g vs Snapshot %g", y1[0], y2[0])
 	}
+}
+
+// FuzzParseActivation: any string parses to a valid activation whose name
+// is the string trimmed and lower-cased, or gives an "ad: " error naming it.
+func FuzzParseActivation(f *testing.F) {
+	for _, s := range []string{"tanh", " SoftPlus ", "relu", "", "sin\x00", "Activation(-1)", "square"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseActivation(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "ad: ") || !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
+				t.Fatalf("error %q does not start with \"ad: \" or quote the input", err)
+			}
+			return
+		}
+		if !a.valid() || a == square || a.String() != strings.ToLower(strings.TrimSpace(s)) {
+			t.Fatalf("ParseActivation(%q) = %v (%d)", s, a, int(a))
+		}
+	})
 }
