@@ -107,8 +107,13 @@ func (r row) Swap(i, j int) {
 	r.w[i], r.w[j] = r.w[j], r.w[i]
 }
 
-// N returns the number of units.
-func (g *Graph) N() int { return g.n }
+// N returns the number of units (0 for a nil Graph).
+func (g *Graph) N() int {
+	if g == nil {
+		return 0
+	}
+	return g.n
+}
 
 // check returns an error for a nil Graph or one not made by NewGraph.
 func (g *Graph) check() error {
@@ -130,8 +135,11 @@ func (g *Graph) Neighbors(i int) (nbr []int32, w []float64) {
 }
 
 // Edges returns every coupling once, with I < J, in increasing order of
-// (I, J).
+// (I, J); none for a nil or zero-value Graph.
 func (g *Graph) Edges() []Edge {
+	if g.check() != nil {
+		return nil
+	}
 	out := make([]Edge, 0, len(g.nbr)/2)
 	for i := 0; i < g.n; i++ {
 		for k := g.start[i]; k < g.start[i+1]; k++ {

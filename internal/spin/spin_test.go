@@ -178,6 +178,9 @@ func TestBadInput(t *testing.T) {
 		if _, err := Boltzmann(bad, 1); err == nil || !strings.HasPrefix(err.Error(), "spin: ") {
 			t.Errorf("Boltzmann on a %v Graph: error %v", bad, err)
 		}
+		if bad.N() != 0 || bad.Edges() != nil {
+			t.Errorf("a %v Graph has N %d and edges %v, want 0 and none", bad, bad.N(), bad.Edges())
+		}
 	}
 	big, err := NewGraph(25, nil, nil)
 	if err != nil {
