@@ -25,6 +25,16 @@ func TestGemm(t *testing.T) {
 	checkGemm(t, smallGemm, [][3]int{{1, 1, 1}, {300, 1, 20}, {2, 20, 300}, {5, 3, 7}})
 }
 
+// TestGemmFallback: with the kernel switched off (as on a CPU without AVX2
+// or FMA, where haveKernel is false) the dispatcher goes to the BLAS's Dgemm
+// and still gives the naive product, for the shapes that would otherwise
+// take the packed path.
+func TestGemmFallback(t *testing.T) {
+	defer func(u bool) { useKernel = u }(useKernel)
+	useKernel = false
+	checkGemm(t, viaGemm, [][3]int{{4, 8, 1}, {7, 13, 5}, {64, 64, 64}, {33, 8, 300}, {3, 1, 0}})
+}
+
 func checkGemm(t *testing.T, f func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int), sizes [][3]int) {
 	t.Helper()
 	for _, sz := range sizes {
