@@ -35,7 +35,8 @@ type Metrics struct {
 	// blown-up rollouts dominate EnergyErr but not the median.
 	EnergyErr, MaxEnergyErr, MedianEnergyErr float64
 	// EnergyErrCurve is the relative drift at each time point i·DT
-	// (Points values), averaged over the rollouts: EnergyErr is its mean.
+	// (Points values), averaged over the rollouts that did not diverge:
+	// EnergyErr is its mean.
 	// It is nil when every rollout diverged.
 	EnergyErrCurve []float64
 	// Rollouts is the number of rollouts, Points the time points in each.
