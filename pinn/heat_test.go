@@ -104,7 +104,7 @@ func TestHardConstraintsExact(t *testing.T) {
 // observations (1% Gaussian noise relative to the data's RMS) of the exact
 // solution with κ = 0.1, starting from κ = 0.03 (parametrised as exp θ), with
 // no boundary or initial condition given. It must recover κ within 5% (the
-// issue's bar; measured 0.3%).
+// issue's bar; measured 0.5%).
 func TestInverseHeat(t *testing.T) {
 	h := Heat{Kappa: 0.1}
 	dom := Domain{Space: []Interval{{0, 1}}, Time: Interval{0, 1}}
