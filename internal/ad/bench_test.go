@@ -2,8 +2,9 @@ package ad_test
 
 // Training-step benchmarks of the four model kinds the physbias packages
 // build on this core. bench/compare.sh runs the same models in PyTorch.
-// Each benchmark builds its graph and tape machine once; an iteration is one
-// full Adam step (forward, input derivatives, backward, update).
+// Each benchmark builds its graph once and trains it with train.Run's Adam,
+// as the physbias packages do; an iteration is one full Adam step (forward,
+// input derivatives, backward, update).
 //
 //	go test -run '^$' -bench Step -benchtime 20x ./internal/ad/
 //	OPENBLAS_NUM_THREADS=1 go test -tags openblas -run '^$' -bench Step -benchtime 20x ./internal/ad/
@@ -15,6 +16,7 @@ import (
 	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/linalg"
 	"github.com/physbias/physbias/internal/rng"
+	"github.com/physbias/physbias/internal/train"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -32,54 +34,42 @@ func constant(g *G.ExprGraph, rows, cols int, data []float64) *G.Node {
 	return G.NewConstant(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(data)), G.In(g))
 }
 
-// stepper is a built training graph: Step runs one Adam step.
+// stepper is a built training graph: run trains it with train.Run's Adam,
+// as the physbias packages do.
 type stepper struct {
-	nodes  int
-	vm     G.VM
-	solver G.Solver
-	params []*G.Node
-	loss   G.Value
+	nodes   int
+	problem train.Problem
 }
 
 func newStepper(b *testing.B, g *G.ExprGraph, loss *G.Node, params []*G.Node) *stepper {
 	b.Helper()
+	// train.Run would call G.Grad itself; calling it here (Run accepts
+	// that) lets nodes count the gradient nodes as before.
 	if _, err := G.Grad(loss, params...); err != nil {
 		b.Fatal(err)
 	}
-	s := &stepper{params: params, solver: G.NewAdamSolver(G.WithLearnRate(1e-3)), nodes: len(g.AllNodes())}
-	G.Read(loss, &s.loss)
-	s.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
-	return s
+	return &stepper{nodes: len(g.AllNodes()), problem: train.Problem{Graph: g, Loss: loss, Params: params}}
 }
 
-func (s *stepper) step(b *testing.B) {
-	if err := s.vm.RunAll(); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.solver.Step(G.NodesToValueGrads(s.params)); err != nil {
-		b.Fatal(err)
-	}
-	s.vm.Reset()
-}
-
+// run times b.N Adam steps in one train.Run (compiling its tape machine
+// included: a few hundred µs, amortised over the steps).
 func (s *stepper) run(b *testing.B) {
 	b.Helper()
-	s.step(b) // warm up: first run allocates
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuSeconds()
-	for i := 0; i < b.N; i++ {
-		s.step(b)
-	}
+	h, err := train.Run(s.problem, train.Adam{LR: 1e-3}, train.Config{Steps: b.N})
 	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
 	// CPU time per step (all threads): on a busy machine the wall time
 	// also counts waiting for a core.
 	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(s.nodes), "nodes")
-	if l := s.loss.Data().(float64); math.IsNaN(l) || math.IsInf(l, 0) {
+	if l := h.Loss[len(h.Loss)-1]; math.IsNaN(l) || math.IsInf(l, 0) {
 		b.Fatalf("loss is %v", l)
 	}
-	s.vm.Close()
 }
 
 func mse(b *testing.B, pred, target *G.Node) *G.Node {

@@ -7,17 +7,18 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// Adam is the Adam optimizer (Kingma & Ba 2015) as gorgonia's AdamSolver
-// runs it, which matches PyTorch's torch.optim.Adam (amsgrad off): with
-// g ← ∇L + WeightDecay·θ,
+// Adam is the Adam optimizer (Kingma & Ba 2015) as PyTorch's
+// torch.optim.Adam runs it (amsgrad off), updating the parameters' values
+// in place without allocating: with g ← ∇L + WeightDecay·θ,
 //
 //	m ← β1·m + (1−β1)·g,   v ← β2·v + (1−β2)·g²,
 //	θ ← θ − LR · (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + Eps).
 //
 // (PyTorch computes the same update as θ − (LR/(1−β1ᵗ))·m/(√v/√(1−β2ᵗ)+Eps);
-// the two agree to rounding, tested to 1e-12.) WeightDecay is the L2
-// penalty added to the gradient (gorgonia's WithL2Reg, PyTorch's Adam
-// weight_decay), not AdamW's decoupled decay. ClipNorm, when positive,
+// the two agree to rounding, tested to 1e-12. It is also gorgonia's
+// AdamSolver's formula.) WeightDecay is the L2 penalty added to the
+// gradient (gorgonia's WithL2Reg, PyTorch's Adam weight_decay), not
+// AdamW's decoupled decay. ClipNorm, when positive,
 // rescales all gradients together so that their joint Euclidean norm is at
 // most ClipNorm, before weight decay (PyTorch's clip_grad_norm_ called
 // before the step); gorgonia's own WithClip clamps each element instead and
@@ -66,14 +67,6 @@ func (a Adam) String() string {
 		d.LR, d.Beta1, d.Beta2, d.Eps, d.WeightDecay, d.ClipNorm)
 }
 
-func (a Adam) solver() *G.AdamSolver {
-	opts := []G.SolverOpt{G.WithLearnRate(a.LR), G.WithBeta1(a.Beta1), G.WithBeta2(a.Beta2), G.WithEps(a.Eps)}
-	if a.WeightDecay > 0 {
-		opts = append(opts, G.WithL2Reg(a.WeightDecay))
-	}
-	return G.NewAdamSolver(opts...)
-}
-
 func (a Adam) check(Config) error {
 	_, err := a.withDefaults()
 	return err
@@ -85,8 +78,10 @@ func (a Adam) minimize(s *session) error {
 		return err
 	}
 	s.steps = s.cfg.Steps
-	solver := a.solver()
-	model := G.NodesToValueGrads(s.p.Params)
+	st, err := newAdamState(s.p.Params)
+	if err != nil {
+		return err
+	}
 	for step := 1; step <= s.steps; step++ {
 		if err := s.feed(step); err != nil {
 			return err
@@ -95,13 +90,8 @@ func (a Adam) minimize(s *session) error {
 		if err != nil {
 			return err
 		}
-		if a.ClipNorm > 0 {
-			if err := clipNorm(s.p.Params, a.ClipNorm); err != nil {
-				return err
-			}
-		}
-		if err := solver.Step(model); err != nil {
-			return fmt.Errorf("train: step %d: Adam: %v", step, err)
+		if err := st.step(a, s.p.Params); err != nil {
+			return fmt.Errorf("train: step %d: %w", step, err)
 		}
 		s.record(loss)
 	}
@@ -109,30 +99,97 @@ func (a Adam) minimize(s *session) error {
 	return nil
 }
 
-// clipNorm scales the gradients of params by max/(‖g‖+1e-6) when that is
-// below 1, ‖g‖ being their joint Euclidean norm, as PyTorch's
-// clip_grad_norm_ does.
-func clipNorm(params []*G.Node, max float64) error {
-	var ss float64
-	grads := make([][]float64, len(params))
+// adamState is Adam's memory over one Run: the first and second moments
+// of each parameter, and scratch views of the parameters' values and
+// gradients (refetched every step, so a value gorgonia swaps is seen).
+type adamState struct {
+	t     int
+	m, v  [][]float64
+	x, g  [][]float64
+	sizes []int
+}
+
+func newAdamState(params []*G.Node) (*adamState, error) {
+	st := &adamState{
+		m: make([][]float64, len(params)), v: make([][]float64, len(params)),
+		x: make([][]float64, len(params)), g: make([][]float64, len(params)),
+		sizes: make([]int, len(params)),
+	}
 	for i, n := range params {
+		x, err := paramData(n)
+		if err != nil {
+			return nil, err
+		}
+		st.sizes[i] = len(x)
+		st.m[i] = make([]float64, len(x))
+		st.v[i] = make([]float64, len(x))
+	}
+	return st, nil
+}
+
+// step applies one Adam update in place to the parameters from the
+// gradients the last evaluation left on them, then zeroes the gradients
+// (as gorgonia's solvers do). It allocates nothing.
+func (st *adamState) step(a Adam, params []*G.Node) error {
+	var ss float64
+	for i, n := range params {
+		x, err := paramData(n)
+		if err != nil {
+			return err
+		}
 		g, err := gradData(n)
 		if err != nil {
 			return err
 		}
-		grads[i] = g
-		for _, v := range g {
-			ss += v * v
+		if len(x) != st.sizes[i] || len(g) != len(x) {
+			return fmt.Errorf("train: Adam: parameter %s has %d values and %d gradient values, want %d", label(n), len(x), len(g), st.sizes[i])
+		}
+		st.x[i], st.g[i] = x, g
+		if a.ClipNorm > 0 {
+			for _, gi := range g {
+				ss += gi * gi
+			}
 		}
 	}
-	c := max / (math.Sqrt(ss) + 1e-6)
-	if c >= 1 {
-		return nil
-	}
-	for _, g := range grads {
-		for i := range g {
-			g[i] *= c
+	// Clip on the joint norm before weight decay, as PyTorch's
+	// clip_grad_norm_ before optimizer.step() does.
+	scale := 1.0
+	if a.ClipNorm > 0 {
+		if c := a.ClipNorm / (math.Sqrt(ss) + 1e-6); c < 1 {
+			scale = c
 		}
+	}
+	st.t++
+	c1 := 1 / (1 - math.Pow(a.Beta1, float64(st.t)))
+	c2 := 1 / (1 - math.Pow(a.Beta2, float64(st.t)))
+	for i := range params {
+		adamUpdate(st.x[i], st.g[i], st.m[i], st.v[i], scale, a.WeightDecay, a.Beta1, a.Beta2, a.Eps, a.LR, c1, c2)
+		st.x[i], st.g[i] = nil, nil
 	}
 	return nil
+}
+
+// adamUpdate is the elementwise Adam update of one parameter x with
+// gradient g and moments m, v: g ← scale·g + wd·x, m ← β1·m + (1−β1)·g,
+// v ← β2·v + (1−β2)·g², x ← x − lr·(c1·m)/(√(c2·v) + eps), then g ← 0.
+// c1 and c2 are the inverse bias corrections 1/(1−β1ᵗ) and 1/(1−β2ᵗ).
+func adamUpdate(x, g, m, v []float64, scale, wd, b1, b2, eps, lr, c1, c2 float64) {
+	g = g[:len(x)]
+	m = m[:len(x)]
+	v = v[:len(x)]
+	omb1, omb2 := 1-b1, 1-b2
+	for i, xi := range x {
+		gi := g[i]
+		if scale != 1 {
+			gi *= scale
+		}
+		if wd != 0 {
+			gi += wd * xi
+		}
+		mi := b1*m[i] + omb1*gi
+		vi := b2*v[i] + omb2*gi*gi
+		m[i], v[i] = mi, vi
+		x[i] = xi - lr*(mi*c1)/(math.Sqrt(vi*c2)+eps)
+		g[i] = 0
+	}
 }
