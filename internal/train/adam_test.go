@@ -78,7 +78,7 @@ func torchAdam(x []float64, steps int, lr, b1, b2, eps, wd, clip float64) []floa
 	return x
 }
 
-// TestAdamMatchesPyTorch: gorgonia's AdamSolver as Run drives it follows
+// TestAdamMatchesPyTorch: train's in-place Adam, as Run drives it, follows
 // PyTorch's Adam step for step, with and without weight decay and norm
 // clipping, on a matrix, a vector and a scalar parameter. The two differ only in
 // rounding (PyTorch divides √v by √(1−β2ᵗ); the graph's gradient is not

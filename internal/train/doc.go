@@ -1,5 +1,5 @@
 // Package train is the training loop every physbias package shares: Adam
-// (gorgonia's solver) and L-BFGS (gonum/optimize) over the parameters of a
+// (in place, the update of PyTorch's Adam) and L-BFGS (gonum/optimize) over the parameters of a
 // gorgonia graph, seeded minibatches, progress reporting, a stop with a
 // clear error at the first NaN or Inf, and checkpoints that save and load
 // parameters bit for bit.
