@@ -48,3 +48,28 @@ func shapeOf(fn string, d G.DimSizer) (tensor.Shape, error) {
 	}
 	return s, nil
 }
+
+// applyBinary checks the two inputs of a binary op of this package (each a
+// float64 node of the given rank, both in one graph, with shapes the op
+// accepts) and applies the op, so that every constructor reports bad input
+// the same way.
+func applyBinary(op G.Op, xName string, x *G.Node, xDims int, yName string, y *G.Node, yDims int) (*G.Node, error) {
+	fn := op.String()
+	if err := checkNode(fn, xName, x, xDims); err != nil {
+		return nil, err
+	}
+	if err := checkNode(fn, yName, y, yDims); err != nil {
+		return nil, err
+	}
+	if err := sameGraph(fn, x, y); err != nil {
+		return nil, err
+	}
+	if _, err := op.InferShape(x.Shape(), y.Shape()); err != nil {
+		return nil, err
+	}
+	z, err := G.ApplyOp(op, x, y)
+	if err != nil {
+		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
+	}
+	return z, nil
+}

@@ -22,25 +22,7 @@ func MatVec(m, u *G.Node) (*G.Node, error) { return matVec(m, u, false) }
 func MatTVec(m, u *G.Node) (*G.Node, error) { return matVec(m, u, true) }
 
 func matVec(m, u *G.Node, trans bool) (*G.Node, error) {
-	op := matVecOp{trans: trans, scale: 1}
-	fn := op.String()
-	if err := checkNode(fn, "M", m, 3); err != nil {
-		return nil, err
-	}
-	if err := checkNode(fn, "u", u, 2); err != nil {
-		return nil, err
-	}
-	if err := sameGraph(fn, m, u); err != nil {
-		return nil, err
-	}
-	if _, err := op.InferShape(m.Shape(), u.Shape()); err != nil {
-		return nil, err
-	}
-	y, err := G.ApplyOp(op, m, u)
-	if err != nil {
-		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
-	}
-	return y, nil
+	return applyBinary(matVecOp{trans: trans, scale: 1}, "M", m, 3, "u", u, 2)
 }
 
 // matVecOp is the scaled batched matrix–vector product

@@ -15,25 +15,7 @@ import (
 // u (B, n) and v (B, m), a node of shape (B, n, m). It is differentiable with
 // respect to both inputs (∂u = C̄v, ∂v = C̄ᵀu, as MatVec and MatTVec nodes).
 func Outer(u, v *G.Node) (*G.Node, error) {
-	op := outerOp{scale: 1}
-	fn := op.String()
-	if err := checkNode(fn, "u", u, 2); err != nil {
-		return nil, err
-	}
-	if err := checkNode(fn, "v", v, 2); err != nil {
-		return nil, err
-	}
-	if err := sameGraph(fn, u, v); err != nil {
-		return nil, err
-	}
-	if _, err := op.InferShape(u.Shape(), v.Shape()); err != nil {
-		return nil, err
-	}
-	c, err := G.ApplyOp(op, u, v)
-	if err != nil {
-		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
-	}
-	return c, nil
+	return applyBinary(outerOp{scale: 1}, "u", u, 2, "v", v, 2)
 }
 
 // outerOp is the scaled batched outer product C[i] = scale·u[i]·v[i]ᵀ.

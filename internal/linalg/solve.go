@@ -27,25 +27,7 @@ func Solve(a, b *G.Node) (*G.Node, error) { return solve(a, b, false) }
 func SolveT(a, b *G.Node) (*G.Node, error) { return solve(a, b, true) }
 
 func solve(a, b *G.Node, trans bool) (*G.Node, error) {
-	op := solveOp{trans: trans}
-	fn := op.String()
-	if err := checkNode(fn, "A", a, 3); err != nil {
-		return nil, err
-	}
-	if err := checkNode(fn, "b", b, 2); err != nil {
-		return nil, err
-	}
-	if err := sameGraph(fn, a, b); err != nil {
-		return nil, err
-	}
-	if _, err := op.InferShape(a.Shape(), b.Shape()); err != nil {
-		return nil, err
-	}
-	x, err := G.ApplyOp(op, a, b)
-	if err != nil {
-		return nil, fmt.Errorf("linalg: %s: %w", fn, err)
-	}
-	return x, nil
+	return applyBinary(solveOp{trans: trans}, "A", a, 3, "b", b, 2)
 }
 
 // solveOp solves a batch of small dense systems, A x = b or (trans) Aᵀ x = b.
