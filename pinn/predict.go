@@ -90,22 +90,6 @@ func (m *Model) Residual(pts [][]float64) ([]float64, error) {
 	return append([]float64(nil), d...), nil
 }
 
-// scalarValue reads a float64 out of a scalar value.
-func scalarValue(v G.Value) (float64, error) {
-	switch v := v.(type) {
-	case *G.F64:
-		return float64(*v), nil
-	case tensor.Tensor:
-		if d, ok := v.Data().([]float64); ok && len(d) == 1 {
-			return d[0], nil
-		}
-		if d, ok := v.Data().(float64); ok {
-			return d, nil
-		}
-	}
-	return 0, fmt.Errorf("pinn: value %v (%T) is not a float64 scalar", v, v)
-}
-
 // RelativeL2 returns ‖u − ref‖₂ / ‖ref‖₂, the error measure of Raissi et
 // al.
 func RelativeL2(u, ref []float64) (float64, error) {

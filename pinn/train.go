@@ -128,7 +128,7 @@ func (m *Model) Terms() map[string]float64 {
 		if v == nil {
 			continue
 		}
-		if x, err := scalarValue(v); err == nil {
+		if x, err := train.Scalar(v); err == nil {
 			out[m.st.names[k]] = x
 		}
 	}
@@ -141,9 +141,9 @@ func (m *Model) Coef(name string) (float64, error) {
 		if u.Name != name {
 			continue
 		}
-		v, err := scalarValue(m.st.raw[k].Value())
+		v, err := train.Scalar(m.st.raw[k].Value())
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("pinn: coefficient %q: %v", name, err)
 		}
 		if u.Positive {
 			v = math.Exp(v)

@@ -123,7 +123,7 @@ func (s *session) eval(step int) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("train: step %d: %v", step, err)
 	}
-	loss, err := scalarOf(s.lossVal)
+	loss, err := Scalar(s.lossVal)
 	if err != nil {
 		return 0, fmt.Errorf("train: step %d: %v", step, err)
 	}
@@ -148,8 +148,10 @@ func (s *session) eval(step int) (float64, error) {
 	return loss, nil
 }
 
-// scalarOf reads a float64 out of the value G.Read stored.
-func scalarOf(v G.Value) (float64, error) {
+// Scalar reads a float64 out of a scalar gorgonia value (a *G.F64, or a
+// tensor holding one float64), such as a loss read with G.Read or a scalar
+// parameter's value.
+func Scalar(v G.Value) (float64, error) {
 	switch v := v.(type) {
 	case *G.F64:
 		return float64(*v), nil
@@ -161,7 +163,7 @@ func scalarOf(v G.Value) (float64, error) {
 			return d, nil
 		}
 	}
-	return 0, fmt.Errorf("loss value %v (%T) is not a float64 scalar", v, v)
+	return 0, fmt.Errorf("value %v (%T) is not a float64 scalar", v, v)
 }
 
 // record appends a step's loss and calls Progress when due.
