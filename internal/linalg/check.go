@@ -73,3 +73,19 @@ func applyBinary(op G.Op, xName string, x *G.Node, xDims int, yName string, y *G
 	}
 	return z, nil
 }
+
+// twoShapes reads the input shapes of a binary op's InferShape.
+func twoShapes(fn string, ds []G.DimSizer) (tensor.Shape, tensor.Shape, error) {
+	if len(ds) != 2 {
+		return nil, nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
+	}
+	x, err := shapeOf(fn, ds[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	y, err := shapeOf(fn, ds[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, y, nil
+}

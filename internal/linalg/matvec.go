@@ -46,14 +46,7 @@ func (op matVecOp) Type() hm.Type {
 
 func (op matVecOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	fn := op.String()
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
-	}
-	ms, err := shapeOf(fn, ds[0])
-	if err != nil {
-		return nil, err
-	}
-	us, err := shapeOf(fn, ds[1])
+	ms, us, err := twoShapes(fn, ds)
 	if err != nil {
 		return nil, err
 	}

@@ -35,14 +35,7 @@ func (op outerOp) Type() hm.Type {
 
 func (op outerOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	fn := op.String()
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
-	}
-	us, err := shapeOf(fn, ds[0])
-	if err != nil {
-		return nil, err
-	}
-	vs, err := shapeOf(fn, ds[1])
+	us, vs, err := twoShapes(fn, ds)
 	if err != nil {
 		return nil, err
 	}

@@ -47,14 +47,7 @@ func (op solveOp) Type() hm.Type {
 
 func (op solveOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	fn := op.String()
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(ds))
-	}
-	as, err := shapeOf(fn, ds[0])
-	if err != nil {
-		return nil, err
-	}
-	bs, err := shapeOf(fn, ds[1])
+	as, bs, err := twoShapes(fn, ds)
 	if err != nil {
 		return nil, err
 	}
