@@ -41,6 +41,17 @@ ROW_TABLE=(
   "lnn   ./internal/ad  BenchmarkStepLNN"
   "pinn  ./internal/ad  BenchmarkStepPINN"
 )
+# More rows come from bench/rows/*.row, one "name package benchmark" line
+# each (a file per package, so packages add rows without touching this
+# script); their torch side is bench/torch_rows/<name>.py (see torch_steps.py).
+shopt -s nullglob
+for f in "$(dirname "${BASH_SOURCE[0]}")"/rows/*.row; do
+  while read -r line; do
+    [[ -z $line || $line == \#* ]] && continue
+    ROW_TABLE+=("$line")
+  done <"$f"
+done
+shopt -u nullglob
 
 THREADS=${THREADS:-1}
 GOCPU=${GOCPU:-$THREADS}

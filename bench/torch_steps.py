@@ -262,6 +262,28 @@ def time_step(step, warmup, min_time, rounds):
     return statistics.median(walls), statistics.median(cpus)
 
 
+def plugin_rows():
+    """Rows from bench/torch_rows/<name>.py: each module defines row(gen), which
+    returns a step function like the row_* functions here (it may set its own
+    dtype inside; the default dtype is float64). A file per row lets each
+    package add its torch side without editing this script."""
+    import importlib.util
+    rows = {}
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_rows")
+    if not os.path.isdir(folder):
+        return rows
+    for fname in sorted(os.listdir(folder)):
+        if not fname.endswith(".py") or fname.startswith("_"):
+            continue
+        name = fname[:-3]
+        spec = importlib.util.spec_from_file_location("torch_rows_" + name, os.path.join(folder, fname))
+        mod = importlib.util.module_from_spec(spec)
+        mod.torch = torch
+        spec.loader.exec_module(mod)
+        rows[name] = mod.row
+    return rows
+
+
 def main():
     args = ARGS
     torch.set_num_threads(args.threads)
@@ -273,6 +295,7 @@ def main():
           f"functional transforms: {FUNC_SOURCE or 'none'}", flush=True)
 
     known = {"mlp": row_mlp, "hnn": row_hnn, "lnn": None, "pinn": row_pinn}
+    known.update(plugin_rows())
     for row in [r.strip() for r in args.rows.split(",") if r.strip()]:
         if row not in known:
             print(f"# torch_steps.py has no row {row!r} (known: {', '.join(known)}); printing NA", flush=True)

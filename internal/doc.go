@@ -3,4 +3,86 @@
 // integrators, training loops, checkpoints, seeded random streams, samplers
 // of binary units, BLAS selection and plotting. Packages outside this module
 // cannot import them; each physbias package re-exports what its users need.
+//
+// # The public shape every package follows
+//
+// These are the conventions of every public package (hnn, lnn, pinn,
+// hopfield, node, gnn, flows, energy, gcnn, ising where they apply). A user
+// who has learned one package knows the names in the next.
+//
+// Model and configuration:
+//   - New(..., cfg Config) (*Model, error) makes a model. Config describes
+//     the model (architecture, activation, seed); TrainConfig describes the
+//     optimisation (Steps, LR, BatchSize, WeightDecay, Seed, Progress,
+//     TimeLimit). (*Model).Config() returns the Config with defaults filled
+//     in.
+//   - A zero field means the default written in its comment. Rates,
+//     penalties and noise (WeightDecay, Noise, an L1 weight) are none at
+//     zero in every package; a paper's values come from a preset function
+//     (for example PaperTrainConfig()) and from the examples. A feature that
+//     is on by default is turned off by a named field (NoXxx bool) or, for a
+//     schedule of phases, by listing the phases (TrainConfig.Phases, nil
+//     meaning the default schedule); never by −1. No field is silently
+//     ignored: a field that cannot apply is an error.
+//   - (*Model).Dim() is the length of the state or input vector the model
+//     takes.
+//   - Every exported method on a zero value returns an error matching
+//     fail.ErrZeroValue, never panics.
+//
+// Training:
+//   - (*Model).Train(ctx context.Context, data, tc TrainConfig) (History,
+//     error). Cancelling ctx stops after the current step: Train returns the
+//     history so far and an error matching context.Canceled, and the model
+//     keeps the parameters of the last completed step. TrainConfig.TimeLimit
+//     (0 means none) stops the same way without an error, with History.Stop
+//     "time limit".
+//   - Progress: type Progress = train.Progress re-exported, a
+//     TrainConfig.Progress func(Progress) field, and ProgressBar(w, label)
+//     re-exported to make one.
+//   - The first NaN or Inf in a loss or gradient stops training with an
+//     error matching ErrNotFinite that names the step.
+//
+// Save and load:
+//   - (*Model).Save(w io.Writer) error, (*Model).SaveFile(path) error,
+//     Load(r io.Reader) (*Model, error), LoadFile(path) (*Model, error).
+//     The file holds a kind tag, the Config and the parameters bit for bit
+//     (internal/train's checkpoint format); a model loaded into a fresh
+//     process predicts bit-identically. A truncated, corrupted or foreign
+//     file is an error matching ErrCorrupt.
+//
+// A user's own system:
+//   - A problem is a struct of functions (hnn.System, lnn.System,
+//     node.Func, ...), so a user brings their own without touching the
+//     package. A callback that panics is recovered (fail.Recover) and
+//     returned as an error matching ErrCallback that names the callback; a
+//     callback's result of the wrong shape is an error that gives the shape
+//     the user's input implies.
+//   - Simulate(sys System, cfg DataConfig) (*Dataset, error) makes data from
+//     a system.
+//
+// Rollouts and solvers:
+//   - Rollout(f, x0 []float64, t1 float64, steps int, m Method)
+//     (*Trajectory, error), Trajectory{T []float64, X [][]float64}. A rollout
+//     that becomes NaN or Inf, or leaves a documented bound, returns the
+//     partial trajectory and an error matching ErrDiverged or ErrNotFinite.
+//   - Integrators are offered under the names RK4, Leapfrog, Yoshida4 and
+//     DormandPrince; node exports the full set of solvers.
+//
+// Errors:
+//   - Each package has an errors.go that re-exports the shared sentinels of
+//     internal/fail it can return (ErrInput, ErrNotFinite, ErrDiverged,
+//     ErrSingular, ErrCorrupt, ErrZeroValue, ErrCallback) and its typed
+//     errors that carry data (lnn.SingularError). Its doc.go lists them.
+//   - Messages start with the package's name once ("hnn: ..."); causes are
+//     wrapped with %w (fail.Errorf), never %v, and prefixes do not stack.
+//
+// Graphs:
+//   - Graph-building code keeps the first error in one builder from
+//     internal/ (no 100-line if-err ladders), and returns it once.
+//   - Input derivatives of an MLP come from internal/ad's fused path;
+//     derivatives of any other graph from internal/grad, the core's own
+//     reverse pass (gorgonia's nested Grad is wrong).
+//
+// Plots: PNG files named <package>-<what>.png, axis labels in words with
+// units, legends that do not cover the curves.
 package internal
