@@ -1,9 +1,9 @@
 package ising
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/physbias/physbias/internal/fail"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -25,12 +25,12 @@ func IntegratedTime(x []float64) (float64, error) {
 func integratedTime(x []float64) (tau float64, window int, err error) {
 	n := len(x)
 	if n < 4 {
-		return 0, 0, fmt.Errorf("ising: need at least 4 samples for an autocorrelation time, got %d", n)
+		return 0, 0, fail.Errorf(fail.ErrInput, "ising", "need at least 4 samples for an autocorrelation time, got %d", n)
 	}
 	var mean float64
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, 0, fmt.Errorf("ising: sample %d is %v", i, v)
+			return 0, 0, fail.Errorf(fail.ErrNotFinite, "ising", "sample %d is %v", i, v)
 		}
 		mean += v
 	}

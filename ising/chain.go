@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/spin"
 )
@@ -101,7 +102,7 @@ type Chain struct {
 // multiple of 16.
 func NewChain(m Model, cfg Config) (*Chain, error) {
 	if m == nil {
-		return nil, fmt.Errorf("ising: nil model")
+		return nil, fail.Errorf(fail.ErrInput, "ising", "nil model")
 	}
 	if err := m.check(); err != nil {
 		return nil, err
@@ -110,7 +111,7 @@ func NewChain(m Model, cfg Config) (*Chain, error) {
 		return nil, err
 	}
 	if cfg.Algorithm < 0 || cfg.Algorithm > MultiSpin {
-		return nil, fmt.Errorf("ising: unknown algorithm %d", int(cfg.Algorithm))
+		return nil, fail.Errorf(fail.ErrInput, "ising", "unknown algorithm %d", int(cfg.Algorithm))
 	}
 	c := &Chain{model: m, cfg: cfg, wy: newWyrand(cfg.Seed, 0), rr: rng.Stream(cfg.Seed, 1)}
 	if l, ok := m.(*Lattice); ok {
@@ -119,14 +120,14 @@ func NewChain(m Model, cfg Config) (*Chain, error) {
 	switch cfg.Algorithm {
 	case Checkerboard:
 		if c.lat == nil {
-			return nil, fmt.Errorf("ising: Checkerboard needs a Lattice, not a Graph")
+			return nil, fail.Errorf(fail.ErrInput, "ising", "Checkerboard needs a Lattice, not a Graph")
 		}
 		if c.lat.l%2 != 0 {
-			return nil, fmt.Errorf("ising: Checkerboard needs an even L, got %d", c.lat.l)
+			return nil, fail.Errorf(fail.ErrInput, "ising", "Checkerboard needs an even L, got %d", c.lat.l)
 		}
 	case MultiSpin:
 		if c.lat == nil {
-			return nil, fmt.Errorf("ising: MultiSpin needs a 2D Lattice, not a Graph")
+			return nil, fail.Errorf(fail.ErrInput, "ising", "MultiSpin needs a 2D Lattice, not a Graph")
 		}
 		ms, err := newMultiSpin(c.lat, cfg.T, cfg.Seed)
 		if err != nil {
@@ -176,7 +177,7 @@ func (c *Chain) SetTemperature(T float64) error {
 // check returns an error for a Chain not made by NewChain.
 func (c *Chain) check() error {
 	if c == nil || c.model == nil {
-		return fmt.Errorf("ising: nil or zero Chain (make one with NewChain)")
+		return fail.Errorf(fail.ErrZeroValue, "ising", "nil or zero Chain (make one with NewChain)")
 	}
 	return nil
 }
@@ -261,7 +262,7 @@ func (c *Chain) Sweep(n int) error {
 		return err
 	}
 	if n < 0 {
-		return fmt.Errorf("ising: negative number of sweeps %d", n)
+		return fail.Errorf(fail.ErrInput, "ising", "negative number of sweeps %d", n)
 	}
 	for range n {
 		if err := c.sweep(); err != nil {

@@ -47,5 +47,21 @@
 //
 // Units: k_B = 1; T, J and h in the same units. Site (x_0, …, x_{d−1}) of a
 // lattice is Σ_a x_a L^a. Same seed, same samples — for MultiSpin
-// whatever GOMAXPROCS is. Bad input returns an error starting "ising: ".
+// whatever GOMAXPROCS is. Bad input returns an error starting "ising: ";
+// nothing panics on user input.
+//
+// # Errors
+//
+// Every error matches one of these with errors.Is:
+//
+//   - ErrInput: a bad argument (d < 1, L < 2, a NaN or overflowing J or h,
+//     T not finite and positive, a self-loop or out-of-range edge, a state
+//     of the wrong length or with a value other than ±1, an unknown
+//     algorithm or one the model does not support, too few records);
+//   - ErrNotFinite: NaN or Inf in a series given to IntegratedTime;
+//   - ErrZeroValue: a method of a nil or zero Lattice, Graph, Chain or
+//     Series.
+//
+// They are the shared sentinels of physbias (the same values as
+// hopfield.ErrInput and so on).
 package ising

@@ -1,9 +1,9 @@
 package ising
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/spin"
 )
 
@@ -27,7 +27,7 @@ type Graph struct {
 func NewGraph(n int, edges []Edge, h []float64) (*Graph, error) {
 	g, err := spin.NewGraph(n, edges, h)
 	if err != nil {
-		return nil, fmt.Errorf("ising: %s", strings.TrimPrefix(err.Error(), "spin: "))
+		return nil, fail.Errorf(fail.ErrInput, "ising", "%s", strings.TrimPrefix(err.Error(), "spin: "))
 	}
 	return &Graph{g: g}, nil
 }
@@ -54,7 +54,7 @@ func (m *Graph) Field(i int) float64 { return m.g.Field(i) }
 
 func (m *Graph) check() error {
 	if m == nil || m.g == nil {
-		return fmt.Errorf("ising: nil or zero Graph (make one with NewGraph)")
+		return fail.Errorf(fail.ErrZeroValue, "ising", "nil or zero Graph (make one with NewGraph)")
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 package ising
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Finite holds exact results for a finite lattice.
@@ -30,7 +31,7 @@ type Finite struct {
 // error for L < 2 or a temperature that is not finite and positive.
 func KaufmanSquare(L int, T float64) (Finite, error) {
 	if L < 2 {
-		return Finite{}, fmt.Errorf("ising: side L must be ≥ 2, got %d", L)
+		return Finite{}, fail.Errorf(fail.ErrInput, "ising", "side L must be ≥ 2, got %d", L)
 	}
 	if err := checkTemperature(T); err != nil {
 		return Finite{}, err

@@ -1,11 +1,11 @@
 package ising
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"sync"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/spin"
 )
 
@@ -40,30 +40,30 @@ const maxSites = 1 << 30
 func NewLattice(d, L int, J, h float64) (*Lattice, error) {
 	switch {
 	case d < 1:
-		return nil, fmt.Errorf("ising: dimension d must be ≥ 1, got %d", d)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "dimension d must be ≥ 1, got %d", d)
 	case d > 30:
 		// L ≥ 2, so d > 30 means more than 2^30 sites.
-		return nil, fmt.Errorf("ising: dimension d = %d gives more than the 2^30 sites supported", d)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "dimension d = %d gives more than the 2^30 sites supported", d)
 	case L < 2:
-		return nil, fmt.Errorf("ising: side L must be ≥ 2, got %d", L)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "side L must be ≥ 2, got %d", L)
 	case math.IsNaN(J) || math.IsInf(J, 0):
-		return nil, fmt.Errorf("ising: coupling J is %v", J)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "coupling J is %v", J)
 	case math.IsNaN(h) || math.IsInf(h, 0):
-		return nil, fmt.Errorf("ising: field h is %v", h)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "field h is %v", h)
 	}
 	n := 1
 	stride := make([]int, d)
 	for a := range d {
 		stride[a] = n
 		if n > maxSites/L {
-			return nil, fmt.Errorf("ising: %d^%d sites is more than the 2^30 supported", L, d)
+			return nil, fail.Errorf(fail.ErrInput, "ising", "%d^%d sites is more than the 2^30 supported", L, d)
 		}
 		n *= L
 	}
 	// |E| ≤ d·N·|J| + N·|h| must be a finite float64, or energies and
 	// their differences come out as Inf or NaN.
 	if e := float64(d*n)*math.Abs(J) + float64(n)*math.Abs(h); math.IsInf(e, 0) {
-		return nil, fmt.Errorf("ising: J = %v and h = %v make energies of %d sites overflow float64", J, h, n)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "J = %v and h = %v make energies of %d sites overflow float64", J, h, n)
 	}
 	return &Lattice{d: d, l: L, n: n, j: J, h: h, stride: stride}, nil
 }
@@ -73,7 +73,7 @@ func (m *Lattice) N() int { return m.n }
 
 func (m *Lattice) check() error {
 	if m == nil || m.n == 0 {
-		return fmt.Errorf("ising: nil or zero Lattice (make one with NewLattice)")
+		return fail.Errorf(fail.ErrZeroValue, "ising", "nil or zero Lattice (make one with NewLattice)")
 	}
 	return nil
 }
@@ -116,8 +116,11 @@ func (m *Lattice) neighbours() []int32 {
 }
 
 // Energy returns E(s). It returns an error if s is not a state of the
-// model (length N, entries ±1).
+// model (length N, entries ±1) or the Lattice was not made by NewLattice.
 func (m *Lattice) Energy(s []int8) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if err := checkState(s, m.n); err != nil {
 		return 0, err
 	}
@@ -169,7 +172,7 @@ func (m *Lattice) spinGraph() (*spin.Graph, error) {
 		}
 		m.graph, m.graphErr = spin.NewGraph(m.n, edges, h)
 		if m.graphErr != nil {
-			m.graphErr = fmt.Errorf("ising: %s", strings.TrimPrefix(m.graphErr.Error(), "spin: "))
+			m.graphErr = fail.Errorf(fail.ErrInput, "ising", "%s", strings.TrimPrefix(m.graphErr.Error(), "spin: "))
 		}
 	})
 	return m.graph, m.graphErr

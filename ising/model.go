@@ -1,8 +1,7 @@
 package ising
 
 import (
-	"fmt"
-
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/spin"
 )
 
@@ -25,11 +24,11 @@ var (
 
 func checkState(s []int8, n int) error {
 	if len(s) != n {
-		return fmt.Errorf("ising: state has %d spins, the model %d", len(s), n)
+		return fail.Errorf(fail.ErrInput, "ising", "state has %d spins, the model %d", len(s), n)
 	}
 	for i, v := range s {
 		if v != 1 && v != -1 {
-			return fmt.Errorf("ising: spin %d is %d, not ±1", i, v)
+			return fail.Errorf(fail.ErrInput, "ising", "spin %d is %d, not ±1", i, v)
 		}
 	}
 	return nil
@@ -37,7 +36,7 @@ func checkState(s []int8, n int) error {
 
 func checkTemperature(T float64) error {
 	if spin.CheckTemperature(T) != nil {
-		return fmt.Errorf("ising: temperature T must be finite and > 0, got %v", T)
+		return fail.Errorf(fail.ErrInput, "ising", "temperature T must be finite and > 0, got %v", T)
 	}
 	return nil
 }

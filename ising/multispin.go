@@ -1,12 +1,13 @@
 package ising
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // multiSpin is the 2D checkerboard Metropolis kernel with multi-spin
@@ -74,7 +75,7 @@ const parallelWords = 1024
 
 func newMultiSpin(m *Lattice, T float64, seed uint64) (*multiSpin, error) {
 	if m.d != 2 || m.l%16 != 0 {
-		return nil, fmt.Errorf("ising: the multi-spin kernel needs a 2D lattice with L a multiple of 16, got d = %d, L = %d", m.d, m.l)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "the multi-spin kernel needs a 2D lattice with L a multiple of 16, got d = %d, L = %d", m.d, m.l)
 	}
 	L := m.l
 	half := L / 2

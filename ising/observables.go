@@ -3,6 +3,8 @@ package ising
 import (
 	"fmt"
 	"math"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Series is the record of a chain: the total energy E and magnetization M
@@ -27,7 +29,7 @@ func (c *Chain) Run(burnIn, sweeps int) (*Series, error) {
 		return nil, err
 	}
 	if burnIn < 0 || sweeps < 1 || sweeps > MaxRecords {
-		return nil, fmt.Errorf("ising: need burnIn ≥ 0 and 1 ≤ sweeps ≤ MaxRecords, got %d and %d", burnIn, sweeps)
+		return nil, fail.Errorf(fail.ErrInput, "ising", "need burnIn ≥ 0 and 1 ≤ sweeps ≤ MaxRecords, got %d and %d", burnIn, sweeps)
 	}
 	if c.cfg.Algorithm == Wolff {
 		burnIn = max(burnIn, WolffAdapt-c.adaptSweeps)
@@ -81,14 +83,14 @@ type Observables struct {
 func (s *Series) Observables() (Observables, error) {
 	var o Observables
 	if s == nil {
-		return o, fmt.Errorf("ising: nil Series")
+		return o, fail.Errorf(fail.ErrZeroValue, "ising", "nil Series")
 	}
 	n := len(s.E)
 	if n < 64 || len(s.M) != n {
-		return o, fmt.Errorf("ising: need at least 64 records of E and M, got %d and %d", len(s.E), len(s.M))
+		return o, fail.Errorf(fail.ErrInput, "ising", "need at least 64 records of E and M, got %d and %d", len(s.E), len(s.M))
 	}
 	if s.N < 1 || !(s.T > 0) {
-		return o, fmt.Errorf("ising: series has N = %d and T = %v", s.N, s.T)
+		return o, fail.Errorf(fail.ErrInput, "ising", "series has N = %d and T = %v", s.N, s.T)
 	}
 	N := float64(s.N)
 	e, am, m2, m4, e2 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
