@@ -21,6 +21,8 @@
 //   - Mean(x, seg, n):    the sum divided by the number of rows in the segment
 //   - Gather(x, idx):     out[e] = x[idx[e]],                    x (n, F), out (E, F)
 //   - Max(x, seg, n):     out[s,f] = max_{e: seg[e]=s} x[e,f]
+//   - GatherConcat(parts): out[r] = [x₀[idx₀[r]], x₁[idx₁[r]], ...], a graph
+//     network's update input [e_k, v_receiver, v_sender, u] in one op
 //
 // Segments with no rows give zero (for the sum, the mean and the max).
 // Indices need not be sorted or contiguous. Every constructor checks that
