@@ -37,9 +37,10 @@
 // gradient with the same indices, and the gradient of a gather is the sum.
 // So sums, means and gathers can be differentiated any number of times.
 // The gradient of Max routes each output's upstream gradient to the row
-// that attained the maximum (the first such row on ties, as PyTorch's
-// scatter_reduce "amax" splits ties evenly instead: only ties differ); that
-// backward op is itself not differentiable.
+// that attained the maximum, the first such row on ties (PyTorch's
+// scatter_reduce "amax" splits ties evenly instead; only ties differ); that
+// backward op is itself not differentiable, and neither is GatherConcat's
+// (a segment sum of each part's block of columns).
 //
 // # Hashing
 //
