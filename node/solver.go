@@ -17,8 +17,8 @@ type Func func(t float64, y, dydt []float64) error
 // BogackiShampine, DormandPrince, Leapfrog or Yoshida4; the zero value is
 // not a method (Solve returns an error for it).
 type Solver struct {
-	tab func() *ode.Tableau // explicit Runge–Kutta methods
-	sym func() ode.Method   // symplectic methods for separable systems
+	tab   func() *ode.Tableau // explicit Runge–Kutta methods
+	sym   func() ode.Method   // symplectic methods for separable systems
 	name  string
 	order int
 	adapt bool

@@ -14,7 +14,7 @@ func solvers() []node.Solver {
 }
 
 // pendulum is a user's separable system the package does not ship: the
-// nonlinear pendulum q'' = −sin q, y = (q, p). Its reference solution comes
+// nonlinear pendulum q” = −sin q, y = (q, p). Its reference solution comes
 // from Dormand–Prince at tolerance 1e-13 (checked against energy
 // conservation to 1e-12 below).
 func pendulum(t float64, y, d []float64) error {
