@@ -1,0 +1,346 @@
+package flows
+
+import (
+	"context"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/rng"
+)
+
+// The networks of an NHF, in the order of its parameters.
+const (
+	netV      = iota // V(q), scalar
+	netK             // K(p), scalar
+	netMean          // mean of the momentum encoder f(p|q)
+	netLogStd        // log standard deviation of f(p|q)
+)
+
+var log2Pi = math.Log(2 * math.Pi)
+
+// NHF is a Neural Hamiltonian Flow (Toth et al. 2019): a learned separable
+// Hamiltonian H(q, p) = K(p) + V(q), integrated by leapfrog from a standard
+// normal base density on the phase space (q₀, p₀), transforms it into a
+// density on (q, p) with log-determinant zero, so
+//
+//	log p(q, p) = log N(q₀; 0, I) + log N(p₀; 0, I),  (q₀, p₀) = leapfrog⁻¹(q, p)
+//
+// exactly. The data are the positions q; the momentum is auxiliary and is
+// integrated out by a learned Gaussian encoder f(p|q) (the paper's
+// variational treatment), which gives the evidence lower bound
+//
+//	log p(q) ≥ E_{p∼f(p|q)} [log p(q, p) − log f(p|q)],
+//
+// trained by maximum likelihood with gradients through every leapfrog step.
+type NHF struct {
+	dim int
+	cfg NHFConfig
+	p   *params
+}
+
+// NewNHF returns an untrained NHF for data of dimension dim (the length of
+// q; the phase space has 2·dim coordinates), with the weights drawn from
+// cfg.Seed.
+func NewNHF(dim int, cfg NHFConfig) (*NHF, error) {
+	if dim < 1 || dim > 1<<16 {
+		return nil, errorf(ErrInput, "NHF data dimension %d; must be between 1 and 65536", dim)
+	}
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	p, err := newParams(nhfSpecs(dim, c), c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return &NHF{dim: dim, cfg: c, p: p}, nil
+}
+
+func nhfSpecs(dim int, c NHFConfig) []netSpec {
+	h := append(append([]int{dim}, c.Hidden...), 1)
+	e := append(append([]int{dim}, c.EncoderHidden...), dim)
+	return []netSpec{{"V", h}, {"K", h}, {"encoder.mean", e}, {"encoder.logstd", e}}
+}
+
+func (m *NHF) ok() error {
+	if m == nil || m.p == nil {
+		return errorf(ErrZeroValue, "NHF: use NewNHF or Load")
+	}
+	return nil
+}
+
+// Dim returns the data dimension (the length of q).
+func (m *NHF) Dim() int {
+	if m.ok() != nil {
+		return 0
+	}
+	return m.dim
+}
+
+// Config returns the configuration with its defaults filled in.
+func (m *NHF) Config() NHFConfig {
+	if m.ok() != nil {
+		return NHFConfig{}
+	}
+	c := m.cfg
+	c.Hidden = append([]int(nil), c.Hidden...)
+	c.EncoderHidden = append([]int(nil), c.EncoderHidden...)
+	return c
+}
+
+// NumParams returns the number of weights and biases of the four networks
+// (V, K and the encoder's mean and log standard deviation).
+func (m *NHF) NumParams() int {
+	if m.ok() != nil {
+		return 0
+	}
+	return m.p.count()
+}
+
+// Hamiltonian returns the learned Hamiltonian H = K(p) + V(q) as a
+// Separable, whose Leapfrog with the model's step size and number of steps
+// is the model's Forward map.
+func (m *NHF) Hamiltonian() (Separable, error) {
+	if err := m.ok(); err != nil {
+		return Separable{}, err
+	}
+	v, k := m.p.net(netV), m.p.net(netK)
+	d := m.dim
+	return Separable{
+		Dim:   d,
+		GradK: func(p, g []float64) { k.inputGrad(p, len(p)/d, g) },
+		GradV: func(q, g []float64) { v.inputGrad(q, len(q)/d, g) },
+	}, nil
+}
+
+// Forward maps base points (q₀, p₀) to the flow's points (q, p) in place:
+// the model's leapfrog steps. Its Jacobian determinant is 1.
+func (m *NHF) Forward(q, p []float64) error {
+	h, err := m.Hamiltonian()
+	if err != nil {
+		return err
+	}
+	return Leapfrog(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog)
+}
+
+// Inverse maps the flow's points (q, p) back to the base in place; it
+// undoes Forward to rounding.
+func (m *NHF) Inverse(q, p []float64) error {
+	h, err := m.Hamiltonian()
+	if err != nil {
+		return err
+	}
+	return LeapfrogInverse(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog)
+}
+
+// LogJoint returns the exact log-density log p(q, p) of the flow at each
+// row of (q, p) (rows of Dim values each).
+func (m *NHF) LogJoint(q, p []float64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	if _, err := checkData("LogJoint q", q, m.dim); err != nil {
+		return nil, err
+	}
+	if len(p) != len(q) {
+		return nil, errorf(ErrInput, "LogJoint: q has %d values and p %d; want the same", len(q), len(p))
+	}
+	q0, p0 := append([]float64(nil), q...), append([]float64(nil), p...)
+	if err := m.Inverse(q0, p0); err != nil {
+		return nil, err
+	}
+	return m.logBase(q0, p0), nil
+}
+
+// logBase returns log N(q₀; 0, I) + log N(p₀; 0, I) for each row.
+func (m *NHF) logBase(q0, p0 []float64) []float64 {
+	d := m.dim
+	out := make([]float64, len(q0)/d)
+	for r := range out {
+		s := 0.0
+		for i := r * d; i < (r+1)*d; i++ {
+			s += q0[i]*q0[i] + p0[i]*p0[i]
+		}
+		out[r] = -0.5*s - float64(d)*log2Pi
+	}
+	return out
+}
+
+// Bound returns, for each data point (row of x), the importance-weighted
+// lower bound on log p(q) with k momenta drawn from the encoder (seeded):
+//
+//	log (1/k) Σⱼ p(q, pⱼ)/f(pⱼ|q),  pⱼ ∼ f(p|q).
+//
+// With k = 1 it is the evidence lower bound the model trains on; its
+// expectation rises towards log p(q) as k grows (Burda et al. 2016).
+func (m *NHF) Bound(x []float64, k int, seed uint64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	n, err := checkData("Bound data", x, m.dim)
+	if err != nil {
+		return nil, err
+	}
+	if k < 1 {
+		return nil, errorf(ErrInput, "Bound: %d samples; must be at least 1", k)
+	}
+	d := m.dim
+	mean, logStd := m.p.net(netMean), m.p.net(netLogStd)
+	h, _ := m.Hamiltonian()
+	r := rng.New(seed)
+	out := make([]float64, n)
+	chunk := max(1, 4096/k)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(n, lo+chunk)
+		B := (hi - lo) * k
+		q := make([]float64, B*d)
+		for i := lo; i < hi; i++ {
+			for j := 0; j < k; j++ {
+				copy(q[((i-lo)*k+j)*d:], x[i*d:(i+1)*d])
+			}
+		}
+		_, mu := mean.forward(q, B)
+		_, ls := logStd.forward(q, B)
+		p := make([]float64, B*d)
+		logf := make([]float64, B)
+		for b := 0; b < B; b++ {
+			s := 0.0
+			for i := b * d; i < (b+1)*d; i++ {
+				e := r.NormFloat64()
+				p[i] = mu[i] + math.Exp(ls[i])*e
+				s += -ls[i] - 0.5*e*e
+			}
+			logf[b] = s - 0.5*float64(d)*log2Pi
+		}
+		if err := LeapfrogInverse(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog); err != nil {
+			return nil, err
+		}
+		lj := m.logBase(q, p)
+		for i := lo; i < hi; i++ {
+			w := make([]float64, k)
+			for j := range w {
+				b := (i-lo)*k + j
+				w[j] = lj[b] - logf[b]
+			}
+			out[i] = logMeanExp(w)
+		}
+	}
+	if err := finite("Bound result", out); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// LogProb returns the importance-weighted bound on log p(q) of each row of
+// x with Config().EvalSamples momenta drawn from a seed fixed by the model's
+// Seed (so it is deterministic); see Bound.
+func (m *NHF) LogProb(x []float64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	return m.Bound(x, m.cfg.EvalSamples, m.cfg.Seed^0x9e3779b97f4a7c15)
+}
+
+// Sample draws n points q of the flow (rows of Dim values): (q₀, p₀) from
+// the standard normal base, mapped by Forward, with p dropped.
+func (m *NHF) Sample(n int, seed uint64) ([]float64, error) {
+	q, _, err := m.SampleJoint(n, seed)
+	return q, err
+}
+
+// SampleJoint draws n points (q, p) of the flow's joint density.
+func (m *NHF) SampleJoint(n int, seed uint64) (q, p []float64, err error) {
+	if err := m.ok(); err != nil {
+		return nil, nil, err
+	}
+	if n < 1 {
+		return nil, nil, errorf(ErrInput, "Sample: n is %d; must be at least 1", n)
+	}
+	r := rng.New(seed)
+	q, p = make([]float64, n*m.dim), make([]float64, n*m.dim)
+	for i := range q {
+		q[i] = r.NormFloat64()
+	}
+	for i := range p {
+		p[i] = r.NormFloat64()
+	}
+	if err := m.Forward(q, p); err != nil {
+		return nil, nil, err
+	}
+	return q, p, nil
+}
+
+// logMeanExp returns log((1/n) Σ exp(w_i)) without overflow.
+func logMeanExp(w []float64) float64 {
+	mx := math.Inf(-1)
+	for _, v := range w {
+		mx = max(mx, v)
+	}
+	if math.IsInf(mx, 0) {
+		return mx
+	}
+	s := 0.0
+	for _, v := range w {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s/float64(len(w)))
+}
+
+// Train fits the flow to the points x (rows of Dim values, row-major) by
+// maximising the evidence lower bound with Adam: each step draws one
+// momentum per point from the encoder by reparameterisation,
+// p = μ(q) + σ(q)⊙ε, runs the leapfrog steps backward from (q, p) to the
+// base on the graph and backpropagates through them. The derivatives ∇V(q)
+// and ∇K(p) in the graph come from internal/ad's exact fused input
+// gradients. Training continues from the current weights.
+func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, error) {
+	if err := m.ok(); err != nil {
+		return History{}, err
+	}
+	n, err := checkData("training data", x, m.dim)
+	if err != nil {
+		return History{}, err
+	}
+	if tc, err = tc.withDefaults(n); err != nil {
+		return History{}, err
+	}
+	B, d := tc.BatchSize, m.dim
+	g := G.NewGraph()
+	b := &gb{g: g}
+	ms, err := m.p.build(g)
+	if err != nil {
+		return History{}, err
+	}
+	q, qs := b.input("q", B, d)
+	eps, es := b.input("eps", B, d)
+	loss := m.lossGraph(b, ms, q, eps, B)
+	if b.err != nil {
+		return History{}, b.err
+	}
+	r := rng.Stream(tc.Seed, 1)
+	feed := func(idx []int) error {
+		for j, i := range idx {
+			copy(qs[j*d:(j+1)*d], x[i*d:(i+1)*d])
+		}
+		for i := range es {
+			es[i] = r.NormFloat64()
+		}
+		return nil
+	}
+	// The output biases of V and K shift them by constants and drop out of
+	// their gradients, the only way they enter the flow: not trained.
+	var ps []*G.Node
+	for i, mlp := range ms {
+		w := mlp.Params()
+		if i == netV || i == netK {
+			w = w[:len(w)-1]
+		}
+		ps = append(ps, w...)
+	}
+	hist, err := fit(ctx, g, loss, ps, n, feed, tc)
+	if rerr := m.p.read(ms); rerr != nil && err == nil {
+		err = rerr
+	}
+	return hist, err
+}

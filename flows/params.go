@@ -1,0 +1,93 @@
+package flows
+
+import (
+	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/rng"
+	"github.com/physbias/physbias/internal/train"
+)
+
+// netSpec names one network of a model and gives its layer sizes.
+type netSpec struct {
+	name  string
+	sizes []int
+}
+
+// params holds the weights of a model's networks in plain Go, between
+// training runs: theta[i] is network i's parameters laid out as
+// internal/ad's MLP.Params (W0, b0, W1, b1, …, row-major).
+type params struct {
+	specs []netSpec
+	theta [][]float64
+}
+
+// newParams draws the initial weights of the networks (Glorot-uniform,
+// zero biases; network i from stream i of seed).
+func newParams(specs []netSpec, seed uint64) (*params, error) {
+	p := &params{specs: specs}
+	g := G.NewGraph()
+	for i, s := range specs {
+		m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, rng.Stream(seed, uint64(i)).Uint64())
+		if err != nil {
+			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+		}
+		th, err := train.Values(m.Params())
+		if err != nil {
+			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+		}
+		p.theta = append(p.theta, th)
+	}
+	return p, nil
+}
+
+// build adds the networks to g with the current weights.
+func (p *params) build(g *G.ExprGraph) ([]*ad.MLP, error) {
+	ms := make([]*ad.MLP, len(p.specs))
+	for i, s := range p.specs {
+		m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, 0)
+		if err != nil {
+			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+		}
+		if err := train.SetValues(m.Params(), p.theta[i]); err != nil {
+			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+		}
+		ms[i] = m
+	}
+	return ms, nil
+}
+
+// nodes returns every parameter node of ms, in order.
+func nodes(ms []*ad.MLP) []*G.Node {
+	var out []*G.Node
+	for _, m := range ms {
+		out = append(out, m.Params()...)
+	}
+	return out
+}
+
+// read copies the weights of ms back into p.
+func (p *params) read(ms []*ad.MLP) error {
+	theta := make([][]float64, len(ms))
+	for i, m := range ms {
+		th, err := train.Values(m.Params())
+		if err != nil {
+			return errorf(ErrInput, "network %s: %w", p.specs[i].name, err)
+		}
+		theta[i] = th
+	}
+	p.theta = theta
+	return nil
+}
+
+// net returns the plain-Go evaluator of network i.
+func (p *params) net(i int) *mlp { return newMLP(p.specs[i].sizes, p.theta[i]) }
+
+// count returns the number of parameters.
+func (p *params) count() int {
+	n := 0
+	for _, th := range p.theta {
+		n += len(th)
+	}
+	return n
+}

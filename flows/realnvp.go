@@ -1,0 +1,291 @@
+package flows
+
+import (
+	"context"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/rng"
+)
+
+// RealNVP is the coupling-flow baseline (Dinh, Sohl-Dickstein and Bengio,
+// "Density estimation using Real NVP", ICLR 2017): a stack of affine
+// coupling layers, each of which keeps one half of the coordinates (the
+// first half in even layers, the second in odd ones) and transforms the
+// other half, with the scale and shift of tanh networks s and t of the kept
+// half h:
+//
+//	y = x ⊙ exp(s) + t,  s = tanh(S(h)) and t = T(h) on the transformed half, 0 on the kept one,
+//
+// mapping data x to a standard normal base z, so that
+//
+//	log p(x) = log N(z; 0, I) + Σ over layers of Σ s.
+//
+// The data dimension must be even (the halves are equal).
+type RealNVP struct {
+	dim int
+	cfg RealNVPConfig
+	p   *params // per layer: scale network, then shift network
+}
+
+// NewRealNVP returns an untrained RealNVP for data of even dimension dim,
+// with the weights drawn from cfg.Seed.
+func NewRealNVP(dim int, cfg RealNVPConfig) (*RealNVP, error) {
+	if dim < 2 || dim%2 != 0 || dim > 1<<16 {
+		return nil, errorf(ErrInput, "RealNVP data dimension %d; must be even (the coupling layers split it into two equal halves) and between 2 and 65536", dim)
+	}
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	p, err := newParams(realNVPSpecs(dim, c), c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return &RealNVP{dim: dim, cfg: c, p: p}, nil
+}
+
+func realNVPSpecs(dim int, c RealNVPConfig) []netSpec {
+	h := dim / 2
+	sizes := append(append([]int{h}, c.Hidden...), h)
+	var specs []netSpec
+	for l := 0; l < c.Layers; l++ {
+		specs = append(specs, netSpec{layerName(l, "s"), sizes}, netSpec{layerName(l, "t"), sizes})
+	}
+	return specs
+}
+
+func layerName(l int, what string) string {
+	return "layer" + itoa(l) + "." + what
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+func (m *RealNVP) ok() error {
+	if m == nil || m.p == nil {
+		return errorf(ErrZeroValue, "RealNVP: use NewRealNVP or Load")
+	}
+	return nil
+}
+
+// Dim returns the data dimension.
+func (m *RealNVP) Dim() int {
+	if m.ok() != nil {
+		return 0
+	}
+	return m.dim
+}
+
+// Config returns the configuration with its defaults filled in.
+func (m *RealNVP) Config() RealNVPConfig {
+	if m.ok() != nil {
+		return RealNVPConfig{}
+	}
+	c := m.cfg
+	c.Hidden = append([]int(nil), c.Hidden...)
+	return c
+}
+
+// NumParams returns the number of weights and biases of all scale and shift
+// networks.
+func (m *RealNVP) NumParams() int {
+	if m.ok() != nil {
+		return 0
+	}
+	return m.p.count()
+}
+
+// halves returns the column offsets of the kept and the transformed half
+// of layer l.
+func (m *RealNVP) halves(l int) (keep, move int) {
+	if l%2 == 0 {
+		return 0, m.dim / 2
+	}
+	return m.dim / 2, 0
+}
+
+// ToBase maps data points x (rows of Dim values) to the base in place and
+// returns the log-determinant of the map at each row.
+func (m *RealNVP) ToBase(x []float64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	n, err := checkData("ToBase points", x, m.dim)
+	if err != nil {
+		return nil, err
+	}
+	ld := make([]float64, n)
+	m.coupling(x, n, ld, false)
+	return ld, finite("ToBase result", x)
+}
+
+// FromBase maps base points z (rows of Dim values) to data space in place;
+// it undoes ToBase to rounding.
+func (m *RealNVP) FromBase(z []float64) error {
+	if err := m.ok(); err != nil {
+		return err
+	}
+	n, err := checkData("FromBase points", z, m.dim)
+	if err != nil {
+		return err
+	}
+	m.coupling(z, n, nil, true)
+	return finite("FromBase result", z)
+}
+
+// coupling runs the layers forward (data to base, adding log-determinants
+// to ld) or, with inverse, backward (base to data).
+func (m *RealNVP) coupling(x []float64, n int, ld []float64, inverse bool) {
+	d, h := m.dim, m.dim/2
+	kept := make([]float64, n*h)
+	for k := 0; k < m.cfg.Layers; k++ {
+		l := k
+		if inverse {
+			l = m.cfg.Layers - 1 - k
+		}
+		keep, move := m.halves(l)
+		for r := 0; r < n; r++ {
+			copy(kept[r*h:(r+1)*h], x[r*d+keep:r*d+keep+h])
+		}
+		_, s := m.p.net(2*l).forward(kept, n)
+		_, t := m.p.net(2*l+1).forward(kept, n)
+		for r := 0; r < n; r++ {
+			for i := 0; i < h; i++ {
+				si := math.Tanh(s[r*h+i])
+				xi := &x[r*d+move+i]
+				if inverse {
+					*xi = (*xi - t[r*h+i]) * math.Exp(-si)
+				} else {
+					*xi = *xi*math.Exp(si) + t[r*h+i]
+					ld[r] += si
+				}
+			}
+		}
+	}
+}
+
+// LogProb returns the exact log-density of the flow at each row of x.
+func (m *RealNVP) LogProb(x []float64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	z := append([]float64(nil), x...)
+	ld, err := m.ToBase(z)
+	if err != nil {
+		return nil, err
+	}
+	d := m.dim
+	for r := range ld {
+		s := 0.0
+		for _, v := range z[r*d : (r+1)*d] {
+			s += v * v
+		}
+		ld[r] += -0.5*s - 0.5*float64(d)*log2Pi
+	}
+	return ld, nil
+}
+
+// Sample draws n points of the flow (rows of Dim values).
+func (m *RealNVP) Sample(n int, seed uint64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	if n < 1 {
+		return nil, errorf(ErrInput, "Sample: n is %d; must be at least 1", n)
+	}
+	r := rng.New(seed)
+	z := make([]float64, n*m.dim)
+	for i := range z {
+		z[i] = r.NormFloat64()
+	}
+	return z, m.FromBase(z)
+}
+
+// Train fits the flow to the points x (rows of Dim values, row-major) by
+// maximum likelihood with Adam. Training continues from the current
+// weights.
+func (m *RealNVP) Train(ctx context.Context, x []float64, tc TrainConfig) (History, error) {
+	if err := m.ok(); err != nil {
+		return History{}, err
+	}
+	n, err := checkData("training data", x, m.dim)
+	if err != nil {
+		return History{}, err
+	}
+	if tc, err = tc.withDefaults(n); err != nil {
+		return History{}, err
+	}
+	B, d := tc.BatchSize, m.dim
+	g := G.NewGraph()
+	b := &gb{g: g}
+	ms, err := m.p.build(g)
+	if err != nil {
+		return History{}, err
+	}
+	xn, xs := b.input("x", B, d)
+	loss := m.lossGraph(b, ms, xn, B)
+	if b.err != nil {
+		return History{}, b.err
+	}
+	feed := func(idx []int) error {
+		for j, i := range idx {
+			copy(xs[j*d:(j+1)*d], x[i*d:(i+1)*d])
+		}
+		return nil
+	}
+	hist, err := fit(ctx, g, loss, nodes(ms), n, feed, tc)
+	if rerr := m.p.read(ms); rerr != nil && err == nil {
+		err = rerr
+	}
+	return hist, err
+}
+
+// lossGraph builds the mean negative log-likelihood of the batch x (B, d).
+// The halves are selected and put back with constant 0/1 matrices (a
+// product with (d, d/2) and (d/2, d) matrices), which keeps every node a
+// plain matrix product and avoids column slices.
+func (m *RealNVP) lossGraph(b *gb, ms []*ad.MLP, x *G.Node, B int) *G.Node {
+	d, h := m.dim, m.dim/2
+	var logdet *G.Node
+	for l := 0; l < m.cfg.Layers && b.err == nil; l++ {
+		keep, move := m.halves(l)
+		pick := func(off int, name string) (in, out *G.Node) {
+			sel := make([]float64, d*h)
+			put := make([]float64, h*d)
+			for i := 0; i < h; i++ {
+				sel[(off+i)*h+i] = 1
+				put[i*d+off+i] = 1
+			}
+			return b.matrix(name+".select", sel, d, h), b.matrix(name+".put", put, h, d)
+		}
+		selK, _ := pick(keep, layerName(l, "keep"))
+		selM, putM := pick(move, layerName(l, "move"))
+		xk := b.mul(x, selK)
+		s := b.tanh(b.do("scale network", func() (*G.Node, error) { return ms[2*l].Forward(xk) }))
+		t := b.do("shift network", func() (*G.Node, error) { return ms[2*l+1].Forward(xk) })
+		xm := b.mul(x, selM)
+		ym := b.add(b.had(xm, b.exp(s)), t)
+		// x ← x + (ym − xm) placed back in the moved columns.
+		x = b.add(x, b.mul(b.sub(ym, xm), putM))
+		ls := b.sum(s)
+		if logdet == nil {
+			logdet = ls
+		} else {
+			logdet = b.add(logdet, ls)
+		}
+	}
+	// B·loss = ½Σz² − Σ log det + B·(d/2)·log 2π.
+	tot := b.sub(b.scale(b.sum(b.square(x)), 0.5), logdet)
+	return b.add(b.scale(tot, 1/float64(B)), b.scalar(float64(d)/2*log2Pi))
+}
