@@ -270,4 +270,3 @@ func realNVPSpecsOf(dim int, c RealNVPConfig) ([]netSpec, error) {
 	}
 	return realNVPSpecs(dim, c), nil
 }
-
