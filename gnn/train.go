@@ -1,0 +1,296 @@
+package gnn
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/train"
+)
+
+// Dataset is a set of graphs with the targets of the block's outputs.
+type Dataset struct {
+	// Graphs are the inputs.
+	Graphs []Graph
+	// NodeTargets, if not nil, holds for every graph one row of NodeOut
+	// target values per node (the accelerations of an n-body system).
+	NodeTargets [][][]float64
+	// GlobalTargets, if not nil, holds GlobalOut target values per graph.
+	GlobalTargets [][]float64
+}
+
+// History is the record of a training run.
+type History struct {
+	// Loss holds the loss of every step (data loss plus the message
+	// penalty) on the step's batch, before its update.
+	Loss []float64
+	// Steps is the number of steps done.
+	Steps int
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+	// Stop says why training stopped: "step limit", "time limit" or
+	// "cancelled".
+	Stop string
+}
+
+// check checks d against the model's sizes.
+func (m *Model) checkData(d *Dataset) error {
+	if d == nil {
+		return errorf(ErrInput, "nil Dataset")
+	}
+	if err := m.checkGraphs(d.Graphs); err != nil {
+		return err
+	}
+	if d.NodeTargets == nil && d.GlobalTargets == nil {
+		return errorf(ErrInput, "Dataset has neither NodeTargets nor GlobalTargets")
+	}
+	if d.NodeTargets != nil {
+		if len(d.NodeTargets) != len(d.Graphs) {
+			return errorf(ErrInput, "%d node target sets for %d graphs", len(d.NodeTargets), len(d.Graphs))
+		}
+		for i, t := range d.NodeTargets {
+			if len(t) != len(d.Graphs[i].Nodes) {
+				return errorf(ErrInput, "graph %d has %d nodes but %d node targets", i, len(d.Graphs[i].Nodes), len(t))
+			}
+			if err := checkRows(t, m.cfg.NodeOut, i, "node target"); err != nil {
+				return err
+			}
+		}
+	}
+	if d.GlobalTargets != nil {
+		if m.cfg.GlobalOut == 0 {
+			return errorf(ErrInput, "Dataset has GlobalTargets but the model has no global update (GlobalOut 0)")
+		}
+		if len(d.GlobalTargets) != len(d.Graphs) {
+			return errorf(ErrInput, "%d global targets for %d graphs", len(d.GlobalTargets), len(d.Graphs))
+		}
+		for i, t := range d.GlobalTargets {
+			if len(t) != m.cfg.GlobalOut {
+				return errorf(ErrInput, "graph %d has %d global targets, want %d", i, len(t), m.cfg.GlobalOut)
+			}
+			if err := checkFinite(t, i, "global target", 0); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// errTimeLimit stops train.Run from Feed when the time limit is reached.
+var errTimeLimit = errors.New("time limit")
+
+// Train fits the block's outputs to d's targets with Adam, continuing from
+// the current weights. The loss is the mean (squared or absolute, per
+// tc.Loss) error over every target value, plus tc.MessageL1 times the mean
+// over edges of the messages' L1 norms.
+//
+// Graphs that all share one structure (the same number of nodes, senders
+// and receivers, as in an n-body data set) train in minibatches of
+// tc.BatchSize graphs on one graph built once; graphs of different
+// structures train full batch (tc.BatchSize 0).
+//
+// Cancelling ctx stops before the next step: Train returns the history so
+// far and an error matching context.Canceled (or DeadlineExceeded), and the
+// model keeps the weights of the last completed step. tc.TimeLimit stops
+// the same way without an error. The first NaN or Inf loss or gradient
+// stops with an error matching ErrNotFinite; the weights are those before
+// the failing step.
+func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History, error) {
+	if err := m.ok(); err != nil {
+		return History{}, err
+	}
+	if ctx == nil {
+		return History{}, errorf(ErrInput, "nil context")
+	}
+	tc, err := tc.withDefaults()
+	if err != nil {
+		return History{}, err
+	}
+	if err := m.checkData(d); err != nil {
+		return History{}, err
+	}
+	if tc.MessageL1 > 0 && m.cfg.EdgeOut == 0 {
+		return History{}, errorf(ErrInput, "TrainConfig.MessageL1 is %v but the model has no messages (EdgeOut 0)", tc.MessageL1)
+	}
+	N := len(d.Graphs)
+	same := true
+	for _, g := range d.Graphs[1:] {
+		if !sameStructure(d.Graphs[0], g) {
+			same = false
+			break
+		}
+	}
+	B := tc.BatchSize
+	if B == 0 {
+		B = N
+	}
+	if B > N {
+		return History{}, errorf(ErrInput, "TrainConfig.BatchSize %d exceeds the %d graphs", B, N)
+	}
+	if !same && B != N {
+		return History{}, errorf(ErrInput, "graphs of different structures train full batch only; TrainConfig.BatchSize is %d of %d graphs", B, N)
+	}
+	c := m.cfg
+	// The batch: B graphs with graph 0's structure, or all graphs.
+	var bt *batch
+	var batchGraphs []Graph
+	if same {
+		batchGraphs = make([]Graph, B)
+		for i := range batchGraphs {
+			batchGraphs[i] = d.Graphs[0]
+		}
+	} else {
+		batchGraphs = d.Graphs
+	}
+	bt = newBatch(batchGraphs, c)
+	gr, err := m.build(bt)
+	if err != nil {
+		return History{}, err
+	}
+	b := gr.b
+	var terms []*G.Node
+	var params []*G.Node
+	useEdge, useNode, useGlobal := false, false, false
+	var nodeY, globY []float64
+	if d.NodeTargets != nil && gr.out.node != nil {
+		nodeY = make([]float64, bt.nodes*c.NodeOut)
+		y := b.input("node_targets", nodeY, bt.nodes, c.NodeOut)
+		terms = append(terms, b.errorTerm(gr.out.node, y, tc.Loss))
+		useNode, useEdge = true, true
+	}
+	if d.GlobalTargets != nil {
+		globY = make([]float64, bt.graphs*c.GlobalOut)
+		y := b.input("global_targets", globY, bt.graphs, c.GlobalOut)
+		terms = append(terms, b.errorTerm(gr.out.global, y, tc.Loss))
+		useGlobal, useNode, useEdge = true, true, true
+	}
+	if tc.MessageL1 > 0 && gr.out.edge != nil {
+		terms = append(terms, b.l1(gr.out.edge, tc.MessageL1*float64(c.EdgeOut)))
+		useEdge = true
+	}
+	if len(terms) == 0 {
+		return History{}, errorf(ErrInput, "the targets depend on no output of the block (no nodes in the data?)")
+	}
+	loss := terms[0]
+	for _, t := range terms[1:] {
+		prev := loss
+		loss = b.do("loss", func() (*G.Node, error) { return G.Add(prev, t) })
+	}
+	if b.err != nil {
+		return History{}, b.err
+	}
+	if useEdge && gr.out.edge != nil {
+		params = append(params, gr.n.edge.Params()...)
+	}
+	if useNode && gr.out.node != nil {
+		params = append(params, gr.n.node.Params()...)
+	}
+	if useGlobal && gr.out.global != nil {
+		params = append(params, gr.n.global.Params()...)
+	}
+	// Feed copies the batch's features and targets (one structure) and
+	// checks the context and the time limit before every step.
+	start := time.Now()
+	feed := func(idx []int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if tc.TimeLimit > 0 && time.Since(start) >= tc.TimeLimit {
+			return errTimeLimit
+		}
+		if !same {
+			return nil // all graphs, fixed inputs
+		}
+		for r, i := range idx {
+			batchGraphs[r] = d.Graphs[i]
+		}
+		bt.fill(batchGraphs, c)
+		for r, i := range idx {
+			if nodeY != nil {
+				for k, row := range d.NodeTargets[i] {
+					copy(nodeY[(bt.nodeOff[r]+k)*c.NodeOut:], row)
+				}
+			}
+			if globY != nil {
+				copy(globY[r*c.GlobalOut:], d.GlobalTargets[i])
+			}
+		}
+		return nil
+	}
+	if !same {
+		// Full batch: the targets are fixed.
+		for i := range d.Graphs {
+			if nodeY != nil {
+				for k, row := range d.NodeTargets[i] {
+					copy(nodeY[(bt.nodeOff[i]+k)*c.NodeOut:], row)
+				}
+			}
+			if globY != nil {
+				copy(globY[i*c.GlobalOut:], d.GlobalTargets[i])
+			}
+		}
+	}
+	rc := train.Config{Steps: tc.Steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress}
+	h, err := train.Run(train.Problem{Graph: gr.g, Loss: loss, Params: params, N: N, Feed: feed},
+		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay}, rc)
+	hist := History{Loss: h.Loss, Steps: h.Steps, Elapsed: h.Elapsed, Stop: "step limit"}
+	// Keep the weights of the last completed step in every case but a
+	// failure before any step.
+	if theta, verr := train.Values(gr.n.params()); verr == nil {
+		m.theta = theta
+	}
+	switch {
+	case err == nil:
+		return hist, nil
+	case errors.Is(err, errTimeLimit):
+		hist.Stop = "time limit"
+		return hist, nil
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		hist.Stop = "cancelled"
+		return hist, errorf(ctx.Err(), "training stopped after %d steps: %w", hist.Steps, ctx.Err())
+	case strings.Contains(err.Error(), "NaN") || strings.Contains(err.Error(), "Inf"):
+		hist.Stop = "not finite"
+		return hist, errorf(ErrNotFinite, "training: %w", err)
+	default:
+		hist.Stop = "error"
+		return hist, errorf(ErrInput, "training: %w", err)
+	}
+}
+
+// errorTerm returns the mean squared or absolute error of pred against y.
+func (b *builder) errorTerm(pred, y *G.Node, l Loss) *G.Node {
+	return b.do("loss", func() (*G.Node, error) {
+		diff, err := G.Sub(pred, y)
+		if err != nil {
+			return nil, err
+		}
+		var e *G.Node
+		if l == MAE {
+			e, err = G.Abs(diff)
+		} else {
+			e, err = G.Square(diff)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return G.Mean(e)
+	})
+}
+
+// l1 returns w · mean|x| (mean over every entry).
+func (b *builder) l1(x *G.Node, w float64) *G.Node {
+	return b.do("message penalty", func() (*G.Node, error) {
+		a, err := G.Abs(x)
+		if err != nil {
+			return nil, err
+		}
+		mean, err := G.Mean(a)
+		if err != nil {
+			return nil, err
+		}
+		return G.Mul(mean, G.NewConstant(w, G.WithName("message_l1")))
+	})
+}
