@@ -5,6 +5,8 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Adam is the Adam optimizer (Kingma & Ba 2015) as PyTorch's
@@ -45,17 +47,17 @@ func (a Adam) withDefaults() (Adam, error) {
 	}
 	switch {
 	case !(a.LR > 0) || math.IsInf(a.LR, 0):
-		return a, fmt.Errorf("train: Adam.LR is %v, want > 0", a.LR)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.LR is %v, want > 0", a.LR)
 	case !(a.Beta1 > 0 && a.Beta1 < 1):
-		return a, fmt.Errorf("train: Adam.Beta1 is %v, want in (0, 1)", a.Beta1)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.Beta1 is %v, want in (0, 1)", a.Beta1)
 	case !(a.Beta2 > 0 && a.Beta2 < 1):
-		return a, fmt.Errorf("train: Adam.Beta2 is %v, want in (0, 1)", a.Beta2)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.Beta2 is %v, want in (0, 1)", a.Beta2)
 	case !(a.Eps > 0) || math.IsInf(a.Eps, 0):
-		return a, fmt.Errorf("train: Adam.Eps is %v, want > 0", a.Eps)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.Eps is %v, want > 0", a.Eps)
 	case !(a.WeightDecay >= 0) || math.IsInf(a.WeightDecay, 0):
-		return a, fmt.Errorf("train: Adam.WeightDecay is %v, want ≥ 0", a.WeightDecay)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.WeightDecay is %v, want ≥ 0", a.WeightDecay)
 	case !(a.ClipNorm >= 0) || math.IsInf(a.ClipNorm, 0):
-		return a, fmt.Errorf("train: Adam.ClipNorm is %v, want ≥ 0 (0: no clipping)", a.ClipNorm)
+		return a, fail.Errorf(fail.ErrInput, "train", "Adam.ClipNorm is %v, want ≥ 0 (0: no clipping)", a.ClipNorm)
 	}
 	return a, nil
 }
@@ -83,6 +85,9 @@ func (a Adam) minimize(s *session) error {
 		return err
 	}
 	for step := 1; step <= s.steps; step++ {
+		if stop, err := s.stop(step); stop {
+			return err
+		}
 		if err := s.feed(step); err != nil {
 			return err
 		}
@@ -91,7 +96,7 @@ func (a Adam) minimize(s *session) error {
 			return err
 		}
 		if err := st.step(a, s.p.Params); err != nil {
-			return fmt.Errorf("train: step %d: %w", step, err)
+			return fmt.Errorf("%s: step %d: %w", s.cfg.prefix(), step, err)
 		}
 		s.record(loss)
 	}

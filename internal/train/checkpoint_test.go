@@ -263,19 +263,28 @@ func TestSaveFileLeavesNeighbours(t *testing.T) {
 
 // FuzzLoad: Load never panics. With fix set, the input gets a valid
 // checksum so the fuzzer reaches the parser; whatever loads must save
-// back to a checkpoint that loads to the same bits.
+// back to a checkpoint that loads to the same bits. With model set, the
+// input is a model file for ReadModel instead (see fuzzReadModel).
 func FuzzLoad(f *testing.F) {
 	var buf bytes.Buffer
 	if err := Save(&buf, ckptParams(1)); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(buf.Bytes(), false)
-	f.Add(buf.Bytes()[:buf.Len()-sha256.Size], true)
-	f.Add([]byte{}, false)
-	f.Add(magic[:], true)
-	f.Fuzz(func(t *testing.T, data []byte, fix bool) {
+	f.Add(buf.Bytes(), false, false)
+	f.Add(buf.Bytes()[:buf.Len()-sha256.Size], true, false)
+	f.Add([]byte{}, false, false)
+	f.Add(magic[:], true, false)
+	m := modelSeed(f)
+	f.Add(m, false, true)
+	f.Add(m[:len(m)-sha256.Size], true, true)
+	f.Add(modelMagic[:], true, true)
+	f.Fuzz(func(t *testing.T, data []byte, fix, model bool) {
 		if fix {
 			data = withChecksum(data)
+		}
+		if model {
+			fuzzReadModel(t, data)
+			return
 		}
 		dst := ckptParams(2)
 		if err := Load(bytes.NewReader(data), dst); err != nil {

@@ -1,9 +1,10 @@
 package train
 
 import (
-	"errors"
-	"fmt"
+	"context"
 	"time"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Config sets how Run trains. Its zero value means the defaults written in
@@ -25,6 +26,21 @@ type Config struct {
 	// ReportEvery is the number of steps between Progress calls. 0 means
 	// a twentieth of the planned steps (Steps, or LBFGS.MaxIter), at least 1.
 	ReportEvery int
+	// Context, if not nil, stops Run once it is done: Run checks it before
+	// every step (and, for L-BFGS, before every evaluation of its line
+	// search), returns the history so far and an error wrapping
+	// Context.Err() (so errors.Is matches context.Canceled or
+	// context.DeadlineExceeded), and leaves the parameters at the last
+	// completed step.
+	Context context.Context
+	// TimeLimit, if positive, stops Run the same way once TimeLimit has
+	// passed since it started, but without an error: History.Stop is
+	// "time limit". 0 means none; negative is an error.
+	TimeLimit time.Duration
+	// Prefix starts Run's error messages (a package name such as "hnn"),
+	// so that a package can return them as they are, without stacking
+	// prefixes. Empty means "train".
+	Prefix string
 }
 
 // Progress is what Run tells Config.Progress.
@@ -57,30 +73,48 @@ type History struct {
 	Stop string
 }
 
-// withDefaults validates cfg against p and fills in the defaults.
+// StopTimeLimit is History.Stop after Config.TimeLimit ended a run.
+const StopTimeLimit = "time limit"
+
+// prefix returns the prefix of Run's error messages.
+func (cfg *Config) prefix() string {
+	if cfg.Prefix == "" {
+		return "train"
+	}
+	return cfg.Prefix
+}
+
+// withDefaults validates cfg against p and fills in the defaults. Its
+// errors match fail.ErrInput.
 func (cfg Config) withDefaults(p *Problem) (Config, error) {
+	bad := func(format string, a ...any) (Config, error) {
+		return cfg, fail.Errorf(fail.ErrInput, cfg.prefix(), format, a...)
+	}
 	if cfg.Steps < 0 {
-		return cfg, fmt.Errorf("train: Config.Steps is %d, want ≥ 0 (0 means 1000)", cfg.Steps)
+		return bad("Config.Steps is %d, want ≥ 0 (0 means 1000)", cfg.Steps)
 	}
 	if cfg.Steps == 0 {
 		cfg.Steps = 1000
 	}
 	if cfg.BatchSize < 0 {
-		return cfg, fmt.Errorf("train: Config.BatchSize is %d, want ≥ 0 (0 means full batch)", cfg.BatchSize)
+		return bad("Config.BatchSize is %d, want ≥ 0 (0 means full batch)", cfg.BatchSize)
 	}
 	if cfg.BatchSize > 0 {
 		if p.N == 0 {
-			return cfg, fmt.Errorf("train: Config.BatchSize is %d but Problem.N is 0 (fixed inputs cannot be batched)", cfg.BatchSize)
+			return bad("Config.BatchSize is %d but Problem.N is 0 (fixed inputs cannot be batched)", cfg.BatchSize)
 		}
 		if cfg.BatchSize > p.N {
-			return cfg, fmt.Errorf("train: Config.BatchSize %d is larger than Problem.N %d", cfg.BatchSize, p.N)
+			return bad("Config.BatchSize %d is larger than Problem.N %d", cfg.BatchSize, p.N)
 		}
 		if p.Feed == nil {
-			return cfg, errors.New("train: minibatches need Problem.Feed")
+			return bad("minibatches need Problem.Feed")
 		}
 	}
 	if cfg.ReportEvery < 0 {
-		return cfg, fmt.Errorf("train: Config.ReportEvery is %d, want ≥ 0", cfg.ReportEvery)
+		return bad("Config.ReportEvery is %d, want ≥ 0", cfg.ReportEvery)
+	}
+	if cfg.TimeLimit < 0 {
+		return bad("Config.TimeLimit is %v, want ≥ 0 (0 means none)", cfg.TimeLimit)
 	}
 	return cfg, nil
 }

@@ -50,6 +50,19 @@
 // tape machine reuses memory. Gradients accumulate across RunAll calls in
 // gorgonia; Run zeroes them before every evaluation.
 //
+// # Stopping early and errors
+//
+// Config.Context (cancellation, deadlines) and Config.TimeLimit (a budget
+// of wall time) stop a run between steps; the parameters keep the values
+// of the last completed step (for L-BFGS, of the last completed major
+// iteration, even when the stop comes inside a line search). A cancelled
+// context makes Run return an error wrapping the context's error; the
+// time limit returns no error and History.Stop "time limit". A NaN or Inf
+// returns an error matching fail.ErrNotFinite, invalid settings one
+// matching fail.ErrInput. Run's messages start with Config.Prefix (a
+// package's name), so a package returns them as they are and prefixes do
+// not stack ("hnn: step 17: loss is NaN").
+//
 // # Checkpoints
 //
 // Save writes the parameters by name: a magic string, then for each one its
@@ -57,4 +70,14 @@
 // SHA-256 of everything before it. Load checks the checksum and every name
 // and shape before it writes anything, and errors (never panics) on any
 // truncated or corrupted input.
+//
+// # Model files
+//
+// SaveModel writes a whole model: a kind tag naming the package's type and
+// its format version ("hnn.Model v1"), the model's Config as JSON, and the
+// parameters in the checkpoint format, under one SHA-256. A package loads
+// one in three moves: ReadModel checks the file and the kind tag and
+// decodes the Config; the package builds a fresh model from that Config;
+// ModelFile.LoadParams puts the parameters in, bit for bit. Every problem
+// with the file's content matches fail.ErrCorrupt.
 package train

@@ -1,10 +1,13 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/optimize"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // LBFGS is the limited-memory BFGS method of gonum/optimize, run on the
@@ -48,13 +51,13 @@ func (l LBFGS) withDefaults() (LBFGS, error) {
 	}
 	switch {
 	case l.MaxIter < 0:
-		return l, fmt.Errorf("train: LBFGS.MaxIter is %d, want ≥ 0 (0 means Config.Steps)", l.MaxIter)
+		return l, fail.Errorf(fail.ErrInput, "train", "LBFGS.MaxIter is %d, want ≥ 0 (0 means Config.Steps)", l.MaxIter)
 	case !(l.GradTol > 0) || math.IsInf(l.GradTol, 0):
-		return l, fmt.Errorf("train: LBFGS.GradTol is %v, want > 0", l.GradTol)
+		return l, fail.Errorf(fail.ErrInput, "train", "LBFGS.GradTol is %v, want > 0", l.GradTol)
 	case l.Memory < 0:
-		return l, fmt.Errorf("train: LBFGS.Memory is %d, want > 0", l.Memory)
+		return l, fail.Errorf(fail.ErrInput, "train", "LBFGS.Memory is %d, want > 0", l.Memory)
 	case !(l.FuncTol > 0) || math.IsInf(l.FuncTol, 0):
-		return l, fmt.Errorf("train: LBFGS.FuncTol is %v, want > 0", l.FuncTol)
+		return l, fail.Errorf(fail.ErrInput, "train", "LBFGS.FuncTol is %v, want > 0", l.FuncTol)
 	}
 	return l, nil
 }
@@ -70,7 +73,7 @@ func (l LBFGS) check(cfg Config) error {
 		return err
 	}
 	if cfg.BatchSize > 0 {
-		return fmt.Errorf("train: L-BFGS needs full batch, Config.BatchSize is %d", cfg.BatchSize)
+		return fail.Errorf(fail.ErrInput, cfg.prefix(), "L-BFGS needs full batch, Config.BatchSize is %d", cfg.BatchSize)
 	}
 	return nil
 }
@@ -112,6 +115,14 @@ func (l LBFGS) minimize(s *session) error {
 		GradStopThreshold: l.GradTol,
 	}
 	res, err := optimize.Minimize(prob, x0, settings, method)
+	if e.halted {
+		// Context or time limit: back to the last completed iteration.
+		if e.last != nil {
+			x0 = e.last
+		}
+		_ = SetValues(s.p.Params, x0)
+		return e.haltErr
+	}
 	if e.err != nil {
 		// NaN/Inf or a failed pass: go back to the last completed
 		// iteration (the starting point if there was none).
@@ -123,7 +134,7 @@ func (l LBFGS) minimize(s *session) error {
 	}
 	if res == nil {
 		_ = SetValues(s.p.Params, x0)
-		return fmt.Errorf("train: L-BFGS: %v", err)
+		return fmt.Errorf("%s: L-BFGS: %w", s.cfg.prefix(), err)
 	}
 	if serr := SetValues(s.p.Params, res.X); serr != nil {
 		return serr
@@ -148,6 +159,21 @@ type lbfgsEval struct {
 	err     error
 	started bool      // the starting point has been seen by Record
 	last    []float64 // point of the last completed major iteration
+	halted  bool      // stopped by Config.Context or Config.TimeLimit
+	haltErr error     // the context's error, nil for the time limit
+}
+
+// errHalted ends gonum's run when the context or the time limit stops it.
+var errHalted = errors.New("train: halted")
+
+// halt checks Config.Context and Config.TimeLimit before step and, if the
+// run must stop, makes every later gonum callback fail.
+func (e *lbfgsEval) halt(step int) bool {
+	stop, err := e.s.stop(step)
+	if stop {
+		e.halted, e.haltErr, e.err = true, err, errHalted
+	}
+	return stop
 }
 
 // at evaluates loss and gradient at x unless x is the last point.
@@ -158,12 +184,15 @@ func (e *lbfgsEval) at(x []float64) {
 	if e.valid && equal(x, e.x) {
 		return
 	}
+	step := len(e.s.hist.Loss) + 1
+	if e.halt(step) {
+		return
+	}
 	e.valid = false
 	if err := SetValues(e.s.p.Params, x); err != nil {
 		e.err = err
 		return
 	}
-	step := len(e.s.hist.Loss) + 1
 	f, err := e.s.eval(step)
 	if err != nil {
 		e.err = err
@@ -216,6 +245,9 @@ func (e *lbfgsEval) Record(loc *optimize.Location, op optimize.Operation, _ *opt
 		}
 		e.s.record(loc.F)
 		e.last = append(e.last[:0], loc.X...)
+		if e.halt(len(e.s.hist.Loss) + 1) {
+			return e.err
+		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -11,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	_ "github.com/physbias/physbias/internal/blas"
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Run trains p with opt and returns the loss history. It calls
@@ -21,12 +21,19 @@ import (
 // the loss or in a parameter's gradient; the parameters then hold the
 // values they had before that step's update. On success the parameters
 // hold the trained values (for L-BFGS, the best point found).
+//
+// Config.Context and Config.TimeLimit stop a run early, between steps: Run
+// then returns the history so far and the parameters of the last completed
+// step, with an error wrapping the context's error (cancellation) or none
+// (time limit, History.Stop "time limit"). A NaN or Inf stop returns an
+// error matching fail.ErrNotFinite; invalid settings one matching
+// fail.ErrInput. Messages start with Config.Prefix.
 func Run(p Problem, opt Optimizer, cfg Config) (History, error) {
 	if err := p.validate(); err != nil {
 		return History{}, err
 	}
 	if isNil(opt) {
-		return History{}, errors.New("train: nil Optimizer")
+		return History{}, fail.Errorf(fail.ErrInput, cfg.prefix(), "nil Optimizer")
 	}
 	cfg, err := cfg.withDefaults(&p)
 	if err != nil {
@@ -89,7 +96,7 @@ func newSession(p Problem, cfg Config) (*session, error) {
 		}
 		if err := p.Feed(idx); err != nil {
 			s.m.Close()
-			return nil, fmt.Errorf("train: Feed: %w", err)
+			return nil, fmt.Errorf("%s: Feed: %w", cfg.prefix(), err)
 		}
 	}
 	return s, nil
@@ -102,7 +109,7 @@ func (s *session) feed(step int) error {
 	}
 	s.batches.next(s.idx)
 	if err := s.p.Feed(s.idx); err != nil {
-		return fmt.Errorf("train: step %d: Feed: %w", step, err)
+		return fmt.Errorf("%s: step %d: Feed: %w", s.cfg.prefix(), step, err)
 	}
 	return nil
 }
@@ -120,16 +127,17 @@ func (s *session) eval(step int) (float64, error) {
 	s.hist.Evals++
 	err := s.m.RunAll()
 	s.m.Reset()
+	pre := s.cfg.prefix()
 	if err != nil {
-		return 0, fmt.Errorf("train: step %d: %v", step, err)
+		return 0, fmt.Errorf("%s: step %d: %w", pre, step, err)
 	}
 	loss, err := Scalar(s.lossVal)
 	if err != nil {
-		return 0, fmt.Errorf("train: step %d: %v", step, err)
+		return 0, fmt.Errorf("%s: step %d: %w", pre, step, err)
 	}
 	s.last = loss
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fmt.Errorf("train: step %d: loss is %v", step, loss)
+		return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: loss is %v", step, loss)
 	}
 	for _, n := range s.p.Params {
 		g, err := gradData(n)
@@ -137,11 +145,11 @@ func (s *session) eval(step int) (float64, error) {
 			return loss, err
 		}
 		if g == nil {
-			return loss, fmt.Errorf("train: step %d: no gradient for parameter %s (is it used by the loss?)", step, label(n))
+			return loss, fmt.Errorf("%s: step %d: no gradient for parameter %s (is it used by the loss?)", pre, step, label(n))
 		}
 		for i, v := range g {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return loss, fmt.Errorf("train: step %d: gradient of parameter %s is %v at element %d", step, label(n), v, i)
+				return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: gradient of parameter %s is %v at element %d", step, label(n), v, i)
 			}
 		}
 	}
@@ -164,6 +172,22 @@ func Scalar(v G.Value) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("value %v (%T) is not a float64 scalar", v, v)
+}
+
+// stop reports whether the run must stop before step (counted from 1):
+// with the context's error when Config.Context is done, with nil and
+// History.Stop "time limit" when Config.TimeLimit has passed.
+func (s *session) stop(step int) (bool, error) {
+	if ctx := s.cfg.Context; ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return true, fmt.Errorf("%s: stopped before step %d: %w", s.cfg.prefix(), step, err)
+		}
+	}
+	if s.cfg.TimeLimit > 0 && time.Since(s.start) >= s.cfg.TimeLimit {
+		s.hist.Stop = StopTimeLimit
+		return true, nil
+	}
+	return false, nil
 }
 
 // record appends a step's loss and calls Progress when due.
