@@ -66,6 +66,10 @@ func (b *gb) add(x, y *G.Node) *G.Node {
 	return b.do("sum", func() (*G.Node, error) { return G.Add(x, y) })
 }
 
+func (b *gb) sub(x, y *G.Node) *G.Node {
+	return b.do("difference", func() (*G.Node, error) { return G.Sub(x, y) })
+}
+
 func (b *gb) square(x *G.Node) *G.Node {
 	return b.do("square", func() (*G.Node, error) { return G.Square(x) })
 }

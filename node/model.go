@@ -376,3 +376,9 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 	}
 	return r, nil
 }
+
+// solveRK solves sys from z0 over ts with tableau tb.
+func solveRK(tb *ode.Tableau, sys *system, z0, ts []float64, o Options) ([][]float64, error) {
+	ys, _, err := ode.RK(tb, sys.rhs, z0, ts, o.rk(), nil)
+	return ys, wrapODE(err)
+}
