@@ -39,6 +39,14 @@
 //   - Progress: type Progress = train.Progress re-exported, a
 //     TrainConfig.Progress func(Progress) field, and ProgressBar(w, label)
 //     re-exported to make one.
+//   - How: pass ctx as train.Config.Context, TrainConfig.TimeLimit as
+//     train.Config.TimeLimit and the package name as train.Config.Prefix;
+//     return train.Run's error as it is (its message already starts with
+//     the package name, and it matches ErrNotFinite, ErrInput or
+//     context.Canceled). A nil ctx is an error matching ErrInput (use
+//     context.Background()). A History re-exported as
+//     type History = train.History keeps Stop ("step limit", "time limit",
+//     L-BFGS's status).
 //   - The first NaN or Inf in a loss or gradient stops training with an
 //     error matching ErrNotFinite that names the step.
 //
@@ -49,6 +57,14 @@
 //     (internal/train's checkpoint format); a model loaded into a fresh
 //     process predicts bit-identically. A truncated, corrupted or foreign
 //     file is an error matching ErrCorrupt.
+//   - How: train.SaveModel(w, "<pkg>.<Type> v<N>", cfg, params) with the
+//     Config as New got it after defaults; Load calls train.ReadModel(r,
+//     kind, &cfg), New(cfg) (an error there is reported as ErrCorrupt: the
+//     file's Config is not a valid one), then ModelFile.LoadParams(params).
+//     Bump v<N> when the parameters or the Config's meaning change. Config
+//     fields must be JSON-encodable (no funcs; a user's func-valued
+//     settings live outside Config, or the model does not save and Save
+//     says so).
 //
 // A user's own system:
 //   - A problem is a struct of functions (hnn.System, lnn.System,
@@ -59,6 +75,10 @@
 //     the user's input implies.
 //   - Simulate(sys System, cfg DataConfig) (*Dataset, error) makes data from
 //     a system.
+//   - Randomness a user's callback needs comes from a seed the package
+//     passes in, as a *rand.Rand of math/rand/v2 named in the field's doc
+//     comment ("r is a math/rand/v2 generator seeded from DataConfig.Seed"),
+//     so go doc shows which package it is.
 //
 // Rollouts and solvers:
 //   - Rollout(f, x0 []float64, t1 float64, steps int, m Method)
@@ -67,8 +87,20 @@
 //     partial trajectory and an error matching ErrDiverged or ErrNotFinite.
 //   - Integrators are offered under the names RK4, Leapfrog, Yoshida4 and
 //     DormandPrince; node exports the full set of solvers.
+//   - How: internal/rollout implements it once. A package re-exports
+//     type Method = rollout.Method, type Trajectory = rollout.Trajectory
+//     and the constructors as functions RK4(), Leapfrog(), Yoshida4(),
+//     DormandPrince(rtol, atol) (and ImplicitMidpoint() where a field is
+//     Hamiltonian but not separable). The zero Method is an error, not a
+//     default. x0 holds one state or several row after row (Dim values
+//     each); X[i] has the same layout and T[i] = i·t1/steps. Leapfrog and
+//     Yoshida4 are refused (ErrInput) unless the field declares itself
+//     separable (a System field Separable bool; a learned model is not).
 //
 // Errors:
+//   - A user input is checked where it enters (New, Train, Simulate,
+//     Rollout) and reported in the user's terms: the field name, the shape
+//     the user's input implies, never an internal probe's shape.
 //   - Each package has an errors.go that re-exports the shared sentinels of
 //     internal/fail it can return (ErrInput, ErrNotFinite, ErrDiverged,
 //     ErrSingular, ErrCorrupt, ErrZeroValue, ErrCallback) and its typed
@@ -77,8 +109,10 @@
 //     wrapped with %w (fail.Errorf), never %v, and prefixes do not stack.
 //
 // Graphs:
-//   - Graph-building code keeps the first error in one builder from
-//     internal/ (no 100-line if-err ladders), and returns it once.
+//   - Graph-building code keeps the first error in one builder,
+//     internal/build (b := build.New(g, "pkg"); ...; b.Err()), no 100-line
+//     if-err ladders, and returns it once. Use its Slice and Concat: they
+//     refuse what gorgonia's modulo-256 slice hash would silently get wrong.
 //   - Input derivatives of an MLP come from internal/ad's fused path;
 //     derivatives of any other graph from internal/grad, the core's own
 //     reverse pass (gorgonia's nested Grad is wrong).
