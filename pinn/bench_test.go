@@ -1,6 +1,9 @@
 package pinn
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // benchTrainStep times one Adam step (forward jets, loss, backward pass,
 // update) of the Burgers PINN of Raissi et al. (2-20×8-1 tanh, u, u_t,
@@ -12,11 +15,11 @@ func benchTrainStep(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := m.Train(TrainConfig{AdamSteps: 1, LBFGSIters: -1}); err != nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 1}}}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	if _, err := m.Train(TrainConfig{AdamSteps: b.N, LBFGSIters: -1}); err != nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: b.N}}}); err != nil {
 		b.Fatal(err)
 	}
 }

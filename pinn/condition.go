@@ -94,23 +94,23 @@ func (c Condition) check(d Domain, i int) error {
 	switch c.Kind {
 	case Dirichlet, Neumann, Periodic:
 		if c.Dim < 0 || c.Dim >= len(d.Space) {
-			return fmt.Errorf("pinn: condition %d (%v): dimension %d out of range [0, %d)", i, c.Kind, c.Dim, len(d.Space))
+			return errorf(ErrInput, "condition %d (%v): dimension %d out of range [0, %d)", i, c.Kind, c.Dim, len(d.Space))
 		}
 		if c.Side < Both || c.Side > Upper {
-			return fmt.Errorf("pinn: condition %d (%v): unknown side %d", i, c.Kind, int(c.Side))
+			return errorf(ErrInput, "condition %d (%v): unknown side %d", i, c.Kind, int(c.Side))
 		}
 	case Initial:
 		if !d.HasTime() {
-			return fmt.Errorf("pinn: condition %d: an initial condition needs a time interval; the domain is steady", i)
+			return errorf(ErrInput, "condition %d: an initial condition needs a time interval; the domain is steady", i)
 		}
 	default:
-		return fmt.Errorf("pinn: condition %d: unknown kind %d", i, int(c.Kind))
+		return errorf(ErrInput, "condition %d: unknown kind %d", i, int(c.Kind))
 	}
 	if c.Weight < 0 || c.Weight != c.Weight {
-		return fmt.Errorf("pinn: condition %d (%v): weight %v, want ≥ 0", i, c.Kind, c.Weight)
+		return errorf(ErrInput, "condition %d (%v): weight %v, want ≥ 0", i, c.Kind, c.Weight)
 	}
 	if c.Points < 0 {
-		return fmt.Errorf("pinn: condition %d (%v): %d points, want ≥ 0", i, c.Kind, c.Points)
+		return errorf(ErrInput, "condition %d (%v): %d points, want ≥ 0", i, c.Kind, c.Points)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package pinn
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // iterations) and returns the relative L2 error against exact on pts.
 func solveAndCompare(t *testing.T, m *Model, pts [][]float64, exact func([]float64) float64) float64 {
 	t.Helper()
-	if _, err := m.Train(TrainConfig{AdamSteps: 300, LR: 1e-2, LBFGSIters: 600}); err != nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 300, LR: 1e-2}, LBFGS{MaxIter: 600}}}); err != nil {
 		t.Fatal(err)
 	}
 	u, err := m.Predict(pts)

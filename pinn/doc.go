@@ -19,19 +19,29 @@
 // Neumann, Periodic, Initial), optional Data and optional Unknowns. The
 // residual is written with the Fields it is given: u, u_t, u_x, u_xx,
 // second and mixed derivatives, the Laplacian, coordinates, source terms
-// and unknown coefficients, each a (B, 1) gorgonia node (coefficients are
-// scalars), combined with the Fields helpers or any gorgonia op:
+// and unknown coefficients, each a *Node ((B, 1) columns; coefficients are
+// scalars), combined with the Fields helpers (Add, Sub, Mul, Div, Scale,
+// Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh, Const), so
+// no gorgonia import is needed:
 //
-//	Residual: func(f *pinn.Fields) (*G.Node, error) { // Burgers
+//	Residual: func(f *pinn.Fields) (*pinn.Node, error) { // Burgers
 //		return f.Sub(f.Add(f.Ut(), f.Mul(f.U(), f.Ux(0))), f.Scale(nu, f.Uxx(0))), nil
 //	}
 //
 // New draws the points (Latin hypercube or uniform; collocation, per face,
-// initial), builds the network and the loss Σ w_k·mean(r_k²), and Train runs
-// Adam then full-batch L-BFGS, as the paper does. Refine adds collocation
-// points where the residual is largest (residual-based adaptive
-// refinement). Predict and Residual evaluate the trained model; Coef reads
-// a learned coefficient.
+// initial), builds the network and the loss Σ w_k·mean(r_k²), and
+// Train(ctx, TrainConfig) runs the listed phases (nil: DefaultPhases, Adam
+// then full-batch L-BFGS, as the paper does). A context stops training
+// after the current step, TrainConfig.TimeLimit caps its wall time, and
+// TrainConfig.Progress (ProgressBar makes one) reports each phase. Refine
+// adds collocation points where the residual is largest (residual-based
+// adaptive refinement). Predict, Derivatives (u, its gradient and Hessian
+// at new points) and Residual evaluate the trained model; Coef reads a
+// learned coefficient; Config returns the configuration with defaults
+// filled in. Save and SaveFile write the model (Config, refined points,
+// weights and coefficients bit for bit); Load and LoadFile read it back for
+// the same Problem (whose functions no file can hold), predicting
+// bit-identically.
 //
 // # Rules
 //
@@ -42,13 +52,32 @@
 // derivatives are taken by 4th-order finite differences at fixed points,
 // once. Neumann and periodic conditions stay penalties in both modes.
 //
-// The residual is called once on a small probe graph (to learn which
-// derivatives it needs and to check that it returns one value per point)
-// and then once per graph built. Every input is validated: an empty domain,
-// no collocation points, NaN data or condition values, a residual of the
-// wrong shape return an error starting with "pinn: "; training stops with
-// an error at the first NaN or Inf. The same Config.Seed gives the same
-// points, weights and result.
+// The residual is called once on a probe graph (never run) with one
+// placeholder per collocation point, to learn which derivatives it needs
+// and to check that it returns one value per point, and then once per
+// graph built. Every input is validated, nothing panics on user input, and
+// the same Config.Seed gives the same points, weights and result.
+//
+// # Errors
+//
+// Every error starts with "pinn: " once and matches one of these with
+// errors.Is (causes are wrapped with %w):
+//
+//   - ErrInput: an invalid Problem, Config, TrainConfig, phase, point set
+//     or argument (an empty domain, no collocation points, a point of the
+//     wrong length, a Problem given to Load that is not the saved one);
+//   - ErrNotFinite: NaN or Inf in data, points, a condition value, a
+//     source term or the lift; training stops at the first NaN or Inf in
+//     the loss or its gradient, naming the phase and step;
+//   - ErrCallback: the residual (or a condition's Value, a Source, the
+//     Lift) panicked or returned an error, or the residual returned a node
+//     of the wrong shape (the message gives the shape the user's points
+//     imply);
+//   - ErrCorrupt: a saved model that is truncated, corrupted or not a pinn
+//     model;
+//   - ErrZeroValue: a method of a nil or zero Model.
+//
+// A cancelled context gives an error matching context.Canceled.
 //
 // The package also holds the reference solutions its tests and examples
 // are judged against: Burgers by the Cole–Hopf transform with Gauss–Hermite

@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -60,15 +59,15 @@ func (d Domain) interval(i int) Interval {
 // Validate checks that the domain is a non-empty box.
 func (d Domain) Validate() error {
 	if len(d.Space) == 0 {
-		return fmt.Errorf("pinn: empty domain: no spatial dimension")
+		return errorf(ErrInput, "empty domain: no spatial dimension")
 	}
 	for i, iv := range d.Space {
 		if !iv.valid() {
-			return fmt.Errorf("pinn: empty domain: spatial interval %d is [%v, %v], want finite Lo < Hi", i, iv.Lo, iv.Hi)
+			return errorf(ErrInput, "empty domain: spatial interval %d is [%v, %v], want finite Lo < Hi", i, iv.Lo, iv.Hi)
 		}
 	}
 	if d.HasTime() && !d.Time.valid() {
-		return fmt.Errorf("pinn: empty domain: time interval is [%v, %v], want finite Lo < Hi (or {0, 0} for a steady problem)", d.Time.Lo, d.Time.Hi)
+		return errorf(ErrInput, "empty domain: time interval is [%v, %v], want finite Lo < Hi (or {0, 0} for a steady problem)", d.Time.Lo, d.Time.Hi)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package pinn
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strings"
@@ -111,7 +112,7 @@ func TestTrainStopsOnNaN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Train(TrainConfig{AdamSteps: 5, LBFGSIters: -1}); err == nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 5}}}); err == nil {
 		t.Error("training an overflowing loss: no error")
 	}
 	if _, err := m.Predict([][]float64{{0.5}}); err == nil {

@@ -3,11 +3,18 @@ package pinn
 import (
 	"fmt"
 	"math"
-	"sync/atomic"
 
+	"github.com/physbias/physbias/internal/build"
+	"github.com/physbias/physbias/internal/fail"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
+
+// Node is a value in a residual's expression: u or one of its derivatives
+// at the B points (a (B, 1) column), a coordinate, a source term, or an
+// unknown coefficient (a scalar). It is gorgonia's node, named here so that
+// a residual written with the Fields helpers needs no other import; any
+// gorgonia op on it works too (report its error with Fields.Fail).
+type Node = G.Node
 
 // Fields gives a ResidualFunc the network's output u and its input
 // derivatives at B points, each a (B, 1) node, the point coordinates, and
@@ -15,31 +22,26 @@ import (
 // jets through the network, see internal/ad), in the domain's own
 // coordinates, and include the hard-constraint transform when it is on.
 //
-// Accessors and the arithmetic helpers keep the first error and return nil
+// Its helpers write the residual as the maths reads: Add, Sub, Mul, Div,
+// Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh and
+// Const. A column and a scalar (an unknown coefficient or Const) combine
+// elementwise. Accessors and helpers keep the first error and return nil
 // after it; the error is reported when the residual returns. Indices are
 // input indices: 0 … len(Space)−1 for x, len(Space) for t.
 type Fields struct {
-	g     *G.ExprGraph
+	b     *build.B
 	dom   Domain
 	pts   [][]float64
 	jet   *jet // nil on the probe graph
 	coef  map[string]*G.Node
 	probe *needs // non-nil on the probe graph
 	cache map[string]*G.Node
-	err   error
 }
 
 // needs records what a residual asked for on the probe graph.
 type needs struct {
 	first  bool
 	second map[[2]int]bool // i ≤ j
-}
-
-// jet holds u and its derivatives at a point set, as (B, 1) nodes.
-type jet struct {
-	u     *G.Node
-	first map[int]*G.Node
-	sec   map[[2]int]*G.Node
 }
 
 // Len returns B, the number of points.
@@ -50,34 +52,33 @@ func (f *Fields) Len() int { return len(f.pts) }
 func (f *Fields) Points() [][]float64 { return f.pts }
 
 // Err returns the first error of an accessor or helper.
-func (f *Fields) Err() error { return f.err }
+func (f *Fields) Err() error { return f.b.Err() }
 
 // Fail records err (if it is the first) so that the residual fails with it;
 // for errors of gorgonia ops called directly.
 func (f *Fields) Fail(err error) {
-	if f.err == nil && err != nil {
-		f.err = err
+	if err != nil && f.b.OK() {
+		f.b.Fail(errorf(ErrCallback, "Problem.Residual: %w", err))
 	}
 }
 
-func (f *Fields) failf(format string, a ...any) *G.Node {
-	f.Fail(fmt.Errorf("pinn: residual: "+format, a...))
-	return nil
+func (f *Fields) failf(format string, a ...any) *Node {
+	return f.b.Failf(ErrCallback, "Problem.Residual: "+format, a...)
 }
 
 // placeholder returns the probe graph's stand-in (B, 1) node for key.
-func (f *Fields) placeholder(key string) *G.Node {
+func (f *Fields) placeholder(key string) *Node {
 	if n, ok := f.cache[key]; ok {
 		return n
 	}
-	n := newColumn(f.g, "probe."+key, make([]float64, len(f.pts)))
+	n := f.b.Constant(make([]float64, len(f.pts)), len(f.pts), 1)
 	f.cache[key] = n
 	return n
 }
 
 // U returns u at the points.
-func (f *Fields) U() *G.Node {
-	if f.err != nil {
+func (f *Fields) U() *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	if f.probe != nil {
@@ -87,8 +88,8 @@ func (f *Fields) U() *G.Node {
 }
 
 // D returns ∂u/∂p_i for input index i (a spatial index or the time index).
-func (f *Fields) D(i int) *G.Node {
-	if f.err != nil {
+func (f *Fields) D(i int) *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	if i < 0 || i >= f.dom.Dim() {
@@ -102,8 +103,8 @@ func (f *Fields) D(i int) *G.Node {
 }
 
 // D2 returns ∂²u/∂p_i∂p_j (pure when i = j, mixed otherwise).
-func (f *Fields) D2(i, j int) *G.Node {
-	if f.err != nil {
+func (f *Fields) D2(i, j int) *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	n := f.dom.Dim()
@@ -121,7 +122,7 @@ func (f *Fields) D2(i, j int) *G.Node {
 }
 
 // Ut returns ∂u/∂t; an error for a steady problem.
-func (f *Fields) Ut() *G.Node {
+func (f *Fields) Ut() *Node {
 	if !f.dom.HasTime() {
 		return f.failf("Ut on a steady problem (no time interval)")
 	}
@@ -129,7 +130,7 @@ func (f *Fields) Ut() *G.Node {
 }
 
 // Utt returns ∂²u/∂t²; an error for a steady problem.
-func (f *Fields) Utt() *G.Node {
+func (f *Fields) Utt() *Node {
 	if !f.dom.HasTime() {
 		return f.failf("Utt on a steady problem (no time interval)")
 	}
@@ -137,7 +138,7 @@ func (f *Fields) Utt() *G.Node {
 }
 
 // Ux returns ∂u/∂x_i for spatial dimension i.
-func (f *Fields) Ux(i int) *G.Node {
+func (f *Fields) Ux(i int) *Node {
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -145,7 +146,7 @@ func (f *Fields) Ux(i int) *G.Node {
 }
 
 // Uxx returns ∂²u/∂x_i² for spatial dimension i.
-func (f *Fields) Uxx(i int) *G.Node {
+func (f *Fields) Uxx(i int) *Node {
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -153,8 +154,8 @@ func (f *Fields) Uxx(i int) *G.Node {
 }
 
 // Laplacian returns Σ_i ∂²u/∂x_i² over the spatial dimensions.
-func (f *Fields) Laplacian() *G.Node {
-	var s *G.Node
+func (f *Fields) Laplacian() *Node {
+	var s *Node
 	for i := range f.dom.Space {
 		s = f.Add(s, f.Uxx(i))
 	}
@@ -162,7 +163,7 @@ func (f *Fields) Laplacian() *G.Node {
 }
 
 // X returns the coordinate x_i of the points as a (B, 1) constant.
-func (f *Fields) X(i int) *G.Node {
+func (f *Fields) X(i int) *Node {
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -170,42 +171,52 @@ func (f *Fields) X(i int) *G.Node {
 }
 
 // T returns the time of the points as a (B, 1) constant.
-func (f *Fields) T() *G.Node {
+func (f *Fields) T() *Node {
 	if !f.dom.HasTime() {
 		return f.failf("T on a steady problem (no time interval)")
 	}
 	return f.coord(f.dom.TimeIndex())
 }
 
-func (f *Fields) coord(i int) *G.Node {
-	if f.err != nil {
+func (f *Fields) coord(i int) *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	return f.Source(func(p []float64) float64 { return p[i] })
 }
 
 // Source returns s(p) at the points as a (B, 1) constant: a forcing term or
-// a variable coefficient. It fails on a NaN or infinite value.
-func (f *Fields) Source(s func(p []float64) float64) *G.Node {
-	if f.err != nil {
+// a variable coefficient. It fails on a NaN or infinite value (ErrNotFinite)
+// and recovers a panic of s (ErrCallback).
+func (f *Fields) Source(s func(p []float64) float64) *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	if s == nil {
 		return f.failf("nil source function")
 	}
 	v := make([]float64, len(f.pts))
-	for k, p := range f.pts {
-		v[k] = s(p)
-		if math.IsNaN(v[k]) || math.IsInf(v[k], 0) {
-			return f.failf("source term is %v at point %v", v[k], p)
+	var err error
+	func() {
+		defer fail.Recover(&err, "pinn", "Fields.Source function")
+		for k, p := range f.pts {
+			v[k] = s(p)
+			if math.IsNaN(v[k]) || math.IsInf(v[k], 0) {
+				err = errorf(ErrNotFinite, "Problem.Residual: source term is %v at point %v", v[k], p)
+				return
+			}
 		}
+	}()
+	if err != nil {
+		f.b.Fail(err)
+		return nil
 	}
-	return newColumn(f.g, "", v)
+	return f.b.Constant(v, len(v), 1)
 }
 
 // Coef returns the unknown coefficient called name, a scalar node.
-func (f *Fields) Coef(name string) *G.Node {
-	if f.err != nil {
+func (f *Fields) Coef(name string) *Node {
+	if !f.b.OK() {
 		return nil
 	}
 	c, ok := f.coef[name]
@@ -215,83 +226,121 @@ func (f *Fields) Coef(name string) *G.Node {
 	return c
 }
 
-func (f *Fields) ok(ns ...*G.Node) bool {
-	if f.err != nil {
-		return false
+// Const returns the constant c as a scalar node, to combine with columns
+// (Add(u, Const(1)) is 1 + u).
+func (f *Fields) Const(c float64) *Node {
+	if math.IsNaN(c) || math.IsInf(c, 0) {
+		f.b.Fail(errorf(ErrNotFinite, "Problem.Residual: Const(%v)", c))
+		return nil
 	}
-	for _, n := range ns {
-		if n == nil {
-			f.failf("nil node")
-			return false
-		}
+	return f.b.Scalar(c)
+}
+
+// isScalar reports whether n holds one value.
+func isScalar(n *Node) bool { return n.IsScalar() }
+
+// elementwise applies a column–column op, or op's scalar form (gorgonia's
+// Add, Sub, Mul, Div broadcast a scalar) when a or b is a scalar.
+func (f *Fields) elementwise(what string, col func(x, y *Node) *Node, sc func(x, y *Node) (*Node, error), a, b *Node) *Node {
+	if !f.b.OK() {
+		return nil
 	}
-	return true
+	if a == nil || b == nil {
+		return f.failf("%s of a nil node", what)
+	}
+	if isScalar(a) || isScalar(b) {
+		return f.b.Do(what, func() (*Node, error) { return sc(a, b) })
+	}
+	return col(a, b)
 }
 
 // Add returns a + b; a nil a (only) is treated as zero, for sums in loops.
-func (f *Fields) Add(a, b *G.Node) *G.Node {
-	if a == nil && f.err == nil {
+func (f *Fields) Add(a, b *Node) *Node {
+	if a == nil && f.b.OK() {
+		if b == nil {
+			return f.failf("add of a nil node")
+		}
 		return b
 	}
-	if !f.ok(a, b) {
-		return nil
-	}
-	r, err := G.Add(a, b)
-	f.Fail(err)
-	return r
+	return f.elementwise("add", f.b.Add, G.Add, a, b)
 }
 
 // Sub returns a − b.
-func (f *Fields) Sub(a, b *G.Node) *G.Node {
-	if !f.ok(a, b) {
-		return nil
-	}
-	r, err := G.Sub(a, b)
-	f.Fail(err)
-	return r
-}
+func (f *Fields) Sub(a, b *Node) *Node { return f.elementwise("subtract", f.b.Sub, G.Sub, a, b) }
 
 // Mul returns the elementwise product a ⊙ b, or the scaled column when one
-// of them is a scalar (an unknown coefficient).
-func (f *Fields) Mul(a, b *G.Node) *G.Node {
-	if !f.ok(a, b) {
-		return nil
-	}
-	var r *G.Node
-	var err error
-	if a.IsScalar() || b.IsScalar() {
-		r, err = G.Mul(a, b)
-	} else {
-		r, err = G.HadamardProd(a, b)
-	}
-	f.Fail(err)
-	return r
+// of them is a scalar (an unknown coefficient or a Const).
+func (f *Fields) Mul(a, b *Node) *Node {
+	return f.elementwise("multiply", f.b.HadamardProd, G.Mul, a, b)
+}
+
+// Div returns the elementwise quotient a / b (either may be a scalar). A
+// zero in b gives Inf, which stops training with ErrNotFinite.
+func (f *Fields) Div(a, b *Node) *Node {
+	return f.elementwise("divide", f.b.HadamardDiv, G.Div, a, b)
 }
 
 // Scale returns c·a.
-func (f *Fields) Scale(c float64, a *G.Node) *G.Node {
-	if !f.ok(a) {
+func (f *Fields) Scale(c float64, a *Node) *Node {
+	if !f.b.OK() {
 		return nil
 	}
-	if c == 1 {
-		return a
+	if a == nil {
+		return f.failf("scale of a nil node")
 	}
-	r, err := G.Mul(G.NewConstant(c), a)
-	f.Fail(err)
-	return r
+	return f.b.Scale(c, a)
 }
 
-// columnID numbers constant columns so that no two share a name (gorgonia
-// deduplicates input nodes by name, type and shape).
-var columnID atomic.Uint64
-
-// newColumn adds a (len(v), 1) input node holding v.
-func newColumn(g *G.ExprGraph, name string, v []float64) *G.Node {
-	return newMatrix(g, name, len(v), 1, v)
+// Shift returns a + c.
+func (f *Fields) Shift(a *Node, c float64) *Node {
+	if !f.b.OK() {
+		return nil
+	}
+	if a == nil {
+		return f.failf("shift of a nil node")
+	}
+	return f.b.Shift(a, c)
 }
 
-func newMatrix(g *G.ExprGraph, name string, r, c int, v []float64) *G.Node {
-	id := columnID.Add(1)
-	return G.NewMatrix(g, G.Float64, G.WithShape(r, c), G.WithName(fmt.Sprintf("pinn.%s#%d", name, id)),
-		G.WithValue(tensor.New(tensor.WithShape(r, c), tensor.WithBacking(v))))
+// Neg returns −a.
+func (f *Fields) Neg(a *Node) *Node { return f.unary("negate", f.b.Neg, a) }
+
+// Pow returns a^p elementwise for a constant p (a must be positive where p
+// is not an integer).
+func (f *Fields) Pow(a *Node, p float64) *Node {
+	return f.unary("power", func(x *Node) *Node { return f.b.Pow(x, p) }, a)
+}
+
+// Square returns a² elementwise.
+func (f *Fields) Square(a *Node) *Node { return f.unary("square", f.b.Square, a) }
+
+// Sqrt returns √a elementwise.
+func (f *Fields) Sqrt(a *Node) *Node { return f.unary("sqrt", f.b.Sqrt, a) }
+
+// Abs returns |a| elementwise.
+func (f *Fields) Abs(a *Node) *Node { return f.unary("abs", f.b.Abs, a) }
+
+// Exp returns exp(a) elementwise.
+func (f *Fields) Exp(a *Node) *Node { return f.unary("exp", f.b.Exp, a) }
+
+// Log returns the natural logarithm of a elementwise.
+func (f *Fields) Log(a *Node) *Node { return f.unary("log", f.b.Log, a) }
+
+// Sin returns sin(a) elementwise.
+func (f *Fields) Sin(a *Node) *Node { return f.unary("sin", f.b.Sin, a) }
+
+// Cos returns cos(a) elementwise.
+func (f *Fields) Cos(a *Node) *Node { return f.unary("cos", f.b.Cos, a) }
+
+// Tanh returns tanh(a) elementwise.
+func (f *Fields) Tanh(a *Node) *Node { return f.unary("tanh", f.b.Tanh, a) }
+
+func (f *Fields) unary(what string, op func(*Node) *Node, a *Node) *Node {
+	if !f.b.OK() {
+		return nil
+	}
+	if a == nil {
+		return f.failf("%s of a nil node", what)
+	}
+	return op(a)
 }

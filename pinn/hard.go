@@ -1,8 +1,9 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // factorKind is how one coordinate enters the distance function d of the
@@ -27,9 +28,10 @@ type hardForm struct {
 
 // newHardForm builds the transform for p; it checks that the lift meets
 // every Dirichlet and initial value on sampled face points.
-func newHardForm(p *Problem, sets []condSet) (*hardForm, error) {
+func newHardForm(p *Problem, sets []condSet) (h *hardForm, err error) {
+	defer fail.Recover(&err, "pinn", "Problem.Lift")
 	n := p.Domain.Dim()
-	h := &hardForm{dom: p.Domain, kind: make([]factorKind, n)}
+	h = &hardForm{dom: p.Domain, kind: make([]factorKind, n)}
 	lower := make([]bool, n)
 	upper := make([]bool, n)
 	var initial *Condition
@@ -83,10 +85,10 @@ func newHardForm(p *Problem, sets []condSet) (*hardForm, error) {
 		for k, q := range s.pts {
 			g := h.lift(q)
 			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return nil, fmt.Errorf("pinn: hard constraints: Lift is %v at %v", g, q)
+				return nil, errorf(ErrNotFinite, "hard constraints: Lift is %v at %v", g, q)
 			}
 			if d := math.Abs(g - s.vals[k]); d > 1e-8*(1+math.Abs(s.vals[k])) {
-				return nil, fmt.Errorf("pinn: hard constraints: Lift(%v) = %v but the %v condition %d wants %v; set Problem.Lift to a function that meets every Dirichlet and initial value",
+				return nil, errorf(ErrInput, "hard constraints: Lift(%v) = %v but the %v condition %d wants %v; set Problem.Lift to a function that meets every Dirichlet and initial value",
 					q, g, s.kind, s.cond, s.vals[k])
 			}
 		}
@@ -122,7 +124,8 @@ type cols struct {
 // each interval (error ~1e-10 for smooth lifts such as sin πx; mixed
 // derivatives use a 2nd-order stencil with step 1e-4 of the widths). The
 // lift must therefore be smooth and defined a little beyond the domain.
-func (h *hardForm) columns(pts [][]float64, first bool, sec [][2]int) (*cols, error) {
+func (h *hardForm) columns(pts [][]float64, first bool, sec [][2]int) (_ *cols, err error) {
+	defer fail.Recover(&err, "pinn", "Problem.Lift")
 	n := h.dom.Dim()
 	B := len(pts)
 	c := &cols{d: make([]float64, B), g: make([]float64, B),
@@ -143,7 +146,7 @@ func (h *hardForm) columns(pts [][]float64, first bool, sec [][2]int) (*cols, er
 	g := func(q []float64) (float64, error) {
 		v := h.lift(q)
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("pinn: hard constraints: Lift is %v at %v", v, q)
+			return 0, errorf(ErrNotFinite, "hard constraints: Lift is %v at %v", v, q)
 		}
 		return v, nil
 	}

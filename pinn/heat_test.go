@@ -1,6 +1,7 @@
 package pinn
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -50,13 +51,13 @@ func TestHeatSoftAndHard(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hist, err := m.Train(TrainConfig{AdamSteps: 300, LR: 1e-2, LBFGSIters: 500})
+			hist, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 300, LR: 1e-2}, LBFGS{MaxIter: 500}}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			e := heatError(t, m, h)
 			t.Logf("%v: loss %.3g after %d Adam + %d L-BFGS steps (%s), relative L2 %.3g, terms %v",
-				mode, hist.Final(), len(hist.Adam), len(hist.LBFGS), hist.Stop, e, m.Terms())
+				mode, hist.Final(), len(hist.Phases[0].Loss), len(hist.Phases[1].Loss), hist.Stop, e, m.Terms())
 			if e > 1e-2 {
 				t.Errorf("%v constraints: relative L2 error %.3g > 1e-2", mode, e)
 			}
@@ -137,7 +138,7 @@ func TestInverseHeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hist, err := m.Train(TrainConfig{AdamSteps: 300, LR: 1e-2, LBFGSIters: 500})
+	hist, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 300, LR: 1e-2}, LBFGS{MaxIter: 500}}})
 	if err != nil {
 		t.Fatal(err)
 	}

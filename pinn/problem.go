@@ -120,38 +120,38 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	for i, h := range c.Hidden {
 		if h < 1 {
-			return c, fmt.Errorf("pinn: Config.Hidden[%d] = %d, want ≥ 1", i, h)
+			return c, errorf(ErrInput, "Config.Hidden[%d] = %d, want ≥ 1", i, h)
 		}
 	}
 	if c.Activation == "" {
 		c.Activation = "tanh"
 	}
 	if strings.EqualFold(c.Activation, "identity") {
-		return c, fmt.Errorf("pinn: Config.Activation identity gives a linear network with zero second derivatives")
+		return c, errorf(ErrInput, "Config.Activation identity gives a linear network with zero second derivatives")
 	}
 	if c.Collocation < 0 {
-		return c, fmt.Errorf("pinn: Config.Collocation = %d, want ≥ 0 (0 means 1000)", c.Collocation)
+		return c, errorf(ErrInput, "Config.Collocation = %d, want ≥ 0 (0 means 1000)", c.Collocation)
 	}
 	if c.CollocationPoints != nil && len(c.CollocationPoints) == 0 {
-		return c, fmt.Errorf("pinn: no collocation points: Config.CollocationPoints is empty")
+		return c, errorf(ErrInput, "no collocation points: Config.CollocationPoints is empty")
 	}
 	if c.Collocation == 0 {
 		c.Collocation = 1000
 	}
 	if c.BoundaryPoints < 0 {
-		return c, fmt.Errorf("pinn: Config.BoundaryPoints = %d, want ≥ 0 (0 means 100)", c.BoundaryPoints)
+		return c, errorf(ErrInput, "Config.BoundaryPoints = %d, want ≥ 0 (0 means 100)", c.BoundaryPoints)
 	}
 	if c.BoundaryPoints == 0 {
 		c.BoundaryPoints = 100
 	}
 	if c.Sampling != LatinHypercube && c.Sampling != Uniform {
-		return c, fmt.Errorf("pinn: unknown Config.Sampling %d", int(c.Sampling))
+		return c, errorf(ErrInput, "unknown Config.Sampling %d", int(c.Sampling))
 	}
 	if c.Constraints != Soft && c.Constraints != Hard {
-		return c, fmt.Errorf("pinn: unknown Config.Constraints %d", int(c.Constraints))
+		return c, errorf(ErrInput, "unknown Config.Constraints %d", int(c.Constraints))
 	}
 	if c.ResidualWeight < 0 || math.IsNaN(c.ResidualWeight) || math.IsInf(c.ResidualWeight, 0) {
-		return c, fmt.Errorf("pinn: Config.ResidualWeight = %v, want ≥ 0", c.ResidualWeight)
+		return c, errorf(ErrInput, "Config.ResidualWeight = %v, want ≥ 0", c.ResidualWeight)
 	}
 	if c.ResidualWeight == 0 {
 		c.ResidualWeight = 1
@@ -164,11 +164,11 @@ func (c Config) withDefaults() (Config, error) {
 func checkPoints(what string, pts [][]float64, dim int) error {
 	for i, p := range pts {
 		if len(p) != dim {
-			return fmt.Errorf("pinn: %s point %d has %d coordinates, want %d", what, i, len(p), dim)
+			return errorf(ErrInput, "%s point %d has %d coordinates, want %d", what, i, len(p), dim)
 		}
 		for k, v := range p {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("pinn: %s point %d coordinate %d is %v", what, i, k, v)
+				return errorf(ErrNotFinite, "%s point %d coordinate %d is %v", what, i, k, v)
 			}
 		}
 	}
@@ -181,7 +181,7 @@ func (p *Problem) validate() error {
 		return err
 	}
 	if p.Residual == nil {
-		return fmt.Errorf("pinn: Problem.Residual is nil")
+		return errorf(ErrInput, "Problem.Residual is nil")
 	}
 	for i, c := range p.Conditions {
 		if err := c.check(p.Domain, i); err != nil {
@@ -190,37 +190,37 @@ func (p *Problem) validate() error {
 	}
 	if d := p.Data; d != nil {
 		if len(d.X) == 0 {
-			return fmt.Errorf("pinn: Problem.Data has no points")
+			return errorf(ErrInput, "Problem.Data has no points")
 		}
 		if len(d.X) != len(d.U) {
-			return fmt.Errorf("pinn: Problem.Data has %d points and %d values", len(d.X), len(d.U))
+			return errorf(ErrInput, "Problem.Data has %d points and %d values", len(d.X), len(d.U))
 		}
 		if err := checkPoints("data", d.X, p.Domain.Dim()); err != nil {
 			return err
 		}
 		for i, u := range d.U {
 			if math.IsNaN(u) || math.IsInf(u, 0) {
-				return fmt.Errorf("pinn: data value %d is %v", i, u)
+				return errorf(ErrNotFinite, "data value %d is %v", i, u)
 			}
 		}
 		if d.Weight < 0 || math.IsNaN(d.Weight) {
-			return fmt.Errorf("pinn: Problem.Data.Weight = %v, want ≥ 0", d.Weight)
+			return errorf(ErrInput, "Problem.Data.Weight = %v, want ≥ 0", d.Weight)
 		}
 	}
 	seen := map[string]bool{}
 	for i, u := range p.Unknowns {
 		if u.Name == "" {
-			return fmt.Errorf("pinn: unknown %d has no name", i)
+			return errorf(ErrInput, "unknown %d has no name", i)
 		}
 		if seen[u.Name] {
-			return fmt.Errorf("pinn: unknown %q is listed twice", u.Name)
+			return errorf(ErrInput, "unknown %q is listed twice", u.Name)
 		}
 		seen[u.Name] = true
 		if math.IsNaN(u.Init) || math.IsInf(u.Init, 0) {
-			return fmt.Errorf("pinn: unknown %q starts at %v", u.Name, u.Init)
+			return errorf(ErrNotFinite, "unknown %q starts at %v", u.Name, u.Init)
 		}
 		if u.Positive && !(u.Init > 0) {
-			return fmt.Errorf("pinn: unknown %q is Positive but starts at %v", u.Name, u.Init)
+			return errorf(ErrInput, "unknown %q is Positive but starts at %v", u.Name, u.Init)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
 
 	G "gorgonia.org/gorgonia"
@@ -54,10 +53,10 @@ func BurgersDiscovery(data *Data) Problem {
 // per condition face (0: Config.BoundaryPoints).
 func (h Heat) Problem(tEnd float64, n int) (Problem, error) {
 	if !(h.Kappa > 0) || math.IsInf(h.Kappa, 0) {
-		return Problem{}, fmt.Errorf("pinn: Heat.Kappa = %v, want > 0", h.Kappa)
+		return Problem{}, errorf(ErrInput, "Heat.Kappa = %v, want > 0", h.Kappa)
 	}
 	if h.L < 0 || math.IsNaN(h.L) {
-		return Problem{}, fmt.Errorf("pinn: Heat.L = %v, want > 0 (0 means 1)", h.L)
+		return Problem{}, errorf(ErrInput, "Heat.L = %v, want > 0 (0 means 1)", h.L)
 	}
 	kappa := h.Kappa
 	return Problem{

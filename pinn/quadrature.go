@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
@@ -18,10 +17,10 @@ import (
 // times the squared first component of the normalised eigenvector.
 func GaussHermite(n int) (nodes, weights []float64, err error) {
 	if n < 1 {
-		return nil, nil, fmt.Errorf("pinn: Gauss–Hermite rule needs at least 1 node, got %d", n)
+		return nil, nil, errorf(ErrInput, "Gauss–Hermite rule needs at least 1 node, got %d", n)
 	}
 	if n > 2000 {
-		return nil, nil, fmt.Errorf("pinn: Gauss–Hermite rule with %d nodes is too large (at most 2000)", n)
+		return nil, nil, errorf(ErrInput, "Gauss–Hermite rule with %d nodes is too large (at most 2000)", n)
 	}
 	j := mat.NewSymDense(n, nil)
 	for k := 1; k < n; k++ {
@@ -30,7 +29,7 @@ func GaussHermite(n int) (nodes, weights []float64, err error) {
 	}
 	var es mat.EigenSym
 	if ok := es.Factorize(j, true); !ok {
-		return nil, nil, fmt.Errorf("pinn: Gauss–Hermite: eigen-decomposition of the %d×%d Jacobi matrix failed", n, n)
+		return nil, nil, errorf(ErrInput, "Gauss–Hermite: eigen-decomposition of the %d×%d Jacobi matrix failed", n, n)
 	}
 	vals := es.Values(nil)
 	var vecs mat.Dense

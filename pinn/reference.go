@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -36,7 +35,7 @@ type Burgers struct {
 // nodes give 2e-7, 30 nodes 1e-2).
 func NewBurgers(nu float64, n int) (*Burgers, error) {
 	if !(nu > 0) || math.IsInf(nu, 0) {
-		return nil, fmt.Errorf("pinn: Burgers viscosity must be positive and finite, got %v", nu)
+		return nil, errorf(ErrInput, "Burgers viscosity must be positive and finite, got %v", nu)
 	}
 	if n == 0 {
 		n = 100

@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"fmt"
 	"math"
 	"sort"
 )
@@ -33,8 +32,11 @@ type RefineResult struct {
 // larger collocation set; the network and the unknowns keep their values.
 // Call Train again afterwards.
 func (m *Model) Refine(r Refinement) (RefineResult, error) {
+	if err := m.check(); err != nil {
+		return RefineResult{}, err
+	}
 	if r.Candidates < 0 || r.Add < 0 {
-		return RefineResult{}, fmt.Errorf("pinn: Refinement{Candidates: %d, Add: %d}: want ≥ 0", r.Candidates, r.Add)
+		return RefineResult{}, errorf(ErrInput, "Refinement{Candidates: %d, Add: %d}: want ≥ 0", r.Candidates, r.Add)
 	}
 	if r.Candidates == 0 {
 		r.Candidates = min(10*len(m.colloc), 100000)
@@ -43,7 +45,7 @@ func (m *Model) Refine(r Refinement) (RefineResult, error) {
 		r.Add = 10
 	}
 	if r.Add > r.Candidates {
-		return RefineResult{}, fmt.Errorf("pinn: Refinement adds %d points out of %d candidates", r.Add, r.Candidates)
+		return RefineResult{}, errorf(ErrInput, "Refinement adds %d points out of %d candidates", r.Add, r.Candidates)
 	}
 	m.round++
 	cand, err := m.prob.Domain.Sample(r.Candidates, Uniform, m.cfg.Seed^(0xa11+m.round*0x9e3779b9))

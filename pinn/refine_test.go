@@ -1,6 +1,7 @@
 package pinn
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -16,7 +17,7 @@ func TestRefineAddsWorstPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Train(TrainConfig{AdamSteps: 50, LR: 1e-2, LBFGSIters: -1}); err != nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 50, LR: 1e-2}}}); err != nil {
 		t.Fatal(err)
 	}
 	probe := [][]float64{{0.3, 0.2}, {0.7, 0.9}}
@@ -48,7 +49,7 @@ func TestRefineAddsWorstPoints(t *testing.T) {
 			t.Errorf("prediction changed by the rebuild: %v → %v", before[i], after[i])
 		}
 	}
-	if _, err := m.Train(TrainConfig{AdamSteps: 5, LBFGSIters: -1}); err != nil {
+	if _, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 5}}}); err != nil {
 		t.Fatal(err)
 	}
 }

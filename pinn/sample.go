@@ -34,7 +34,7 @@ func (s Sampling) String() string {
 // box draws n points in the product of ivs with the sampling s.
 func box(r *rand.Rand, n int, ivs []Interval, s Sampling) ([][]float64, error) {
 	if n < 1 {
-		return nil, fmt.Errorf("pinn: cannot sample %d points, want ≥ 1", n)
+		return nil, errorf(ErrInput, "cannot sample %d points, want ≥ 1", n)
 	}
 	pts := make([][]float64, n)
 	for i := range pts {
@@ -55,7 +55,7 @@ func box(r *rand.Rand, n int, ivs []Interval, s Sampling) ([][]float64, error) {
 			}
 		}
 	default:
-		return nil, fmt.Errorf("pinn: unknown sampling %d", int(s))
+		return nil, errorf(ErrInput, "unknown sampling %d", int(s))
 	}
 	return pts, nil
 }
@@ -81,7 +81,7 @@ func (d Domain) SampleBoundary(n, dim int, upper bool, s Sampling, seed uint64) 
 		return nil, err
 	}
 	if dim < 0 || dim >= len(d.Space) {
-		return nil, fmt.Errorf("pinn: boundary dimension %d out of range [0, %d)", dim, len(d.Space))
+		return nil, errorf(ErrInput, "boundary dimension %d out of range [0, %d)", dim, len(d.Space))
 	}
 	pts, err := d.Sample(n, s, seed)
 	if err != nil {
@@ -104,7 +104,7 @@ func (d Domain) SampleInitial(n int, s Sampling, seed uint64) ([][]float64, erro
 		return nil, err
 	}
 	if !d.HasTime() {
-		return nil, fmt.Errorf("pinn: initial points need a time interval; the domain is steady")
+		return nil, errorf(ErrInput, "initial points need a time interval; the domain is steady")
 	}
 	pts, err := d.Sample(n, s, seed)
 	if err != nil {
@@ -124,10 +124,10 @@ func (d Domain) Grid(nx, nt int) ([][]float64, error) {
 		return nil, err
 	}
 	if len(d.Space) != 1 || !d.HasTime() {
-		return nil, fmt.Errorf("pinn: Grid needs a 1-D space × time domain, got %d spatial dimensions, time %v", len(d.Space), d.HasTime())
+		return nil, errorf(ErrInput, "Grid needs a 1-D space × time domain, got %d spatial dimensions, time %v", len(d.Space), d.HasTime())
 	}
 	if nx < 2 || nt < 2 {
-		return nil, fmt.Errorf("pinn: Grid needs at least 2×2 points, got %d×%d", nx, nt)
+		return nil, errorf(ErrInput, "Grid needs at least 2×2 points, got %d×%d", nx, nt)
 	}
 	x, t := d.Space[0], d.Time
 	pts := make([][]float64, 0, nx*nt)

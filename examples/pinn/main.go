@@ -17,11 +17,15 @@
 //	go run ./examples/pinn -task burgers -lbfgs 2000     # a quicker look
 //
 // Hard mode builds the conditions into the output: u = −sin πx + t(1−x²)·N.
-// L-BFGS runs in rounds of -chunk iterations, with the error printed after
-// each; -budget stops after the round that passes the given wall time.
+// With -chunk n > 0 (the default, 1000, as in the README's runs) L-BFGS runs
+// in rounds of n iterations, each one TrainConfig phase that starts a fresh
+// L-BFGS memory, with the error printed after each; -budget stops after the
+// round that passes the given wall time. With -chunk 0 L-BFGS runs as one
+// phase, keeping its memory throughout, and -budget is its TimeLimit.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
@@ -38,11 +42,11 @@ import (
 func main() {
 	task := flag.String("task", "all", "burgers, discovery or all")
 	out := flag.String("out", "out", "folder for the PNG plots")
-	adam := flag.Int("adam", 1000, "Adam steps (negative: none)")
+	adam := flag.Int("adam", 1000, "Adam steps (0: none)")
 	lr := flag.Float64("lr", 1e-3, "Adam learning rate")
-	lbfgs := flag.Int("lbfgs", 30000, "maximum L-BFGS iterations (negative: none)")
-	chunk := flag.Int("chunk", 1000, "L-BFGS iterations per round; the error is printed after each (burgers)")
-	budget := flag.Duration("budget", 0, "stop L-BFGS after the round that passes this wall time (0: no limit)")
+	lbfgs := flag.Int("lbfgs", 30000, "maximum L-BFGS iterations (0: none)")
+	chunk := flag.Int("chunk", 1000, "L-BFGS iterations per round, the error printed after each (burgers; 0: one L-BFGS phase)")
+	budget := flag.Duration("budget", 0, "wall-time budget of L-BFGS (0: no limit; see -chunk)")
 	nf := flag.Int("n", 10000, "collocation points (burgers)")
 	nu := flag.Int("nu", 100, "initial + boundary points (burgers; the paper: 100)")
 	nd := flag.Int("data", 2000, "observations (discovery; the paper: 2000)")
@@ -53,7 +57,11 @@ func main() {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(err)
 	}
-	tc := pinn.TrainConfig{AdamSteps: *adam, LR: *lr, LBFGSIters: *lbfgs, ProgressBar: os.Stderr}
+	if *adam < 0 || *lbfgs < 0 || *chunk < 0 {
+		fail(fmt.Errorf("-adam, -lbfgs and -chunk must be ≥ 0"))
+	}
+	tc := train{adam: pinn.Adam{Steps: *adam, LR: *lr}, lbfgs: *lbfgs, chunk: *chunk, budget: *budget,
+		progress: pinn.ProgressBar(os.Stderr, "pinn")}
 	ref, err := pinn.NewBurgers(pinn.BurgersNu, 0)
 	if err != nil {
 		fail(err)
@@ -67,7 +75,7 @@ func main() {
 		default:
 			fail(fmt.Errorf("unknown -mode %q", *mode))
 		}
-		if err := burgers(ref, *out, tc, *chunk, *budget, *nf, *nu, c, *seed); err != nil {
+		if err := burgers(ref, *out, tc, *nf, *nu, c, *seed); err != nil {
 			fail(err)
 		}
 	}
@@ -85,7 +93,24 @@ func fail(err error) {
 
 const nx, nt = 256, 101 // evaluation grid: x fastest
 
-func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budget time.Duration, nf, nu int, c pinn.Constraints, seed uint64) error {
+// train is the schedule the flags ask for.
+type train struct {
+	adam     pinn.Adam // Steps 0: no Adam phase
+	lbfgs    int       // L-BFGS iterations in all; 0: none
+	chunk    int       // iterations per round; 0: one phase
+	budget   time.Duration
+	progress func(pinn.Progress)
+}
+
+// adamPhases returns the Adam phase, or none.
+func (tc train) adamPhases() []pinn.Phase {
+	if tc.adam.Steps == 0 {
+		return nil
+	}
+	return []pinn.Phase{tc.adam}
+}
+
+func burgers(ref *pinn.Burgers, out string, tc train, nf, nu int, c pinn.Constraints, seed uint64) error {
 	p := pinn.BurgersProblem(pinn.BurgersNu, nu-nu/2, nu/4)
 	m, err := pinn.New(p, pinn.Config{
 		Hidden:      []int{20, 20, 20, 20, 20, 20, 20, 20},
@@ -115,32 +140,45 @@ func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budg
 	}
 	// Adam, then L-BFGS in rounds of chunk iterations (each round restarts
 	// L-BFGS's memory of 15 pairs, rebuilt within 15 iterations), printing
-	// the error after each round.
+	// the error after each round; or one L-BFGS phase with the budget as its
+	// time limit.
+	ctx := context.Background()
 	start := time.Now()
-	h, err := m.Train(pinn.TrainConfig{AdamSteps: tc.AdamSteps, LR: tc.LR, LBFGSIters: -1, ProgressBar: tc.ProgressBar})
-	if err != nil {
-		return err
-	}
-	if e, err := relErr(); err == nil {
-		fmt.Printf("  after %d Adam steps: loss %.3g, relative L2 %.3g (%s)\n", len(h.Adam), h.Final(), e, time.Since(start).Round(time.Second))
-	}
-	done := 0
-	for tc.LBFGSIters > 0 && done < tc.LBFGSIters {
-		n := min(chunk, tc.LBFGSIters-done)
-		r, err := m.Train(pinn.TrainConfig{AdamSteps: -1, LBFGSIters: n, ProgressBar: tc.ProgressBar})
-		h.LBFGS = append(h.LBFGS, r.LBFGS...)
-		h.Evals += r.Evals
-		h.Stop = r.Stop
+	var adamSteps, lbfgsSteps, evals int
+	stop := ""
+	if ph := tc.adamPhases(); ph != nil {
+		h, err := m.Train(ctx, pinn.TrainConfig{Phases: ph, Progress: tc.progress})
 		if err != nil {
 			return err
 		}
-		done += n
+		adamSteps, evals = len(h.Loss()), h.Evals
+		if e, err := relErr(); err == nil {
+			fmt.Printf("  after %d Adam steps: loss %.3g, relative L2 %.3g (%s)\n", adamSteps, h.Final(), e, time.Since(start).Round(time.Second))
+		}
+	}
+	n := tc.chunk
+	if n == 0 {
+		n = tc.lbfgs
+	}
+	for lbfgsSteps < tc.lbfgs {
+		n = min(n, tc.lbfgs-lbfgsSteps)
+		c := pinn.TrainConfig{Phases: []pinn.Phase{pinn.LBFGS{MaxIter: n}}, Progress: tc.progress}
+		if tc.chunk == 0 {
+			c.TimeLimit = tc.budget
+		}
+		r, err := m.Train(ctx, c)
+		lbfgsSteps += len(r.Loss())
+		evals += r.Evals
+		stop = r.Stop
+		if err != nil {
+			return err
+		}
 		e, err := relErr()
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  L-BFGS %5d iterations: loss %.3g, relative L2 %.3g (%s, stop: %s)\n", len(h.LBFGS), r.Final(), e, time.Since(start).Round(time.Second), r.Stop)
-		if len(r.LBFGS) < n || (budget > 0 && time.Since(start) > budget) {
+		fmt.Printf("  L-BFGS %5d iterations: loss %.3g, relative L2 %.3g (%s, stop: %s)\n", lbfgsSteps, r.Final(), e, time.Since(start).Round(time.Second), r.Stop)
+		if len(r.Loss()) < n || tc.chunk == 0 || (tc.budget > 0 && time.Since(start) > tc.budget) {
 			break
 		}
 	}
@@ -153,8 +191,8 @@ func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budg
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  loss %.3g after %d Adam + %d L-BFGS steps (%d passes, L-BFGS stop: %s), terms %v\n",
-		h.Final(), len(h.Adam), len(h.LBFGS), h.Evals, h.Stop, m.Terms())
+	fmt.Printf("  %d Adam + %d L-BFGS steps (%d passes, L-BFGS stop: %s), loss terms %v\n",
+		adamSteps, lbfgsSteps, evals, stop, m.Terms())
 	fmt.Printf("  relative L2 error on %d×%d grid: %.3g   (paper: 6.7e-4, L-BFGS only)\n", nx, nt, e)
 	fmt.Printf("  training wall time: %s\n", wall.Round(time.Second))
 
@@ -168,13 +206,13 @@ func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budg
 			errm.Set(j, k, math.Abs(u[i]-exact[i]))
 		}
 	}
-	if err := plotting.Heatmap(filepath.Join(out, "pinn_burgers_u.png"),
-		plotting.Figure{Title: "PINN u(t, x), Burgers", XLabel: "t", YLabel: "x", Width: 18, Height: 8},
+	if err := plotting.Heatmap(filepath.Join(out, "pinn-burgers-u.png"),
+		plotting.Figure{Title: "PINN u(t, x), Burgers (dimensionless units)", XLabel: "time t", YLabel: "position x", Width: 18, Height: 8},
 		pred, 0, 1, -1, 1); err != nil {
 		return err
 	}
-	if err := plotting.Heatmap(filepath.Join(out, "pinn_burgers_error.png"),
-		plotting.Figure{Title: fmt.Sprintf("|u − exact|, rel. L2 %.2g", e), XLabel: "t", YLabel: "x", Width: 18, Height: 8},
+	if err := plotting.Heatmap(filepath.Join(out, "pinn-burgers-error.png"),
+		plotting.Figure{Title: fmt.Sprintf("|u − exact|, rel. L2 %.2g", e), XLabel: "time t", YLabel: "position x", Width: 18, Height: 8},
 		errm, 0, 1, -1, 1); err != nil {
 		return err
 	}
@@ -200,15 +238,15 @@ func burgers(ref *pinn.Burgers, out string, tc pinn.TrainConfig, chunk int, budg
 			plotting.Series{Name: fmt.Sprintf("PINN t=%.2f", t), X: xs, Y: up},
 			plotting.Series{Name: fmt.Sprintf("exact t=%.2f", t), X: xs, Y: ex, Dashed: true})
 	}
-	if err := plotting.Lines(filepath.Join(out, "pinn_burgers_slices.png"),
-		plotting.Figure{Title: "Burgers: PINN (solid) vs exact (dashed)", XLabel: "x", YLabel: "u"}, series...); err != nil {
+	if err := plotting.Lines(filepath.Join(out, "pinn-burgers-slices.png"),
+		plotting.Figure{Title: "Burgers: PINN (solid) vs exact (dashed)", XLabel: "position x", YLabel: "velocity u"}, series...); err != nil {
 		return err
 	}
-	fmt.Printf("  wrote %s, %s, %s\n", filepath.Join(out, "pinn_burgers_u.png"), filepath.Join(out, "pinn_burgers_slices.png"), filepath.Join(out, "pinn_burgers_error.png"))
+	fmt.Printf("  wrote %s, %s, %s\n", filepath.Join(out, "pinn-burgers-u.png"), filepath.Join(out, "pinn-burgers-slices.png"), filepath.Join(out, "pinn-burgers-error.png"))
 	return nil
 }
 
-func discovery(ref *pinn.Burgers, tc pinn.TrainConfig, n int, noise float64, seed uint64) error {
+func discovery(ref *pinn.Burgers, tc train, n int, noise float64, seed uint64) error {
 	// n observations drawn without replacement from the 256 × 101 grid.
 	r := rng.New(seed ^ 0xda7a)
 	perm := r.Perm(nx * nt)
@@ -241,9 +279,24 @@ func discovery(ref *pinn.Burgers, tc pinn.TrainConfig, n int, noise float64, see
 	}
 	fmt.Printf("Burgers, discovery: %d observations, noise %.1f%%, 2-20×8-1 tanh\n", n, 100*noise)
 	start := time.Now()
-	h, err := m.Train(tc)
+	phases := tc.adamPhases()
+	if tc.lbfgs > 0 {
+		phases = append(phases, pinn.LBFGS{MaxIter: tc.lbfgs})
+	}
+	if len(phases) == 0 {
+		return fmt.Errorf("discovery: -adam 0 and -lbfgs 0 leave nothing to train")
+	}
+	h, err := m.Train(context.Background(), pinn.TrainConfig{Phases: phases, Progress: tc.progress, TimeLimit: tc.budget})
 	if err != nil {
 		return err
+	}
+	var adamSteps, lbfgsSteps int
+	for _, ph := range h.Phases {
+		if _, ok := ph.Phase.(pinn.Adam); ok {
+			adamSteps += len(ph.Loss)
+		} else {
+			lbfgsSteps += len(ph.Loss)
+		}
 	}
 	l1, err := m.Coef("lambda1")
 	if err != nil {
@@ -254,7 +307,7 @@ func discovery(ref *pinn.Burgers, tc pinn.TrainConfig, n int, noise float64, see
 		return err
 	}
 	fmt.Printf("  loss %.3g after %d Adam + %d L-BFGS steps (L-BFGS stop: %s), wall time %s\n",
-		h.Final(), len(h.Adam), len(h.LBFGS), h.Stop, time.Since(start).Round(time.Second))
+		h.Final(), adamSteps, lbfgsSteps, h.Stop, time.Since(start).Round(time.Second))
 	fmt.Printf("  learned PDE: u_t + %.5f u u_x − %.7f u_xx = 0\n", l1, l2)
 	fmt.Printf("  λ₁ = %.5f (true 1, error %.3f%%), λ₂ = %.7f (true %.7f, error %.3f%%)\n",
 		l1, 100*math.Abs(l1-1), l2, pinn.BurgersNu, 100*math.Abs(l2-pinn.BurgersNu)/pinn.BurgersNu)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -9,7 +10,6 @@ import (
 	"github.com/physbias/physbias/internal/plotting"
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/pinn"
-	G "gorgonia.org/gorgonia"
 )
 
 func init() {
@@ -48,7 +48,7 @@ func runPINN(out string) error {
 			return err
 		}
 		start := time.Now()
-		h, err := m.Train(pinn.TrainConfig{AdamSteps: 300, LR: 1e-2, LBFGSIters: 600})
+		h, err := m.Train(context.Background(), pinn.TrainConfig{Phases: []pinn.Phase{pinn.Adam{Steps: 300, LR: 1e-2}, pinn.LBFGS{MaxIter: 600}}})
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func runPINN(out string) error {
 	}
 	p := pinn.Problem{
 		Domain: dom,
-		Residual: func(f *pinn.Fields) (*G.Node, error) {
+		Residual: func(f *pinn.Fields) (*pinn.Node, error) {
 			return f.Sub(f.Ut(), f.Mul(f.Coef("kappa"), f.Uxx(0))), nil
 		},
 		Data:     d,
@@ -102,7 +102,7 @@ func runPINN(out string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.Train(pinn.TrainConfig{AdamSteps: 300, LR: 1e-2, LBFGSIters: 500}); err != nil {
+	if _, err := m.Train(context.Background(), pinn.TrainConfig{Phases: []pinn.Phase{pinn.Adam{Steps: 300, LR: 1e-2}, pinn.LBFGS{MaxIter: 500}}}); err != nil {
 		return err
 	}
 	k, err := m.Coef("kappa")
@@ -111,9 +111,9 @@ func runPINN(out string) error {
 	}
 	fmt.Printf("   inverse: κ learned from 200 observations (1%% noise), start 0.03: %.4f (true 0.1, error %.1f%%)\n", k, 100*math.Abs(k-0.1)/0.1)
 
-	path := filepath.Join(out, "pinn_heat.png")
+	path := filepath.Join(out, "pinn-heat.png")
 	if err := plotting.Lines(path, plotting.Figure{
-		Title: "Heat equation: PINN, soft BCs (solid) vs closed form (dashed)", XLabel: "x", YLabel: "u"}, series...); err != nil {
+		Title: "Heat equation: PINN, soft BCs (solid) vs closed form (dashed)", XLabel: "position x (units of L)", YLabel: "temperature u"}, series...); err != nil {
 		return err
 	}
 	fmt.Println("   wrote", path)
