@@ -1,7 +1,6 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -37,16 +36,16 @@ type Boltzmann struct {
 // biases b (length n, or nil for zero) and temperature T > 0.
 func NewBoltzmann(n int, edges []Edge, bias []float64, T float64) (*Boltzmann, error) {
 	if n <= 0 || n > math.MaxInt32 {
-		return nil, fmt.Errorf("hopfield: Boltzmann machine needs 0 < N ≤ 2^31−1 units, got %d", n)
+		return nil, errorf(ErrInput, "Boltzmann machine needs 0 < N ≤ 2^31−1 units, got %d", n)
 	}
 	if !(T > 0) || math.IsInf(T, 0) {
-		return nil, fmt.Errorf("hopfield: temperature must be positive and finite, got %v", T)
+		return nil, errorf(ErrInput, "temperature must be positive and finite, got %v", T)
 	}
 	if bias == nil {
 		bias = make([]float64, n)
 	}
 	if len(bias) != n {
-		return nil, fmt.Errorf("hopfield: %d biases for %d units", len(bias), n)
+		return nil, errorf(ErrInput, "%d biases for %d units", len(bias), n)
 	}
 	if err := checkFinite("bias", bias); err != nil {
 		return nil, err
@@ -54,19 +53,19 @@ func NewBoltzmann(n int, edges []Edge, bias []float64, T float64) (*Boltzmann, e
 	se := make([]spin.Edge, len(edges))
 	for k, e := range edges {
 		if e.I < 0 || e.I >= n || e.J < 0 || e.J >= n {
-			return nil, fmt.Errorf("hopfield: edge %d joins units %d and %d of %d", k, e.I, e.J, n)
+			return nil, errorf(ErrInput, "edge %d joins units %d and %d of %d", k, e.I, e.J, n)
 		}
 		if e.I == e.J {
-			return nil, fmt.Errorf("hopfield: edge %d is a self-coupling of unit %d", k, e.I)
+			return nil, errorf(ErrInput, "edge %d is a self-coupling of unit %d", k, e.I)
 		}
 		if math.IsNaN(e.W) || math.IsInf(e.W, 0) {
-			return nil, fmt.Errorf("hopfield: edge %d has weight %v", k, e.W)
+			return nil, errorf(ErrInput, "edge %d has weight %v", k, e.W)
 		}
 		se[k] = spin.Edge{I: e.I, J: e.J, W: e.W}
 	}
 	g, err := spin.NewGraph(n, se, bias)
 	if err != nil {
-		return nil, fmt.Errorf("hopfield: %v", err)
+		return nil, wrapKind(ErrInput, err, "")
 	}
 	return &Boltzmann{g: g, t: T}, nil
 }
@@ -114,7 +113,7 @@ func (b *Boltzmann) Energy(s []int8) (float64, error) {
 		return 0, err
 	}
 	if err := b.g.CheckState(s); err != nil {
-		return 0, fmt.Errorf("hopfield: %v", err)
+		return 0, wrapKind(ErrInput, err, "")
 	}
 	return b.g.Energy(s), nil
 }
@@ -144,7 +143,7 @@ func (b *Boltzmann) Sample(cfg SampleConfig, visit func(s []int8) error) error {
 		return err
 	}
 	if visit == nil {
-		return fmt.Errorf("hopfield: Sample needs a visit function, got nil")
+		return errorf(ErrInput, "Sample needs a visit function, got nil")
 	}
 	n := b.g.N()
 	burn, samples, thin := cfg.Burn, cfg.Samples, cfg.Thin
@@ -155,7 +154,7 @@ func (b *Boltzmann) Sample(cfg SampleConfig, visit func(s []int8) error) error {
 		burn = 0
 	}
 	if samples < 0 || thin < 0 {
-		return fmt.Errorf("hopfield: Samples %d and Thin %d must not be negative", samples, thin)
+		return errorf(ErrInput, "Samples %d and Thin %d must not be negative", samples, thin)
 	}
 	if samples == 0 {
 		samples = 1000
@@ -167,7 +166,7 @@ func (b *Boltzmann) Sample(cfg SampleConfig, visit func(s []int8) error) error {
 	s := make([]int8, n)
 	if cfg.Start != nil {
 		if err := b.g.CheckState(cfg.Start); err != nil {
-			return fmt.Errorf("hopfield: start state: %v", err)
+			return wrapKind(ErrInput, err, "start state")
 		}
 		copy(s, cfg.Start)
 	} else {
@@ -203,11 +202,11 @@ func (b *Boltzmann) Exact() ([]float64, error) {
 		return nil, err
 	}
 	if b.g.N() > maxEnumerate {
-		return nil, fmt.Errorf("hopfield: exact enumeration needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
+		return nil, errorf(ErrInput, "exact enumeration needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
 	}
 	p, err := spin.Boltzmann(b.g, b.t)
 	if err != nil {
-		return nil, fmt.Errorf("hopfield: %v", err)
+		return nil, wrapKind(ErrInput, err, "")
 	}
 	return p, nil
 }
@@ -219,7 +218,7 @@ func (b *Boltzmann) Histogram(cfg SampleConfig) ([]float64, error) {
 		return nil, err
 	}
 	if b.g.N() > maxEnumerate {
-		return nil, fmt.Errorf("hopfield: a histogram over states needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
+		return nil, errorf(ErrInput, "a histogram over states needs N ≤ %d units, got %d", maxEnumerate, b.g.N())
 	}
 	h := make([]float64, 1<<b.g.N())
 	total := 0
@@ -241,7 +240,7 @@ func (b *Boltzmann) Histogram(cfg SampleConfig) ([]float64, error) {
 // two distributions over the same states.
 func TotalVariation(p, q []float64) (float64, error) {
 	if len(p) != len(q) || len(p) == 0 {
-		return 0, fmt.Errorf("hopfield: total variation of distributions over %d and %d states", len(p), len(q))
+		return 0, errorf(ErrInput, "total variation of distributions over %d and %d states", len(p), len(q))
 	}
 	var d float64
 	for k := range p {

@@ -1,7 +1,6 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -45,7 +44,7 @@ func (b *Boltzmann) Fit(data [][]int8, cfg FitConfig) (*Boltzmann, error) {
 		return nil, err
 	}
 	if len(data[0]) != n {
-		return nil, fmt.Errorf("hopfield: data have %d units, machine has %d", len(data[0]), n)
+		return nil, errorf(ErrInput, "data have %d units, machine has %d", len(data[0]), n)
 	}
 	lr, steps := cfg.LR, cfg.Steps
 	if lr == 0 {
@@ -55,10 +54,10 @@ func (b *Boltzmann) Fit(data [][]int8, cfg FitConfig) (*Boltzmann, error) {
 		steps = 500
 	}
 	if !(lr > 0) || math.IsInf(lr, 0) || steps < 0 || cfg.Gibbs < 0 {
-		return nil, fmt.Errorf("hopfield: Fit needs LR > 0, Steps ≥ 0 and Gibbs ≥ 0, got %v, %d, %d", cfg.LR, cfg.Steps, cfg.Gibbs)
+		return nil, errorf(ErrInput, "Fit needs LR > 0, Steps ≥ 0 and Gibbs ≥ 0, got %v, %d, %d", cfg.LR, cfg.Steps, cfg.Gibbs)
 	}
 	if cfg.Gibbs == 0 && n > maxEnumerate {
-		return nil, fmt.Errorf("hopfield: exact statistics need N ≤ %d units, got %d; set FitConfig.Gibbs", maxEnumerate, n)
+		return nil, errorf(ErrInput, "exact statistics need N ≤ %d units, got %d; set FitConfig.Gibbs", maxEnumerate, n)
 	}
 	edges := b.g.Edges()
 	bias := make([]float64, n)
@@ -100,7 +99,7 @@ func (b *Boltzmann) Fit(data [][]int8, cfg FitConfig) (*Boltzmann, error) {
 		if cfg.Gibbs == 0 {
 			p, err := spin.Boltzmann(cur.g, cur.t)
 			if err != nil {
-				return nil, fmt.Errorf("hopfield: %v", err)
+				return nil, wrapKind(ErrInput, err, "")
 			}
 			s := make([]int8, n)
 			for idx, pk := range p {
@@ -122,7 +121,7 @@ func (b *Boltzmann) Fit(data [][]int8, cfg FitConfig) (*Boltzmann, error) {
 			bias[i] += a * (dOne[i] - mOne[i])
 		}
 		if err := checkFinite("fitted biases", bias); err != nil {
-			return nil, fmt.Errorf("hopfield: Fit step %d diverged (lower LR): %v", step+1, err)
+			return nil, errorf(ErrInput, "Fit step %d diverged (lower LR): %v", step+1, err)
 		}
 		next, err := cur.withParams(edges, bias)
 		if err != nil {
@@ -205,7 +204,7 @@ func (b *Boltzmann) LogLikelihood(data [][]int8) (float64, error) {
 		return 0, err
 	}
 	if len(data[0]) != b.g.N() {
-		return 0, fmt.Errorf("hopfield: data have %d units, machine has %d", len(data[0]), b.g.N())
+		return 0, errorf(ErrInput, "data have %d units, machine has %d", len(data[0]), b.g.N())
 	}
 	p, err := b.Exact()
 	if err != nil {

@@ -31,7 +31,7 @@ const MaxUnits = 1 << 15
 // checkUnits returns an error unless 0 < n ≤ MaxUnits.
 func checkUnits(what string, n int) error {
 	if n <= 0 || n > MaxUnits {
-		return fmt.Errorf("hopfield: %s needs 0 < N ≤ MaxUnits = %d units, got %d", what, MaxUnits, n)
+		return errorf(ErrInput, "%s needs 0 < N ≤ MaxUnits = %d units, got %d", what, MaxUnits, n)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (net *Network) Weights() []float64 { return append([]float64(nil), net.w...
 // SetThresholds sets θ (length N, finite values).
 func (net *Network) SetThresholds(theta []float64) error {
 	if len(theta) != net.n {
-		return fmt.Errorf("hopfield: %d thresholds for %d units", len(theta), net.n)
+		return errorf(ErrInput, "%d thresholds for %d units", len(theta), net.n)
 	}
 	if err := checkFinite("thresholds", theta); err != nil {
 		return err
@@ -75,10 +75,10 @@ func (net *Network) checkState(s []int8) error {
 		return errZero("Network", "New")
 	}
 	if len(s) != net.n {
-		return fmt.Errorf("hopfield: state has %d units, network has %d", len(s), net.n)
+		return errorf(ErrInput, "state has %d units, network has %d", len(s), net.n)
 	}
 	if err := checkSpins(s); err != nil {
-		return fmt.Errorf("hopfield: state: %v", err)
+		return errorf(ErrInput, "state: %w", err)
 	}
 	return nil
 }
@@ -170,7 +170,7 @@ func (net *Network) Recall(cue []int8, cfg RecallConfig) (RecallResult, error) {
 	}
 	maxSweeps := cfg.MaxSweeps
 	if maxSweeps < 0 {
-		return RecallResult{}, fmt.Errorf("hopfield: MaxSweeps %d < 0", maxSweeps)
+		return RecallResult{}, errorf(ErrInput, "MaxSweeps %d < 0", maxSweeps)
 	}
 	if maxSweeps == 0 {
 		maxSweeps = 100
@@ -188,7 +188,7 @@ func (net *Network) Recall(cue []int8, cfg RecallConfig) (RecallResult, error) {
 	case Sync:
 		fresh = net.recallSync(s, h, maxSweeps, cfg, &res)
 	default:
-		return RecallResult{}, fmt.Errorf("hopfield: unknown update rule %d", int(cfg.Update))
+		return RecallResult{}, errorf(ErrInput, "unknown update rule %d", int(cfg.Update))
 	}
 	res.State = s
 	if fresh {
@@ -317,7 +317,7 @@ func equalSpins(a, b []int8) bool {
 // (1 when equal, −1 when opposite).
 func Overlap(a, b []int8) (float64, error) {
 	if len(a) != len(b) || len(a) == 0 {
-		return 0, fmt.Errorf("hopfield: overlap of states of %d and %d units", len(a), len(b))
+		return 0, errorf(ErrInput, "overlap of states of %d and %d units", len(a), len(b))
 	}
 	var m int
 	for i := range a {

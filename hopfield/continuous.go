@@ -1,7 +1,6 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/physbias/physbias/internal/ode"
@@ -51,7 +50,7 @@ func (c ContinuousConfig) values() (gain, tau float64, err error) {
 		tau = 1
 	}
 	if !(gain > 0) || math.IsInf(gain, 0) || !(tau > 0) || math.IsInf(tau, 0) {
-		return 0, 0, fmt.Errorf("hopfield: gain %v and time constant %v must be positive and finite", c.Gain, c.Tau)
+		return 0, 0, errorf(ErrInput, "gain %v and time constant %v must be positive and finite", c.Gain, c.Tau)
 	}
 	return gain, tau, nil
 }
@@ -68,7 +67,7 @@ func NewContinuous(n int, w, in []float64, cfg ContinuousConfig) (*Continuous, e
 		return nil, err
 	}
 	if len(w) != n*n {
-		return nil, fmt.Errorf("hopfield: %d weights for %d units, want %d", len(w), n, n*n)
+		return nil, errorf(ErrInput, "%d weights for %d units, want %d", len(w), n, n*n)
 	}
 	if err := checkFinite("weights", w); err != nil {
 		return nil, err
@@ -76,7 +75,7 @@ func NewContinuous(n int, w, in []float64, cfg ContinuousConfig) (*Continuous, e
 	for i := 0; i < n; i++ {
 		for j := 0; j < i; j++ {
 			if w[i*n+j] != w[j*n+i] {
-				return nil, fmt.Errorf("hopfield: weights not symmetric: w[%d][%d] = %v, w[%d][%d] = %v", i, j, w[i*n+j], j, i, w[j*n+i])
+				return nil, errorf(ErrInput, "weights not symmetric: w[%d][%d] = %v, w[%d][%d] = %v", i, j, w[i*n+j], j, i, w[j*n+i])
 			}
 		}
 	}
@@ -84,7 +83,7 @@ func NewContinuous(n int, w, in []float64, cfg ContinuousConfig) (*Continuous, e
 		in = make([]float64, n)
 	}
 	if len(in) != n {
-		return nil, fmt.Errorf("hopfield: %d inputs for %d units", len(in), n)
+		return nil, errorf(ErrInput, "%d inputs for %d units", len(in), n)
 	}
 	if err := checkFinite("inputs", in); err != nil {
 		return nil, err
@@ -150,7 +149,7 @@ func (c *Continuous) Energy(u []float64) (float64, error) {
 		return 0, errZero("Continuous", "NewContinuous")
 	}
 	if len(u) != c.n {
-		return 0, fmt.Errorf("hopfield: state has %d units, network has %d", len(u), c.n)
+		return 0, errorf(ErrInput, "state has %d units, network has %d", len(u), c.n)
 	}
 	if err := checkFinite("state", u); err != nil {
 		return 0, err
@@ -207,7 +206,7 @@ func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
 		return Trajectory{}, errZero("Continuous", "NewContinuous")
 	}
 	if len(u0) != c.n {
-		return Trajectory{}, fmt.Errorf("hopfield: initial state has %d units, network has %d", len(u0), c.n)
+		return Trajectory{}, errorf(ErrInput, "initial state has %d units, network has %d", len(u0), c.n)
 	}
 	if err := checkFinite("initial state", u0); err != nil {
 		return Trajectory{}, err
@@ -220,11 +219,11 @@ func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
 		dt = c.tau / 20
 	}
 	if !(dur > 0) || math.IsInf(dur, 0) || !(dt > 0) || math.IsInf(dt, 0) {
-		return Trajectory{}, fmt.Errorf("hopfield: run duration %v and step %v must be positive and finite", cfg.Duration, cfg.Dt)
+		return Trajectory{}, errorf(ErrInput, "run duration %v and step %v must be positive and finite", cfg.Duration, cfg.Dt)
 	}
 	adaptive := cfg.RTol != 0 || cfg.ATol != 0
 	if adaptive && (!(cfg.RTol > 0) || !(cfg.ATol > 0) || cfg.Dt != 0) {
-		return Trajectory{}, fmt.Errorf("hopfield: adaptive run needs RTol > 0 and ATol > 0 and no Dt, got RTol %v, ATol %v, Dt %v", cfg.RTol, cfg.ATol, cfg.Dt)
+		return Trajectory{}, errorf(ErrInput, "adaptive run needs RTol > 0 and ATol > 0 and no Dt, got RTol %v, ATol %v, Dt %v", cfg.RTol, cfg.ATol, cfg.Dt)
 	}
 	tr := Trajectory{T: []float64{0}, Energy: []float64{c.energy(u0)}}
 	obs := func(t float64, y []float64) {
@@ -242,7 +241,7 @@ func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
 		u, st, err = ode.Solve(c.Derivative, ode.RK4(), u0, 0, dur, dt, obs)
 	}
 	if err != nil {
-		return Trajectory{}, fmt.Errorf("hopfield: continuous run: %v", err)
+		return Trajectory{}, wrap(err, "continuous run")
 	}
 	tr.U = u
 	tr.Steps = st.Steps

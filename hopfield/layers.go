@@ -1,10 +1,11 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for gorgonia
+	"github.com/physbias/physbias/internal/build"
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rng"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -47,13 +48,13 @@ func (c LayerConfig) withDefaults(kind string) (LayerConfig, error) {
 		c.DimV = c.DimK
 	}
 	if c.DimK < 0 || c.DimV < 0 {
-		return c, fmt.Errorf("hopfield: %s: DimK %d and DimV %d must be positive", c.Name, c.DimK, c.DimV)
+		return c, errorf(ErrInput, "%s: DimK %d and DimV %d must be positive", c.Name, c.DimK, c.DimV)
 	}
 	if c.Beta == 0 {
 		c.Beta = 1 / math.Sqrt(float64(c.DimK))
 	}
 	if !(c.Beta > 0) || math.IsInf(c.Beta, 0) {
-		return c, fmt.Errorf("hopfield: %s: β must be positive and finite, got %v", c.Name, c.Beta)
+		return c, errorf(ErrInput, "%s: β must be positive and finite, got %v", c.Name, c.Beta)
 	}
 	return c, nil
 }
@@ -63,10 +64,10 @@ func (c LayerConfig) withDefaults(kind string) (LayerConfig, error) {
 // node of that name.
 func param(g *G.ExprGraph, name string, rows, cols int, seed, k uint64) (*G.Node, error) {
 	if rows <= 0 || cols <= 0 || rows > maxValues/cols {
-		return nil, fmt.Errorf("hopfield: parameter %s needs positive dimensions and at most 2^30 values, got %d×%d", name, rows, cols)
+		return nil, errorf(ErrInput, "parameter %s needs positive dimensions and at most 2^30 values, got %d×%d", name, rows, cols)
 	}
 	if len(g.ByName(name)) > 0 {
-		return nil, fmt.Errorf("hopfield: the graph already has a node named %q; give the layer another LayerConfig.Name", name)
+		return nil, errorf(ErrInput, "the graph already has a node named %q; give the layer another LayerConfig.Name", name)
 	}
 	r := rng.Stream(seed, k)
 	a := math.Sqrt(6 / float64(rows+cols))
@@ -78,31 +79,12 @@ func param(g *G.ExprGraph, name string, rows, cols int, seed, k uint64) (*G.Node
 	return G.NewMatrix(g, tensor.Float64, G.WithShape(rows, cols), G.WithName(name), G.WithValue(t)), nil
 }
 
-// ops chains gorgonia operations and keeps the first error.
-type ops struct {
-	what string
-	err  error
-}
-
-func (o *ops) do(f func() (*G.Node, error)) *G.Node {
-	if o.err != nil {
-		return nil
+// softmax returns gorgonia's SoftMax of x along axis.
+func softmax(b *build.B, x *G.Node, axis int) *G.Node {
+	if !b.OK() || x == nil {
+		return b.Failf(fail.ErrInput, "softmax of a nil node")
 	}
-	n, err := f()
-	if err != nil {
-		o.err = fmt.Errorf("hopfield: %s: %v", o.what, err)
-	}
-	return n
-}
-
-func (o *ops) reshape(n *G.Node, s ...int) *G.Node {
-	return o.do(func() (*G.Node, error) { return G.Reshape(n, tensor.Shape(s)) })
-}
-
-func (o *ops) mul(a, b *G.Node) *G.Node { return o.do(func() (*G.Node, error) { return G.Mul(a, b) }) }
-
-func (o *ops) scale(a *G.Node, s float64) *G.Node {
-	return o.do(func() (*G.Node, error) { return G.Mul(a, G.NewConstant(s)) })
+	return b.Do("softmax", func() (*G.Node, error) { return G.SoftMax(x, axis) })
 }
 
 // normEps is added to the variance in layerNorm.
@@ -111,53 +93,48 @@ const normEps = 1e-5
 // layerNorm returns (x − mean)/√(var + ε) along the last axis of x.
 // (Built from Sqrt and a broadcast division: gorgonia v0.9.18's
 // InverseSqrt has a wrong gradient.)
-func (o *ops) layerNorm(x *G.Node) *G.Node {
-	if o.err != nil {
-		return nil
+func layerNorm(b *build.B, x *G.Node) *G.Node {
+	if !b.OK() || x == nil {
+		return b.Failf(fail.ErrInput, "layer norm of a nil node")
 	}
 	last := byte(len(x.Shape()) - 1)
-	mean := o.do(func() (*G.Node, error) { return G.Mean(x, int(last)) })
-	xc := o.do(func() (*G.Node, error) { return G.BroadcastSub(x, mean, nil, []byte{last}) })
-	sq := o.do(func() (*G.Node, error) { return G.Square(xc) })
-	v := o.do(func() (*G.Node, error) { return G.Mean(sq, int(last)) })
-	ve := o.do(func() (*G.Node, error) { return G.Add(v, G.NewConstant(normEps)) })
-	sd := o.do(func() (*G.Node, error) { return G.Sqrt(ve) })
-	return o.do(func() (*G.Node, error) { return G.BroadcastHadamardDiv(xc, sd, nil, []byte{last}) })
+	xc := b.BroadcastSub(x, b.Mean(x, int(last)), nil, []byte{last})
+	sd := b.Sqrt(b.Shift(b.Mean(b.Square(xc), int(last)), normEps))
+	return b.BroadcastHadamardDiv(xc, sd, nil, []byte{last})
 }
 
 // maybeNorm layer-normalises x when the layer asks for it.
-func (o *ops) maybeNorm(x *G.Node, norm bool) *G.Node {
+func maybeNorm(b *build.B, x *G.Node, norm bool) *G.Node {
 	if !norm {
 		return x
 	}
-	return o.layerNorm(x)
+	return layerNorm(b, x)
 }
 
 // project maps x of shape (B, N, d) through w (d×k) to (B, N, k).
-func (o *ops) project(x, w *G.Node) *G.Node {
-	if o.err != nil {
+func project(b *build.B, x, w *G.Node) *G.Node {
+	if !b.OK() {
 		return nil
 	}
 	s := x.Shape()
 	k := w.Shape()[1]
-	x2 := o.reshape(x, s[0]*s[1], s[2])
-	return o.reshape(o.mul(x2, w), s[0], s[1], k)
+	return b.Reshape(b.Mul(b.Reshape(x, s[0]*s[1], s[2]), w), s[0], s[1], k)
 }
 
 // check3 checks that x is a (B, N, d) tensor with d = dim in graph g.
 func check3(what string, x *G.Node, dim int, g *G.ExprGraph) error {
 	if x == nil {
-		return fmt.Errorf("hopfield: %s is nil", what)
+		return errorf(ErrInput, "%s is nil", what)
 	}
 	if x.Graph() != g {
-		return fmt.Errorf("hopfield: %s is in another graph than the layer's parameters", what)
+		return errorf(ErrInput, "%s is in another graph than the layer's parameters", what)
 	}
 	s := x.Shape()
 	if len(s) != 3 || s[2] != dim || s[0] <= 0 || s[1] <= 0 {
-		return fmt.Errorf("hopfield: %s has shape %v, want (batch, patterns, %d)", what, s, dim)
+		return errorf(ErrInput, "%s has shape %v, want (batch, patterns, %d)", what, s, dim)
 	}
 	if x.Dtype() != tensor.Float64 {
-		return fmt.Errorf("hopfield: %s is %v, want float64", what, x.Dtype())
+		return errorf(ErrInput, "%s is %v, want float64", what, x.Dtype())
 	}
 	return nil
 }
@@ -170,27 +147,26 @@ func check3(what string, x *G.Node, dim int, g *G.ExprGraph) error {
 // patterns.
 func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 	if q == nil || k == nil || v == nil {
-		return nil, fmt.Errorf("hopfield: Associate of a nil node")
+		return nil, errorf(ErrInput, "Associate of a nil node")
 	}
 	if !(beta > 0) || math.IsInf(beta, 0) {
-		return nil, fmt.Errorf("hopfield: β must be positive and finite, got %v", beta)
+		return nil, errorf(ErrInput, "β must be positive and finite, got %v", beta)
 	}
 	if k.Graph() != q.Graph() || v.Graph() != q.Graph() {
-		return nil, fmt.Errorf("hopfield: Associate of nodes from different graphs")
+		return nil, errorf(ErrInput, "Associate of nodes from different graphs")
 	}
 	qs, ks, vs := q.Shape(), k.Shape(), v.Shape()
 	if len(qs) != 3 || len(ks) != 3 || len(vs) != 3 || qs[0] != ks[0] || ks[0] != vs[0] || qs[2] != ks[2] || ks[1] != vs[1] ||
 		qs[0] <= 0 || qs[1] <= 0 || qs[2] <= 0 || ks[1] <= 0 || vs[2] <= 0 {
-		return nil, fmt.Errorf("hopfield: Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
+		return nil, errorf(ErrInput, "Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
 	}
-	o := &ops{what: "Associate"}
+	b := build.New(q.Graph(), "hopfield")
 	// β scales the scores, not q: q may be a Reshape of an input node, and
 	// gorgonia's elementwise ops overwrite such a view (and so the input).
-	qk := o.do(func() (*G.Node, error) { return G.BatchedMatMul(q, k, false, true) }) // (B,S,N)
-	scores := o.scale(qk, beta)
-	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 2) })
-	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
-	return z, o.err
+	qk := b.Do("Associate: QKᵀ", func() (*G.Node, error) { return G.BatchedMatMul(q, k, false, true) }) // (B,S,N)
+	a := softmax(b, b.Scale(beta, qk), 2)
+	z := b.Do("Associate: softmax·V", func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
+	return z, b.Err()
 }
 
 // Hopfield is the layer "Hopfield" of Ramsauer et al. (2020): it
@@ -215,7 +191,7 @@ func NewHopfield(g *G.ExprGraph, dimR, dimY int, cfg LayerConfig) (*Hopfield, er
 		return nil, err
 	}
 	if g == nil || dimR <= 0 || dimY <= 0 {
-		return nil, fmt.Errorf("hopfield: NewHopfield needs a graph and dimR, dimY > 0, got %d, %d", dimR, dimY)
+		return nil, errorf(ErrInput, "NewHopfield needs a graph and dimR, dimY > 0, got %d, %d", dimR, dimY)
 	}
 	h := &Hopfield{cfg: cfg, dimR: dimR, dimY: dimY}
 	if h.WQ, err = param(g, cfg.Name+"_wq", dimR, cfg.DimK, cfg.Seed, 1); err != nil {
@@ -246,16 +222,16 @@ func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
 		return nil, err
 	}
 	if r.Shape()[0] != y.Shape()[0] {
-		return nil, fmt.Errorf("hopfield: R has batch %d, Y has batch %d", r.Shape()[0], y.Shape()[0])
+		return nil, errorf(ErrInput, "R has batch %d, Y has batch %d", r.Shape()[0], y.Shape()[0])
 	}
-	o := &ops{what: h.cfg.Name}
-	r = o.maybeNorm(r, h.cfg.Normalize)
-	y = o.maybeNorm(y, h.cfg.Normalize)
-	q := o.project(r, h.WQ)
-	k := o.project(y, h.WK)
-	v := o.project(y, h.WV)
-	if o.err != nil {
-		return nil, o.err
+	b := build.New(r.Graph(), "hopfield")
+	r = maybeNorm(b, r, h.cfg.Normalize)
+	y = maybeNorm(b, y, h.cfg.Normalize)
+	q := project(b, r, h.WQ)
+	k := project(b, y, h.WK)
+	v := project(b, y, h.WV)
+	if err := b.Err(); err != nil {
+		return nil, wrap(err, "%s", h.cfg.Name)
 	}
 	return Associate(q, k, v, h.cfg.Beta)
 }
@@ -282,7 +258,7 @@ func NewHopfieldPooling(g *G.ExprGraph, dimY, queries int, cfg LayerConfig) (*Ho
 		return nil, err
 	}
 	if g == nil || dimY <= 0 || queries <= 0 {
-		return nil, fmt.Errorf("hopfield: NewHopfieldPooling needs a graph and dimY, queries > 0, got %d, %d", dimY, queries)
+		return nil, errorf(ErrInput, "NewHopfieldPooling needs a graph and dimY, queries > 0, got %d, %d", dimY, queries)
 	}
 	p := &HopfieldPooling{cfg: cfg, dimY: dimY, s: queries}
 	if p.Q, err = param(g, cfg.Name+"_q", queries, cfg.DimK, cfg.Seed, 1); err != nil {
@@ -309,15 +285,14 @@ func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 		return nil, err
 	}
 	b, n := y.Shape()[0], y.Shape()[1]
-	o := &ops{what: p.cfg.Name}
-	y2 := o.reshape(o.maybeNorm(y, p.cfg.Normalize), b*n, p.dimY)
-	k := o.mul(y2, p.WK)                                                             // (B·N, k)
-	qt := o.do(func() (*G.Node, error) { return G.Transpose(p.Q) })                  // (k, S)
-	scores := o.reshape(o.scale(o.mul(k, qt), p.cfg.Beta), b, n, p.s)                // (B, N, S)
-	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 1) })               // over N
-	v := o.reshape(o.mul(y2, p.WV), b, n, p.cfg.DimV)                                // (B, N, dv)
-	z := o.do(func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
-	return z, o.err
+	o := build.New(y.Graph(), "hopfield")
+	y2 := o.Reshape(maybeNorm(o, y, p.cfg.Normalize), b*n, p.dimY)
+	k := o.Mul(y2, p.WK)                                                                                // (B·N, k)
+	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(k, o.Transpose(p.Q))), b, n, p.s)                     // (B, N, S)
+	a := softmax(o, scores, 1)                                                                          // over N
+	v := o.Reshape(o.Mul(y2, p.WV), b, n, p.cfg.DimV)                                                   // (B, N, dv)
+	z := o.Do("batched product", func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
+	return z, wrap(o.Err(), "%s", p.cfg.Name)
 }
 
 // HopfieldLayer is the layer "HopfieldLayer" of Ramsauer et al. (2020):
@@ -342,7 +317,7 @@ func NewHopfieldLayer(g *G.ExprGraph, dimR, patterns int, cfg LayerConfig) (*Hop
 		return nil, err
 	}
 	if g == nil || dimR <= 0 || patterns <= 0 {
-		return nil, fmt.Errorf("hopfield: NewHopfieldLayer needs a graph and dimR, patterns > 0, got %d, %d", dimR, patterns)
+		return nil, errorf(ErrInput, "NewHopfieldLayer needs a graph and dimR, patterns > 0, got %d, %d", dimR, patterns)
 	}
 	l := &HopfieldLayer{cfg: cfg, dimR: dimR}
 	if l.WQ, err = param(g, cfg.Name+"_wq", dimR, cfg.DimK, cfg.Seed, 1); err != nil {
@@ -367,33 +342,31 @@ func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
 		return nil, errZero("HopfieldLayer", "NewHopfieldLayer")
 	}
 	if r == nil {
-		return nil, fmt.Errorf("hopfield: state patterns R is nil")
+		return nil, errorf(ErrInput, "state patterns R is nil")
 	}
 	if r.Graph() != l.WQ.Graph() {
-		return nil, fmt.Errorf("hopfield: state patterns R are in another graph than the layer's parameters")
+		return nil, errorf(ErrInput, "state patterns R are in another graph than the layer's parameters")
 	}
 	s := r.Shape()
-	o := &ops{what: l.cfg.Name}
+	o := build.New(r.Graph(), "hopfield")
 	var r2 *G.Node
 	switch {
 	case len(s) == 2 && s[1] == l.dimR && s[0] > 0:
-		r2 = o.maybeNorm(r, l.cfg.Normalize)
+		r2 = maybeNorm(o, r, l.cfg.Normalize)
 	case len(s) == 3 && s[2] == l.dimR && s[0] > 0 && s[1] > 0:
 		// Normalise before the reshape: gorgonia's tape machine let the
 		// layer norm of a reshaped input node overwrite the input.
-		r2 = o.reshape(o.maybeNorm(r, l.cfg.Normalize), s[0]*s[1], l.dimR)
+		r2 = o.Reshape(maybeNorm(o, r, l.cfg.Normalize), s[0]*s[1], l.dimR)
 	default:
-		return nil, fmt.Errorf("hopfield: state patterns R have shape %v, want (M, %d) or (B, S, %d)", s, l.dimR, l.dimR)
+		return nil, errorf(ErrInput, "state patterns R have shape %v, want (M, %d) or (B, S, %d)", s, l.dimR, l.dimR)
 	}
 	if r.Dtype() != tensor.Float64 {
-		return nil, fmt.Errorf("hopfield: state patterns R are %v, want float64", r.Dtype())
+		return nil, errorf(ErrInput, "state patterns R are %v, want float64", r.Dtype())
 	}
-	kt := o.do(func() (*G.Node, error) { return G.Transpose(l.K) })
-	scores := o.scale(o.mul(o.mul(r2, l.WQ), kt), l.cfg.Beta)          // (M, P)
-	a := o.do(func() (*G.Node, error) { return G.SoftMax(scores, 1) }) // over P
-	z := o.mul(a, l.V)
+	scores := o.Scale(l.cfg.Beta, o.Mul(o.Mul(r2, l.WQ), o.Transpose(l.K))) // (M, P)
+	z := o.Mul(softmax(o, scores, 1), l.V)                                  // softmax over P
 	if len(s) == 3 {
-		z = o.reshape(z, s[0], s[1], l.cfg.DimV)
+		z = o.Reshape(z, s[0], s[1], l.cfg.DimV)
 	}
-	return z, o.err
+	return z, wrap(o.Err(), "%s", l.cfg.Name)
 }

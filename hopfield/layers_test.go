@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/rng"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -313,10 +314,10 @@ func TestGorgoniaInverseSqrtGradPitfall(t *testing.T) {
 func TestLayerNorm(t *testing.T) {
 	g := G.NewGraph()
 	x := input(g, "x", 1, 2, 3, 5)
-	o := &ops{what: "test"}
-	y := o.layerNorm(x)
-	if o.err != nil {
-		t.Fatal(o.err)
+	b := build.New(g, "hopfield")
+	y := layerNorm(b, x)
+	if err := b.Err(); err != nil {
+		t.Fatal(err)
 	}
 	var yv G.Value
 	G.Read(y, &yv)
@@ -341,8 +342,7 @@ func TestLayerNorm(t *testing.T) {
 	}
 	g2 := G.NewGraph()
 	x2 := input(g2, "x", 1, 2, 3, 5)
-	o2 := &ops{what: "test"}
-	checkGradients(t, g2, o2.layerNorm(x2), []*G.Node{x2})
+	checkGradients(t, g2, layerNorm(build.New(g2, "hopfield"), x2), []*G.Node{x2})
 }
 
 // Pitfall of gorgonia v0.9.18 kept as a test: an elementwise binary op

@@ -1,7 +1,5 @@
 package hopfield
 
-import "fmt"
-
 // StoreHebbian adds the patterns ξ^μ (±1, length N) with Hebb's rule,
 //
 //	w_ij += (1/N) Σ_μ ξ_i^μ ξ_j^μ   (i ≠ j),
@@ -70,7 +68,7 @@ func (net *Network) checkPatterns(patterns [][]int8) error {
 		return err
 	}
 	if n != net.n {
-		return fmt.Errorf("hopfield: patterns have %d units, network has %d", n, net.n)
+		return errorf(ErrInput, "patterns have %d units, network has %d", n, net.n)
 	}
 	return nil
 }

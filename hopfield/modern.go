@@ -37,19 +37,19 @@ type Modern struct {
 // temperature β > 0. The patterns are copied.
 func NewModern(patterns [][]float64, beta float64) (*Modern, error) {
 	if !(beta > 0) || math.IsInf(beta, 0) {
-		return nil, fmt.Errorf("hopfield: β must be positive and finite, got %v", beta)
+		return nil, errorf(ErrInput, "β must be positive and finite, got %v", beta)
 	}
 	if len(patterns) == 0 {
-		return nil, fmt.Errorf("hopfield: no patterns")
+		return nil, errorf(ErrInput, "no patterns")
 	}
 	d := len(patterns[0])
 	if d == 0 {
-		return nil, fmt.Errorf("hopfield: pattern 0 is empty (d = 0)")
+		return nil, errorf(ErrInput, "pattern 0 is empty (d = 0)")
 	}
 	m := &Modern{p: len(patterns), d: d, x: make([]float64, 0, len(patterns)*d), beta: beta}
 	for k, x := range patterns {
 		if len(x) != d {
-			return nil, fmt.Errorf("hopfield: pattern %d has length %d, pattern 0 has %d", k, len(x), d)
+			return nil, errorf(ErrInput, "pattern %d has length %d, pattern 0 has %d", k, len(x), d)
 		}
 		if err := checkFinite(fmt.Sprintf("pattern %d", k), x); err != nil {
 			return nil, err
@@ -90,7 +90,7 @@ func (m *Modern) checkState(xi []float64) error {
 		return errZero("Modern", "NewModern")
 	}
 	if len(xi) != m.d {
-		return fmt.Errorf("hopfield: state has length %d, patterns have %d", len(xi), m.d)
+		return errorf(ErrInput, "state has length %d, patterns have %d", len(xi), m.d)
 	}
 	return checkFinite("state", xi)
 }
@@ -133,10 +133,10 @@ func (m *Modern) Update(xi []float64) ([]float64, error) {
 // returns the last state and the number of updates made.
 func (m *Modern) Retrieve(xi []float64, maxSteps int, tol float64) ([]float64, int, error) {
 	if maxSteps <= 0 {
-		return nil, 0, fmt.Errorf("hopfield: Retrieve needs maxSteps > 0, got %d", maxSteps)
+		return nil, 0, errorf(ErrInput, "Retrieve needs maxSteps > 0, got %d", maxSteps)
 	}
 	if !(tol >= 0) {
-		return nil, 0, fmt.Errorf("hopfield: Retrieve tolerance %v < 0", tol)
+		return nil, 0, errorf(ErrInput, "Retrieve tolerance %v < 0", tol)
 	}
 	cur := append([]float64(nil), xi...)
 	for step := 1; step <= maxSteps; step++ {
@@ -260,11 +260,11 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 		return nil, errZero("Modern", "NewModern")
 	}
 	if q == nil {
-		return nil, fmt.Errorf("hopfield: UpdateBatch of nil queries")
+		return nil, errorf(ErrInput, "UpdateBatch of nil queries")
 	}
 	b, d := q.Dims()
 	if d != m.d {
-		return nil, fmt.Errorf("hopfield: queries have %d columns, patterns have %d", d, m.d)
+		return nil, errorf(ErrInput, "queries have %d columns, patterns have %d", d, m.d)
 	}
 	switch {
 	case dst == nil:
@@ -273,7 +273,7 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 		dst.ReuseAs(b, d)
 	default:
 		if r, c := dst.Dims(); r != b || c != d {
-			return nil, fmt.Errorf("hopfield: dst is %d×%d, want %d×%d", r, c, b, d)
+			return nil, errorf(ErrInput, "dst is %d×%d, want %d×%d", r, c, b, d)
 		}
 	}
 	qr := q.RawMatrix()

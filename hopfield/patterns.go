@@ -1,7 +1,6 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -16,7 +15,7 @@ const maxValues = 1 << 30
 // p·n ≤ 2^30.
 func RandomPatterns(p, n int, seed uint64) ([][]int8, error) {
 	if p <= 0 || n <= 0 || p > maxValues/n {
-		return nil, fmt.Errorf("hopfield: RandomPatterns needs p, n > 0 and p·n ≤ 2^30, got p = %d, n = %d", p, n)
+		return nil, errorf(ErrInput, "RandomPatterns needs p, n > 0 and p·n ≤ 2^30, got p = %d, n = %d", p, n)
 	}
 	r := rng.New(seed)
 	out := make([][]int8, p)
@@ -38,10 +37,10 @@ func RandomPatterns(p, n int, seed uint64) ([][]int8, error) {
 // random from seed, flipped. frac must lie in [0, 1].
 func Corrupt(s []int8, frac float64, seed uint64) ([]int8, error) {
 	if len(s) == 0 {
-		return nil, fmt.Errorf("hopfield: Corrupt of an empty state")
+		return nil, errorf(ErrInput, "Corrupt of an empty state")
 	}
 	if !(frac >= 0 && frac <= 1) {
-		return nil, fmt.Errorf("hopfield: Corrupt fraction %v outside [0, 1]", frac)
+		return nil, errorf(ErrInput, "Corrupt fraction %v outside [0, 1]", frac)
 	}
 	k := int(math.Round(frac * float64(len(s))))
 	out := append([]int8(nil), s...)

@@ -1,7 +1,6 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -19,7 +18,7 @@ import (
 // n·size·dim ≤ 2^30.
 func MarkedSets(n, size, dim int, seed uint64) (x, y []float64, err error) {
 	if n <= 0 || size <= 0 || dim < 2 || size > maxValues/dim || n > maxValues/(size*dim) {
-		return nil, nil, fmt.Errorf("hopfield: MarkedSets needs n, size > 0, dim ≥ 2 and n·size·dim ≤ 2^30, got %d, %d, %d", n, size, dim)
+		return nil, nil, errorf(ErrInput, "MarkedSets needs n, size > 0, dim ≥ 2 and n·size·dim ≤ 2^30, got %d, %d, %d", n, size, dim)
 	}
 	r := rng.New(seed)
 	x = make([]float64, n*size*dim)
