@@ -1,0 +1,290 @@
+package grad
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// backward is the core's reverse pass. It returns, for each w in wrt, the
+// adjoint Σₖ seedsₖ·∂outsₖ/∂w as a node of the same graph: the vector-Jacobian
+// product of the outputs with the seeds. It keeps the adjoint terms of every
+// node in a map of its own, never touching gorgonia's cached Node.Deriv, so its
+// results can be differentiated again, by backward or by G.Grad.
+//
+// A w on which no output depends differentiably is an error matching
+// ErrNoPath, unless zero is set: then its adjoint is a zero constant of its
+// shape (the right answer when a derivative has become independent of w, as the
+// Hessian of a linear function).
+func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
+	if len(outs) == 0 || len(outs) != len(seeds) {
+		return nil, inputf("%d outputs and %d seeds", len(outs), len(seeds))
+	}
+	if len(wrt) == 0 {
+		return nil, inputf("no nodes to differentiate with respect to")
+	}
+	var g *G.ExprGraph
+	check := func(what string, i int, n *G.Node) error {
+		if n == nil {
+			return inputf("%s[%d] is nil", what, i)
+		}
+		if n.Graph() == nil {
+			return inputf("%s[%d] (%v) belongs to no graph", what, i, n)
+		}
+		if g == nil {
+			g = n.Graph()
+		}
+		if n.Graph() != g {
+			return inputf("%s[%d] (%v) belongs to another graph", what, i, n)
+		}
+		if !isFloat(n) {
+			return inputf("%s[%d] (%v) has type %v, want float64 or float32", what, i, n, n.Dtype())
+		}
+		return nil
+	}
+	for i, n := range outs {
+		if err := check("output", i, n); err != nil {
+			return nil, err
+		}
+	}
+	for i, n := range seeds {
+		if err := check("seed", i, n); err != nil {
+			return nil, err
+		}
+		if !sameShape(n.Shape(), outs[i].Shape()) {
+			return nil, inputf("seed %d has shape %v, its output %v", i, n.Shape(), outs[i].Shape())
+		}
+	}
+	wrtSet := make(map[*G.Node]bool, len(wrt))
+	for i, n := range wrt {
+		if err := check("wrt", i, n); err != nil {
+			return nil, err
+		}
+		wrtSet[n] = true
+	}
+
+	// Children-first order of every node the outputs depend on (a
+	// topological order of that subgraph), and which of them depend
+	// differentiably on some w ("active").
+	p := &pass{g: g, wrt: wrtSet, seen: map[*G.Node]bool{}, active: map[*G.Node]bool{}, kids: map[*G.Node][]*G.Node{}, diff: map[*G.Node][]bool{}}
+	for _, o := range outs {
+		if err := p.visit(o); err != nil {
+			return nil, err
+		}
+	}
+
+	adj := make(map[*G.Node][]*G.Node)
+	for i, o := range outs {
+		if p.active[o] {
+			adj[o] = append(adj[o], seeds[i])
+		}
+	}
+	total := make(map[*G.Node]*G.Node)
+	for i := len(p.order) - 1; i >= 0; i-- {
+		n := p.order[i]
+		terms := adj[n]
+		if !p.active[n] || len(terms) == 0 {
+			continue
+		}
+		delete(adj, n)
+		sum, err := addAll(terms)
+		if err != nil {
+			return nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
+		}
+		total[n] = sum
+		kids := p.kids[n]
+		if len(kids) == 0 {
+			continue
+		}
+		need := make([]bool, len(kids))
+		any := false
+		for j, c := range kids {
+			need[j] = p.diff[n][j] && p.active[c]
+			any = any || need[j]
+		}
+		if !any {
+			continue
+		}
+		cadj, err := adjoints(n, kids, sum, need)
+		if err != nil {
+			return nil, err
+		}
+		for j, c := range kids {
+			if !need[j] || cadj[j] == nil {
+				continue
+			}
+			a, err := fitShape(cadj[j], c)
+			if err != nil {
+				return nil, errorf(ErrUnsupported, "op %s: adjoint of input %d: %v", opName(n), j, err)
+			}
+			adj[c] = append(adj[c], a)
+		}
+	}
+
+	res := make([]*G.Node, len(wrt))
+	for i, w := range wrt {
+		if t, ok := total[w]; ok {
+			res[i] = t
+			continue
+		}
+		if !zero {
+			return nil, errorf(ErrNoPath, "the output does not depend on wrt[%d] (%v)", i, w)
+		}
+		z, err := zerosLike(w)
+		if err != nil {
+			return nil, err
+		}
+		res[i] = z
+	}
+	return res, nil
+}
+
+// pass holds the forward analysis of one backward call.
+type pass struct {
+	g      *G.ExprGraph
+	wrt    map[*G.Node]bool
+	seen   map[*G.Node]bool
+	active map[*G.Node]bool
+	kids   map[*G.Node][]*G.Node
+	diff   map[*G.Node][]bool
+	order  []*G.Node // children before parents
+}
+
+// visit appends n and everything below it to p.order, children first, and
+// marks n active when it is a w or has an active child it is differentiable
+// with respect to.
+func (p *pass) visit(n *G.Node) error {
+	// An explicit stack: graphs of nested derivatives are deep.
+	type frame struct {
+		n *G.Node
+		i int
+	}
+	if p.seen[n] {
+		return nil
+	}
+	p.seen[n] = true
+	stack := []frame{{n: n}}
+	p.kids[n] = children(p.g, n)
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		ks := p.kids[f.n]
+		if f.i < len(ks) {
+			c := ks[f.i]
+			f.i++
+			if !p.seen[c] {
+				p.seen[c] = true
+				p.kids[c] = children(p.g, c)
+				stack = append(stack, frame{n: c})
+			}
+			continue
+		}
+		// all children done
+		m := f.n
+		stack = stack[:len(stack)-1]
+		d, err := diffWRT(m, len(ks))
+		if err != nil {
+			return err
+		}
+		p.diff[m] = d
+		act := p.wrt[m]
+		for j, c := range ks {
+			if d[j] && p.active[c] {
+				act = true
+			}
+		}
+		p.active[m] = act
+		p.order = append(p.order, m)
+	}
+	return nil
+}
+
+// children returns n's inputs in order (repeats kept: x·x has x twice).
+func children(g *G.ExprGraph, n *G.Node) []*G.Node {
+	it := g.From(n.ID())
+	if it == nil {
+		return nil
+	}
+	var ks []*G.Node
+	for it.Next() {
+		ks = append(ks, it.Node().(*G.Node))
+	}
+	return ks
+}
+
+// diffWRT says with respect to which of its k inputs n's op is
+// differentiable. An op without SymDiff counts as differentiable in all of
+// them, so that a path through it is an error (naming it) rather than a
+// silent zero.
+func diffWRT(n *G.Node, k int) (d []bool, err error) {
+	d = make([]bool, k)
+	if k == 0 {
+		return d, nil
+	}
+	sd, ok := n.Op().(G.SDOp)
+	if !ok {
+		for i := range d {
+			d[i] = true
+		}
+		return d, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = errorf(ErrUnsupported, "op %s: DiffWRT panicked: %v", opName(n), r)
+		}
+	}()
+	got := sd.DiffWRT(k)
+	copy(d, got)
+	return d, nil
+}
+
+// addAll sums adjoint terms of one node.
+func addAll(terms []*G.Node) (*G.Node, error) {
+	sum := terms[0]
+	for _, t := range terms[1:] {
+		var err error
+		if sum, err = G.Add(sum, t); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// fitShape returns a, the adjoint built for input c, in c's shape: summed
+// when c is a scalar and a is not, reshaped when only the layout of unit
+// dimensions differs.
+func fitShape(a, c *G.Node) (*G.Node, error) {
+	as, cs := a.Shape(), c.Shape()
+	if sameShape(as, cs) {
+		return a, nil
+	}
+	if c.IsScalar() {
+		if as.TotalSize() == 1 || !a.IsScalar() {
+			return G.Sum(a)
+		}
+	}
+	if shapeSize(as) == shapeSize(cs) && !c.IsScalar() {
+		return G.Reshape(a, cs)
+	}
+	return nil, fmt.Errorf("has shape %v, the input %v", as, cs)
+}
+
+func sameShape(a, b tensor.Shape) bool {
+	if a.IsScalar() || b.IsScalar() {
+		return a.IsScalar() && b.IsScalar()
+	}
+	return a.Eq(b)
+}
+
+func isFloat(n *G.Node) bool {
+	dt := n.Dtype()
+	return dt == tensor.Float64 || dt == tensor.Float32
+}
+
+// opName names n's op for error messages: its Go type and its text.
+func opName(n *G.Node) string {
+	if n.Op() == nil {
+		return fmt.Sprintf("(input %v)", n.Name())
+	}
+	return fmt.Sprintf("%q (%T) of node %v", n.Op().String(), n.Op(), n.Name())
+}
