@@ -1,10 +1,84 @@
-// Package node will hold neural ordinary differential equations:
-// continuous-depth models y(t) = y(0) + ∫ f(y, τ; θ) dτ with fixed and
-// adaptive solvers, adjoint gradients in O(1) memory, and the regularizers
-// that keep the learned dynamics easy to solve (Kelly et al. 2020; Finlay et
-// al. 2020).
+// Package node holds neural ordinary differential equations: continuous-depth
+// models y(t) = y(0) + ∫ f(y, τ; θ) dτ whose right-hand side f is a network
+// (Chen et al., "Neural Ordinary Differential Equations", NeurIPS 2018), the
+// solvers that integrate them, their gradients, the regularizers that keep
+// learned dynamics easy to solve, and continuous normalizing flows. It is the
+// Go counterpart of torchdiffeq and diffrax.
 //
-// Inductive bias: differential equations, hard, general.
+// Inductive bias: differential equations; hard (the model is an ODE: its
+// predictions are a flow, continuous in time and invertible); implicit (the
+// dynamics are learned, not given); general (any state, any network).
 //
-// Status: not built yet. This package holds no API so far.
+// # Solvers
+//
+// Solve integrates a user's Func with Euler, Midpoint, RK4, BogackiShampine
+// (3(2)), DormandPrince (5(4)), or, for separable Hamiltonian systems,
+// Leapfrog and Yoshida4. Each Solver states its Order, which the tests
+// measure as a log-log slope. Options choose fixed steps (Dt) or, for the
+// two embedded pairs, adaptive steps with RTol and ATol, which have no
+// default: leaving them unset is an error that says so. Adaptive solves
+// read interior output times from the pair's dense output; a Solution
+// reports NFE and accepted and rejected steps. The step-size controller is
+// SciPy's and Hairer's (bench/node_scipy.sh compares the two: the same NFE
+// to within a few evaluations at the same errors).
+//
+// # Models and gradients
+//
+// A Model's f is the built-in MLP (New, on internal/ad's fused path) or any
+// gorgonia graph of (y, t) a user builds (NewNetwork with a Network). States
+// are batches: B·Dim() values, one row per sample. Gradient returns the
+// gradient of a linear functional of the solution (a vector–Jacobian
+// product of the solution map) with respect to y(0), θ and the last time,
+// by one of two methods:
+//
+//   - Backprop: reverse-mode differentiation of the solver's own steps,
+//     written out as the discrete adjoint of the Runge–Kutta stages (each
+//     stage's vector–Jacobian product is one reverse pass of gorgonia's Grad
+//     on a one-evaluation graph). Exact for the computed solution; memory
+//     grows with the steps.
+//   - Adjoint: the adjoint system solved backwards (Chen et al. 2018), with
+//     the forward state restarted at each output time. Memory does not grow
+//     with the steps (BenchmarkGradMemory: the heap held after the forward
+//     solve is flat in the number of steps, while backprop's grows
+//     linearly).
+//
+// The two agree with each other and with finite differences within 1e-5
+// relative (tests).
+//
+// # Training and regularizers
+//
+// Model.Train fits windows of observed trajectories (torchdiffeq's
+// batch_time) with Adam. TrainConfig adds the regularizers of Finlay et
+// al. 2020 ("How to train your neural ODE"): the kinetic energy ∫‖f‖² dt
+// and the Jacobian's Frobenius norm ∫‖∂f/∂y‖²_F dt by Hutchinson's estimator,
+// and of Kelly et al. 2020 ("Learning differential equations that are easy
+// to solve"): ∫‖d²y/dt²‖² dt, the K = 2 total time derivative, from a forward
+// tangent (the JVP of f along (f, 1)). These integrands contain derivatives
+// of f, so their gradients are second derivatives; they come from the fused
+// MLP's forward tangents, whose ops have hand-written backward ops, so one
+// first-order Grad trains them (gorgonia's nested Grad is wrong). Kelly's
+// orders K > 2 and the Frobenius and Kelly terms for a user's Network need
+// the core's general derivatives (internal/grad) and are not offered yet.
+//
+// # Continuous normalizing flows
+//
+// CNF is a continuous normalizing flow (Chen et al. 2018; Grathwohl et al.
+// 2019, FFJORD): log p(x) = log N(z(0)) − ∫ tr(∂f/∂z) dt, with the exact trace
+// (one forward tangent per dimension, for low-dimensional data) or
+// Hutchinson's estimator in training. Its density integrates to 1 on a grid
+// (tested within 1e-2; measured 2e-5).
+//
+// # Errors
+//
+// Messages start with "node: ". Match with errors.Is: ErrInput (bad
+// arguments, shapes, configuration, missing tolerances, times out of order),
+// ErrNotFinite (NaN or Inf in data, states, losses or gradients),
+// ErrStepLimit and ErrStepSize (adaptive solves), ErrCallback (a Func or
+// Network that panics, fails or returns the wrong shape; the user's own
+// error stays matchable), ErrCorrupt (an unreadable saved model) and
+// ErrZeroValue (a Model or CNF not made by New or Load). Train stops with
+// an error matching context.Canceled when its context is cancelled.
+//
+// A Model and a CNF keep compiled graphs: they are not safe for concurrent
+// use.
 package node
