@@ -8,19 +8,19 @@ import "testing"
 //
 //	go test -run - -bench TrainStep ./hnn
 func benchTrain(b *testing.B, baseline bool) {
-	ds, err := Simulate(MassSpring(), DataConfig{Seed: 1})
+	ds, err := Simulate(MassSpring(), paper(MassSpring(), 1))
 	if err != nil {
 		b.Fatal(err)
 	}
 	const steps = 20
+	tc := PaperTrainConfig()
+	tc.Steps = steps
 	for b.Loop() {
-		m, err := New(2, Config{Steps: steps, Baseline: baseline})
+		m, err := New(2, Config{Baseline: baseline})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := m.Train(ds); err != nil {
-			b.Fatal(err)
-		}
+		fit(b, m, ds, tc)
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*steps), "ms/step")
 }
@@ -44,7 +44,7 @@ func BenchmarkRolloutHNN(b *testing.B) {
 		x0[i] = 0.5 / float64(i+1)
 	}
 	for b.Loop() {
-		if _, err := Rollout(m, x0, 20, 400, RK4); err != nil {
+		if _, err := Rollout(m, x0, 20, 400, RK4()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,36 +1,71 @@
 package hnn
 
 import (
-	"fmt"
+	"io"
 	"math"
+	"time"
+
+	"github.com/physbias/physbias/internal/train"
 )
 
-// Config sets the network and its training. The zero value means the
-// paper's settings for the mass-spring and pendulum: an MLP with two
-// hidden layers of 200 tanh units, Adam with learning rate 1e-3 and weight
-// decay 1e-4, 2,000 full-batch steps.
+// Config describes a model. The zero value is the paper's network for the
+// mass-spring and pendulum: two hidden layers of 200 tanh units.
 type Config struct {
 	// Hidden is the width of each hidden layer; nil means {200, 200}.
 	Hidden []int
+	// Baseline makes the model the paper's baseline: the same MLP with
+	// Dim outputs that predicts dx/dt directly, with no Hamiltonian
+	// structure.
+	Baseline bool
+	// Seed draws the initial weights (Glorot uniform, zero biases).
+	Seed uint64
+}
+
+// TrainConfig describes a training run. A zero field means the default in
+// its comment; rates and penalties are none at zero. PaperTrainConfig
+// returns the paper's settings.
+type TrainConfig struct {
 	// Steps is the number of Adam steps; 0 means 2000.
 	Steps int
 	// LR is Adam's learning rate; 0 means 1e-3.
 	LR float64
 	// WeightDecay is the L2 penalty Adam adds to the gradient (PyTorch's
-	// weight_decay); 0 means 1e-4, a negative value means none.
+	// weight_decay); 0 means none. The paper uses 1e-4.
 	WeightDecay float64
 	// BatchSize is the number of pairs a step sees; 0 means all of them
 	// (full batch, the paper's setting for mass-spring and pendulum).
 	BatchSize int
-	// Baseline makes the model the paper's baseline: the same MLP with
-	// Dim outputs that predicts dx/dt directly, with no Hamiltonian
-	// structure.
-	Baseline bool
-	// Seed sets the initial weights and the minibatch order.
+	// Seed sets the minibatch order (unused with full batch).
 	Seed uint64
-	// Progress, if not nil, is called about 20 times during training with
-	// the step count and the latest loss.
-	Progress func(step, steps int, loss float64)
+	// Progress, if not nil, is called about 20 times during training and
+	// once at the end; ProgressBar makes one that draws a bar.
+	Progress func(Progress)
+	// TimeLimit, if positive, stops training once it has passed, without
+	// an error (History.Stop is "time limit"); 0 means none.
+	TimeLimit time.Duration
+}
+
+// PaperTrainConfig returns the training settings of Greydanus et al.
+// (2019) for the mass-spring and pendulum: 2,000 full-batch Adam steps,
+// learning rate 1e-3, weight decay 1e-4.
+func PaperTrainConfig() TrainConfig {
+	return TrainConfig{Steps: 2000, LR: 1e-3, WeightDecay: 1e-4}
+}
+
+// Progress is what training reports to TrainConfig.Progress: the step,
+// the planned steps, the latest loss, the elapsed time, and Done on the
+// last call.
+type Progress = train.Progress
+
+// History is the record of a training run: the loss of every step, the
+// number of steps, the elapsed time and why it stopped ("step limit",
+// "time limit").
+type History = train.History
+
+// ProgressBar returns a TrainConfig.Progress function that draws a
+// one-line progress bar with the loss and an ETA on w (nil discards it).
+func ProgressBar(w io.Writer, label string) func(Progress) {
+	return train.ProgressBar(w, label)
 }
 
 // withDefaults checks c and fills in its zero fields.
@@ -40,36 +75,38 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.Hidden = append([]int(nil), c.Hidden...)
 	if len(c.Hidden) == 0 {
-		return c, fmt.Errorf("hnn: Config.Hidden is empty; give at least one hidden layer (nil means {200, 200})")
+		return c, errorf(ErrInput, "Config.Hidden is empty; give at least one hidden layer (nil means {200, 200})")
 	}
 	for i, h := range c.Hidden {
-		if h < 1 {
-			return c, fmt.Errorf("hnn: hidden layer %d has width %d; must be at least 1", i, h)
+		if h < 1 || h > 1<<14 {
+			return c, errorf(ErrInput, "Config.Hidden[%d] is %d; a width must be in [1, 16384]", i, h)
 		}
 	}
-	if c.Steps < 0 {
-		return c, fmt.Errorf("hnn: Config.Steps is %d; must be positive (0 means 2000)", c.Steps)
-	}
-	if c.Steps == 0 {
-		c.Steps = 2000
-	}
-	if c.LR == 0 {
-		c.LR = 1e-3
-	}
-	if !(c.LR > 0) || math.IsInf(c.LR, 0) {
-		return c, fmt.Errorf("hnn: Config.LR is %v; must be positive and finite", c.LR)
-	}
-	if math.IsNaN(c.WeightDecay) || math.IsInf(c.WeightDecay, 0) {
-		return c, fmt.Errorf("hnn: Config.WeightDecay is %v; must be finite", c.WeightDecay)
-	}
-	if c.WeightDecay == 0 {
-		c.WeightDecay = 1e-4
-	}
-	if c.WeightDecay < 0 {
-		c.WeightDecay = 0
-	}
-	if c.BatchSize < 0 {
-		return c, fmt.Errorf("hnn: Config.BatchSize is %d; must be positive (0 means full batch)", c.BatchSize)
-	}
 	return c, nil
+}
+
+// withDefaults checks tc and fills in its zero fields.
+func (tc TrainConfig) withDefaults() (TrainConfig, error) {
+	if tc.Steps < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.Steps is %d; must be ≥ 0 (0 means 2000)", tc.Steps)
+	}
+	if tc.Steps == 0 {
+		tc.Steps = 2000
+	}
+	if tc.LR == 0 {
+		tc.LR = 1e-3
+	}
+	if !(tc.LR > 0) || math.IsInf(tc.LR, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.LR is %v; must be positive and finite (0 means 1e-3)", tc.LR)
+	}
+	if !(tc.WeightDecay >= 0) || math.IsInf(tc.WeightDecay, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.WeightDecay is %v; must be ≥ 0 and finite (0 means none)", tc.WeightDecay)
+	}
+	if tc.BatchSize < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.BatchSize is %d; must be ≥ 0 (0 means full batch)", tc.BatchSize)
+	}
+	if tc.TimeLimit < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.TimeLimit is %v; must be ≥ 0 (0 means none)", tc.TimeLimit)
+	}
+	return tc, nil
 }

@@ -1,6 +1,7 @@
 package hnn_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"math"
@@ -13,22 +14,26 @@ import (
 // true energy along RK4 rollouts from the test initial states.
 func Example() {
 	sys := hnn.MassSpring()
-	ds, err := hnn.Simulate(sys, hnn.DataConfig{Seed: 1})
+	cfg := sys.Paper // the paper's data set: 50 trajectories of 30 points, σ = 0.1
+	cfg.Seed = 1
+	ds, err := hnn.Simulate(sys, cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d training pairs, %d test trajectories\n", ds.Len(), len(ds.TestStart)/ds.Dim)
 
+	tc := hnn.PaperTrainConfig() // Adam, lr 1e-3, weight decay 1e-4
+	tc.Steps = 300
 	var energy [2]float64
 	for i, baseline := range []bool{false, true} {
-		m, err := hnn.New(ds.Dim, hnn.Config{Hidden: []int{32, 32}, Steps: 300, Baseline: baseline})
+		m, err := hnn.New(ds.Dim, hnn.Config{Hidden: []int{32, 32}, Baseline: baseline})
 		if err != nil {
 			log.Fatal(err)
 		}
-		if _, err := m.Train(ds); err != nil {
+		if _, err := m.Train(context.Background(), ds, tc); err != nil {
 			log.Fatal(err)
 		}
-		r, err := hnn.Evaluate(m, sys, ds, hnn.EvalConfig{T: 20, Method: hnn.RK4})
+		r, err := hnn.Evaluate(m, sys, ds, hnn.EvalConfig{T: 20, Method: hnn.RK4()})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -47,13 +52,13 @@ func Example() {
 func ExampleRollout() {
 	sys := hnn.Pendulum()
 	x0 := []float64{1, 0}
-	traj, err := hnn.Rollout(sys, x0, 100, 1000, hnn.ImplicitMidpoint)
+	traj, err := hnn.Rollout(sys, x0, 100, 1000, hnn.ImplicitMidpoint())
 	if err != nil {
 		log.Fatal(err)
 	}
 	e0, worst := sys.Energy(x0), 0.0
-	for i := 0; i < len(traj); i += 2 {
-		worst = math.Max(worst, math.Abs(sys.Energy(traj[i:i+2])-e0))
+	for _, x := range traj.X {
+		worst = math.Max(worst, math.Abs(sys.Energy(x)-e0))
 	}
 	fmt.Printf("H(0) = %.4f, max |H(t) − H(0)| over 1,000 steps of 0.1 below 1e-3: %v\n", e0, worst < 1e-3)
 	// Output:

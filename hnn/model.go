@@ -1,14 +1,14 @@
 package hnn
 
 import (
-	"fmt"
-	"time"
+	"context"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/ad"
 	_ "github.com/physbias/physbias/internal/blas" // BLAS chosen at build time
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -16,7 +16,8 @@ import (
 // paper's baseline. The HNN's network maps a state x = (q, p) to a scalar
 // H_θ(x) and its field is Hamilton's equations,
 // dx/dt = (∂H_θ/∂p, −∂H_θ/∂q); the baseline's network maps x to dx/dt.
-// A Model is a Field, so Rollout integrates it.
+// A Model is a Field, so Rollout integrates it. Make one with New or Load;
+// every method of a zero Model returns an error matching ErrZeroValue.
 type Model struct {
 	cfg   Config
 	dim   int
@@ -25,21 +26,12 @@ type Model struct {
 	net   *net      // plain-Go evaluator of theta
 }
 
-// History is the record of a training run.
-type History struct {
-	// Loss is the training loss (mean squared error of dx/dt over the
-	// batch, before the step's update) at every step.
-	Loss []float64
-	// Elapsed is the wall time of the run.
-	Elapsed time.Duration
-}
-
 // New returns an untrained model for a phase space of dimension dim (2n,
 // even) with the weights drawn from cfg.Seed (Glorot-uniform, zero
 // biases).
 func New(dim int, cfg Config) (*Model, error) {
-	if dim <= 0 || dim%2 != 0 {
-		return nil, fmt.Errorf("hnn: phase-space dimension %d; must be even and positive (q and p)", dim)
+	if dim <= 0 || dim%2 != 0 || dim > 1<<14 {
+		return nil, errorf(ErrInput, "phase-space dimension %d; must be even, positive and at most 16384 (q and p)", dim)
 	}
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -50,14 +42,13 @@ func New(dim int, cfg Config) (*Model, error) {
 		out = dim
 	}
 	sizes := append(append([]int{dim}, c.Hidden...), out)
-	g := G.NewGraph()
-	mlp, err := ad.NewMLP(g, "net", sizes, ad.Tanh, c.Seed)
+	_, mlp, err := newGraph(sizes, c.Seed)
 	if err != nil {
-		return nil, fmt.Errorf("hnn: %v", err)
+		return nil, err
 	}
 	theta, err := train.Values(mlp.Params())
 	if err != nil {
-		return nil, fmt.Errorf("hnn: %v", err)
+		return nil, errorf(ErrInput, "%w", err)
 	}
 	m := &Model{cfg: c, dim: dim, sizes: sizes, theta: theta}
 	if m.net, err = newNet(sizes, theta); err != nil {
@@ -66,14 +57,41 @@ func New(dim int, cfg Config) (*Model, error) {
 	return m, nil
 }
 
-// Dimension returns the phase-space dimension.
-func (m *Model) Dimension() int { return m.dim }
+// newGraph builds the network of the given sizes on a fresh graph, with
+// named parameters drawn from seed.
+func newGraph(sizes []int, seed uint64) (*G.ExprGraph, *ad.MLP, error) {
+	g := G.NewGraph()
+	mlp, err := ad.NewMLP(g, "net", sizes, ad.Tanh, seed)
+	if err != nil {
+		return nil, nil, errorf(ErrInput, "%w", err)
+	}
+	return g, mlp, nil
+}
+
+// ok reports a zero or nil Model.
+func (m *Model) ok() error {
+	if m == nil || m.net == nil {
+		return errorf(ErrZeroValue, "Model")
+	}
+	return nil
+}
+
+// Dim returns the phase-space dimension 2n (0 for a zero Model).
+func (m *Model) Dim() int {
+	if m == nil {
+		return 0
+	}
+	return m.dim
+}
 
 // Baseline reports whether m is the baseline (a direct dx/dt network).
-func (m *Model) Baseline() bool { return m.cfg.Baseline }
+func (m *Model) Baseline() bool { return m != nil && m.cfg.Baseline }
 
 // Config returns the model's configuration with its defaults filled in.
 func (m *Model) Config() Config {
+	if m == nil {
+		return Config{}
+	}
 	c := m.cfg
 	c.Hidden = append([]int(nil), c.Hidden...)
 	return c
@@ -82,50 +100,54 @@ func (m *Model) Config() Config {
 // Train fits the model's dx/dt to the training pairs of d with Adam,
 // minimising the mean squared error over all coordinates (the paper's
 // L2 loss). It continues from the current weights, so calling it twice
-// trains longer. It stops with an error at the first NaN or Inf loss; the
-// weights then stay those before the failing step.
-func (m *Model) Train(d *Dataset) (History, error) {
+// trains longer (Adam's moments restart).
+//
+// Cancelling ctx stops training after the current step: Train returns the
+// history so far and an error matching context.Canceled, and the model
+// keeps the weights of the last completed step; tc.TimeLimit stops the
+// same way without an error. The first NaN or Inf loss or gradient stops
+// with an error matching ErrNotFinite that names the step; the weights then
+// stay those before it.
+func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History, error) {
+	if err := m.ok(); err != nil {
+		return History{}, err
+	}
+	if ctx == nil {
+		return History{}, errorf(ErrInput, "Train: nil context (use context.Background())")
+	}
+	tc, err := tc.withDefaults()
+	if err != nil {
+		return History{}, err
+	}
 	if err := d.check(); err != nil {
 		return History{}, err
 	}
 	if d.Dim != m.dim {
-		return History{}, fmt.Errorf("hnn: data set has phase-space dimension %d, the model %d", d.Dim, m.dim)
+		return History{}, errorf(ErrInput, "data set has phase-space dimension %d, the model %d", d.Dim, m.dim)
 	}
 	N := d.Len()
 	B := N
-	if m.cfg.BatchSize > 0 {
-		if m.cfg.BatchSize > N {
-			return History{}, fmt.Errorf("hnn: batch size %d exceeds the %d training pairs", m.cfg.BatchSize, N)
+	if tc.BatchSize > 0 {
+		if tc.BatchSize > N {
+			return History{}, errorf(ErrInput, "TrainConfig.BatchSize %d exceeds the %d training pairs", tc.BatchSize, N)
 		}
-		B = m.cfg.BatchSize
+		B = tc.BatchSize
 	}
-	g := G.NewGraph()
-	mlp, err := ad.NewMLP(g, "net", m.sizes, ad.Tanh, m.cfg.Seed)
+	g, mlp, err := newGraph(m.sizes, m.cfg.Seed)
 	if err != nil {
-		return History{}, fmt.Errorf("hnn: %v", err)
+		return History{}, err
 	}
 	if err := train.SetValues(mlp.Params(), m.theta); err != nil {
-		return History{}, fmt.Errorf("hnn: %v", err)
+		return History{}, errorf(ErrInput, "%w", err)
 	}
 	xb := tensor.New(tensor.WithShape(B, m.dim), tensor.WithBacking(make([]float64, B*m.dim)))
 	yb := tensor.New(tensor.WithShape(B, m.dim), tensor.WithBacking(make([]float64, B*m.dim)))
 	x := G.NewMatrix(g, G.Float64, G.WithShape(B, m.dim), G.WithName("x"), G.WithValue(xb))
 	y := G.NewMatrix(g, G.Float64, G.WithShape(B, m.dim), G.WithName("dxdt"), G.WithValue(yb))
-	pred, err := m.field(g, mlp, x)
-	if err != nil {
+	b := build.New(g, "hnn")
+	loss := b.Mean(b.Square(b.Sub(m.field(b, mlp, x), y)))
+	if err := b.Err(); err != nil {
 		return History{}, err
-	}
-	diff, err := G.Sub(pred, y)
-	if err != nil {
-		return History{}, fmt.Errorf("hnn: loss: %v", err)
-	}
-	sq, err := G.Square(diff)
-	if err != nil {
-		return History{}, fmt.Errorf("hnn: loss: %v", err)
-	}
-	loss, err := G.Mean(sq)
-	if err != nil {
-		return History{}, fmt.Errorf("hnn: loss: %v", err)
 	}
 	xs, ys := xb.Data().([]float64), yb.Data().([]float64)
 	feed := func(idx []int) error {
@@ -135,73 +157,58 @@ func (m *Model) Train(d *Dataset) (History, error) {
 		}
 		return nil
 	}
-	tc := train.Config{Steps: m.cfg.Steps, BatchSize: m.cfg.BatchSize, Seed: m.cfg.Seed}
-	if m.cfg.Progress != nil {
-		progress := m.cfg.Progress
-		tc.Progress = func(p train.Progress) { progress(p.Step, p.Steps, p.Loss) }
-	}
+	cfg := train.Config{Steps: tc.Steps, BatchSize: tc.BatchSize, Seed: tc.Seed, Progress: tc.Progress,
+		Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "hnn"}
 	params := mlp.Params()
 	if !m.cfg.Baseline {
 		// The output bias shifts H by a constant and leaves its gradient,
 		// the HNN's field, unchanged: it has no gradient to train on.
 		params = params[:len(params)-1]
 	}
-	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: params, N: N, Feed: feed},
-		train.Adam{LR: m.cfg.LR, WeightDecay: m.cfg.WeightDecay}, tc)
-	hist := History{Loss: h.Loss, Elapsed: h.Elapsed}
-	if err != nil {
-		return hist, fmt.Errorf("hnn: training: %v", err)
-	}
+	h, runErr := train.Run(train.Problem{Graph: g, Loss: loss, Params: params, N: N, Feed: feed},
+		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay}, cfg)
+	// The parameters hold the last completed step, also after an error.
 	theta, err := train.Values(mlp.Params())
 	if err != nil {
-		return hist, fmt.Errorf("hnn: %v", err)
+		return h, errorf(ErrInput, "%w", err)
 	}
 	nt, err := newNet(m.sizes, theta)
 	if err != nil {
-		return hist, err
+		return h, err
 	}
 	m.theta, m.net = theta, nt
-	return hist, nil
+	return h, runErr
 }
 
 // field builds the model's dx/dt on the graph: for the HNN the symplectic
 // gradient ∇H·S with S the (Dim×Dim) matrix that sends (∂H/∂q, ∂H/∂p) to
 // (∂H/∂p, −∂H/∂q); for the baseline the network's output.
-func (m *Model) field(g *G.ExprGraph, mlp *ad.MLP, x *G.Node) (*G.Node, error) {
+func (m *Model) field(b *build.B, mlp *ad.MLP, x *G.Node) *G.Node {
 	if m.cfg.Baseline {
-		out, err := mlp.Forward(x)
-		if err != nil {
-			return nil, fmt.Errorf("hnn: %v", err)
-		}
-		return out, nil
+		return b.Do("network", func() (*G.Node, error) { return mlp.Forward(x) })
 	}
-	grad, err := mlp.InputGrad(x)
-	if err != nil {
-		return nil, fmt.Errorf("hnn: %v", err)
-	}
+	grad := b.Do("∇H", func() (*G.Node, error) { return mlp.InputGrad(x) })
 	n := m.dim / 2
 	s := make([]float64, m.dim*m.dim)
 	for i := 0; i < n; i++ {
 		s[(n+i)*m.dim+i] = 1 // dq_i/dt = ∂H/∂p_i
 		s[i*m.dim+n+i] = -1  // dp_i/dt = −∂H/∂q_i
 	}
-	S := G.NewConstant(tensor.New(tensor.WithShape(m.dim, m.dim), tensor.WithBacking(s)), G.WithName("S"))
-	out, err := G.Mul(grad, S)
-	if err != nil {
-		return nil, fmt.Errorf("hnn: symplectic gradient: %v", err)
-	}
-	return out, nil
+	return b.Mul(grad, b.Constant(s, m.dim, m.dim))
 }
 
-// checkStates checks that x holds whole, finite states and returns their
-// number.
+// checkStates checks that x holds whole, finite states and out room for
+// outWidth values a state, and returns the number of states.
 func (m *Model) checkStates(what string, x []float64, out []float64, outWidth int) (int, error) {
+	if err := m.ok(); err != nil {
+		return 0, err
+	}
 	if len(x) == 0 || len(x)%m.dim != 0 {
-		return 0, fmt.Errorf("hnn: %s got %d values, not whole states of dimension %d", what, len(x), m.dim)
+		return 0, errorf(ErrInput, "%s got %d values, not whole states of dimension %d", what, len(x), m.dim)
 	}
 	B := len(x) / m.dim
 	if len(out) != B*outWidth {
-		return 0, fmt.Errorf("hnn: %s: output has %d values for %d states; want %d", what, len(out), B, B*outWidth)
+		return 0, errorf(ErrInput, "%s: the output has %d values for %d states; want %d", what, len(out), B, B*outWidth)
 	}
 	if err := finite(what+" state", x); err != nil {
 		return 0, err
@@ -212,7 +219,7 @@ func (m *Model) checkStates(what string, x []float64, out []float64, outWidth in
 // Deriv writes the model's dx/dt at each state of x (row after row) into
 // dxdt.
 func (m *Model) Deriv(x, dxdt []float64) error {
-	B, err := m.checkStates("Deriv", x, dxdt, m.dim)
+	B, err := m.checkStates("Deriv", x, dxdt, m.Dim())
 	if err != nil {
 		return err
 	}
@@ -235,10 +242,13 @@ func (m *Model) Deriv(x, dxdt []float64) error {
 
 // Energy writes the learned H_θ at each state of x into h (one value a
 // state). The learned H is defined up to an additive constant. The
-// baseline has no energy and returns an error.
+// baseline has no energy and returns an error matching ErrInput.
 func (m *Model) Energy(x, h []float64) error {
+	if err := m.ok(); err != nil {
+		return err
+	}
 	if m.cfg.Baseline {
-		return fmt.Errorf("hnn: the baseline model learns no energy")
+		return errorf(ErrInput, "the baseline model learns no energy")
 	}
 	B, err := m.checkStates("Energy", x, h, 1)
 	if err != nil {
@@ -252,8 +262,11 @@ func (m *Model) Energy(x, h []float64) error {
 // Loss returns the mean squared error of the model's dx/dt against dxdt
 // at the states x, over all coordinates (the paper's L2 loss).
 func (m *Model) Loss(x, dxdt []float64) (float64, error) {
+	if err := m.ok(); err != nil {
+		return 0, err
+	}
 	if len(dxdt) != len(x) {
-		return 0, fmt.Errorf("hnn: Loss got %d state values and %d derivative values", len(x), len(dxdt))
+		return 0, errorf(ErrInput, "Loss got %d state values and %d derivative values", len(x), len(dxdt))
 	}
 	if err := finite("dx/dt", dxdt); err != nil {
 		return 0, err

@@ -105,12 +105,14 @@ func TestNetMatchesDense(t *testing.T) {
 // initial weights, for the HNN and the baseline (1e-12 relative: the same
 // sums in another order).
 func TestGraphLossMatchesPlainGo(t *testing.T) {
-	ds, err := Simulate(MassSpring(), DataConfig{Trajectories: 6, Seed: 5})
+	c := paper(MassSpring(), 5)
+	c.Trajectories = 6
+	ds, err := Simulate(MassSpring(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, base := range []bool{false, true} {
-		m, err := New(2, Config{Hidden: []int{12}, Steps: 1, Baseline: base, Seed: 6})
+		m, err := New(2, Config{Hidden: []int{12}, Baseline: base, Seed: 6})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,10 +120,7 @@ func TestGraphLossMatchesPlainGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := m.Train(ds)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := fit(t, m, ds, steps(1))
 		if len(h.Loss) != 1 || math.Abs(h.Loss[0]-want) > 1e-12*want {
 			t.Errorf("baseline=%v: graph loss %v, plain Go %v", base, h.Loss, want)
 		}

@@ -1,68 +1,109 @@
 package hnn
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // System is a Hamiltonian system whose energy is known: the truth the
-// simulators integrate and the metrics compare against. Its phase-space
-// state is x = (q₁…qₙ, p₁…pₙ), Dim = 2n.
+// simulators integrate and the metrics compare against, and the way a user
+// brings a system of their own. Its phase-space state is
+// x = (q₁…qₙ, p₁…pₙ) with n = Dof, so Dim() = 2n values.
+//
+// The functions are the user's: a panic in one is recovered and returned as
+// an error matching ErrCallback that names it, and so is a non-finite H or
+// gradient.
 type System struct {
 	// Name is a short label ("mass-spring", "pendulum", "two-body").
 	Name string
-	// Dim is the phase-space dimension 2n; it must be even and positive.
-	Dim int
-	// Energy returns H(x).
+	// Dof is the number of coordinates n (≥ 1); a state holds 2n values.
+	Dof int
+	// Energy returns H(x) for a state x of 2n values.
 	Energy func(x []float64) float64
-	// Grad writes ∇H(x) = (∂H/∂q, ∂H/∂p) into g.
+	// Grad writes ∇H(x) = (∂H/∂q, ∂H/∂p) into g (2n values).
 	Grad func(x, g []float64)
-	// Initial draws the state a trajectory starts from.
+	// Initial draws the state a trajectory starts from into x (2n
+	// values). r is a *rand.Rand of the standard library's math/rand/v2,
+	// seeded from DataConfig.Seed by Simulate (import "math/rand/v2").
 	Initial func(r *rand.Rand, x []float64)
-	// Paper is the data set of Greydanus et al. (2019) for this system:
-	// what Simulate uses for the zero fields of its DataConfig.
+	// Separable promises H = T(p) + V(q), so that dq/dt depends on p only
+	// and dp/dt on q only: Rollout then allows Leapfrog and Yoshida4.
+	Separable bool
+	// Paper is the data set of Greydanus et al. (2019) for this system
+	// (zero for a user's system): pass it to Simulate to make the paper's
+	// data.
 	Paper DataConfig
 }
 
+// maxDof bounds System.Dof.
+const maxDof = 1 << 13
+
 // check reports whether s is usable.
 func (s System) check() error {
-	if s.Dim <= 0 || s.Dim%2 != 0 {
-		return fmt.Errorf("hnn: system %q has phase-space dimension %d; it must be even and positive (q and p)", s.Name, s.Dim)
+	if s.Dof < 1 || s.Dof > maxDof {
+		return errorf(ErrInput, "system %q has Dof %d; it must be in [1, %d] (a state holds 2·Dof values, q then p)", s.Name, s.Dof, maxDof)
 	}
 	if s.Energy == nil || s.Grad == nil {
-		return fmt.Errorf("hnn: system %q needs both Energy and Grad", s.Name)
+		return errorf(ErrInput, "system %q needs both Energy and Grad", s.Name)
 	}
 	return nil
 }
+
+// Dim returns the length of a state, 2·Dof.
+func (s System) Dim() int { return 2 * s.Dof }
 
 // H returns the system's energy at the state x.
 func (s System) H(x []float64) (float64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
-	if len(x) != s.Dim {
-		return 0, fmt.Errorf("hnn: %s state has %d values, want %d", s.Name, len(x), s.Dim)
+	if len(x) != s.Dim() {
+		return 0, errorf(ErrInput, "%s: H got a state of %d values, want %d (2·Dof)", s.Name, len(x), s.Dim())
 	}
-	return s.Energy(x), nil
+	return s.energy(x)
 }
 
-// Dimension returns the phase-space dimension; System is a Field.
-func (s System) Dimension() int { return s.Dim }
+// energy calls the user's Energy, recovering a panic.
+func (s System) energy(x []float64) (h float64, err error) {
+	defer fail.Recover(&err, "hnn", "System.Energy of "+s.Name)
+	h = s.Energy(x)
+	if math.IsNaN(h) || math.IsInf(h, 0) {
+		return h, errorf(ErrCallback, "System.Energy of %s returned %v at %v", s.Name, h, x)
+	}
+	return h, nil
+}
+
+// grad calls the user's Grad, recovering a panic.
+func (s System) grad(x, g []float64) (err error) {
+	defer fail.Recover(&err, "hnn", "System.Grad of "+s.Name)
+	s.Grad(x, g)
+	for i, v := range g {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errorf(ErrCallback, "System.Grad of %s gave %v in component %d at %v", s.Name, v, i, x)
+		}
+	}
+	return nil
+}
 
 // Deriv writes Hamilton's equations, dq/dt = ∂H/∂p and dp/dt = −∂H/∂q, at
-// each of the len(x)/Dim states stored row after row in x into dxdt.
+// each of the states stored row after row in x into dxdt; System is a
+// Field.
 func (s System) Deriv(x, dxdt []float64) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	if len(x) == 0 || len(x)%s.Dim != 0 || len(dxdt) != len(x) {
-		return fmt.Errorf("hnn: %s Deriv got %d states values and %d derivative values; both must be the same multiple of %d", s.Name, len(x), len(dxdt), s.Dim)
+	d := s.Dim()
+	if len(x) == 0 || len(x)%d != 0 || len(dxdt) != len(x) {
+		return errorf(ErrInput, "%s: Deriv got %d state values and %d derivative values; both must be the same multiple of %d (2·Dof)", s.Name, len(x), len(dxdt), d)
 	}
-	n := s.Dim / 2
-	g := make([]float64, s.Dim)
-	for r := 0; r < len(x); r += s.Dim {
-		s.Grad(x[r:r+s.Dim], g)
+	n := s.Dof
+	g := make([]float64, d)
+	for r := 0; r < len(x); r += d {
+		if err := s.grad(x[r:r+d], g); err != nil {
+			return err
+		}
 		for i := 0; i < n; i++ {
 			dxdt[r+i] = g[n+i]
 			dxdt[r+n+i] = -g[i]
@@ -90,15 +131,16 @@ func ringState(r *rand.Rand, x []float64, rmin, rmax float64) {
 func MassSpring() System {
 	return System{
 		Name: "mass-spring",
-		Dim:  2,
+		Dof:  1,
 		Energy: func(x []float64) float64 {
 			return x[0]*x[0] + x[1]*x[1]
 		},
 		Grad: func(x, g []float64) {
 			g[0], g[1] = 2*x[0], 2*x[1]
 		},
-		Initial: func(r *rand.Rand, x []float64) { ringState(r, x, 0.1, 1) },
-		Paper:   DataConfig{Trajectories: 50, Points: 30, T: 3, Noise: 0.1, TestFraction: 0.5},
+		Initial:   func(r *rand.Rand, x []float64) { ringState(r, x, 0.1, 1) },
+		Separable: true,
+		Paper:     DataConfig{Trajectories: 50, Points: 30, T: 3, Noise: 0.1, TestFraction: 0.5},
 	}
 }
 
@@ -111,15 +153,16 @@ func MassSpring() System {
 func Pendulum() System {
 	return System{
 		Name: "pendulum",
-		Dim:  2,
+		Dof:  1,
 		Energy: func(x []float64) float64 {
 			return 2*(1-math.Cos(x[0])) + x[1]*x[1]
 		},
 		Grad: func(x, g []float64) {
 			g[0], g[1] = 2*math.Sin(x[0]), 2*x[1]
 		},
-		Initial: func(r *rand.Rand, x []float64) { ringState(r, x, 1.3, 2.3) },
-		Paper:   DataConfig{Trajectories: 50, Points: 45, T: 3, Noise: 0.05, TestFraction: 0.5},
+		Initial:   func(r *rand.Rand, x []float64) { ringState(r, x, 1.3, 2.3) },
+		Separable: true,
+		Paper:     DataConfig{Trajectories: 50, Points: 45, T: 3, Noise: 0.05, TestFraction: 0.5},
 	}
 }
 
@@ -133,7 +176,7 @@ func Pendulum() System {
 func TwoBody() System {
 	return System{
 		Name: "two-body",
-		Dim:  8,
+		Dof:  4,
 		Energy: func(x []float64) float64 {
 			dx, dy := x[0]-x[2], x[1]-x[3]
 			return 0.5*(x[4]*x[4]+x[5]*x[5]+x[6]*x[6]+x[7]*x[7]) - 1/math.Hypot(dx, dy)
@@ -156,6 +199,7 @@ func TwoBody() System {
 			x[0], x[1], x[2], x[3] = px, py, -px, -py
 			x[4], x[5], x[6], x[7] = vx, vy, -vx, -vy
 		},
-		Paper: DataConfig{Trajectories: 1000, Points: 50, T: 20, Noise: 0, TestFraction: 0.2},
+		Separable: true,
+		Paper:     DataConfig{Trajectories: 1000, Points: 50, T: 20, Noise: 0, TestFraction: 0.2},
 	}
 }

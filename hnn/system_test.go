@@ -1,7 +1,10 @@
 package hnn
 
 import (
+	"errors"
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/physbias/physbias/internal/rng"
@@ -14,15 +17,15 @@ import (
 func TestHamiltonsEquations(t *testing.T) {
 	for _, sys := range []System{MassSpring(), Pendulum(), TwoBody()} {
 		r := rng.New(3)
-		x := make([]float64, sys.Dim)
-		dx := make([]float64, sys.Dim)
+		x := make([]float64, sys.Dim())
+		dx := make([]float64, sys.Dim())
 		for trial := 0; trial < 5; trial++ {
 			sys.Initial(r, x)
 			if err := sys.Deriv(x, dx); err != nil {
 				t.Fatal(err)
 			}
-			n := sys.Dim / 2
-			for j := 0; j < sys.Dim; j++ {
+			n := sys.Dof
+			for j := 0; j < sys.Dim(); j++ {
 				const h = 1e-5
 				xp := append([]float64(nil), x...)
 				xm := append([]float64(nil), x...)
@@ -51,7 +54,8 @@ func TestHamiltonsEquations(t *testing.T) {
 // ≈ h⁵ ≈ 1e-13, so over a few thousand steps the drift stays below 1e-8.
 func TestSimulatorConservesEnergy(t *testing.T) {
 	for _, sys := range []System{MassSpring(), Pendulum(), TwoBody()} {
-		cfg := DataConfig{Trajectories: 4, Noise: -1, TestFraction: 0.5, Seed: 1}
+		cfg := paper(sys, 1)
+		cfg.Trajectories, cfg.Noise, cfg.TestFraction = 4, 0, 0.5
 		if sys.Name == "two-body" {
 			cfg.Points = 20
 		}
@@ -61,10 +65,10 @@ func TestSimulatorConservesEnergy(t *testing.T) {
 		}
 		pts := len(ds.Times)
 		for _, part := range [][]float64{ds.X, ds.TestX} {
-			for k := 0; k < len(part)/(pts*sys.Dim); k++ {
-				e0 := sys.Energy(part[k*pts*sys.Dim:])
+			for k := 0; k < len(part)/(pts*sys.Dim()); k++ {
+				e0 := sys.Energy(part[k*pts*sys.Dim():])
 				for i := 1; i < pts; i++ {
-					e := sys.Energy(part[(k*pts+i)*sys.Dim:])
+					e := sys.Energy(part[(k*pts+i)*sys.Dim():])
 					if math.Abs(e-e0) > 1e-8 {
 						t.Fatalf("%s trajectory %d: H went from %v to %v by t = %v", sys.Name, k, e0, e, ds.Times[i])
 					}
@@ -87,7 +91,7 @@ func TestSimulatorConservesEnergy(t *testing.T) {
 // TestSimulatePaperSizes checks the paper's data set sizes and the radius
 // range of the mass-spring's initial states.
 func TestSimulatePaperSizes(t *testing.T) {
-	ds, err := Simulate(MassSpring(), DataConfig{Seed: 2})
+	ds, err := Simulate(MassSpring(), paper(MassSpring(), 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +125,7 @@ func TestRolloutClosedForm(t *testing.T) {
 	sys := MassSpring()
 	x0 := []float64{0.3, -0.7, 1, 0}
 	const T = 5.0
-	errAt := func(m Integrator, steps int) (float64, float64) {
+	errAt := func(m Method, steps int) (float64, float64) {
 		out, err := Rollout(sys, x0, T, steps, m)
 		if err != nil {
 			t.Fatal(err)
@@ -132,7 +136,7 @@ func TestRolloutClosedForm(t *testing.T) {
 			e0 := q0*q0 + p0*p0
 			for i := 0; i <= steps; i++ {
 				tt := T * float64(i) / float64(steps)
-				q, p := out[(i*2+k)*2], out[(i*2+k)*2+1]
+				q, p := out.X[i][2*k], out.X[i][2*k+1]
 				c, s := math.Cos(2*tt), math.Sin(2*tt)
 				worst = math.Max(worst, math.Hypot(q-(q0*c+p0*s), p-(p0*c-q0*s)))
 				drift = math.Max(drift, math.Abs(q*q+p*p-e0))
@@ -141,16 +145,16 @@ func TestRolloutClosedForm(t *testing.T) {
 		return worst, drift
 	}
 	for _, c := range []struct {
-		m     Integrator
+		m     Method
 		order float64
-	}{{RK4, 4}, {ImplicitMidpoint, 2}} {
+	}{{RK4(), 4}, {ImplicitMidpoint(), 2}, {Leapfrog(), 2}, {Yoshida4(), 4}} {
 		e1, _ := errAt(c.m, 200)
 		e2, drift := errAt(c.m, 400)
 		got := math.Log2(e1 / e2)
 		if math.Abs(got-c.order) > 0.15 {
 			t.Errorf("%v: observed order %.3f, want %v (errors %.3g, %.3g)", c.m, got, c.order, e1, e2)
 		}
-		if c.m == ImplicitMidpoint && drift > 1e-12 {
+		if c.m == ImplicitMidpoint() && drift > 1e-12 {
 			t.Errorf("implicit midpoint changed the quadratic H by %v", drift)
 		}
 	}
@@ -165,13 +169,13 @@ func TestMidpointPendulumEnergy(t *testing.T) {
 	x0 := []float64{2.5, 0}
 	e0 := sys.Energy(x0)
 	const T, steps = 400.0, 4000 // h = 0.1
-	drift := func(m Integrator) (first, last float64) {
+	drift := func(m Method) (first, last float64) {
 		out, err := Rollout(sys, x0, T, steps, m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i <= steps; i++ {
-			d := math.Abs(sys.Energy(out[2*i:]) - e0)
+			d := math.Abs(sys.Energy(out.X[i]) - e0)
 			if i <= steps/10 {
 				first = math.Max(first, d)
 			} else if i >= steps*9/10 {
@@ -180,11 +184,11 @@ func TestMidpointPendulumEnergy(t *testing.T) {
 		}
 		return first, last
 	}
-	f, l := drift(ImplicitMidpoint)
+	f, l := drift(ImplicitMidpoint())
 	if l > 1.5*f {
 		t.Errorf("implicit midpoint energy error grew from %.3g (first tenth) to %.3g (last tenth)", f, l)
 	}
-	rf, rl := drift(RK4)
+	rf, rl := drift(RK4())
 	if rl < 3*rf {
 		t.Errorf("RK4 energy error from %.3g to %.3g: expected a drift at h = 0.1", rf, rl)
 	}
@@ -193,24 +197,78 @@ func TestMidpointPendulumEnergy(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	sys := MassSpring()
-	if err := sys.Deriv([]float64{1, 2, 3}, make([]float64, 3)); err == nil {
+	if err := sys.Deriv([]float64{1, 2, 3}, make([]float64, 3)); !errors.Is(err, ErrInput) {
 		t.Error("Deriv accepted 3 values for a 2-D system")
 	}
-	odd := sys
-	odd.Dim = 3
-	if _, err := Simulate(odd, DataConfig{}); err == nil {
-		t.Error("Simulate accepted an odd phase-space dimension")
+	none := sys
+	none.Dof = 0
+	if _, err := Simulate(none, sys.Paper); !errors.Is(err, ErrInput) {
+		t.Error("Simulate accepted Dof 0")
 	}
-	if _, err := Simulate(sys, DataConfig{Points: 1}); err == nil {
+	one := sys.Paper
+	one.Points = 1
+	if _, err := Simulate(sys, one); !errors.Is(err, ErrInput) {
 		t.Error("Simulate accepted 1 point a trajectory")
 	}
-	if _, err := Rollout(sys, []float64{1}, 1, 10, RK4); err == nil {
+	// A zero DataConfig says what is missing instead of "0 trajectories".
+	if _, err := Simulate(sys, DataConfig{}); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "Paper") {
+		t.Errorf("zero DataConfig: %v", err)
+	}
+	for _, c := range []DataConfig{{Noise: -1}, {TestFraction: -0.1}, {TestFraction: 1}} {
+		d := sys.Paper
+		d.Noise, d.TestFraction = c.Noise, c.TestFraction
+		if _, err := Simulate(sys, d); !errors.Is(err, ErrInput) {
+			t.Errorf("Simulate accepted %+v", c)
+		}
+	}
+	if _, err := Rollout(sys, []float64{1}, 1, 10, RK4()); !errors.Is(err, ErrInput) {
 		t.Error("Rollout accepted a 1-value state in 2-D")
 	}
-	if _, err := Rollout(sys, []float64{math.NaN(), 0}, 1, 10, RK4); err == nil {
+	if _, err := Rollout(sys, []float64{math.NaN(), 0}, 1, 10, RK4()); !errors.Is(err, ErrNotFinite) {
 		t.Error("Rollout accepted a NaN initial state")
 	}
-	if _, err := Rollout(sys, []float64{1, 0}, 1, 10, Integrator(9)); err == nil {
-		t.Error("Rollout accepted an unknown integrator")
+	if _, err := Rollout(sys, []float64{1, 0}, 1, 10, Method{}); !errors.Is(err, ErrInput) {
+		t.Error("Rollout accepted the zero Method")
+	}
+	m, err := New(2, Config{Hidden: []int{4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A learned H is not separable: leapfrog would be silently wrong.
+	if _, err := Rollout(m, []float64{1, 0}, 1, 10, Leapfrog()); !errors.Is(err, ErrInput) {
+		t.Errorf("Rollout of a model with leapfrog: %v", err)
+	}
+}
+
+// TestUserCallbacks: a user's System whose functions panic or return NaN
+// gives errors matching ErrCallback that name the function, from
+// Simulate, Deriv and Rollout; none panics.
+func TestUserCallbacks(t *testing.T) {
+	good := MassSpring()
+	for _, c := range []struct {
+		what string
+		mod  func(s *System)
+	}{
+		{"System.Grad", func(s *System) { s.Grad = func(x, g []float64) { g[5] = 1 } }},
+		{"System.Grad", func(s *System) { s.Grad = func(x, g []float64) { g[0], g[1] = math.NaN(), 0 } }},
+		{"System.Initial", func(s *System) { s.Initial = func(r *rand.Rand, x []float64) { x[2] = 1 } }},
+		{"System.Energy", func(s *System) { s.Energy = func(x []float64) float64 { panic("boom") } }},
+	} {
+		s := good
+		s.Name = "mine"
+		c.mod(&s)
+		_, err := Simulate(s, paper(s, 1))
+		if c.what == "System.Energy" {
+			_, err = s.H([]float64{1, 0})
+		}
+		if !errors.Is(err, ErrCallback) || !strings.Contains(err.Error(), c.what) || !strings.HasPrefix(err.Error(), "hnn: ") {
+			t.Errorf("%s: %v", c.what, err)
+		}
+		if c.what == "System.Grad" {
+			tr, err := Rollout(s, []float64{1, 0}, 1, 10, RK4())
+			if !errors.Is(err, ErrCallback) || len(tr.X) != 1 {
+				t.Errorf("Rollout with a failing %s: %v", c.what, err)
+			}
+		}
 	}
 }

@@ -27,6 +27,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -45,7 +47,7 @@ type task struct {
 	key       string
 	sys       hnn.System
 	data      hnn.DataConfig
-	cfg       hnn.Config
+	tc        hnn.TrainConfig
 	paperTest [2]float64 // paper's test loss: baseline, HNN
 	paperE    [2]float64 // paper's energy MSE: baseline, HNN
 }
@@ -68,18 +70,28 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	// The paper's data sets (System.Paper) and training (PaperTrainConfig:
+	// full batch, lr 1e-3, weight decay 1e-4); the two-body task trains on
+	// batches of 200 without weight decay, as the authors' code does.
+	paperData := func(sys hnn.System, traj int) hnn.DataConfig {
+		c := sys.Paper
+		c.Seed = seed
+		if traj > 0 {
+			c.Trajectories = traj
+		}
+		return c
+	}
+	oneD := hnn.PaperTrainConfig()
+	oneD.Steps, oneD.Seed = steps, seed
+	twoBody := hnn.TrainConfig{Steps: tbSteps, BatchSize: 200, Seed: seed}
 	all := []task{
-		{key: "spring", sys: hnn.MassSpring(), data: hnn.DataConfig{Seed: seed},
-			cfg:       hnn.Config{Steps: steps, Seed: seed},
+		{key: "spring", sys: hnn.MassSpring(), data: paperData(hnn.MassSpring(), 0), tc: oneD,
 			paperTest: [2]float64{37e-3, 36e-3}, paperE: [2]float64{1.71e-1, 3.84e-4}},
-		{key: "pendulum", sys: hnn.Pendulum(), data: hnn.DataConfig{Seed: seed},
-			cfg:       hnn.Config{Steps: steps, Seed: seed},
+		{key: "pendulum", sys: hnn.Pendulum(), data: paperData(hnn.Pendulum(), 0), tc: oneD,
 			paperTest: [2]float64{33e-3, 35e-3}, paperE: [2]float64{4.15e-2, 2.49e-2}},
-		{key: "pendulum-code", sys: codePendulum(), data: hnn.DataConfig{Seed: seed},
-			cfg:       hnn.Config{Steps: steps, Seed: seed},
+		{key: "pendulum-code", sys: codePendulum(), data: paperData(codePendulum(), 0), tc: oneD,
 			paperTest: [2]float64{33e-3, 35e-3}, paperE: [2]float64{4.15e-2, 2.49e-2}},
-		{key: "twobody", sys: hnn.TwoBody(), data: hnn.DataConfig{Trajectories: tbTraj, Seed: seed},
-			cfg:       hnn.Config{Steps: tbSteps, BatchSize: 200, WeightDecay: -1, Seed: seed},
+		{key: "twobody", sys: hnn.TwoBody(), data: paperData(hnn.TwoBody(), tbTraj), tc: twoBody,
 			paperTest: [2]float64{30e-6, 6.2e-6}, paperE: [2]float64{6.33e-2, 3.88e-5}},
 	}
 	want := map[string]bool{}
@@ -110,25 +122,21 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 		var models [2]*hnn.Model
 		for i, base := range []bool{true, false} {
 			name := map[bool]string{true: "baseline", false: "HNN"}[base]
-			cfg := t.cfg
-			cfg.Baseline = base
+			tc := t.tc
+			tc.Progress = hnn.ProgressBar(os.Stderr, "   "+name)
 			t0 := time.Now()
-			cfg.Progress = func(step, total int, loss float64) {
-				fmt.Fprintf(os.Stderr, "\r   %-8s step %5d/%d  loss %.4g  %5.0fs", name, step, total, loss, time.Since(t0).Seconds())
-			}
-			m, err := hnn.New(ds.Dim, cfg)
+			m, err := hnn.New(ds.Dim, hnn.Config{Baseline: base, Seed: seed})
 			if err != nil {
 				return err
 			}
-			if _, err := m.Train(ds); err != nil {
+			if _, err := m.Train(context.Background(), ds, tc); err != nil {
 				return err
 			}
-			fmt.Fprintln(os.Stderr)
 			r.secs[i] = time.Since(t0).Seconds()
-			if r.m[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.RK4}); err != nil {
+			if r.m[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.RK4()}); err != nil {
 				return err
 			}
-			if r.mid[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.ImplicitMidpoint}); err != nil {
+			if r.mid[i], err = hnn.Evaluate(m, t.sys, ds, hnn.EvalConfig{Method: hnn.ImplicitMidpoint()}); err != nil {
 				fmt.Printf("   %s implicit midpoint rollout failed: %v\n", name, err)
 				r.mid[i] = hnn.Metrics{StateMSE: math.NaN(), EnergyMSE: math.NaN()}
 			}
@@ -146,13 +154,14 @@ func run(out, which string, steps, tbSteps, tbTraj int, seed uint64) error {
 	}
 
 	fmt.Println("\nTable 1 (Greydanus et al. 2019): test loss on dx/dt, and along RK4 rollouts over t ∈ [0, 20] from the test")
-	fmt.Println("initial states the state MSE and the energy MSE (true H along the rollout vs along the true trajectory).")
-	fmt.Printf("%-12s %-9s %11s %11s %11s %11s %11s | %13s %13s | %6s\n", "task", "model", "test loss", "paper", "energy MSE", "paper", "state MSE", "midpt energy", "midpt state", "train")
+	fmt.Println("initial states the state MSE and the energy MSE (true H along the rollout vs along the true trajectory),")
+	fmt.Println("over the rollouts that did not diverge (energy error above 1000·(1 + |H₀|), or overflow).")
+	fmt.Printf("%-12s %-9s %11s %11s %11s %11s %11s %8s | %13s %13s | %6s\n", "task", "model", "test loss", "paper", "energy MSE", "paper", "state MSE", "diverged", "midpt energy", "midpt state", "train")
 	for _, r := range rows {
 		for i, name := range []string{"baseline", "HNN"} {
-			fmt.Printf("%-12s %-9s %11.3g %11.3g %11.3g %11.3g %11.3g | %13.3g %13.3g | %5.0fs\n",
+			fmt.Printf("%-12s %-9s %11.3g %11.3g %11.3g %11.3g %11.3g %8s | %13.3g %13.3g | %5.0fs\n",
 				r.t.sys.Name, name, r.m[i].TestLoss, r.t.paperTest[i], r.m[i].EnergyMSE, r.t.paperE[i], r.m[i].StateMSE,
-				r.mid[i].EnergyMSE, r.mid[i].StateMSE, r.secs[i])
+				fmt.Sprintf("%d/%d", r.m[i].Diverged, r.m[i].Rollouts), r.mid[i].EnergyMSE, r.mid[i].StateMSE, r.secs[i])
 		}
 	}
 	fmt.Printf("\ntotal %.0fs; plots in %s\n", time.Since(start).Seconds(), out)
@@ -182,33 +191,37 @@ func codePendulum() hnn.System {
 
 // plots writes, for the first test trajectory, the phase portrait (q, p)
 // or for the two-body the orbits in the plane, and H against time, for the
-// truth, the baseline and the HNN (RK4 rollouts over t ∈ [0, 20]).
+// truth, the baseline and the HNN (RK4 rollouts over t ∈ [0, 20]). A
+// rollout that diverges is drawn up to where it left the finite numbers.
 func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
 	const T, steps = 20.0, 400
 	x0 := ds.TestStart[:ds.Dim]
-	truth, err := hnn.Rollout(t.sys, x0, T, steps, hnn.RK4)
+	truth, err := hnn.Rollout(t.sys, x0, T, steps, hnn.RK4())
 	if err != nil {
 		return err
 	}
-	trajs := [][]float64{truth}
+	trajs := []*hnn.Trajectory{truth}
 	names := []string{"truth", "baseline", "HNN"}
-	for _, m := range models {
-		tr, err := hnn.Rollout(m, x0, T, steps, hnn.RK4)
+	for k, m := range models {
+		tr, err := hnn.Rollout(m, x0, T, steps, hnn.RK4())
 		if err != nil {
-			return err
+			if !errors.Is(err, hnn.ErrNotFinite) || tr == nil {
+				return err
+			}
+			fmt.Printf("   %s rollout for the plot stopped at t = %.3g: %v\n", names[k+1], tr.T[len(tr.T)-1], err)
 		}
 		trajs = append(trajs, tr)
 	}
-	d := ds.Dim
-	col := func(tr []float64, j int) []float64 {
-		c := make([]float64, steps+1)
-		for i := range c {
-			c[i] = tr[i*d+j]
+	col := func(tr *hnn.Trajectory, j int) []float64 {
+		c := make([]float64, len(tr.X))
+		for i, x := range tr.X {
+			c[i] = x[j]
 		}
 		return c
 	}
+	d := ds.Dim
 	var phase []plotting.Series
-	fig := plotting.Figure{Title: t.sys.Name + ": phase portrait, t in [0, 20] (RK4)", XLabel: "q", YLabel: "p"}
+	fig := plotting.Figure{Title: t.sys.Name + ": phase portrait, t in [0, 20] (RK4)", XLabel: "position q", YLabel: "momentum p"}
 	for k, tr := range trajs {
 		if d == 2 {
 			phase = append(phase, plotting.Series{Name: names[k], X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0})
@@ -220,23 +233,19 @@ func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
 			plotting.Series{Name: names[k] + " body 2", X: col(tr, 2), Y: col(tr, 3), Dashed: k == 0})
 	}
 	if d != 2 {
-		fig = plotting.Figure{Title: "two-body: orbits, t in [0, 20] (RK4)", XLabel: "x", YLabel: "y", Width: 16, Height: 14}
+		fig = plotting.Figure{Title: "two-body: orbits, t in [0, 20] (RK4)", XLabel: "position x", YLabel: "position y", Width: 16, Height: 14}
 	}
-	if err := plotting.Lines(filepath.Join(out, t.key+"-phase.png"), fig, phase...); err != nil {
+	if err := plotting.Lines(filepath.Join(out, "hnn-"+t.key+"-phase.png"), fig, phase...); err != nil {
 		return err
-	}
-	ts := make([]float64, steps+1)
-	for i := range ts {
-		ts[i] = T * float64(i) / steps
 	}
 	var energy []plotting.Series
 	for k, tr := range trajs {
-		e := make([]float64, steps+1)
-		for i := range e {
-			e[i] = t.sys.Energy(tr[i*d : (i+1)*d])
+		e := make([]float64, len(tr.X))
+		for i, x := range tr.X {
+			e[i] = t.sys.Energy(x)
 		}
-		energy = append(energy, plotting.Series{Name: names[k], X: ts, Y: e, Dashed: k == 0})
+		energy = append(energy, plotting.Series{Name: names[k], X: tr.T, Y: e, Dashed: k == 0})
 	}
-	return plotting.Lines(filepath.Join(out, t.key+"-energy.png"),
-		plotting.Figure{Title: t.sys.Name + ": true energy along the rollouts (RK4)", XLabel: "t", YLabel: "H"}, energy...)
+	return plotting.Lines(filepath.Join(out, "hnn-"+t.key+"-energy.png"),
+		plotting.Figure{Title: t.sys.Name + ": true energy along the rollouts (RK4)", XLabel: "time t", YLabel: "true energy H"}, energy...)
 }

@@ -39,6 +39,10 @@ type Problem struct {
 	T1 float64
 	// Steps is the number of output intervals (and of fixed steps).
 	Steps int
+	// Step, if positive, is the fixed step size and the output spacing,
+	// for a caller that counts in steps of a given size (T1 must then be
+	// Steps·Step); 0 means T1/Steps. Outputs are at i·Step.
+	Step float64
 	// Method is the integrator.
 	Method Method
 	// Separable, set by the caller, promises dq/dt depends only on the
@@ -95,7 +99,14 @@ func Run(p Problem) (*Trajectory, error) {
 			return bad("%v needs states of even length (q, p), got %d", p.Method, p.Dim)
 		}
 	}
-	r := &runner{p: p, h: p.T1 / float64(p.Steps)}
+	h := p.T1 / float64(p.Steps)
+	if p.Step != 0 {
+		if !(p.Step > 0) || math.IsInf(p.Step, 0) || math.Abs(p.Step*float64(p.Steps)-p.T1) > 1e-9*p.T1 {
+			return bad("step %v does not divide the end time %v into %d steps", p.Step, p.T1, p.Steps)
+		}
+		h = p.Step
+	}
+	r := &runner{p: p, h: h}
 	r.traj = &Trajectory{T: make([]float64, 0, p.Steps+1), X: make([][]float64, 0, p.Steps+1)}
 	r.out(0, p.X0)
 	var err error
