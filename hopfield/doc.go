@@ -47,6 +47,17 @@
 //   - HopfieldLayer: learned stored patterns K and values V, queried by
 //     the input R.
 //
+// # Training a layer without a solver loop
+//
+// Model wraps one of the three layers for a user's own data: samples are
+// sets of Config.SetSize elements of dimension Config.In; the layer
+// (Config.Arch: LayerArch, PoolingArch or SelfArch) is followed by pooling
+// over the set and a linear read-out to Config.Out outputs, trained with
+// the MSE or Logistic loss by Train(ctx, Data, TrainConfig) (Adam on
+// minibatches; a context cancels, TimeLimit caps the wall time, Progress
+// and ProgressBar report). Predict evaluates it; Save and Load keep it bit
+// for bit. Inside a gorgonia model of one's own, use the layers directly.
+//
 // LayerConfig.Normalize layer-normalises the patterns given to a layer,
 // as the paper's layers do by default. The gradients of all three layers
 // (with and without normalisation) are checked against finite
@@ -66,4 +77,24 @@
 // nothing panics on user input. Layer inputs are float64 tensors of shape
 // (batch, patterns, dim); two layers of one kind in a graph need distinct
 // LayerConfig.Name values (the names key the parameters).
+//
+// # Errors
+//
+// Every error starts with "hopfield: " once and matches one of these with
+// errors.Is (causes are wrapped with %w):
+//
+//   - ErrInput: a bad argument (patterns of different lengths or with
+//     values other than ±1, β, T, gains or time constants not positive and
+//     finite, shapes a layer cannot take, a Config or TrainConfig field out
+//     of range, data of the wrong size);
+//   - ErrNotFinite: NaN or Inf in patterns, states, weights or data, and
+//     the first NaN or Inf loss or gradient in Model.Train (naming the
+//     step);
+//   - ErrCorrupt: a saved Model that is truncated, corrupted or not a
+//     hopfield model;
+//   - ErrZeroValue: a method of a nil or zero Network, Modern, Boltzmann,
+//     Continuous, layer or Model.
+//
+// An error returned by a Sample visit function is returned as it is. A
+// cancelled context gives an error matching context.Canceled.
 package hopfield

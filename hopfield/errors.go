@@ -18,8 +18,6 @@ var (
 	// ErrNotFinite: a pattern, state, weight, data value, loss or gradient
 	// is NaN or Inf; training stops at the first one and names the step.
 	ErrNotFinite = fail.ErrNotFinite
-	// ErrCallback: a function of the user's (a Sample visitor) failed.
-	ErrCallback = fail.ErrCallback
 	// ErrCorrupt: a saved Model cannot be read (truncated, corrupted or
 	// not a hopfield model).
 	ErrCorrupt = fail.ErrCorrupt

@@ -1,6 +1,8 @@
 package hopfield_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/physbias/physbias/hopfield"
@@ -139,4 +141,42 @@ func ExampleAssociate() {
 	}
 	fmt.Printf("%.3f\n", z.Value().Data())
 	// Output: [0.996 0.004 0.000]
+}
+
+// Train a HopfieldLayer model on a data set of one's own (y = x² on
+// [−1, 1], 16 learned prototypes), then save and load it.
+func ExampleModel() {
+	var d hopfield.Data
+	for i := 0; i <= 100; i++ {
+		x := -1 + float64(i)/50
+		d.X = append(d.X, []float64{x})
+		d.Y = append(d.Y, []float64{x * x})
+	}
+	m, err := hopfield.NewModel(hopfield.Config{In: 1, Layer: hopfield.LayerConfig{DimK: 4, DimV: 4, Beta: 4}, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h, err := m.Train(context.Background(), d, hopfield.TrainConfig{Steps: 1000, LR: 0.02})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("training MSE below 1e-3:", h.Loss[len(h.Loss)-1] < 1e-3)
+	var file bytes.Buffer
+	if err := m.Save(&file); err != nil {
+		fmt.Println(err)
+		return
+	}
+	loaded, err := hopfield.Load(&file)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := m.Predict([][]float64{{0.6}})
+	b, _ := loaded.Predict([][]float64{{0.6}})
+	fmt.Printf("f(0.6) = %.1f (0.36); loaded model the same: %v\n", a[0][0], a[0][0] == b[0][0])
+	// Output:
+	// training MSE below 1e-3: true
+	// f(0.6) = 0.4 (0.36); loaded model the same: true
 }
