@@ -47,7 +47,7 @@ func pattern(n *G.Node, s tensor.Shape, key string, on func(i int) bool) (*G.Nod
 		return scalarConst(n.Graph(), n.Dtype(), 1)
 	}
 	t := tensor.New(tensor.WithShape(s.Clone()...), tensor.WithBacking(back))
-	return G.NewConstant(t, G.In(n.Graph()), G.WithName(name)), nil
+	return n.Graph().AddNode(G.NewConstant(t, G.In(n.Graph()), G.WithName(name))), nil
 }
 
 // unit returns the constant eᵢ of shape s: 1 at flat position i.
@@ -71,9 +71,9 @@ func ones(n *G.Node, s tensor.Shape) (*G.Node, error) {
 func scalarConst(g *G.ExprGraph, dt tensor.Dtype, v float64) (*G.Node, error) {
 	switch dt {
 	case tensor.Float64:
-		return G.NewConstant(v, G.In(g), G.WithName(constName("f64", v))), nil
+		return g.AddNode(G.NewConstant(v, G.In(g), G.WithName(constName("f64", v)))), nil
 	case tensor.Float32:
-		return G.NewConstant(float32(v), G.In(g), G.WithName(constName("f32", v))), nil
+		return g.AddNode(G.NewConstant(float32(v), G.In(g), G.WithName(constName("f32", v)))), nil
 	}
 	return nil, inputf("constant of type %v: want float64 or float32", dt)
 }
@@ -85,5 +85,5 @@ func zerosLike(w *G.Node) (*G.Node, error) {
 	}
 	s := w.Shape()
 	t := tensor.New(tensor.WithShape(s...), tensor.Of(w.Dtype()))
-	return G.NewConstant(t, G.In(w.Graph()), G.WithName("grad.zeros"+w.Dtype().String()+fmt.Sprint(s))), nil
+	return w.Graph().AddNode(G.NewConstant(t, G.In(w.Graph()), G.WithName("grad.zeros"+w.Dtype().String()+fmt.Sprint(s)))), nil
 }

@@ -49,9 +49,9 @@ func placeholder(n *G.Node) (*G.Node, error) {
 	if n.IsScalar() {
 		switch n.Dtype() {
 		case tensor.Float64:
-			return G.NewConstant(0.0, G.In(n.Graph()), G.WithName(name)), nil
+			return n.Graph().AddNode(G.NewConstant(0.0, G.In(n.Graph()), G.WithName(name))), nil
 		case tensor.Float32:
-			return G.NewConstant(float32(0), G.In(n.Graph()), G.WithName(name)), nil
+			return n.Graph().AddNode(G.NewConstant(float32(0), G.In(n.Graph()), G.WithName(name))), nil
 		}
 		return nil, inputf("JVP: out has type %v, want float64 or float32", n.Dtype())
 	}
@@ -59,5 +59,5 @@ func placeholder(n *G.Node) (*G.Node, error) {
 		return nil, inputf("JVP: out has type %v, want float64 or float32", n.Dtype())
 	}
 	s := n.Shape()
-	return G.NewConstant(tensor.New(tensor.WithShape(s...), tensor.Of(n.Dtype())), G.In(n.Graph()), G.WithName(name)), nil
+	return n.Graph().AddNode(G.NewConstant(tensor.New(tensor.WithShape(s...), tensor.Of(n.Dtype())), G.In(n.Graph()), G.WithName(name))), nil
 }

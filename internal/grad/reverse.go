@@ -25,6 +25,19 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 		return nil, inputf("no nodes to differentiate with respect to")
 	}
 	var g *G.ExprGraph
+	// a constant made with G.NewConstant(v, G.In(g)) is a copy of the
+	// node the graph holds: use the graph's
+	canon := func(ns []*G.Node) []*G.Node {
+		out := make([]*G.Node, len(ns))
+		for i, n := range ns {
+			out[i] = n
+			if n != nil && n.Graph() != nil && isConstant(n) {
+				out[i] = n.Graph().AddNode(n)
+			}
+		}
+		return out
+	}
+	outs, seeds, wrt = canon(outs), canon(seeds), canon(wrt)
 	check := func(what string, i int, n *G.Node) error {
 		if n == nil {
 			return inputf("%s[%d] is nil", what, i)
@@ -269,11 +282,21 @@ func fitShape(a, c *G.Node) (*G.Node, error) {
 	return nil, fmt.Errorf("has shape %v, the input %v", as, cs)
 }
 
+// sameShape compares shapes exactly: tensor.Shape.Eq holds a column (n, 1)
+// equal to a vector (n).
 func sameShape(a, b tensor.Shape) bool {
 	if a.IsScalar() || b.IsScalar() {
 		return a.IsScalar() && b.IsScalar()
 	}
-	return a.Eq(b)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func isFloat(n *G.Node) bool {
@@ -287,4 +310,13 @@ func opName(n *G.Node) string {
 		return fmt.Sprintf("(input %v)", n.Name())
 	}
 	return fmt.Sprintf("%q (%T) of node %v", n.Op().String(), n.Op(), n.Name())
+}
+
+// isConstant reports whether n is a constant node (gorgonia's constant ops).
+func isConstant(n *G.Node) bool {
+	switch opType(n.Op()) {
+	case "gorgonia.constantScalar", "gorgonia.constantTensor":
+		return true
+	}
+	return false
 }

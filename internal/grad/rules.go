@@ -15,7 +15,7 @@ import (
 func adjoints(n *G.Node, kids []*G.Node, gz *G.Node, need []bool) (res []*G.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = errorf(ErrUnsupported, "op %s: building its derivative panicked: %v", opName(n), r)
+			err = errorf(ErrUnsupported, "op %s: building its derivative (inputs %v, adjoint %v) panicked: %v", opName(n), shapes(kids), gz.Shape(), r)
 		}
 	}()
 	op := n.Op()
@@ -123,4 +123,12 @@ func boolField(op G.Op, name string) (bool, bool) {
 		return false, false
 	}
 	return f.Bool(), true
+}
+
+func shapes(ns []*G.Node) []string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprint(n.Shape())
+	}
+	return s
 }
