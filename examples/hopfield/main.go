@@ -246,12 +246,12 @@ func capacity(out string, n int) error {
 		fmt.Printf("   %6.2f %8.3f %8.3f %8.3f\n", xs[k], curves[0][k], curves[1][k], curves[2][k])
 	}
 	series = append(series, plotting.Series{Name: "α_c = 0.138", X: []float64{0.138, 0.138}, Y: []float64{0, 1}, Dashed: true})
-	path := filepath.Join(out, "hopfield_capacity.png")
+	path := filepath.Join(out, "hopfield-capacity.png")
 	// The curves fill the top and the right; the short legend fits in the
 	// bottom left corner, before the Hebbian curve falls.
 	if err := plotting.Lines(path, plotting.Figure{
 		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 10%% flipped (modern: one update; α_c: Amit et al. 1985)", n),
-		XLabel: "load P/N", YLabel: "fraction recalled exactly",
+		XLabel: "load P/N (stored patterns per unit)", YLabel: "fraction recalled exactly",
 		LegendLeft: true, LegendBottom: true,
 	}, series...); err != nil {
 		return err
@@ -287,10 +287,10 @@ func farBeyond(out string) error {
 	for k := range ps {
 		fmt.Printf("   %8.3g %8.3f %9.3f %9.3f %8.3f\n", float64(ps[k])/n, curves[0][k], curves[1][k], curves[2][k], curves[3][k])
 	}
-	path := filepath.Join(out, "hopfield_far_beyond.png")
+	path := filepath.Join(out, "hopfield-far-beyond.png")
 	if err := plotting.Lines(path, plotting.Figure{
 		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 20%% flipped (modern: one update; oracle: nearest stored pattern)", n),
-		XLabel: "log10(P/N)", YLabel: "fraction recalled exactly",
+		XLabel: "log10 of the load P/N (stored patterns per unit)", YLabel: "fraction recalled exactly",
 		LegendBottom: true, // the curves fill the top right corner
 	}, series...); err != nil {
 		return err
@@ -397,7 +397,7 @@ func digits(out, dir string, noise float64) error {
 		}
 		rows = append(rows, got[:show])
 	}
-	path := filepath.Join(out, "hopfield_digits.png")
+	path := filepath.Join(out, "hopfield-digits.png")
 	if err := digitGrid(path, fmt.Sprintf("P = %d digits stored; rows: original, cue (%.0f%% flipped), Hebbian, Storkey, modern", p, 100*noise), rows); err != nil {
 		return err
 	}

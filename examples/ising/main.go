@@ -115,9 +115,9 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		mcY, exY, kY   []float64
 		legendBottom   bool // the curve rises to the top right corner
 	}{
-		{"magnetization.png", "2D Ising: |m| per spin", "|m|", ms, xm, nil, false},
-		{"energy.png", "2D Ising: energy per spin", "e", es, xe, ke, true},
-		{"specific_heat.png", "2D Ising: specific heat per spin", "C", cs, xc, kc, false},
+		{"ising-magnetization.png", "2D Ising: magnetisation per spin", "|m| per spin (dimensionless)", ms, xm, nil, false},
+		{"ising-energy.png", "2D Ising: energy per spin", "energy per spin (units of J)", es, xe, ke, true},
+		{"ising-specific-heat.png", "2D Ising: specific heat per spin", "specific heat per spin (units of k_B)", cs, xc, kc, false},
 	} {
 		path := filepath.Join(out, p.file)
 		series := []plotting.Series{
@@ -127,7 +127,7 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		if p.kY != nil {
 			series = append(series, plotting.Series{Name: fmt.Sprintf("Kaufman (exact, L = %d)", L), X: xT, Y: p.kY})
 		}
-		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "T", YLabel: p.y, LegendBottom: p.legendBottom}, series...)
+		err := plotting.Lines(path, plotting.Figure{Title: p.title, XLabel: "temperature T (units of J/k_B)", YLabel: p.y, LegendBottom: p.legendBottom}, series...)
 		if err != nil {
 			return err
 		}
@@ -151,9 +151,9 @@ func run(out string, L, sweeps, points int, seed uint64) error {
 		for i, v := range s {
 			z.Set(i/L, i%L, float64(v))
 		}
-		path := filepath.Join(out, "snapshot_"+snap.name+".png")
+		path := filepath.Join(out, "ising-snapshot-"+snap.name+".png")
 		title := fmt.Sprintf("spins at T = %.3f (%s T_c; white +1, red −1)", snap.T, map[string]string{"below": "below", "critical": "at", "above": "above"}[snap.name])
-		if err := plotting.Heatmap(path, plotting.Figure{Title: title, XLabel: "x", YLabel: "y", Width: 12, Height: 12}, z, 0, float64(L-1), 0, float64(L-1)); err != nil {
+		if err := plotting.Heatmap(path, plotting.Figure{Title: title, XLabel: "lattice column x (sites)", YLabel: "lattice row y (sites)", Width: 12, Height: 12}, z, 0, float64(L-1), 0, float64(L-1)); err != nil {
 			return err
 		}
 		fmt.Println("wrote", path)

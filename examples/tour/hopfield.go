@@ -50,10 +50,10 @@ func runHopfield(out string) error {
 		hx, hy = append(hx, x), append(hy, classical)
 		fmt.Printf("   %6.2f %10.3f %10.3f\n", a, classical, modern)
 	}
-	path := filepath.Join(out, "hopfield_recall.png")
+	path := filepath.Join(out, "hopfield-recall.png")
 	if err := plotting.Lines(path, plotting.Figure{
 		Title:  fmt.Sprintf("Exact recall vs load, N = %d, 10%% flipped (classical collapses near 0.138 N)", n),
-		XLabel: "log10(P/N)", YLabel: "fraction recalled exactly",
+		XLabel: "log10 of the load P/N (stored patterns per unit)", YLabel: "fraction recalled exactly",
 		LegendBottom: true, // the modern curve runs along the top
 	},
 		plotting.Series{Name: "classical (Hebbian)", X: hx, Y: hy},

@@ -53,8 +53,8 @@ func runIsing(out string) error {
 	for i, v := range c.Spins(nil) {
 		z.Set(i/L, i%L, float64(v))
 	}
-	path := filepath.Join(out, "ising_snapshot_Tc.png")
-	if err := plotting.Heatmap(path, plotting.Figure{Title: fmt.Sprintf("Ising spins at T_c = %.4f (white +1, red −1)", Tc), XLabel: "x", YLabel: "y", Width: 12, Height: 12}, z, 0, L-1, 0, L-1); err != nil {
+	path := filepath.Join(out, "ising-snapshot-critical.png")
+	if err := plotting.Heatmap(path, plotting.Figure{Title: fmt.Sprintf("Ising spins at T_c = %.4f (white +1, red −1)", Tc), XLabel: "lattice column x (sites)", YLabel: "lattice row y (sites)", Width: 12, Height: 12}, z, 0, L-1, 0, L-1); err != nil {
 		return err
 	}
 	fmt.Println("   wrote", path)
