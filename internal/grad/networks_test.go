@@ -158,7 +158,7 @@ func TestTimeInput(t *testing.T) {
 	tt := input(g, "t", nil, []float64{0.4})
 	N := newNet(t, g, "F", []int{3, 5, 2}, G.Tanh, 101)
 	onesCol := G.NewConstant(tensor.New(tensor.WithShape(B, 1), tensor.WithBacking([]float64{1, 1, 1})), G.WithName("ones.B1"))
-	tcol := must(G.HadamardProd(onesCol, tt))   // (B, 1) of t
+	tcol := must(G.HadamardProd(onesCol, tt))     // (B, 1) of t
 	f := N.forward(t, must(G.Concat(1, y, tcol))) // (B, 2)
 	fs := must(G.Sum(must(G.Cube(f))))
 	w := orders(t, g, tt, fs, 1e-3, 1e-8, 3, "f(y,t) in t")

@@ -2,6 +2,7 @@ package grad
 
 import (
 	"fmt"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -80,7 +81,7 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 	// Children-first order of every node the outputs depend on (a
 	// topological order of that subgraph), and which of them depend
 	// differentiably on some w ("active").
-	p := &pass{g: g, wrt: wrtSet, seen: map[*G.Node]bool{}, active: map[*G.Node]bool{}, kids: map[*G.Node][]*G.Node{}, diff: map[*G.Node][]bool{}}
+	p := &pass{g: g, wrt: wrtSet, seen: map[*G.Node]bool{}, active: map[*G.Node]bool{}, kids: map[*G.Node][]*G.Node{}, diff: map[*G.Node][]bool{}, blocked: map[*G.Node]int{}}
 	for _, o := range outs {
 		if err := p.visit(o); err != nil {
 			return nil, err
@@ -101,6 +102,9 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 			continue
 		}
 		delete(adj, n)
+		if j := p.blocked[n]; j > 0 {
+			return nil, errorf(ErrUnsupported, "op %s is not differentiable with respect to its input %d, which depends on the nodes differentiated for", opName(n), j-1)
+		}
 		sum, err := addAll(terms)
 		if err != nil {
 			return nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
@@ -161,7 +165,11 @@ type pass struct {
 	active map[*G.Node]bool
 	kids   map[*G.Node][]*G.Node
 	diff   map[*G.Node][]bool
-	order  []*G.Node // children before parents
+	// blocked[n] = j+1 when n's op claims no derivative in its input j,
+	// which depends on a w, without being one of the piecewise-constant
+	// ops whose derivative is zero
+	blocked map[*G.Node]int
+	order   []*G.Node // children before parents
 }
 
 // visit appends n and everything below it to p.order, children first, and
@@ -203,6 +211,13 @@ func (p *pass) visit(n *G.Node) error {
 		act := p.wrt[m]
 		for j, c := range ks {
 			if d[j] && p.active[c] {
+				act = true
+			}
+			if !d[j] && p.active[c] && !zeroDerivative(m, j, c) {
+				// the op says it is not differentiable in an input
+				// that depends on a w: refuse rather than drop the
+				// path (a backward-only op of a custom package)
+				p.blocked[m] = j + 1
 				act = true
 			}
 		}
@@ -248,7 +263,45 @@ func diffWRT(n *G.Node, k int) (d []bool, err error) {
 	}()
 	got := sd.DiffWRT(k)
 	copy(d, got)
+	if opType(n.Op()) == "gorgonia.sliceIncrOp" {
+		// T[s] += v on zeros: depends on v, not on T (its DiffWRT says
+		// the opposite; the core's rule differentiates it)
+		d[0], d[1] = false, true
+	}
 	return d, nil
+}
+
+// zeroDerivative reports whether n's op, which claims no derivative with
+// respect to its input j (c), is one whose derivative there is truly zero:
+// comparisons, sign, ceil and floor (piecewise constant), shape and size
+// inputs, integer indices.
+func zeroDerivative(n *G.Node, j int, c *G.Node) bool {
+	if !isFloat(c) {
+		return true
+	}
+	op := n.Op()
+	switch opType(op) {
+	case "gorgonia.elemBinOp":
+		sym, _, _ := strings.Cut(op.String(), " ")
+		switch sym {
+		case "<", ">", "<=", ">=", "==", "!=":
+			return true
+		}
+	case "gorgonia.elemUnaryOp":
+		switch op.String() {
+		case "sign", "ceil", "floor":
+			return true
+		}
+	case "gorgonia.sizeOp":
+		return true
+	case "*gorgonia.repeatOp":
+		return j >= 1 // the repeat counts
+	case "*gorgonia.byIndicesOp":
+		return j == 1 // the indices
+	case "gorgonia.sliceIncrOp":
+		return j == 0 // only T's shape is used
+	}
+	return false
 }
 
 // addAll sums adjoint terms of one node.
