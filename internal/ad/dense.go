@@ -7,9 +7,12 @@ import (
 )
 
 // Dense is a plain-Go copy of an MLP's parameters that evaluates the network
-// and its input derivatives one point at a time, without gorgonia: for
-// rollouts, integrators and plots after training. It is safe for concurrent
-// use by several goroutines (it keeps no scratch state).
+// and its input derivatives without gorgonia: for rollouts, integrators,
+// metrics and plots after training. Forward, InputGrad and Hessian take one
+// point; ForwardBatch, InputGradBatch, HessianBatch and JacobianBatch take B
+// points at once, one matrix product a layer on the core's GEMM, into the
+// caller's buffers (allocated only when nil). It is safe for concurrent use
+// by several goroutines (scratch space comes from a pool).
 type Dense struct {
 	sizes []int
 	act   Activation

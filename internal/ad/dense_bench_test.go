@@ -1,0 +1,104 @@
+package ad
+
+import "testing"
+
+// Benchmarks of the batched Dense against the one-point methods, at the
+// sizes of the physbias rollouts: the LNN's 4-64-64-1 softplus Lagrangian
+// (gradient and Hessian at one state a call), DeLaN's 2-64-64-3 Cholesky
+// network (Jacobian), the HNN's 2-200-200-1 tanh network (gradient at the
+// 25 states of an Evaluate rollout, and at 750 training states).
+//
+// Beside ns/op they report cpu-ns/op, the process's CPU time a call (run
+// with -cpu 1 to compare it across benchmarks: with more threads it
+// includes the garbage collector's and other goroutines' time).
+//
+//	go test -run '^$' -bench Dense -cpu 1 -count 5 ./internal/ad/
+
+// cpuMetric reports the CPU time per iteration since start.
+func cpuMetric(b *testing.B, start float64) {
+	if c := denseCPUSeconds(); c > 0 {
+		b.ReportMetric((c-start)*1e9/float64(b.N), "cpu-ns/op")
+	}
+}
+
+func benchDenseHessian(b *testing.B, sizes []int, act Activation, B int, batched bool) {
+	d := randomDense(b, sizes, act, 1)
+	in := d.In()
+	x := randVec(2, B*in, 1)
+	g, h := make([]float64, B*in), make([]float64, B*in*in)
+	b.ReportAllocs()
+	start := denseCPUSeconds()
+	defer cpuMetric(b, start)
+	for b.Loop() {
+		if batched {
+			if _, _, err := d.HessianBatch(g, h, x); err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		for p := 0; p < B; p++ {
+			if err := d.InputGrad(x[p*in:(p+1)*in], g[p*in:(p+1)*in]); err != nil {
+				b.Fatal(err)
+			}
+			if err := d.Hessian(x[p*in:(p+1)*in], h[p*in*in:(p+1)*in*in]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkDenseHessianLNN1(b *testing.B) {
+	benchDenseHessian(b, []int{4, 64, 64, 1}, Softplus, 1, true)
+}
+func BenchmarkDenseHessianLNN1OnePoint(b *testing.B) {
+	benchDenseHessian(b, []int{4, 64, 64, 1}, Softplus, 1, false)
+}
+func BenchmarkDenseHessianLNN256(b *testing.B) {
+	benchDenseHessian(b, []int{4, 64, 64, 1}, Softplus, 256, true)
+}
+func BenchmarkDenseHessianLNN256OnePoint(b *testing.B) {
+	benchDenseHessian(b, []int{4, 64, 64, 1}, Softplus, 256, false)
+}
+
+func benchDenseGrad(b *testing.B, sizes []int, B int, batched bool) {
+	d := randomDense(b, sizes, Tanh, 1)
+	in := d.In()
+	x := randVec(2, B*in, 1)
+	g := make([]float64, B*in)
+	b.ReportAllocs()
+	start := denseCPUSeconds()
+	defer cpuMetric(b, start)
+	for b.Loop() {
+		if batched {
+			if _, err := d.InputGradBatch(g, x); err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		for p := 0; p < B; p++ {
+			if err := d.InputGrad(x[p*in:(p+1)*in], g[p*in:(p+1)*in]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkDenseGradHNN25(b *testing.B) { benchDenseGrad(b, []int{2, 200, 200, 1}, 25, true) }
+func BenchmarkDenseGradHNN25OnePoint(b *testing.B) {
+	benchDenseGrad(b, []int{2, 200, 200, 1}, 25, false)
+}
+func BenchmarkDenseGradHNN750(b *testing.B) { benchDenseGrad(b, []int{2, 200, 200, 1}, 750, true) }
+
+func BenchmarkDenseJacobianDeLaN1(b *testing.B) {
+	d := randomDense(b, []int{2, 64, 64, 3}, Softplus, 1)
+	x := randVec(2, 2, 1)
+	y, jac := make([]float64, 3), make([]float64, 6)
+	b.ReportAllocs()
+	start := denseCPUSeconds()
+	defer cpuMetric(b, start)
+	for b.Loop() {
+		if _, _, err := d.JacobianBatch(y, jac, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
