@@ -12,7 +12,11 @@
 //     β = 4 beside the nearest-neighbour oracle (the best any memory can
 //     do);
 //
-//  3. MNIST: binarised 28×28 test digits stored, corrupted and recalled;
+//  3. sets: hopfield.Model trained on a set task of this program's own
+//     (the sign of the hottest of 8 sensors' pressure), HopfieldPooling
+//     against a per-element HopfieldLayer averaged over the set;
+//
+//  4. MNIST: binarised 28×28 test digits stored, corrupted and recalled;
 //     correlated patterns break the classical network long before
 //     0.138 N, and a picture of digits recalled by each network.
 //
@@ -70,6 +74,9 @@ func run(out, mnistDir string, n int, noise float64, skipMNIST bool) error {
 		return err
 	}
 	if err := farBeyond(out); err != nil {
+		return err
+	}
+	if err := sets(out); err != nil {
 		return err
 	}
 	if !skipMNIST {
