@@ -65,6 +65,9 @@ const (
 
 var ringsRadii = []float64{1, 2, 3}
 
+// moonNodes is the number of Simpson intervals per moon in LogProb (even).
+var moonNodes = 400
+
 // Sample draws n points of d, row-major (x₀, y₀, x₁, y₁, …).
 func (d Density) Sample(n int, seed uint64) ([]float64, error) {
 	if err := d.check(); err != nil {
@@ -125,9 +128,9 @@ func moonCentre(c int, t float64) (float64, float64) {
 }
 
 // LogProb returns the exact log-density of d at each row of x (rows of 2
-// values). For TwoMoons the integral along the arcs is done by the midpoint
-// rule with 2,000 nodes per moon (relative error below 1e-9 at the
-// points of the density: the noise is 60 node spacings wide).
+// values). For TwoMoons the integral along the arcs is done by Simpson's
+// rule with 400 intervals per moon (relative error below 1e-5 wherever
+// log p > −20, against 50,000 intervals).
 func (d Density) LogProb(x []float64) ([]float64, error) {
 	if err := d.check(); err != nil {
 		return nil, err
@@ -154,16 +157,25 @@ func (d Density) logProb(a, b float64) float64 {
 		}
 		return logMeanExp(w)
 	case TwoMoons:
-		const m = 2000
-		w := make([]float64, 0, 2*m)
+		// Composite Simpson's rule in t over [0, π] for each moon (chosen
+		// with probability ½): node j of 0..M has weight c_j/(3M) of the
+		// mean over t, c = 1, 4, 2, 4, …, 4, 1.
+		m := moonNodes
+		w := make([]float64, 0, 2*(m+1))
 		for c := 0; c < 2; c++ {
-			for j := 0; j < m; j++ {
-				ca, cb := moonCentre(c, math.Pi*(float64(j)+0.5)/m)
+			for j := 0; j <= m; j++ {
+				cj := 2.0
+				if j == 0 || j == m {
+					cj = 1
+				} else if j%2 == 1 {
+					cj = 4
+				}
+				ca, cb := moonCentre(c, math.Pi*float64(j)/float64(m))
 				da, db := a-ca, b-cb
-				w = append(w, -(da*da+db*db)/(2*moonStd*moonStd)-math.Log(2*math.Pi*moonStd*moonStd))
+				w = append(w, math.Log(cj/(6*float64(m)))-(da*da+db*db)/(2*moonStd*moonStd)-math.Log(2*math.Pi*moonStd*moonStd))
 			}
 		}
-		return logMeanExp(w)
+		return logMeanExp(w) + math.Log(float64(len(w))) // the log of the weighted sum
 	case ConcentricRings:
 		// The radius r = R + σε may come out negative; then the point is
 		// at distance −r on the opposite side. Density in the plane: the

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/physbias/physbias/flows"
 )
 
 // fdJacobian returns the Jacobian of f: ℝⁿ → ℝⁿ at x by 4th-order central
@@ -42,4 +44,15 @@ func meanOf(x []float64) float64 {
 		s += v
 	}
 	return s / float64(len(x))
+}
+
+// must returns f, failing the test on err.
+func must[T flows.Flow](t *testing.T) func(f T, err error) flows.Flow {
+	return func(f T, err error) flows.Flow {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
 }
