@@ -1,0 +1,6 @@
+//go:build !race
+
+package ad
+
+// denseRace: the race detector is off.
+const denseRace = false
