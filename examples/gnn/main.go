@@ -50,6 +50,8 @@ func main() {
 	hidden := flag.String("hidden", "128,128", "hidden widths of each update network (the paper: 300,300,300)")
 	msg := flag.Int("msg", 100, "message size of the standard and L1 models (the paper: 100)")
 	only := flag.String("only", "", "run only this law: spring or charge")
+	lr := flag.Float64("lr", 3e-3, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
+	which := flag.String("variants", "standard,bottleneck,L1", "models to train")
 	flag.Parse()
 	var hs []int
 	for _, s := range strings.Split(*hidden, ",") {
@@ -65,7 +67,7 @@ func main() {
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs); err != nil {
+		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which); err != nil {
 			fail(err)
 		}
 	}
@@ -77,7 +79,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int) error {
+func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string) error {
 	const dim = 2
 	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1})
 	if err != nil {
@@ -95,7 +97,12 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	}
 	fmt.Printf("\n%s (2-D, 4 particles): %d training and %d test states; hidden %v, %d steps of %d graphs, L1 loss\n",
 		name, len(trainSet.Data.Graphs), len(testSet.Data.Graphs), hidden, steps, batch)
-	variants := []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, 1e-2}}
+	var variants []variant
+	for _, v := range []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, 1e-2}} {
+		if strings.Contains(","+which+",", ","+v.name+",") {
+			variants = append(variants, v)
+		}
+	}
 	var res []result
 	for _, v := range variants {
 		m := v.msg
@@ -106,12 +113,20 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		if err != nil {
 			return err
 		}
-		tc := gnn.PaperTrainConfig()
-		tc.Steps, tc.BatchSize, tc.MessageL1 = steps, batch, v.l1
-		tc.Progress = gnn.ProgressBar(os.Stderr, fmt.Sprintf("%s %-10s", name, v.name))
-		h, err := model.Train(context.Background(), trainSet.Data, tc)
-		if err != nil {
-			return err
+		// Two phases: LR for three quarters of the steps, LR/10 after.
+		var h gnn.History
+		for phase, n := range []int{steps - steps/4, steps / 4} {
+			tc := gnn.PaperTrainConfig()
+			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed = n, batch, v.l1, lr, uint64(phase)
+			if phase == 1 {
+				tc.LR = lr / 10
+			}
+			tc.Progress = gnn.ProgressBar(os.Stderr, fmt.Sprintf("%s %-10s phase %d", name, v.name, phase+1))
+			hp, err := model.Train(context.Background(), trainSet.Data, tc)
+			if err != nil {
+				return err
+			}
+			h.Loss = append(h.Loss, hp.Loss...)
 		}
 		r := result{v: v, hist: h}
 		if r.testLoss, err = model.Evaluate(testSet.Data, gnn.MAE); err != nil {
@@ -138,16 +153,16 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	}
 	paper := map[string][3]float64{"spring": {0.047, 0.046, 0.045}}[name]
 	fmt.Printf("%-11s %10s %10s %8s  %s\n", "model", "test loss", "paper", "R²", "law fitted to the top message component")
-	for i, r := range res {
+	for _, r := range res {
 		p := "—"
-		if paper[i] > 0 {
+		if i := map[string]int{"standard": 0, "bottleneck": 1, "L1": 2}[r.v.name]; paper[i] > 0 {
 			p = fmt.Sprintf("%.3f", paper[i])
 		}
 		fmt.Printf("%-11s %10.3f %10s %8.3f  %v  (rel. err %.2f)\n", r.v.name, r.testLoss, p, r.fit.MeanR2(), r.law, r.law.RelErr)
 	}
 	// Plots: messages against the linear fit of the true forces, and
 	// training curves.
-	l1 := res[2]
+	l1 := res[len(res)-1]
 	var series []plotting.Series
 	for k := range l1.fit.Components {
 		series = append(series, plotting.Series{
@@ -165,7 +180,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	}
 	series = append(series, plotting.Series{Name: "y = x", X: []float64{lo, hi}, Y: []float64{lo, hi}, Dashed: true})
 	if err := plotting.Lines(filepath.Join(out, "gnn-"+name+"-messages.png"), plotting.Figure{
-		Title:  fmt.Sprintf("%s, L1 messages: top components vs linear fit of the true force", name),
+		Title:  fmt.Sprintf("%s, %s messages: top components vs linear fit of the true force", name, l1.v.name),
 		XLabel: "linear combination of the true force components a·F + b (simulation units)",
 		YLabel: "message component (simulation units)", LegendLeft: true,
 	}, series...); err != nil {
