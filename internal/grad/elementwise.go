@@ -11,10 +11,19 @@ import (
 // are needed: gorgonia's SymDiff builds both, and the one not needed would
 // stay in the graph and run at every step.
 func elemBinAdjoints(n *G.Node, kids []*G.Node, gz *G.Node, need []bool) ([]*G.Node, error) {
-	x, y := kids[0], kids[1]
 	res := make([]*G.Node, 2)
 	var err error
+	x, y := kids[0], kids[1]
 	sym, _, _ := strings.Cut(n.Op().String(), " ")
+	switch sym {
+	case "⊙", "÷", "^": // these rules compute with x and y
+		if x, err = unalias(x); err != nil {
+			return nil, err
+		}
+		if y, err = unalias(y); err != nil {
+			return nil, err
+		}
+	}
 	switch sym {
 	case "+":
 		res[0], res[1] = gz, gz

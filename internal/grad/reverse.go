@@ -106,6 +106,9 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 			return nil, errorf(ErrUnsupported, "op %s is not differentiable with respect to its input %d, which depends on the nodes differentiated for", opName(n), j-1)
 		}
 		sum, err := addAll(terms)
+		if err == nil {
+			sum, err = unalias(sum)
+		}
 		if err != nil {
 			return nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
 		}
@@ -330,7 +333,7 @@ func fitShape(a, c *G.Node) (*G.Node, error) {
 		}
 	}
 	if shapeSize(as) == shapeSize(cs) && !c.IsScalar() {
-		return G.Reshape(a, cs)
+		return reshapeCopy(a, cs)
 	}
 	return nil, fmt.Errorf("has shape %v, the input %v", as, cs)
 }

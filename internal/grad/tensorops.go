@@ -199,6 +199,38 @@ func reshapeAdjoint(kids []*G.Node, gz *G.Node) ([]*G.Node, error) {
 	if sameShape(gz.Shape(), c.Shape()) {
 		return []*G.Node{gz}, nil
 	}
-	r, err := G.Reshape(gz, c.Shape())
+	r, err := reshapeCopy(gz, c.Shape())
 	return []*G.Node{r}, err
+}
+
+// reshapeCopy returns a copy of a in shape s. gorgonia's Reshape shares its
+// input's memory: an op that later writes its result in place (the tape
+// machine does when the reshape's own value is dead) then overwrites the
+// input, which other nodes may still read. The core's take op over the whole
+// tensor copies instead.
+func reshapeCopy(a *G.Node, s tensor.Shape) (*G.Node, error) {
+	as := a.Shape()
+	if a.IsScalar() || as.Dims() == 0 {
+		return G.Reshape(a, s) // a scalar value is converted, not shared
+	}
+	b, err := newBlock(as, 0, 0, as[0], 1, s)
+	if err != nil {
+		return nil, err
+	}
+	return take(a, b)
+}
+
+// unalias returns n, or a copy of it when n is a gorgonia Reshape, whose
+// value shares its input's memory: the core's rules build elementwise ops on
+// the nodes they are given, and the tape machine may write such an op's
+// result over its first operand.
+func unalias(n *G.Node) (*G.Node, error) {
+	if opType(n.Op()) != "gorgonia.reshapeOp" {
+		return n, nil
+	}
+	ks := children(n.Graph(), n)
+	if len(ks) != 1 {
+		return n, nil
+	}
+	return reshapeCopy(ks[0], n.Shape())
 }
