@@ -29,10 +29,12 @@ func BenchmarkStep(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	tc.Steps = b.N
 	if _, err := m.Train(context.Background(), d, tc); err != nil {
 		b.Fatal(err)
 	}
+	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkGradMemory measures memory against the number of solver steps

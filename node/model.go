@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/physbias/physbias/internal/ad"
@@ -381,4 +382,29 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 func solveRK(tb *ode.Tableau, sys *system, z0, ts []float64, o Options) ([][]float64, error) {
 	ys, _, err := ode.RK(tb, sys.rhs, z0, ts, o.rk(), nil)
 	return ys, wrapODE(err)
+}
+
+// Field evaluates the learned dynamics f(y, t) for the batch y (B·Dim()
+// values) at time t and returns dy/dt (B·Dim() values).
+func (m *Model) Field(y []float64, t float64) ([]float64, error) {
+	if err := m.ok(); err != nil {
+		return nil, err
+	}
+	B, err := m.batch(y)
+	if err != nil {
+		return nil, err
+	}
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		return nil, errorf(ErrInput, "Field: t = %v is not finite", t)
+	}
+	k, err := m.kernel(B, nil)
+	if err != nil {
+		return nil, err
+	}
+	sys := newSystem(k, nil)
+	d := make([]float64, sys.size())
+	if err := sys.rhs(t, y, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
