@@ -56,7 +56,10 @@
 // the MSE or Logistic loss by Train(ctx, Data, TrainConfig) (Adam on
 // minibatches; a context cancels, TimeLimit caps the wall time, Progress
 // and ProgressBar report). Predict evaluates it; Save and Load keep it bit
-// for bit. Inside a gorgonia model of one's own, use the layers directly.
+// for bit. Inside a gorgonia model of one's own, use the layers directly
+// and train the graph with TrainGraph (an Objective: graph, loss,
+// parameters, optional Feed for minibatches; the same TrainConfig), and
+// keep its weights with SaveParams and LoadParams.
 //
 // LayerConfig.Normalize layer-normalises the patterns given to a layer,
 // as the paper's layers do by default. The gradients of all three layers

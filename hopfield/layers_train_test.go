@@ -1,6 +1,7 @@
 package hopfield
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -96,8 +97,8 @@ func TestHopfieldLayerLearnsXOR(t *testing.T) {
 	acc := map[bool]float64{}
 	for _, hop := range []bool{true, false} {
 		g, _, loss, params := build(nTrain, x, y, hop)
-		if _, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: params},
-			train.Adam{LR: 0.05}, train.Config{Steps: 600}); err != nil {
+		if _, err := TrainGraph(context.Background(), Objective{Graph: g, Loss: loss, Params: params},
+			TrainConfig{LR: 0.05, Steps: 600}); err != nil {
 			t.Fatal(err)
 		}
 		ge, logit, _, pe := build(nTest, xt, yt, hop)
@@ -213,8 +214,8 @@ func TestHopfieldCrossAttentionLookup(t *testing.T) {
 			}
 			return nil
 		}
-		if _, err := train.Run(train.Problem{Graph: m.g, Loss: m.loss, Params: m.params, N: nTrain, Feed: feed},
-			train.Adam{LR: 0.05}, train.Config{Steps: 500, BatchSize: batch, Seed: 1}); err != nil {
+		if _, err := TrainGraph(context.Background(), Objective{Graph: m.g, Loss: m.loss, Params: m.params, N: nTrain, Feed: feed},
+			TrainConfig{LR: 0.05, Steps: 500, BatchSize: batch, Seed: 1}); err != nil {
 			t.Fatal(err)
 		}
 		e := build(nTest, cross)

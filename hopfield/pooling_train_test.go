@@ -1,6 +1,7 @@
 package hopfield
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -88,8 +89,8 @@ func trainSets(t *testing.T, pooling string, seed uint64) float64 {
 		}
 		return nil
 	}
-	hist, err := train.Run(train.Problem{Graph: m.g, Loss: m.loss, Params: m.params, N: nTrain, Feed: feed},
-		train.Adam{LR: 0.03}, train.Config{Steps: 1500, BatchSize: batch, Seed: 2})
+	hist, err := TrainGraph(context.Background(), Objective{Graph: m.g, Loss: m.loss, Params: m.params, N: nTrain, Feed: feed},
+		TrainConfig{LR: 0.03, Steps: 1500, BatchSize: batch, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,23 @@ func ProgressBar(w io.Writer, label string) func(Progress) { return train.Progre
 // StopTimeLimit is History.Stop when TrainConfig.TimeLimit ended training.
 const StopTimeLimit = train.StopTimeLimit
 
+// checkTrainConfig rejects negative and non-finite settings (the zero
+// values become train's defaults: 1000 steps, learning rate 1e-3).
+func checkTrainConfig(tc TrainConfig) error {
+	if tc.Steps < 0 || tc.BatchSize < 0 || tc.TimeLimit < 0 {
+		return errorf(ErrInput, "TrainConfig.Steps %d, BatchSize %d, TimeLimit %v: want ≥ 0 (0 means the default)", tc.Steps, tc.BatchSize, tc.TimeLimit)
+	}
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"LR", tc.LR}, {"WeightDecay", tc.WeightDecay}} {
+		if v.x < 0 || math.IsNaN(v.x) || math.IsInf(v.x, 0) {
+			return errorf(ErrInput, "TrainConfig.%s = %v, want ≥ 0 and finite", v.name, v.x)
+		}
+	}
+	return nil
+}
+
 // Train fits the Model to d with Adam. Cancelling ctx stops it after the
 // current step: Train returns the history so far and an error matching
 // context.Canceled, and the model keeps the parameters of the last
@@ -64,25 +81,11 @@ func (m *Model) Train(ctx context.Context, d Data, tc TrainConfig) (History, err
 	if err := m.checkData(d); err != nil {
 		return History{}, err
 	}
-	if tc.Steps < 0 || tc.BatchSize < 0 || tc.TimeLimit < 0 {
-		return History{}, errorf(ErrInput, "TrainConfig.Steps %d, BatchSize %d, TimeLimit %v: want ≥ 0 (0 means the default)", tc.Steps, tc.BatchSize, tc.TimeLimit)
+	if err := checkTrainConfig(tc); err != nil {
+		return History{}, err
 	}
 	if tc.BatchSize > len(d.X) {
 		return History{}, errorf(ErrInput, "TrainConfig.BatchSize %d is more than the %d samples", tc.BatchSize, len(d.X))
-	}
-	for _, v := range []struct {
-		name string
-		x    float64
-	}{{"LR", tc.LR}, {"WeightDecay", tc.WeightDecay}} {
-		if v.x < 0 || math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-			return History{}, errorf(ErrInput, "TrainConfig.%s = %v, want ≥ 0 and finite", v.name, v.x)
-		}
-	}
-	if tc.Steps == 0 {
-		tc.Steps = 1000
-	}
-	if tc.LR == 0 {
-		tc.LR = 1e-3
 	}
 	batch := tc.BatchSize
 	if batch == 0 {
