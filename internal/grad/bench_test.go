@@ -151,8 +151,10 @@ func benchStep(b *testing.B, p stepProblem) {
 	nodes := len(p.g.AllNodes())
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	h := runSteps(b, p, b.N)
 	b.StopTimer()
+	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(nodes), "nodes")
 	if l := h.Loss[len(h.Loss)-1]; math.IsNaN(l) || math.IsInf(l, 0) {
 		b.Fatalf("loss is %v", l)
