@@ -1,6 +1,10 @@
 package ising
 
-import "github.com/physbias/physbias/internal/fail"
+import (
+	"strings"
+
+	"github.com/physbias/physbias/internal/fail"
+)
 
 // The conditions ising's errors match with errors.Is. They are the shared
 // sentinels of every physbias package (ising.ErrInput is hopfield.ErrInput
@@ -19,3 +23,21 @@ var (
 	// Chain.Run).
 	ErrZeroValue = fail.ErrZeroValue
 )
+
+// inputErr returns a cause from internal/spin as an ising error: the
+// message starts "ising: " (not "ising: spin: "), and it matches ErrInput
+// and, through Unwrap, the cause itself.
+func inputErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &wrapped{msg: "ising: " + strings.TrimPrefix(err.Error(), "spin: "), err: err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string   { return w.msg }
+func (w *wrapped) Unwrap() []error { return []error{ErrInput, w.err} }

@@ -1,8 +1,6 @@
 package ising
 
 import (
-	"strings"
-
 	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/spin"
 )
@@ -27,7 +25,7 @@ type Graph struct {
 func NewGraph(n int, edges []Edge, h []float64) (*Graph, error) {
 	g, err := spin.NewGraph(n, edges, h)
 	if err != nil {
-		return nil, fail.Errorf(fail.ErrInput, "ising", "%s", strings.TrimPrefix(err.Error(), "spin: "))
+		return nil, inputErr(err)
 	}
 	return &Graph{g: g}, nil
 }

@@ -2,7 +2,6 @@ package ising
 
 import (
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/physbias/physbias/internal/fail"
@@ -172,7 +171,7 @@ func (m *Lattice) spinGraph() (*spin.Graph, error) {
 		}
 		m.graph, m.graphErr = spin.NewGraph(m.n, edges, h)
 		if m.graphErr != nil {
-			m.graphErr = fail.Errorf(fail.ErrInput, "ising", "%s", strings.TrimPrefix(m.graphErr.Error(), "spin: "))
+			m.graphErr = inputErr(m.graphErr)
 		}
 	})
 	return m.graph, m.graphErr
