@@ -2,7 +2,11 @@ package lnn
 
 import (
 	"fmt"
+	"io"
 	"math"
+	"time"
+
+	"github.com/physbias/physbias/internal/train"
 )
 
 // Kind chooses the model.
@@ -32,11 +36,9 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Config sets a model and its training. The zero value means an LNN with
-// two hidden layers of 64 softplus units, Adam at learning rate 3e-3
-// decaying to 3e-4, with no weight decay and gradients clipped to norm 10, 3,000 steps of 256
-// samples, MassEps 1 for the LNN and 1e-3 for DeLaN, the time scale taken
-// from the data, seed 0.
+// Config describes a model. The zero value means an LNN with two hidden
+// layers of 64 softplus units, MassEps 1 (1e-3 for DeLaN), the time scale
+// taken from the data of the first Train, seed 0.
 type Config struct {
 	// Kind is the model; the zero value is LNN.
 	Kind Kind
@@ -44,6 +46,37 @@ type Config struct {
 	// model; nil means {64, 64}. Widths are at most 2^20, and two
 	// consecutive layers at most 2^28 weights.
 	Hidden []int
+	// MassEps is ε, added to the learned mass matrix as εI, in the
+	// networks' time units (see TimeScale). For the LNN it is the term
+	// ½ε|q̇|² added to L: a random softplus network has a mass matrix
+	// ∇q̇∇q̇ᵀL near zero and of either sign, and the shift starts training
+	// from M ≈ εI; the network can still learn any L, since it can cancel
+	// or rescale the term. For DeLaN, M = CCᵀ + εI is positive definite by
+	// construction and ε only floors it. 0 means 1 for the LNN (measured
+	// on the double pendulum, 64-64, lr 3e-3: test loss on q̈ 0.55 with
+	// ε = 1 and 1.2 with ε = 1e-3 after 3,000 steps; 0.92 with ε = 1 and
+	// 5.1 with ε = 0.1 after 1,500) and 1e-3 for DeLaN. The baseline has
+	// no mass matrix: setting MassEps or NoMassEps for it is an error.
+	MassEps float64
+	// NoMassEps turns the εI term off (MassEps must then be 0).
+	NoMassEps bool
+	// TimeScale is τ: the networks see (q, τq̇) and give τ²q̈, i.e. they
+	// work in time units of τ, where the data are of order one. 0 means
+	// √(rms(q)/rms(q̈)) of the data set of the first Train (τ = 1 before
+	// it); it is then kept (and saved), so later Train calls see the same
+	// networks. For the LNN and DeLaN it is only a change of time unit: the
+	// learned L(q, q̇) = f(q, τq̇) is still a Lagrangian of the data. τ⁴
+	// must be a normal float64 (about 1e-75 < τ < 1e75), whether set here
+	// or taken from the data.
+	TimeScale float64
+	// Seed sets the initial weights (network k of a model from Seed+k).
+	Seed uint64
+}
+
+// TrainConfig describes a training run. A zero field means the default in
+// its comment; penalties and clipping are none at zero. PaperTrainConfig
+// returns the settings of the README's results.
+type TrainConfig struct {
 	// Steps is the number of Adam steps; 0 means 3000.
 	Steps int
 	// LR is Adam's learning rate; 0 means 3e-3.
@@ -57,42 +90,48 @@ type Config struct {
 	// WeightDecay is the L2 penalty Adam adds to the gradient; 0 means
 	// none.
 	WeightDecay float64
-	// ClipNorm caps the joint norm of the gradients (train.Adam.ClipNorm);
-	// 0 means 10, negative means no clipping. Near-singular mass matrices
-	// early in training give rare huge gradients; the cap keeps one bad
-	// batch from wrecking the weights.
+	// ClipNorm caps the joint norm of the gradients; 0 means no clipping.
+	// Near-singular mass matrices early in training give rare huge
+	// gradients; a cap (PaperTrainConfig uses 10) keeps one bad batch from
+	// wrecking the weights.
 	ClipNorm float64
-	// BatchSize is the number of samples a step sees; 0 means 256, or all
-	// of them when there are fewer.
+	// BatchSize is the number of samples a step sees; 0 means all of them
+	// (full batch).
 	BatchSize int
-	// MassEps is ε, added to the learned mass matrix as εI, in the
-	// networks' time units (see TimeScale). For the LNN it is the term
-	// ½ε|q̇|² added to L: a random softplus network has a mass matrix
-	// ∇q̇∇q̇ᵀL near zero and of either sign, and the shift starts training
-	// from M ≈ εI; the network can still learn any L, since it can cancel
-	// or rescale the term. For DeLaN, M = CCᵀ + εI is positive definite by
-	// construction and ε only floors it. 0 means 1 for the LNN (measured
-	// on the double pendulum, 64-64, lr 3e-3: test loss on q̈ 0.55 with
-	// ε = 1 and 1.2 with ε = 1e-3 after 3,000 steps; 0.92 with ε = 1 and
-	// 5.1 with ε = 0.1 after 1,500) and 1e-3 for DeLaN; negative means
-	// none.
-	// The baseline ignores it.
-	MassEps float64
-	// TimeScale is τ: the networks see (q, τq̇) and give τ²q̈, i.e. they
-	// work in time units of τ, where the data are of order one. 0 means
-	// √(rms(q)/rms(q̈)) of the data set of the first Train (τ = 1 before
-	// it); it is then kept, so later Train calls see the same networks.
-	// For the LNN and DeLaN it is only a change of time unit: the learned
-	// L(q, q̇) = f(q, τq̇) is still a Lagrangian of the data. τ⁴ must be a
-	// normal float64 (about 1e-75 < τ < 1e75), whether set here or taken
-	// from the data.
-	TimeScale float64
-	// Seed sets the initial weights (network k of a model from Seed+k) and
-	// the minibatch order.
+	// Seed sets the minibatch order (phase p of a run uses Seed+p).
 	Seed uint64
-	// Progress, if not nil, is called about 20 times during training with
-	// the step count and the latest loss.
-	Progress func(step, steps int, loss float64)
+	// Progress, if not nil, is called about 20 times during training and
+	// once at the end, with the loss in physical units; ProgressBar makes
+	// one that draws a bar.
+	Progress func(Progress)
+	// TimeLimit, if positive, stops training once it has passed, without
+	// an error (History.Stop is "time limit"); 0 means none.
+	TimeLimit time.Duration
+}
+
+// PaperTrainConfig returns the training settings of the README's double
+// pendulum results: 3,000 Adam steps of batches of 256, the learning rate
+// falling from 3e-3 to 3e-4 in four phases, gradients clipped to norm 10,
+// no weight decay.
+func PaperTrainConfig() TrainConfig {
+	return TrainConfig{Steps: 3000, LR: 3e-3, FinalLR: 3e-4, ClipNorm: 10, BatchSize: 256}
+}
+
+// Progress is what training reports to TrainConfig.Progress: the step,
+// the planned steps, the latest loss, the elapsed time, and Done on the
+// last call.
+type Progress = train.Progress
+
+// History is the record of a training run: the loss of every step (mean
+// squared error of q̈ over the batch, before the step's update, in physical
+// units), the number of steps, the elapsed time and why it stopped ("step
+// limit", "time limit").
+type History = train.History
+
+// ProgressBar returns a TrainConfig.Progress function that draws a
+// one-line progress bar with the loss and an ETA on w (nil discards it).
+func ProgressBar(w io.Writer, label string) func(Progress) {
+	return train.ProgressBar(w, label)
 }
 
 // maxWidth bounds a hidden layer's width, and maxLayerWeights the weights
@@ -114,75 +153,78 @@ func checkTimeScale(tau float64) error {
 
 func (c Config) withDefaults() (Config, error) {
 	if c.Kind < LNN || c.Kind > Baseline {
-		return c, fmt.Errorf("lnn: unknown Config.Kind %d", int(c.Kind))
+		return c, errorf(ErrInput, "unknown Config.Kind %d", int(c.Kind))
 	}
 	if c.Hidden == nil {
 		c.Hidden = []int{64, 64}
 	}
 	c.Hidden = append([]int(nil), c.Hidden...)
 	if len(c.Hidden) == 0 {
-		return c, fmt.Errorf("lnn: Config.Hidden is empty; give at least one hidden layer (nil means {64, 64})")
+		return c, errorf(ErrInput, "Config.Hidden is empty; give at least one hidden layer (nil means {64, 64})")
 	}
 	for i, h := range c.Hidden {
 		if h < 1 || h > maxWidth {
-			return c, fmt.Errorf("lnn: hidden layer %d has width %d; must be between 1 and %d", i, h, maxWidth)
+			return c, errorf(ErrInput, "Config.Hidden[%d] is %d; a width must be between 1 and %d", i, h, maxWidth)
 		}
 		if i > 0 && h > maxLayerWeights/c.Hidden[i-1] {
-			return c, fmt.Errorf("lnn: hidden layers %d and %d (%d×%d) need more than 2^28 weights", i-1, i, c.Hidden[i-1], h)
+			return c, errorf(ErrInput, "hidden layers %d and %d (%d×%d) need more than 2^28 weights", i-1, i, c.Hidden[i-1], h)
 		}
 	}
-	if c.Steps < 0 {
-		return c, fmt.Errorf("lnn: Config.Steps is %d; must be positive (0 means 3000)", c.Steps)
-	}
-	if c.Steps == 0 {
-		c.Steps = 3000
-	}
-	if c.LR == 0 {
-		c.LR = 3e-3
-	}
-	if !(c.LR > 0) || math.IsInf(c.LR, 0) {
-		return c, fmt.Errorf("lnn: Config.LR is %v; must be positive and finite", c.LR)
-	}
-	if c.FinalLR == 0 {
-		c.FinalLR = c.LR / 10
-	}
-	if !(c.FinalLR > 0) || math.IsInf(c.FinalLR, 0) {
-		return c, fmt.Errorf("lnn: Config.FinalLR is %v; must be positive and finite (0 means LR/10)", c.FinalLR)
-	}
-	if !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) {
-		return c, fmt.Errorf("lnn: Config.WeightDecay is %v; must be ≥ 0 and finite", c.WeightDecay)
-	}
-	if math.IsNaN(c.ClipNorm) || math.IsInf(c.ClipNorm, 0) {
-		return c, fmt.Errorf("lnn: Config.ClipNorm is %v; must be finite", c.ClipNorm)
-	}
-	if c.ClipNorm == 0 {
-		c.ClipNorm = 10
-	}
-	if c.ClipNorm < 0 {
-		c.ClipNorm = 0
-	}
 	if !(c.TimeScale >= 0) {
-		return c, fmt.Errorf("lnn: Config.TimeScale is %v; must be ≥ 0 (0 means from the data)", c.TimeScale)
+		return c, errorf(ErrInput, "Config.TimeScale is %v; must be ≥ 0 (0 means from the data)", c.TimeScale)
 	}
 	if c.TimeScale > 0 {
 		if err := checkTimeScale(c.TimeScale); err != nil {
-			return c, fmt.Errorf("lnn: Config.%v", err)
+			return c, errorf(ErrInput, "Config.%v", err)
 		}
 	}
-	if c.BatchSize < 0 {
-		return c, fmt.Errorf("lnn: Config.BatchSize is %d; must be positive (0 means 256)", c.BatchSize)
+	if !(c.MassEps >= 0) || math.IsInf(c.MassEps, 0) {
+		return c, errorf(ErrInput, "Config.MassEps is %v; must be ≥ 0 and finite (0 means the default; NoMassEps turns it off)", c.MassEps)
 	}
-	if math.IsNaN(c.MassEps) || math.IsInf(c.MassEps, 0) {
-		return c, fmt.Errorf("lnn: Config.MassEps is %v; must be finite", c.MassEps)
-	}
-	if c.MassEps == 0 {
+	switch {
+	case c.Kind == Baseline && (c.MassEps != 0 || c.NoMassEps):
+		return c, errorf(ErrInput, "Config.MassEps and NoMassEps do not apply to the baseline, which has no mass matrix")
+	case c.NoMassEps && c.MassEps != 0:
+		return c, errorf(ErrInput, "Config.NoMassEps is set but MassEps is %v", c.MassEps)
+	case c.MassEps == 0 && !c.NoMassEps && c.Kind == LNN:
 		c.MassEps = 1
-		if c.Kind == DeLaN {
-			c.MassEps = 1e-3
-		}
-	}
-	if c.MassEps < 0 {
-		c.MassEps = 0
+	case c.MassEps == 0 && !c.NoMassEps && c.Kind == DeLaN:
+		c.MassEps = 1e-3
 	}
 	return c, nil
+}
+
+// withDefaults checks tc and fills in its zero fields.
+func (tc TrainConfig) withDefaults() (TrainConfig, error) {
+	if tc.Steps < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.Steps is %d; must be ≥ 0 (0 means 3000)", tc.Steps)
+	}
+	if tc.Steps == 0 {
+		tc.Steps = 3000
+	}
+	if tc.LR == 0 {
+		tc.LR = 3e-3
+	}
+	if !(tc.LR > 0) || math.IsInf(tc.LR, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.LR is %v; must be positive and finite (0 means 3e-3)", tc.LR)
+	}
+	if tc.FinalLR == 0 {
+		tc.FinalLR = tc.LR / 10
+	}
+	if !(tc.FinalLR > 0) || math.IsInf(tc.FinalLR, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.FinalLR is %v; must be positive and finite (0 means LR/10)", tc.FinalLR)
+	}
+	if !(tc.WeightDecay >= 0) || math.IsInf(tc.WeightDecay, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.WeightDecay is %v; must be ≥ 0 and finite (0 means none)", tc.WeightDecay)
+	}
+	if !(tc.ClipNorm >= 0) || math.IsInf(tc.ClipNorm, 0) {
+		return tc, errorf(ErrInput, "TrainConfig.ClipNorm is %v; must be ≥ 0 and finite (0 means no clipping)", tc.ClipNorm)
+	}
+	if tc.BatchSize < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.BatchSize is %d; must be ≥ 0 (0 means full batch)", tc.BatchSize)
+	}
+	if tc.TimeLimit < 0 {
+		return tc, errorf(ErrInput, "TrainConfig.TimeLimit is %v; must be ≥ 0 (0 means none)", tc.TimeLimit)
+	}
+	return tc, nil
 }

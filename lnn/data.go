@@ -1,8 +1,8 @@
 package lnn
 
 import (
-	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/physbias/physbias/internal/ode"
 	"github.com/physbias/physbias/internal/rng"
@@ -20,6 +20,10 @@ type Dataset struct {
 	// taken from, row after row (2n values a row); empty for RandomStates.
 	// Evaluate rolls out from these.
 	Initial []float64
+	// Test is the held-out set Simulate makes beside the training set
+	// (nil when DataConfig.TestTrajectories is 0): pass it to Evaluate.
+	// Train ignores it.
+	Test *Dataset
 }
 
 // Len returns the number of states.
@@ -33,19 +37,19 @@ func (d *Dataset) Len() int {
 // check validates d's shapes and values.
 func (d *Dataset) check() error {
 	if d == nil {
-		return fmt.Errorf("lnn: nil data set")
+		return errorf(ErrInput, "nil data set")
 	}
 	if d.Dof <= 0 {
-		return fmt.Errorf("lnn: data set has %d coordinates; must be positive", d.Dof)
+		return errorf(ErrInput, "data set has %d coordinates; must be positive", d.Dof)
 	}
 	if d.Dof > len(d.X)/2 || len(d.X)%(2*d.Dof) != 0 {
-		return fmt.Errorf("lnn: data set has %d state values, not whole states of 2×%d values", len(d.X), d.Dof)
+		return errorf(ErrInput, "data set has %d state values, not whole states of 2×%d values", len(d.X), d.Dof)
 	}
 	if len(d.QDD) != d.Len()*d.Dof {
-		return fmt.Errorf("lnn: data set has %d states but %d acceleration values; want %d", d.Len(), len(d.QDD), d.Len()*d.Dof)
+		return errorf(ErrInput, "data set has %d states but %d acceleration values; want %d", d.Len(), len(d.QDD), d.Len()*d.Dof)
 	}
 	if len(d.Initial)%(2*d.Dof) != 0 {
-		return fmt.Errorf("lnn: data set has %d initial-state values, not whole states of %d values", len(d.Initial), 2*d.Dof)
+		return errorf(ErrInput, "data set has %d initial-state values, not whole states of %d values", len(d.Initial), 2*d.Dof)
 	}
 	if err := finite("data set states", d.X); err != nil {
 		return err
@@ -56,59 +60,43 @@ func (d *Dataset) check() error {
 	return finite("data set initial states", d.Initial)
 }
 
-// DataConfig sets Simulate. The zero value means 100 training and 20 test
-// trajectories of 5 s, each released from rest at angles drawn uniformly
-// from [−π/3, π/3], sampled 50 times (every 0.1 s), seed 0.
+// DataConfig says how Simulate samples a data set. Trajectories, T and
+// Samples are required (a user's system has no natural size);
+// TestTrajectories is none at zero. System.Paper holds the paper's values
+// for the systems lnn ships: cfg := sys.Paper; cfg.Seed = 1.
 type DataConfig struct {
-	// Trajectories and TestTrajectories are the numbers of trajectories in
-	// the training and the test set; 0 means 100 and 20.
-	Trajectories, TestTrajectories int
-	// T is the length of each trajectory in seconds; 0 means 5.
+	// Trajectories is the number of training trajectories (≥ 1).
+	Trajectories int
+	// TestTrajectories is the number of test trajectories, in
+	// Dataset.Test; 0 means none.
+	TestTrajectories int
+	// T is the length of each trajectory in seconds (positive).
 	T float64
 	// Samples is the number of states taken from each trajectory, at times
-	// k·T/Samples for k = 0 … Samples−1; 0 means 50.
+	// k·T/Samples for k = 0 … Samples−1 (≥ 1).
 	Samples int
-	// Amplitude bounds the initial angles, drawn uniformly from
-	// [−Amplitude, Amplitude]; 0 means π/3. Released from rest at angles
-	// within π/3 the double pendulum has too little energy for either rod
-	// to go over the top (E ≤ −1.5 g < −g for unit masses and lengths), so
-	// the angles stay bounded.
-	Amplitude float64
-	// Seed draws the initial states; the test set uses its own stream.
+	// Seed draws the initial states (the *rand.Rand given to
+	// System.Initial); the test set uses its own stream.
 	Seed uint64
 }
 
-func (c DataConfig) withDefaults() (DataConfig, error) {
-	if c.Trajectories == 0 {
-		c.Trajectories = 100
-	}
-	if c.TestTrajectories == 0 {
-		c.TestTrajectories = 20
-	}
-	if c.T == 0 {
-		c.T = 5
-	}
-	if c.Samples == 0 {
-		c.Samples = 50
-	}
-	if c.Amplitude == 0 {
-		c.Amplitude = math.Pi / 3
-	}
+func (c DataConfig) check() error {
+	const hint = "set it, or start from the system's Paper config"
 	switch {
-	case c.Trajectories < 0 || c.TestTrajectories < 0:
-		return c, fmt.Errorf("lnn: DataConfig has %d training and %d test trajectories; must be positive (0 means the default)", c.Trajectories, c.TestTrajectories)
+	case c.Trajectories < 1:
+		return errorf(ErrInput, "DataConfig.Trajectories is %d; need at least 1 (%s)", c.Trajectories, hint)
+	case c.TestTrajectories < 0:
+		return errorf(ErrInput, "DataConfig.TestTrajectories is %d; must be ≥ 0 (0 means none)", c.TestTrajectories)
 	case !(c.T > 0) || math.IsInf(c.T, 0):
-		return c, fmt.Errorf("lnn: DataConfig.T is %v; must be positive and finite", c.T)
-	case c.Samples < 0:
-		return c, fmt.Errorf("lnn: DataConfig.Samples is %d; must be positive (0 means 50)", c.Samples)
-	case !(c.Amplitude > 0) || math.IsInf(c.Amplitude, 0):
-		return c, fmt.Errorf("lnn: DataConfig.Amplitude is %v; must be positive and finite", c.Amplitude)
+		return errorf(ErrInput, "DataConfig.T is %v; must be positive and finite (%s)", c.T, hint)
+	case c.Samples < 1:
+		return errorf(ErrInput, "DataConfig.Samples is %d; need at least 1 (%s)", c.Samples, hint)
 	case c.T/simStep > maxSimSteps:
-		return c, fmt.Errorf("lnn: DataConfig.T is %v s; trajectories longer than %g s (%g RK4 steps) are not supported", c.T, maxSimSteps*simStep, float64(maxSimSteps))
+		return errorf(ErrInput, "DataConfig.T is %v s; trajectories longer than %g s (%g RK4 steps) are not supported", c.T, maxSimSteps*simStep, float64(maxSimSteps))
 	case c.Samples > maxStates/max(c.Trajectories, c.TestTrajectories):
-		return c, fmt.Errorf("lnn: DataConfig asks for %d×%d and %d×%d states; at most 2^28 a set", c.Trajectories, c.Samples, c.TestTrajectories, c.Samples)
+		return errorf(ErrInput, "DataConfig asks for %d×%d and %d×%d states; at most 2^28 a set", c.Trajectories, c.Samples, c.TestTrajectories, c.Samples)
 	}
-	return c, nil
+	return nil
 }
 
 // maxStates bounds the number of states of a generated data set (4 values
@@ -123,41 +111,54 @@ const simStep = 1e-3
 // maxSimSteps bounds the RK4 steps of one simulated trajectory.
 const maxSimSteps = 1e9
 
-// Simulate makes a training and a test set of (q, q̇, q̈) sampled along
-// trajectories of p released from rest at random angles (see DataConfig).
-// The trajectories are integrated with RK4 at steps of at most 1 ms; q̈ is
-// p's exact acceleration at each sampled state.
-func (p DoublePendulum) Simulate(cfg DataConfig) (train, test *Dataset, err error) {
-	if p, err = p.withDefaults(); err != nil {
-		return nil, nil, err
+// Simulate makes a training set, and in its Test field a test set, of
+// (q, q̇, q̈) sampled along trajectories of sys from initial states drawn by
+// sys.Initial (see DataConfig). The trajectories are integrated with RK4 at
+// steps of at most 1 ms; q̈ is sys's exact acceleration at each sampled
+// state.
+func Simulate(sys System, cfg DataConfig) (*Dataset, error) {
+	if err := sys.check(); err != nil {
+		return nil, err
 	}
-	c, err := cfg.withDefaults()
+	if sys.Initial == nil {
+		return nil, errorf(ErrInput, "system %q has no Initial state sampler", sys.Name)
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	train, err := simulateSet(sys, cfg, cfg.Trajectories, rng.Stream(cfg.Seed, 0))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	train, err = p.simulate(c, c.Trajectories, rng.Stream(c.Seed, 0))
-	if err != nil {
-		return nil, nil, err
+	if cfg.TestTrajectories > 0 {
+		if train.Test, err = simulateSet(sys, cfg, cfg.TestTrajectories, rng.Stream(cfg.Seed, 1)); err != nil {
+			return nil, err
+		}
 	}
-	test, err = p.simulate(c, c.TestTrajectories, rng.Stream(c.Seed, 1))
-	if err != nil {
-		return nil, nil, err
-	}
-	return train, test, nil
+	return train, nil
 }
 
-type uniformSource interface{ Float64() float64 }
-
-func (p DoublePendulum) simulate(c DataConfig, trajs int, r uniformSource) (*Dataset, error) {
-	d := &Dataset{Dof: 2}
+func simulateSet(sys System, c DataConfig, trajs int, r *rand.Rand) (*Dataset, error) {
+	n := sys.Dof
+	d := &Dataset{Dof: n}
 	every := c.T / float64(c.Samples)
 	sub := max(1, int(math.Ceil(every/simStep-1e-9)))
+	var ferr error
 	f := func(_ float64, y, dydt []float64) {
-		dydt[0], dydt[1] = y[2], y[3]
-		p.accel(y, dydt[2:])
+		copy(dydt[:n], y[n:])
+		if ferr != nil {
+			fillNaN(dydt[n:])
+			return
+		}
+		if ferr = sys.accel(y, dydt[n:]); ferr != nil {
+			fillNaN(dydt[n:]) // makes ode.Solve stop at this step
+		}
 	}
 	for k := 0; k < trajs; k++ {
-		x0 := []float64{c.Amplitude * (2*r.Float64() - 1), c.Amplitude * (2*r.Float64() - 1), 0, 0}
+		x0 := make([]float64, 2*n)
+		if err := sys.initial(r, x0); err != nil {
+			return nil, err
+		}
 		d.Initial = append(d.Initial, x0...)
 		d.X = append(d.X, x0...)
 		steps := 0
@@ -166,12 +167,15 @@ func (p DoublePendulum) simulate(c DataConfig, trajs int, r uniformSource) (*Dat
 				d.X = append(d.X, y...)
 			}
 		})
+		if ferr != nil {
+			return nil, ferr
+		}
 		if err != nil {
-			return nil, fmt.Errorf("lnn: simulating trajectory %d: %v", k, err)
+			return nil, errorf(ErrNotFinite, "simulating %s trajectory %d: %w", sys.Name, k, err)
 		}
 	}
-	d.QDD = make([]float64, d.Len()*2)
-	if err := p.Accel(d.X, d.QDD); err != nil {
+	d.QDD = make([]float64, d.Len()*n)
+	if err := sys.Accel(d.X, d.QDD); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -188,10 +192,10 @@ func (p DoublePendulum) RandomStates(n int, amp, vel float64, seed uint64) (*Dat
 		return nil, err
 	}
 	if n < 1 || n > maxStates {
-		return nil, fmt.Errorf("lnn: RandomStates: %d states; need between 1 and 2^28", n)
+		return nil, errorf(ErrInput, "RandomStates: %d states; need between 1 and 2^28", n)
 	}
 	if !(amp > 0) || math.IsInf(amp, 0) || !(vel >= 0) || math.IsInf(vel, 0) {
-		return nil, fmt.Errorf("lnn: RandomStates: amplitude %v and velocity bound %v; need amp > 0 and vel ≥ 0, finite", amp, vel)
+		return nil, errorf(ErrInput, "RandomStates: amplitude %v and velocity bound %v; need amp > 0 and vel ≥ 0, finite", amp, vel)
 	}
 	r := rng.New(seed)
 	d := &Dataset{Dof: 2, X: make([]float64, 4*n), QDD: make([]float64, 2*n)}
@@ -204,4 +208,10 @@ func (p DoublePendulum) RandomStates(n int, amp, vel float64, seed uint64) (*Dat
 		return nil, err
 	}
 	return d, nil
+}
+
+func fillNaN(v []float64) {
+	for i := range v {
+		v[i] = math.NaN()
+	}
 }

@@ -48,21 +48,39 @@
 // (q, τq̇) and give τ²q̈, so inputs and outputs are of order one; for a
 // Lagrangian this is only a change of time unit.
 //
-// # Data
+// # Systems and data
 //
-// DoublePendulum is the paper's system with its exact equations of motion,
-// energy and Lagrangian. Simulate releases it from rest at random angles
+// A System is a struct of functions (q̈ at a state, the energy, an
+// initial-state sampler) for Dof coordinates; a state is
+// x = (q₁…qₙ, q̇₁…q̇ₙ), Dim() = 2n values, and batches are row-major, 2n
+// values a row. DoublePendulum is the paper's system with its exact
+// equations of motion, energy and Lagrangian; its System method gives the
+// System. A user brings their own by filling in a System. Simulate
+// releases the system from initial states drawn by System.Initial
 // (seeded), integrates with RK4 and samples (q, q̇, q̈) along the
-// trajectories; RandomStates samples states directly. A state is
-// x = (q₁…qₙ, q̇₁…q̇ₙ); batches are row-major, 2n values a row.
+// trajectories, with a held-out set in Dataset.Test; System.Paper holds the
+// paper's data-set sizes. DoublePendulum.RandomStates samples states
+// directly.
+//
+// # Training and saving
+//
+// New(dof, Config) builds a Model; Model.Train(ctx, data, TrainConfig)
+// fits q̈ with Adam. TrainConfig's zero fields are the defaults in their
+// comments (full batch, no clipping, no weight decay); PaperTrainConfig
+// returns the settings of the results below. Cancelling ctx or
+// TrainConfig.TimeLimit stops training between steps and keeps the weights
+// of the last completed step. Save and Load (SaveFile, LoadFile) write and
+// read a whole model, time scale included, bit for bit.
 //
 // # Rollouts and metrics
 //
-// Rollout integrates any Dynamics (a Model or the true system) with RK4
-// from internal/ode; Evaluate reports the test loss on q̈, the state MSE
-// of rollouts against the truth and the drift of the true energy evaluated
-// along the predicted trajectories, relative to the energy above the
-// minimum: |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min). Model.Energy gives the
+// Rollout integrates any Dynamics (a Model, a System, or a user's own) with
+// RK4, DormandPrince (adaptive) or ImplicitMidpoint, and with Leapfrog or
+// Yoshida4 for a System declared Separable; it returns a Trajectory.
+// Evaluate reports the test loss on q̈, the state MSE of rollouts against
+// the truth and the drift of the true energy evaluated along the predicted
+// trajectories, relative to the energy above the minimum:
+// |E(x̂(t)) − E(x(0))| / (E(x(0)) − MinEnergy). Model.Energy gives the
 // learned energy q̇·∇q̇L − L, which a Lagrangian model's own flow conserves.
 //
 // # Results
@@ -76,11 +94,27 @@
 //
 // # Errors
 //
-// Wrong state dimensions, NaN data and bad configurations return errors
-// that start with "lnn: ". A rollout that meets a singular learned mass
-// matrix stops with an error wrapping a *SingularError, and one whose state
-// blows up (a baseline can) with a *DivergedError; either way it returns
-// only the finite states before the failure, never Inf or NaN. Training
-// stops with an error at the first NaN or Inf loss or singular mass matrix
-// (internal/linalg's solve fails inside the graph).
+// Every error starts with "lnn: " and matches one of the sentinels of
+// errors.go with errors.Is:
+//   - ErrInput: a bad argument or configuration (wrong state lengths, a
+//     negative field, MassEps for the baseline, the zero Method, Leapfrog
+//     on dynamics not declared separable, a nil context).
+//   - ErrNotFinite: NaN or Inf in data, or in a training loss or gradient
+//     (training stops there, naming the step).
+//   - ErrSingular: a learned mass matrix is singular. From Accel and
+//     rollouts the error is a *SingularError carrying the state (errors.As
+//     finds it through every wrapper); during training internal/linalg's
+//     solve fails inside the graph and the error names the step.
+//   - ErrDiverged: a rollout's state stopped being finite (a baseline can
+//     blow up): a *DivergedError carrying the time, which also matches
+//     ErrNotFinite. A failing rollout returns the finite states before the
+//     failure beside the error, never Inf or NaN; Evaluate counts diverged
+//     rollouts in Metrics.Diverged.
+//   - ErrCallback: a System function panicked or returned NaN or Inf; the
+//     message names it.
+//   - ErrCorrupt: Load got a truncated, corrupted or foreign file.
+//   - ErrZeroValue: a method of a Model not made by New or Load.
+//
+// Training stopped by ctx returns an error matching context.Canceled (or
+// context.DeadlineExceeded).
 package lnn

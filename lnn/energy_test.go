@@ -15,25 +15,19 @@ import (
 // faster; it then has less training than the baseline it must beat),
 // rollouts of 30 s from 5 test states.
 func TestLNNConservesEnergy(t *testing.T) {
-	sys := DoublePendulum{}
-	tr, te, err := sys.Simulate(DataConfig{Trajectories: 40, TestTrajectories: 5, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sys := pendulum(t)
+	tr, te := simulate(t, DataConfig{Trajectories: 40, TestTrajectories: 5, Seed: 2})
 	var met [3]Metrics
 	for i, k := range []Kind{LNN, DeLaN, Baseline} {
 		steps := 2500
 		if k == DeLaN {
 			steps = 1000
 		}
-		m, err := New(2, Config{Kind: k, Hidden: []int{32, 32}, Steps: steps, Seed: 2})
+		m, err := New(2, Config{Kind: k, Hidden: []int{32, 32}, Seed: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := m.Train(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := fit(t, m, tr, tcfg(steps, 2))
 		if met[i], err = Evaluate(m, sys, te, EvalConfig{T: 30}); err != nil {
 			t.Fatal(err)
 		}

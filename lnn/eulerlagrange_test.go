@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/physbias/physbias/internal/build"
 )
 
 // TestEulerLagrangeKnownLagrangian is the key correctness test: the true
@@ -52,10 +54,10 @@ func TestEulerLagrangeKnownLagrangian(t *testing.T) {
 			t.Errorf("%+v: plain-Go Euler–Lagrange q̈ vs closed form: rel err %.2g > %g", p, e, tol)
 		}
 		g := G.NewGraph()
-		b := &gb{g: g}
-		acc := b.eulerLagrangeGraph(inputNode(g, x, B, 4), constNode(g, grads, B, 4), constNode(g, hrows, B, 2, 4), 2, 0)
-		if b.err != nil {
-			t.Fatal(b.err)
+		b := build.New(g, "lnn")
+		acc := eulerLagrangeGraph(b, inputNode(g, x, B, 4), constNode(g, grads, B, 4), constNode(g, hrows, B, 2, 4), 2, 0)
+		if err := b.Err(); err != nil {
+			t.Fatal(err)
 		}
 		gotG := runRead(t, g, acc)
 		t.Logf("%+v: rel err graph %.2g", p, relErr(gotG, want))

@@ -1,6 +1,7 @@
 package lnn_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -18,13 +19,18 @@ func ExampleDoublePendulum() {
 		return
 	}
 	fmt.Printf("q̈ = (%.4f, %.4f)\n", qdd[0], qdd[1])
-	traj, err := lnn.Rollout(p, x0, 0.001, 10000)
+	sys, err := p.System()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	traj, err := lnn.Rollout(sys, x0, 10, 10000, lnn.RK4())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	e0, _ := p.Energy(x0)
-	e1, _ := p.Energy(traj[len(traj)-4:])
+	e1, _ := p.Energy(traj.X[len(traj.X)-1])
 	fmt.Printf("E(0) = %.4f, |E(10) − E(0)| < 1e-8: %v\n", e0, math.Abs(e1-e0) < 1e-8)
 	// Output:
 	// q̈ = (-8.4787, 5.2981)
@@ -35,25 +41,33 @@ func ExampleDoublePendulum() {
 // trajectories, then roll it out and read the true energy along the
 // predicted trajectory.
 func ExampleModel_Train() {
-	sys := lnn.DoublePendulum{}
-	train, test, err := sys.Simulate(lnn.DataConfig{Trajectories: 20, TestTrajectories: 2, Seed: 1})
+	sys, err := lnn.DoublePendulum{}.System()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := lnn.New(2, lnn.Config{Kind: lnn.LNN, Hidden: []int{32, 32}, Steps: 1000, Seed: 1})
+	cfg := sys.Paper // 100 training and 20 test trajectories of 5 s
+	cfg.Trajectories, cfg.TestTrajectories, cfg.Seed = 20, 2, 1
+	data, err := lnn.Simulate(sys, cfg)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	before, _ := m.Loss(test)
-	if _, err := m.Train(train); err != nil {
+	m, err := lnn.New(2, lnn.Config{Kind: lnn.LNN, Hidden: []int{32, 32}, Seed: 1})
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	after, _ := m.Loss(test)
+	before, _ := m.Loss(data.Test)
+	tc := lnn.PaperTrainConfig()
+	tc.Steps, tc.Seed = 1000, 1
+	if _, err := m.Train(context.Background(), data, tc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	after, _ := m.Loss(data.Test)
 	fmt.Println("test loss on q̈ fell more than 10×:", after < before/10)
-	met, err := lnn.Evaluate(m, sys, test, lnn.EvalConfig{T: 2})
+	met, err := lnn.Evaluate(m, sys, data.Test, lnn.EvalConfig{T: 2})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,12 +1,14 @@
 package lnn
 
 import (
+	"context"
 	"math"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/train"
 )
@@ -26,11 +28,11 @@ func graphAccel(t *testing.T, m *Model, x []float64) []float64 {
 			t.Fatal(err)
 		}
 	}
-	b := &gb{g: g}
-	xn := b.constant(append([]float64(nil), x...), B, 2*m.n)
+	b := build.New(g, "lnn")
+	xn := b.Constant(append([]float64(nil), x...), B, 2*m.n)
 	acc := m.accelGraph(b, nets, xn)
-	if b.err != nil {
-		t.Fatal(b.err)
+	if err := b.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return runRead(t, g, acc)
 }
@@ -119,4 +121,57 @@ func fdHess4(f func([]float64) float64, x []float64, h float64) []float64 {
 func inputNode(g *G.ExprGraph, data []float64, shape ...int) *G.Node {
 	return G.NewTensor(g, G.Float64, len(shape), G.WithShape(shape...),
 		G.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), data...)))))
+}
+
+// pendulum returns the double pendulum's System.
+func pendulum(t testing.TB) System {
+	t.Helper()
+	s, err := DoublePendulum{}.System()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// simulate makes the double pendulum's paper data set with the fields of
+// c that are set (Trajectories, TestTrajectories, T, Samples) and c.Seed.
+func simulate(t testing.TB, c DataConfig) (train, test *Dataset) {
+	t.Helper()
+	sys := pendulum(t)
+	d := sys.Paper
+	if c.Trajectories != 0 {
+		d.Trajectories = c.Trajectories
+	}
+	if c.TestTrajectories != 0 {
+		d.TestTrajectories = c.TestTrajectories
+	}
+	if c.T != 0 {
+		d.T = c.T
+	}
+	if c.Samples != 0 {
+		d.Samples = c.Samples
+	}
+	d.Seed = c.Seed
+	ds, err := Simulate(sys, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, ds.Test
+}
+
+// tcfg returns PaperTrainConfig with the given steps and seed.
+func tcfg(steps int, seed uint64) TrainConfig {
+	tc := PaperTrainConfig()
+	tc.Steps, tc.Seed = steps, seed
+	return tc
+}
+
+// fit trains m and fails the test on error.
+func fit(t testing.TB, m *Model, d *Dataset, tc TrainConfig) History {
+	t.Helper()
+	h, err := m.Train(context.Background(), d, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -1,7 +1,7 @@
 package lnn
 
 import (
-	"fmt"
+	"context"
 	"math"
 	"time"
 
@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/linalg"
 	"github.com/physbias/physbias/internal/train"
 )
@@ -16,8 +17,8 @@ import (
 // Model is a Lagrangian neural network, a DeLaN or the baseline (see Kind).
 // It keeps its weights as plain values; Train builds a gorgonia graph for
 // training, and Accel, Rollout and Energy evaluate the weights in plain Go.
-// A Model is a Dynamics. Make one with New: the methods of a zero Model
-// return errors (Dof returns 0).
+// A Model is a Dynamics. Make one with New or Load: the methods of a zero
+// Model return errors matching ErrZeroValue (Dim returns 0).
 type Model struct {
 	cfg   Config
 	n     int
@@ -30,22 +31,13 @@ type Model struct {
 	tauOK bool        // τ is fixed (by Config.TimeScale or a first Train)
 }
 
-// History is the record of a training run.
-type History struct {
-	// Loss is the training loss (mean squared error of q̈ over the batch,
-	// before the step's update) at every step.
-	Loss []float64
-	// Elapsed is the wall time of the run.
-	Elapsed time.Duration
-}
-
 // New returns an untrained model for a system with n coordinates, its
 // weights drawn from cfg.Seed (Glorot-uniform, zero biases). The networks
 // are, with hidden sizes h…: LNN 2n-h…-1; DeLaN n-h…-n(n+1)/2 (Cholesky
 // factor) and n-h…-1 (potential); baseline 2n-h…-n.
 func New(n int, cfg Config) (*Model, error) {
 	if n < 1 || n > linalg.MaxN {
-		return nil, fmt.Errorf("lnn: %d coordinates; must be between 1 and %d (the batched solve's limit)", n, linalg.MaxN)
+		return nil, errorf(ErrInput, "%d coordinates; must be between 1 and %d (the batched solve's limit)", n, linalg.MaxN)
 	}
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -71,7 +63,7 @@ func New(n int, cfg Config) (*Model, error) {
 	theta := make([][]float64, len(nets))
 	for k, net := range nets {
 		if theta[k], err = train.Values(net.Params()); err != nil {
-			return nil, fmt.Errorf("lnn: %v", err)
+			return nil, errorf(ErrInput, "%w", err)
 		}
 	}
 	if err := m.setTheta(theta); err != nil {
@@ -93,7 +85,7 @@ func (m *Model) networks(g *G.ExprGraph) ([]*ad.MLP, error) {
 	for k, s := range m.sizes {
 		net, err := ad.NewMLP(g, names[k], s, ad.Softplus, m.cfg.Seed+uint64(k))
 		if err != nil {
-			return nil, fmt.Errorf("lnn: %v", err)
+			return nil, errorf(ErrInput, "%w", err)
 		}
 		nets[k] = net
 	}
@@ -115,7 +107,7 @@ func (m *Model) setTheta(theta [][]float64) error {
 		}
 		d, err := ad.NewDense(s, ad.Softplus, w, b)
 		if err != nil {
-			return fmt.Errorf("lnn: %v", err)
+			return errorf(ErrInput, "%w", err)
 		}
 		dense[k] = d
 	}
@@ -129,31 +121,45 @@ func (m *Model) setTheta(theta [][]float64) error {
 	return nil
 }
 
-// Dof returns n, the number of coordinates (0 for a nil or zero Model).
-func (m *Model) Dof() int {
+// Dim returns the length of a state, 2n (0 for a nil or zero Model).
+func (m *Model) Dim() int {
 	if m == nil {
 		return 0
 	}
-	return m.n
+	return 2 * m.n
 }
 
-// check returns an error for a Model not made by New.
+// check returns an error for a Model not made by New or Load.
 func (m *Model) check() error {
 	if m == nil || m.n == 0 {
-		return fmt.Errorf("lnn: nil or zero Model (make one with New)")
+		return errorf(ErrZeroValue, "Model")
 	}
 	return nil
 }
 
 // Kind returns the model's kind.
-func (m *Model) Kind() Kind { return m.cfg.Kind }
+func (m *Model) Kind() Kind {
+	if m == nil {
+		return LNN
+	}
+	return m.cfg.Kind
+}
 
 // TimeScale returns τ, the time unit of the networks (Config.TimeScale, or
-// the value the first Train took from its data; 1 before that).
-func (m *Model) TimeScale() float64 { return m.tau }
+// the value the first Train took from its data; 1 before that; 0 for a
+// zero Model).
+func (m *Model) TimeScale() float64 {
+	if m == nil {
+		return 0
+	}
+	return m.tau
+}
 
 // Config returns the model's configuration with its defaults filled in.
 func (m *Model) Config() Config {
+	if m == nil {
+		return Config{}
+	}
 	c := m.cfg
 	c.Hidden = append([]int(nil), c.Hidden...)
 	return c
@@ -161,14 +167,13 @@ func (m *Model) Config() Config {
 
 // accelGraph builds the model's q̈ at the states x (B, 2n) in physical
 // units.
-func (m *Model) accelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
-	acc := m.scaledAccelGraph(b, nets, x)
-	return b.do("time scale", func() (*G.Node, error) { return G.Mul(acc, G.NewConstant(1/(m.tau*m.tau))) })
+func (m *Model) accelGraph(b *build.B, nets []*ad.MLP, x *G.Node) *G.Node {
+	return b.Mul(b.Scalar(1/(m.tau*m.tau)), m.scaledAccelGraph(b, nets, x))
 }
 
 // scaledAccelGraph builds τ²q̈ at the states x (B, 2n): the networks' own
 // output at x' = (q, τq̇).
-func (m *Model) scaledAccelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
+func (m *Model) scaledAccelGraph(b *build.B, nets []*ad.MLP, x *G.Node) *G.Node {
 	w := 2 * m.n
 	d := make([]float64, w*w)
 	for i := 0; i < w; i++ {
@@ -177,17 +182,17 @@ func (m *Model) scaledAccelGraph(b *gb, nets []*ad.MLP, x *G.Node) *G.Node {
 			d[i*w+i] = m.tau
 		}
 	}
-	x = b.mul(x, b.constant(d, w, w))
-	if b.err != nil {
+	x = b.Mul(x, b.Constant(d, w, w))
+	if !b.OK() {
 		return nil
 	}
 	switch m.cfg.Kind {
 	case LNN:
-		return b.lnnAccel(nets[0], x, m.n, m.cfg.MassEps)
+		return lnnAccel(b, nets[0], x, m.n, m.cfg.MassEps)
 	case DeLaN:
-		return b.delanAccel(nets[0], nets[1], x, m.n, m.cfg.MassEps)
+		return delanAccel(b, nets[0], nets[1], x, m.n, m.cfg.MassEps)
 	default:
-		return b.do("baseline network", func() (*G.Node, error) { return nets[0].Forward(x) })
+		return b.Do("baseline network", func() (*G.Node, error) { return nets[0].Forward(x) })
 	}
 }
 
@@ -210,49 +215,58 @@ func (m *Model) trainable(nets []*ad.MLP) []*G.Node {
 // nodes x (B, 2n) and target (B, n), and the loss, the mean squared error
 // of τ²q̈ (target must hold τ²q̈).
 func (m *Model) lossGraph(g *G.ExprGraph, nets []*ad.MLP, B int) (x, target, loss *G.Node, err error) {
-	b := &gb{g: g}
+	b := build.New(g, "lnn")
 	x = G.NewMatrix(g, G.Float64, G.WithShape(B, 2*m.n), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(B, 2*m.n), tensor.WithBacking(make([]float64, B*2*m.n)))))
 	target = G.NewMatrix(g, G.Float64, G.WithShape(B, m.n), G.WithName("qdd"),
 		G.WithValue(tensor.New(tensor.WithShape(B, m.n), tensor.WithBacking(make([]float64, B*m.n)))))
-	acc := m.scaledAccelGraph(b, nets, x)
-	diff := b.sub(acc, target)
-	sq := b.do("loss", func() (*G.Node, error) { return G.Square(diff) })
-	loss = b.do("loss", func() (*G.Node, error) { return G.Mean(sq) })
-	return x, target, loss, b.err
+	loss = b.Mean(b.Square(b.Sub(m.scaledAccelGraph(b, nets, x), target)))
+	return x, target, loss, b.Err()
 }
 
 // Train fits the model's q̈ to the data set with Adam, minimising the mean
 // squared error of q̈ over all coordinates, the learning rate falling from
-// Config.LR to Config.FinalLR in four phases. It continues from the current
-// weights, so calling it twice trains longer. It stops with an error at
-// the first NaN or Inf loss or singular learned mass matrix; the weights
-// then stay those before the failing step.
-func (m *Model) Train(d *Dataset) (History, error) {
+// tc.LR to tc.FinalLR in four phases. It continues from the current
+// weights, so calling it twice trains longer.
+//
+// Cancelling ctx stops training after the current step: Train returns the
+// history so far and an error matching context.Canceled, and the model
+// keeps the weights of the last completed step; tc.TimeLimit stops the same
+// way without an error. The first NaN or Inf loss or gradient stops with an
+// error matching ErrNotFinite, a singular learned mass matrix with one
+// matching ErrSingular, both naming the step; the weights then stay those
+// before it.
+func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History, error) {
 	if err := m.check(); err != nil {
+		return History{}, err
+	}
+	if ctx == nil {
+		return History{}, errorf(ErrInput, "Train: nil context (use context.Background())")
+	}
+	tc, err := tc.withDefaults()
+	if err != nil {
 		return History{}, err
 	}
 	if err := d.check(); err != nil {
 		return History{}, err
 	}
 	if d.Dof != m.n {
-		return History{}, fmt.Errorf("lnn: data set has %d coordinates, the model %d", d.Dof, m.n)
+		return History{}, errorf(ErrInput, "data set has %d coordinates, the model %d", d.Dof, m.n)
 	}
 	N := d.Len()
-	if !m.tauOK {
-		tau := timeScale(d)
-		if err := checkTimeScale(tau); err != nil {
-			return History{}, fmt.Errorf("lnn: the data's scales give %v; set Config.TimeScale", err)
-		}
-		m.tau = tau
-		m.tauOK = true
-	}
-	B := m.cfg.BatchSize
+	B := tc.BatchSize
 	if B == 0 {
-		B = min(256, N)
+		B = N
 	}
 	if B > N {
-		return History{}, fmt.Errorf("lnn: batch size %d exceeds the %d training states", B, N)
+		return History{}, errorf(ErrInput, "TrainConfig.BatchSize %d exceeds the %d training states", B, N)
+	}
+	tau := m.tau
+	if !m.tauOK {
+		tau = timeScale(d)
+		if err := checkTimeScale(tau); err != nil {
+			return History{}, errorf(ErrInput, "the data's scales give %v; set Config.TimeScale", err)
+		}
 	}
 	g := G.NewGraph()
 	nets, err := m.networks(g)
@@ -261,9 +275,11 @@ func (m *Model) Train(d *Dataset) (History, error) {
 	}
 	for k, net := range nets {
 		if err := train.SetValues(net.Params(), m.theta[k]); err != nil {
-			return History{}, fmt.Errorf("lnn: %v", err)
+			return History{}, errorf(ErrInput, "%w", err)
 		}
 	}
+	// The graph uses m.tau: fix it before building.
+	m.tau, m.tauOK = tau, true
 	x, target, loss, err := m.lossGraph(g, nets, B)
 	if err != nil {
 		return History{}, err
@@ -283,38 +299,71 @@ func (m *Model) Train(d *Dataset) (History, error) {
 	}
 	unit := 1 / (t2 * t2) // the graph's loss is in units of (τ²q̈)²
 	prob := train.Problem{Graph: g, Loss: loss, Params: m.trainable(nets), N: N, Feed: feed}
+	start := time.Now()
 	var hist History
 	const phases = 4
 	done := 0
+	var runErr error
 	for p := 0; p < phases; p++ {
-		steps := m.cfg.Steps*(p+1)/phases - done
+		steps := tc.Steps*(p+1)/phases - done
 		if steps == 0 {
 			continue
 		}
-		lr := m.cfg.LR * math.Pow(m.cfg.FinalLR/m.cfg.LR, float64(p)/(phases-1))
-		tc := train.Config{Steps: steps, BatchSize: B, Seed: m.cfg.Seed + uint64(p)}
-		if m.cfg.Progress != nil {
-			progress, offset := m.cfg.Progress, done
-			tc.Progress = func(pr train.Progress) { progress(offset+pr.Step, m.cfg.Steps, pr.Loss*unit) }
-			tc.ReportEvery = max(1, m.cfg.Steps/20)
+		cfg := train.Config{Steps: steps, BatchSize: B, Seed: tc.Seed + uint64(p), Context: ctx, Prefix: "lnn"}
+		if B == N {
+			cfg.BatchSize = 0 // full batch: Feed once with 0..N-1
 		}
-		h, err := train.Run(prob, train.Adam{LR: lr, WeightDecay: m.cfg.WeightDecay, ClipNorm: m.cfg.ClipNorm}, tc)
+		if tc.TimeLimit > 0 {
+			left := tc.TimeLimit - time.Since(start)
+			if left <= 0 {
+				hist.Stop = train.StopTimeLimit
+				break
+			}
+			cfg.TimeLimit = left
+		}
+		if tc.Progress != nil {
+			progress, offset, last := tc.Progress, done, p == phases-1
+			cfg.Progress = func(pr train.Progress) {
+				if pr.Done && !last {
+					return
+				}
+				progress(Progress{Step: offset + pr.Step, Steps: tc.Steps, Loss: pr.Loss * unit, Elapsed: time.Since(start), Done: pr.Done})
+			}
+			cfg.ReportEvery = max(1, tc.Steps/20)
+		}
+		lr := tc.LR * math.Pow(tc.FinalLR/tc.LR, float64(p)/(phases-1))
+		h, err := train.Run(prob, train.Adam{LR: lr, WeightDecay: tc.WeightDecay, ClipNorm: tc.ClipNorm}, cfg)
 		for _, l := range h.Loss {
 			hist.Loss = append(hist.Loss, l*unit)
 		}
-		hist.Elapsed += h.Elapsed
+		hist.Evals += h.Evals
+		hist.Stop = h.Stop
+		done += h.Steps
 		if err != nil {
-			return hist, fmt.Errorf("lnn: training %s (phase %d, steps %d–%d): %v", m.cfg.Kind, p+1, done+1, done+steps, err)
+			if se, ok := linalg.AsSingular(err); ok {
+				err = errorf(ErrSingular, "training %s, step %d: singular learned mass matrix at batch element %d (pivot %.3g, scale %.3g)",
+					m.cfg.Kind, done+1, se.Batch, se.Pivot, se.Scale)
+			}
+			runErr = err
+			break
 		}
-		done += steps
+		if h.Stop == train.StopTimeLimit {
+			break
+		}
 	}
+	hist.Steps = len(hist.Loss)
+	hist.Elapsed = time.Since(start)
+	// The parameters hold the last completed step, also after an error.
 	theta := make([][]float64, len(nets))
 	for k, net := range nets {
 		if theta[k], err = train.Values(net.Params()); err != nil {
-			return hist, fmt.Errorf("lnn: %v", err)
+			return hist, errorf(ErrInput, "%w", err)
 		}
 	}
-	return hist, m.setTheta(theta)
+	if err := m.setTheta(theta); err != nil {
+		return hist, err
+	}
+	return hist, runErr
 }
 
 // Accel writes the model's q̈ at each state of x (row after row, 2n values
@@ -356,7 +405,7 @@ func (m *Model) scaledAccel(x, qdd []float64, B int) error {
 	case Baseline:
 		for r := 0; r < B; r++ {
 			if err := m.dense[0].Forward(x[r*w:(r+1)*w], qdd[r*n:(r+1)*n]); err != nil {
-				return fmt.Errorf("lnn: %v", err)
+				return errorf(ErrInput, "%w", err)
 			}
 		}
 	case LNN:
@@ -374,7 +423,7 @@ func (m *Model) scaledAccel(x, qdd []float64, B int) error {
 			s := x[r*w : (r+1)*w]
 			c, dc := m.cholesky(s[:n])
 			if err := m.dense[1].InputGrad(s[:n], gv); err != nil {
-				return fmt.Errorf("lnn: %v", err)
+				return errorf(ErrInput, "%w", err)
 			}
 			if err := delanEquations(n, s, c, dc, gv, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
 				return unscale(err, m.tau)
@@ -448,14 +497,14 @@ func (m *Model) Energy(x, e []float64) error {
 		return err
 	}
 	if m.cfg.Kind == Baseline {
-		return fmt.Errorf("lnn: the baseline model learns no energy")
+		return errorf(ErrInput, "the baseline model learns no energy")
 	}
 	if len(x) == 0 || len(x)%(2*m.n) != 0 {
-		return fmt.Errorf("lnn: Model.Energy: got %d state values, not whole states of %d values", len(x), 2*m.n)
+		return errorf(ErrInput, "Model.Energy: got %d state values, not whole states of %d values", len(x), 2*m.n)
 	}
 	B := len(x) / (2 * m.n)
 	if len(e) != B {
-		return fmt.Errorf("lnn: Model.Energy: energy has room for %d values, want %d", len(e), B)
+		return errorf(ErrInput, "Model.Energy: energy has room for %d values, want %d", len(e), B)
 	}
 	if err := finite("Model.Energy state", x); err != nil {
 		return err
@@ -470,10 +519,10 @@ func (m *Model) Energy(x, e []float64) error {
 		switch m.cfg.Kind {
 		case LNN:
 			if err := m.dense[0].Forward(s, one); err != nil {
-				return fmt.Errorf("lnn: %v", err)
+				return errorf(ErrInput, "%w", err)
 			}
 			if err := m.dense[0].InputGrad(s, g); err != nil {
-				return fmt.Errorf("lnn: %v", err)
+				return errorf(ErrInput, "%w", err)
 			}
 			en := -one[0]
 			for i := 0; i < n; i++ {
@@ -483,7 +532,7 @@ func (m *Model) Energy(x, e []float64) error {
 		case DeLaN:
 			c, _ := m.cholesky(s[:n])
 			if err := m.dense[1].Forward(s[:n], one); err != nil {
-				return fmt.Errorf("lnn: %v", err)
+				return errorf(ErrInput, "%w", err)
 			}
 			en := one[0]
 			for j := 0; j < n; j++ {
@@ -509,7 +558,7 @@ func (m *Model) Loss(d *Dataset) (float64, error) {
 		return 0, err
 	}
 	if d.Dof != m.n {
-		return 0, fmt.Errorf("lnn: data set has %d coordinates, the model %d", d.Dof, m.n)
+		return 0, errorf(ErrInput, "data set has %d coordinates, the model %d", d.Dof, m.n)
 	}
 	pred := make([]float64, len(d.QDD))
 	if err := m.Accel(d.X, pred); err != nil {

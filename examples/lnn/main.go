@@ -17,6 +17,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,9 +47,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "lnn:", err)
 		os.Exit(2)
 	}
-	cfg := lnn.Config{Hidden: h, Steps: *steps, LR: *lr, Seed: *seed}
-	data := lnn.DataConfig{Trajectories: *trajs, TestTrajectories: *tests, Seed: *seed}
-	if err := Run(*out, cfg, data, *T, true); err != nil {
+	cfg := lnn.Config{Hidden: h, Seed: *seed}
+	// The README's settings: PaperTrainConfig (batches of 256, the rate
+	// falling tenfold in four phases, gradients clipped to norm 10).
+	tc := lnn.PaperTrainConfig()
+	tc.Steps, tc.LR, tc.FinalLR, tc.Seed = *steps, *lr, *lr/10, *seed
+	if err := Run(*out, cfg, tc, *trajs, *tests, *seed, *T, true); err != nil {
 		// Errors from the package already start with "lnn: ".
 		fmt.Fprintln(os.Stderr, "lnn:", strings.TrimPrefix(err.Error(), "lnn: "))
 		os.Exit(1)
@@ -67,10 +71,11 @@ func parseInts(s string) ([]int, error) {
 	return r, nil
 }
 
-// Run trains the three models with cfg (Kind set per model) on data from
-// the double pendulum, prints the metrics table and writes the plots into
-// out. progress draws a progress line on stderr while training.
-func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bool) error {
+// Run trains the three models with cfg (Kind set per model) and tc on
+// data from the double pendulum (the paper's data set with trajs training
+// and tests test trajectories), prints the metrics table and writes the
+// plots into out. progress draws a progress bar on stderr while training.
+func Run(out string, cfg lnn.Config, tc lnn.TrainConfig, trajs, tests int, seed uint64, T float64, progress bool) error {
 	const dt = 0.01
 	// Check the settings before minutes of work.
 	if !(T >= dt && T <= 1e5) {
@@ -82,23 +87,29 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	sys := lnn.DoublePendulum{}
-	train, test, err := sys.Simulate(data)
+	sys, err := lnn.DoublePendulum{}.System()
 	if err != nil {
 		return err
+	}
+	data := sys.Paper
+	data.Trajectories, data.TestTrajectories, data.Seed = trajs, tests, seed
+	train, err := lnn.Simulate(sys, data)
+	if err != nil {
+		return err
+	}
+	test := train.Test
+	if test == nil {
+		return fmt.Errorf("-test-trajectories %d: want at least 1", tests)
 	}
 	fmt.Printf("double pendulum: %d training states, %d test states, %d test rollouts of %g s (RK4, dt %g)\n",
 		train.Len(), test.Len(), len(test.Initial)/4, T, dt)
 	steps := int(math.Round(T / dt))
-	emin, err := sys.MinEnergy()
-	if err != nil {
-		return err
-	}
+	emin := sys.MinEnergy
 	K := len(test.Initial) / 4
 	// The truth, once.
-	truth := make([][]float64, K)
+	truth := make([]*lnn.Trajectory, K)
 	for k := range truth {
-		if truth[k], err = lnn.Rollout(sys, test.Initial[4*k:4*k+4], dt/10, 10*steps); err != nil {
+		if truth[k], err = lnn.Rollout(sys, test.Initial[4*k:4*k+4], dt*float64(steps), 10*steps, lnn.RK4()); err != nil {
 			return err
 		}
 	}
@@ -111,15 +122,15 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 	nAngle, nPhase := min(steps+1, int(10/dt)+1), min(steps+1, int(5/dt)+1)
 	var energy, angle, phase []plotting.Series
 	tr := truth[0]
-	angle = append(angle, plotting.Series{Name: "truth", X: ts[:nAngle], Y: column(tr, 40, 1, nAngle), Dashed: true})
-	phase = append(phase, plotting.Series{Name: "truth", X: column(tr, 40, 0, nPhase), Y: column(tr, 40, 2, nPhase), Dashed: true})
+	angle = append(angle, plotting.Series{Name: "truth", X: ts[:nAngle], Y: column(tr, 10, 1, nAngle), Dashed: true})
+	phase = append(phase, plotting.Series{Name: "truth", X: column(tr, 10, 0, nPhase), Y: column(tr, 10, 2, nPhase), Dashed: true})
 	// The truth's own drift (RK4 at dt/10), the floor of the energy plot.
 	tdrift := make([]float64, steps+1)
 	for k := range truth {
 		x0 := test.Initial[4*k : 4*k+4]
-		e0, _ := sys.Energy(x0)
+		e0 := sys.Energy(x0)
 		for i := range tdrift {
-			e, _ := sys.Energy(truth[k][40*i : 40*i+4])
+			e := sys.Energy(truth[k].X[10*i])
 			tdrift[i] += math.Abs(e-e0) / (e0 - emin) / float64(K)
 		}
 	}
@@ -130,20 +141,16 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		c := cfg
 		c.Kind = kind
 		t0 := time.Now()
+		tck := tc
 		if progress {
-			c.Progress = func(step, total int, loss float64) {
-				fmt.Fprintf(os.Stderr, "\r  %-8s step %5d/%d  loss %.4g  %5.0fs", kind, step, total, loss, time.Since(t0).Seconds())
-			}
+			tck.Progress = lnn.ProgressBar(os.Stderr, fmt.Sprintf("  %-8v", kind))
 		}
 		m, err := lnn.New(2, c)
 		if err != nil {
 			return err
 		}
-		if _, err := m.Train(train); err != nil {
+		if _, err := m.Train(context.Background(), train, tck); err != nil {
 			return err
-		}
-		if progress {
-			fmt.Fprintln(os.Stderr)
 		}
 		secs := time.Since(t0).Seconds()
 		// The metrics along rollouts from every test initial state: the
@@ -164,13 +171,13 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 			met.EnergyErr, met.MedianEnergyErr, met.MaxEnergyErr, final, met.Diverged, met.Rollouts)
 		// The first test rollout for the angle and phase plots, up to a
 		// blow-up if there is one.
-		first, err := lnn.Rollout(m, test.Initial[:4], dt, steps)
-		if de := (*lnn.DivergedError)(nil); err != nil && !errors.As(err, &de) {
+		first, err := lnn.Rollout(m, test.Initial[:4], dt*float64(steps), steps, lnn.RK4())
+		if err != nil && !errors.Is(err, lnn.ErrDiverged) {
 			return fmt.Errorf("%v rollout 0: %w", kind, err)
 		}
-		na, np := min(nAngle, len(first)/4), min(nPhase, len(first)/4)
-		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:na], Y: column(first, 4, 1, na)})
-		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 4, 0, np), Y: column(first, 4, 2, np)})
+		na, np := min(nAngle, len(first.X)), min(nPhase, len(first.X))
+		angle = append(angle, plotting.Series{Name: kind.String(), X: ts[:na], Y: column(first, 1, 1, na)})
+		phase = append(phase, plotting.Series{Name: kind.String(), X: column(first, 1, 0, np), Y: column(first, 1, 2, np)})
 	}
 	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
 	fmt.Println("median: the median over rollouts of each rollout's mean; max: its largest value; final: its mean at the end;")
@@ -180,12 +187,12 @@ func Run(out string, cfg lnn.Config, data lnn.DataConfig, T float64, progress bo
 		fig    plotting.Figure
 		series []plotting.Series
 	}{
-		{"lnn_energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set), largest so far",
-			XLabel: "t (s)", YLabel: "log₁₀ max_{s≤t} mean |E(s) − E(0)| / (E(0) − E_min)", LegendLeft: true}, energy},
-		{"lnn_angle.png", plotting.Figure{Title: "first test rollout, first 10 s: angle of the second rod",
-			XLabel: "t (s)", YLabel: "θ₂ (rad)"}, angle},
-		{"lnn_phase.png", plotting.Figure{Title: "first test rollout, first 5 s: phase portrait of the first rod",
-			XLabel: "θ₁ (rad)", YLabel: "θ̇₁ (rad/s)"}, phase},
+		{"lnn-energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set), largest so far",
+			XLabel: "time (s)", YLabel: "log10 of relative energy drift", LegendLeft: true}, energy},
+		{"lnn-angle.png", plotting.Figure{Title: "first test rollout, first 10 s: angle of the second rod",
+			XLabel: "time (s)", YLabel: "angle of the second rod (rad)"}, angle},
+		{"lnn-phase.png", plotting.Figure{Title: "first test rollout, first 5 s: phase portrait of the first rod",
+			XLabel: "angle of the first rod (rad)", YLabel: "angular velocity of the first rod (rad/s)"}, phase},
 	}
 	for _, f := range files {
 		p := filepath.Join(out, f.name)
@@ -218,12 +225,12 @@ func runningMax(v []float64) []float64 {
 	return r
 }
 
-// column returns coordinate j of the first n rows of a row-major
-// trajectory whose rows are stride values apart.
-func column(traj []float64, stride, j, n int) []float64 {
+// column returns coordinate j of the states 0, stride, 2·stride, … (n of
+// them) of a trajectory.
+func column(traj *lnn.Trajectory, stride, j, n int) []float64 {
 	c := make([]float64, n)
 	for i := range c {
-		c[i] = traj[i*stride+j]
+		c[i] = traj.X[i*stride][j]
 	}
 	return c
 }
