@@ -1,20 +1,21 @@
 package hnn
 
 import (
-	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/fail"
 )
 
-// net is a plain-Go copy of a trained tanh MLP (tanh hidden layers, linear
-// last layer) that evaluates a whole batch of states with one matrix
-// product a layer, for rollouts and metrics: rollouts advance every
-// trajectory together, so batching is what makes them fast.
+// net is the plain-Go evaluator of a trained tanh MLP (tanh hidden layers,
+// linear last layer) for rollouts and metrics: internal/ad's Dense, which
+// evaluates a whole batch of states with one matrix product a layer on the
+// core's GEMM. Rollouts advance every trajectory together, so batching is
+// what makes them fast.
 type net struct {
 	sizes []int
-	w, b  [][]float64 // w[l] row-major (sizes[l], sizes[l+1]); b[l] (sizes[l+1])
+	w, b  [][]float64 // views of theta: w[l] row-major (sizes[l], sizes[l+1]); b[l] (sizes[l+1])
+	d     *ad.Dense
 }
 
 // newNet splits theta, laid out as W0, b0, W1, b1, … (row-major), into a net.
@@ -24,77 +25,49 @@ func newNet(sizes []int, theta []float64) (*net, error) {
 	for l := 0; l+1 < len(sizes); l++ {
 		nw, nb := sizes[l]*sizes[l+1], sizes[l+1]
 		if off+nw+nb > len(theta) {
-			return nil, fmt.Errorf("hnn: %d parameters are too few for layer sizes %v", len(theta), sizes)
+			return nil, fail.Errorf(fail.ErrInput, "hnn", "%d parameters are too few for layer sizes %v", len(theta), sizes)
 		}
 		n.w = append(n.w, theta[off:off+nw:off+nw])
 		n.b = append(n.b, theta[off+nw:off+nw+nb:off+nw+nb])
 		off += nw + nb
 	}
 	if off != len(theta) {
-		return nil, fmt.Errorf("hnn: %d parameters for layer sizes %v, which hold %d", len(theta), sizes, off)
+		return nil, fail.Errorf(fail.ErrInput, "hnn", "%d parameters for layer sizes %v, which hold %d", len(theta), sizes, off)
 	}
+	for i, v := range theta {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fail.Errorf(fail.ErrNotFinite, "hnn", "parameter %d is %v", i, v)
+		}
+	}
+	d, err := ad.NewDense(sizes, ad.Tanh, n.w, n.b)
+	if err != nil {
+		return nil, fail.Errorf(fail.ErrInput, "hnn", "%w", err)
+	}
+	n.d = d
 	return n, nil
 }
 
-// gemm sets c (m×n) = a (m×k) · b (k×n), or a·bᵀ when bT (b then n×k).
-func gemm(m, k, n int, a, b []float64, bT bool, c []float64) {
-	tb, ldb := blas.NoTrans, n
-	if bT {
-		tb, ldb = blas.Trans, k
-	}
-	blas64.Implementation().Dgemm(blas.NoTrans, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
-}
-
-// forward returns the activations of every hidden layer and the output,
-// (B, Out), for the B states in x.
+// forward returns the network's output, (B, Out), at the B states in x. The
+// activations of the hidden layers are not kept: acts is nil.
 func (n *net) forward(x []float64, B int) (acts [][]float64, out []float64) {
-	a := x
-	L := len(n.w)
-	for l := 0; l < L; l++ {
-		fi, fo := n.sizes[l], n.sizes[l+1]
-		z := make([]float64, B*fo)
-		gemm(B, fi, fo, a, n.w[l], false, z)
-		for r := 0; r < B; r++ {
-			row := z[r*fo : (r+1)*fo]
-			for j, bj := range n.b[l] {
-				row[j] += bj
-			}
-		}
-		if l == L-1 {
-			return acts, z
-		}
-		for i, v := range z {
-			z[i] = math.Tanh(v)
-		}
-		acts = append(acts, z)
-		a = z
+	out = make([]float64, B*n.sizes[len(n.sizes)-1])
+	if _, err := n.d.ForwardBatch(out, x[:B*n.sizes[0]]); err != nil {
+		fillNaN(out) // unreachable: the callers check the shapes
 	}
-	return acts, nil
+	return nil, out
 }
 
-// inputGrad writes ∇ₓ of the scalar output at the B states in x into g,
-// by an explicit reverse pass: g ← (g·Wᵀ) ⊙ (1 − a²).
+// inputGrad writes ∇ₓ of the scalar output at the B states in x into g.
 func (n *net) inputGrad(x []float64, B int, g []float64) {
-	acts, _ := n.forward(x, B)
-	L := len(n.w)
-	gz := make([]float64, B)
-	for i := range gz {
-		gz[i] = 1
+	in := n.sizes[0]
+	if _, err := n.d.InputGradBatch(g[:B*in], x[:B*in]); err != nil {
+		fillNaN(g) // unreachable: the callers check the shapes
 	}
-	for l := L - 1; l >= 0; l-- {
-		fi, fo := n.sizes[l], n.sizes[l+1]
-		ga := g
-		if l > 0 {
-			ga = make([]float64, B*fi)
-		}
-		gemm(B, fo, fi, gz, n.w[l], true, ga)
-		if l == 0 {
-			return
-		}
-		a := acts[l-1]
-		for i := range ga {
-			ga[i] *= 1 - a[i]*a[i]
-		}
-		gz = ga
+}
+
+// fillNaN sets every value of v to NaN.
+func fillNaN(v []float64) {
+	for i := range v {
+		v[i] = math.NaN()
 	}
 }

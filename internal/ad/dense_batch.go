@@ -283,12 +283,49 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 				ga[j] *= d1[j]
 			}
 		}
-		gemm(gblas.NoTrans, gblas.Trans, rows, fi, fo, g, fo, d.w[l], fo, gn, fi)
+		mulWT(rows, fi, fo, g, d.w[l], gn)
 		g, gn = gn, g
 	}
 	copy(o.grad, g[:R*in])
 	if kind == passHessian {
 		copy(o.hess, g[R*in:rows*in])
+	}
+}
+
+// mulWT sets dst (rows×fi) = g (rows×fo) · Wᵀ for W (fi×fo, row-major).
+// Products too small for the GEMM kernel are dot products of contiguous
+// rows of g and W, four rows of W at a time (gemm's direct product would
+// stride down the columns of W).
+func mulWT(rows, fi, fo int, g, w, dst []float64) {
+	if rows >= kernM && fi >= kernN && rows*fi*fo >= 1<<12 {
+		gemm(gblas.NoTrans, gblas.Trans, rows, fi, fo, g, fo, w, fo, dst, fi)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		gr := g[r*fo : (r+1)*fo]
+		dr := dst[r*fi : (r+1)*fi]
+		j := 0
+		for ; j+4 <= fi; j += 4 {
+			w0, w1, w2, w3 := w[j*fo:(j+1)*fo], w[(j+1)*fo:(j+2)*fo], w[(j+2)*fo:(j+3)*fo], w[(j+3)*fo:(j+4)*fo]
+			w0, w1, w2, w3 = w0[:len(gr)], w1[:len(gr)], w2[:len(gr)], w3[:len(gr)]
+			var s0, s1, s2, s3 float64
+			for k, v := range gr {
+				s0 += v * w0[k]
+				s1 += v * w1[k]
+				s2 += v * w2[k]
+				s3 += v * w3[k]
+			}
+			dr[j], dr[j+1], dr[j+2], dr[j+3] = s0, s1, s2, s3
+		}
+		for ; j < fi; j++ {
+			wj := w[j*fo : (j+1)*fo]
+			wj = wj[:len(gr)]
+			var s float64
+			for k, v := range gr {
+				s += v * wj[k]
+			}
+			dr[j] = s
+		}
 	}
 }
 
