@@ -3,6 +3,8 @@ package lnn
 import (
 	"fmt"
 	"math"
+
+	"github.com/physbias/physbias/internal/linalg"
 )
 
 // SingularError reports a learned mass matrix that is numerically singular
@@ -20,58 +22,23 @@ func (e *SingularError) Error() string {
 	return fmt.Sprintf("lnn: singular learned mass matrix at state %.6g (LU pivot %.3g, matrix scale %.3g)", e.State, e.Pivot, e.Scale)
 }
 
-// singularTol is the relative pivot size below which a mass matrix counts as
-// singular, the same rule as internal/linalg's Solve.
-const singularTol = 1e-12
-
-// solveSmall solves a·x = b for an n×n row-major matrix a by LU with
-// partial pivoting, overwriting a and writing x into b. It returns ok=false
-// and the failing pivot when |pivot| ≤ singularTol·max|a|, or when a or the
-// solution is not finite.
+// solveSmall solves a·x = b for an n×n row-major matrix a with
+// internal/linalg's plain-Go LU (partial pivoting, the rule of the training
+// graph's solve), writing x into b; a is left unchanged. It returns
+// ok=false and the failing pivot and max|a| when |pivot| ≤ 1e-12·max|a|,
+// or when a, b or the solution is not finite.
 func solveSmall(a, b []float64, n int) (pivot, scale float64, ok bool) {
+	err := linalg.LUSolve(b, a, b, n)
+	if err == nil {
+		return 0, 0, true
+	}
+	if se, isSing := linalg.AsSingular(err); isSing {
+		return se.Pivot, se.Scale, false
+	}
 	for _, v := range a {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return v, math.Inf(1), false
-		}
 		scale = math.Max(scale, math.Abs(v))
 	}
-	for k := 0; k < n; k++ {
-		p := k
-		for i := k + 1; i < n; i++ {
-			if math.Abs(a[i*n+k]) > math.Abs(a[p*n+k]) {
-				p = i
-			}
-		}
-		if math.Abs(a[p*n+k]) <= singularTol*scale || scale == 0 {
-			return a[p*n+k], scale, false
-		}
-		if p != k {
-			for j := 0; j < n; j++ {
-				a[k*n+j], a[p*n+j] = a[p*n+j], a[k*n+j]
-			}
-			b[k], b[p] = b[p], b[k]
-		}
-		for i := k + 1; i < n; i++ {
-			f := a[i*n+k] / a[k*n+k]
-			for j := k; j < n; j++ {
-				a[i*n+j] -= f * a[k*n+j]
-			}
-			b[i] -= f * b[k]
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		s := b[i]
-		for j := i + 1; j < n; j++ {
-			s -= a[i*n+j] * b[j]
-		}
-		b[i] = s / a[i*n+i]
-	}
-	for _, v := range b {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, scale, false
-		}
-	}
-	return 0, scale, true
+	return 0, scale, false
 }
 
 // eulerLagrange writes q̈ = (∇q̇∇q̇ᵀL + εI)⁻¹[∇qL − (∇q∇q̇ᵀL)q̇] into qdd,
