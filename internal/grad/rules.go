@@ -69,13 +69,24 @@ func adjoints(n *G.Node, kids []*G.Node, gz *G.Node, need []bool) (res []*G.Node
 	return res, nil
 }
 
-// symDiff applies the op's own SymDiff.
+// symDiff applies the op's own SymDiff. Inputs that are gorgonia Reshapes
+// are given as copies: a SymDiff may build an op that the tape machine runs
+// in place on an input (Square's is x⊙2), and a Reshape shares its source's
+// memory, which other nodes still read (measured: second derivatives off by
+// order 1 without the copies).
 func symDiff(n *G.Node, kids []*G.Node, gz *G.Node) ([]*G.Node, error) {
 	sd, ok := n.Op().(G.SDOp)
 	if !ok {
 		return nil, errorf(ErrUnsupported, "op %s has no symbolic derivative (SymDiff)", opName(n))
 	}
-	res, err := sd.SymDiff(G.Nodes(kids), n, gz)
+	safe := make([]*G.Node, len(kids))
+	for i, k := range kids {
+		var err error
+		if safe[i], err = unalias(k); err != nil {
+			return nil, err
+		}
+	}
+	res, err := sd.SymDiff(G.Nodes(safe), n, gz)
 	if err != nil {
 		return nil, errorf(ErrUnsupported, "op %s: SymDiff: %v", opName(n), err)
 	}
