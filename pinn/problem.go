@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
-	G "gorgonia.org/gorgonia"
 )
 
 // ResidualFunc builds the PDE residual r(p) from the network's fields at the
 // collocation points; training drives r to zero. It returns a node of shape
 // (B, 1) or (B) where B = f.Len(). Build it with the Fields accessors (U, Ut,
-// Ux, Uxx, D, D2, Laplacian, Coef, X, T, Source) and the helpers Add, Sub,
-// Mul, Scale, or with any gorgonia op on those nodes.
+// Ux, Uxx, D, D2, Laplacian, Coef, X, T, Source) and helpers (Add, Sub, Mul,
+// Div, Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh,
+// Const), or with any gorgonia op on those nodes (reporting its error with
+// f.Fail). A panic, a returned error or a result of the wrong shape is an
+// error matching ErrCallback.
 //
-// It is called more than once: first on a small probe graph, to learn which
-// derivatives it uses and to check its shape, then on each training or
-// evaluation graph. It must not keep the nodes it is given.
-type ResidualFunc func(f *Fields) (*G.Node, error)
+// It is called more than once: first on a probe graph that is never run,
+// to learn which derivatives it uses and to check its shape, then on each
+// training or evaluation graph. It must not keep the nodes it is given.
+type ResidualFunc func(f *Fields) (*Node, error)
 
 // Data are observations u(X[i]) = U[i] (possibly noisy): the data term of a
 // forward problem, or what an inverse problem learns its coefficients from.

@@ -1,10 +1,6 @@
 package pinn
 
-import (
-	"math"
-
-	G "gorgonia.org/gorgonia"
-)
+import "math"
 
 // BurgersProblem returns the continuous-inference benchmark of Raissi et al.
 // (2019, §3.1): u_t + u u_x − ν u_xx = 0 on x ∈ [−1, 1], t ∈ [0, 1], with
@@ -13,7 +9,7 @@ import (
 func BurgersProblem(nu float64, initialPoints, boundaryPoints int) Problem {
 	return Problem{
 		Domain: Domain{Space: []Interval{{-1, 1}}, Time: Interval{0, 1}},
-		Residual: func(f *Fields) (*G.Node, error) {
+		Residual: func(f *Fields) (*Node, error) {
 			u := f.U()
 			return f.Sub(f.Add(f.Ut(), f.Mul(u, f.Ux(0))), f.Scale(nu, f.Uxx(0))), nil
 		},
@@ -34,7 +30,7 @@ func BurgersProblem(nu float64, initialPoints, boundaryPoints int) Problem {
 func BurgersDiscovery(data *Data) Problem {
 	return Problem{
 		Domain: Domain{Space: []Interval{{-1, 1}}, Time: Interval{0, 1}},
-		Residual: func(f *Fields) (*G.Node, error) {
+		Residual: func(f *Fields) (*Node, error) {
 			u := f.U()
 			conv := f.Mul(f.Coef("lambda1"), f.Mul(u, f.Ux(0)))
 			diff := f.Mul(f.Coef("lambda2"), f.Uxx(0))
@@ -61,7 +57,7 @@ func (h Heat) Problem(tEnd float64, n int) (Problem, error) {
 	kappa := h.Kappa
 	return Problem{
 		Domain: Domain{Space: []Interval{{0, h.length()}}, Time: Interval{0, tEnd}},
-		Residual: func(f *Fields) (*G.Node, error) {
+		Residual: func(f *Fields) (*Node, error) {
 			return f.Sub(f.Ut(), f.Scale(kappa, f.Uxx(0))), nil
 		},
 		Conditions: []Condition{
