@@ -48,13 +48,13 @@ type Metrics struct {
 	Rollouts, Diverged int
 }
 
-// Evaluate computes m's Metrics on the data set d of the system sys: the
-// derivative losses on d's pairs, and rollouts of m and of sys from d's
-// test initial states. A diverging rollout is counted in
-// Metrics.Diverged, not returned as an error.
-func Evaluate(m *Model, sys System, d *Dataset, cfg EvalConfig) (Metrics, error) {
+// Evaluate computes the Metrics of f (a Model, or any Field) on the data
+// set d of the system sys: the derivative losses on d's pairs, and
+// rollouts of f and of sys from d's test initial states. A diverging
+// rollout is counted in Metrics.Diverged, not returned as an error.
+func Evaluate(f Field, sys System, d *Dataset, cfg EvalConfig) (Metrics, error) {
 	var r Metrics
-	if err := m.ok(); err != nil {
+	if _, err := checkField(f); err != nil {
 		return r, err
 	}
 	if err := sys.check(); err != nil {
@@ -63,8 +63,9 @@ func Evaluate(m *Model, sys System, d *Dataset, cfg EvalConfig) (Metrics, error)
 	if err := d.check(); err != nil {
 		return r, err
 	}
-	if sys.Dim() != m.dim || d.Dim != m.dim {
-		return r, errorf(ErrInput, "Evaluate: state lengths differ: model %d, system %d, data %d", m.dim, sys.Dim(), d.Dim)
+	dim := f.Dim()
+	if sys.Dim() != dim || d.Dim != dim {
+		return r, errorf(ErrInput, "Evaluate: state lengths differ: field %d, system %d, data %d", dim, sys.Dim(), d.Dim)
 	}
 	if cfg.T == 0 {
 		cfg.T = 20
@@ -88,22 +89,40 @@ func Evaluate(m *Model, sys System, d *Dataset, cfg EvalConfig) (Metrics, error)
 		return r, errorf(ErrInput, "EvalConfig.DivergeEnergy is %v; must be positive (0 means 1000)", cfg.DivergeEnergy)
 	}
 	var err error
-	if r.TrainLoss, err = m.Loss(d.X, d.DX); err != nil {
+	if r.TrainLoss, err = fieldLoss(f, d.X, d.DX); err != nil {
 		return r, err
 	}
 	if len(d.TestX) > 0 {
-		if r.TestLoss, err = m.Loss(d.TestX, d.TestDX); err != nil {
+		if r.TestLoss, err = fieldLoss(f, d.TestX, d.TestDX); err != nil {
 			return r, err
 		}
 	}
 	starts := d.TestStart
-	if len(starts) == 0 || len(starts)%m.dim != 0 {
+	if len(starts) == 0 || len(starts)%dim != 0 {
 		return r, errorf(ErrInput, "Evaluate: the data set has %d test initial values; it needs whole test initial states", len(starts))
 	}
-	if k := cfg.Trajectories; k > 0 && k*m.dim < len(starts) {
-		starts = starts[:k*m.dim]
+	if k := cfg.Trajectories; k > 0 && k*dim < len(starts) {
+		starts = starts[:k*dim]
 	}
-	return rolloutErrors(r, m, sys, starts, cfg)
+	return rolloutErrors(r, f, sys, starts, cfg)
+}
+
+// fieldLoss is the mean squared error of f's dx/dt against dxdt at the
+// states x (Model.Loss for any Field).
+func fieldLoss(f Field, x, dxdt []float64) (float64, error) {
+	if m, ok := f.(*Model); ok {
+		return m.Loss(x, dxdt)
+	}
+	pred := make([]float64, len(x))
+	if err := f.Deriv(x, pred); err != nil {
+		return 0, err
+	}
+	var s float64
+	for i, p := range pred {
+		e := p - dxdt[i]
+		s += e * e
+	}
+	return s / float64(len(x)), nil
 }
 
 // rolloutErrors integrates f and the true system from starts and fills in

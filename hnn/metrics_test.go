@@ -228,3 +228,29 @@ func TestDivergedRolloutsCounted(t *testing.T) {
 		t.Fatalf("%+v, %v", r, err)
 	}
 }
+
+// TestEvaluateTrueSystem: the true system evaluated as a Field scores
+// zero loss and only RK4's error along its rollouts (h = 0.05 against the
+// truth at h/4), which checks Evaluate's bookkeeping from outside the
+// models; a nil *System is an error, not a panic.
+func TestEvaluateTrueSystem(t *testing.T) {
+	sys := Pendulum()
+	c := paper(sys, 4)
+	c.Trajectories, c.Noise = 6, 0
+	ds, err := Simulate(sys, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Evaluate(sys, sys, ds, EvalConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Measured: energy MSE 2.5e-11, state MSE 6.7e-11 (RK4 at h = 0.05
+	// over 20 s).
+	if r.TrainLoss != 0 || r.TestLoss != 0 || r.Diverged != 0 || r.Rollouts != 3 || !(r.EnergyMSE < 1e-10) || !(r.StateMSE < 3e-10) {
+		t.Fatalf("%+v", r)
+	}
+	if _, err := Rollout((*System)(nil), []float64{1, 0}, 1, 1, RK4()); !errors.Is(err, ErrInput) {
+		t.Errorf("nil *System: %v", err)
+	}
+}

@@ -60,27 +60,40 @@ func ImplicitMidpoint() Method { return rollout.ImplicitMidpoint() }
 // iteration fails). Leapfrog and Yoshida4 are allowed only for a System
 // with Separable set.
 func Rollout(f Field, x0 []float64, t1 float64, steps int, m Method) (*Trajectory, error) {
-	if f == nil {
-		return nil, errorf(ErrInput, "Rollout: nil field")
+	sep, err := checkField(f)
+	if err != nil {
+		return nil, err
 	}
-	if mdl, ok := f.(*Model); ok {
-		if err := mdl.ok(); err != nil {
-			return nil, err
-		}
-	}
-	d := f.Dim()
-	if d <= 0 || d%2 != 0 {
-		return nil, errorf(ErrInput, "Rollout: the field's states have %d values; must be even and positive (q and p)", d)
-	}
-	sep := false
+	return rollout.Run(rollout.Problem{Prefix: "hnn", F: f.Deriv, Dim: f.Dim(), X0: x0, T1: t1, Steps: steps, Method: m, Separable: sep})
+}
+
+// checkField checks that f can be integrated (not nil, not a zero Model, a
+// valid System, even dimension) and reports whether it is a System
+// declared separable.
+func checkField(f Field) (separable bool, err error) {
 	switch s := f.(type) {
-	case System:
-		sep = s.Separable
-		if err := s.check(); err != nil {
-			return nil, err
+	case nil:
+		return false, errorf(ErrInput, "nil field")
+	case *Model:
+		if err := s.ok(); err != nil {
+			return false, err
 		}
+	case System:
+		if err := s.check(); err != nil {
+			return false, err
+		}
+		separable = s.Separable
 	case *System:
-		sep = s != nil && s.Separable
+		if s == nil {
+			return false, errorf(ErrInput, "nil *System")
+		}
+		if err := s.check(); err != nil {
+			return false, err
+		}
+		separable = s.Separable
 	}
-	return rollout.Run(rollout.Problem{Prefix: "hnn", F: f.Deriv, Dim: d, X0: x0, T1: t1, Steps: steps, Method: m, Separable: sep})
+	if d := f.Dim(); d <= 0 || d%2 != 0 {
+		return false, errorf(ErrInput, "the field's states have %d values; must be even and positive (q and p)", d)
+	}
+	return separable, nil
 }
