@@ -25,7 +25,11 @@
 //     meaning the default schedule); never by −1. No field is silently
 //     ignored: a field that cannot apply is an error.
 //   - (*Model).Dim() is the length of the state or input vector the model
-//     takes.
+//     takes. A system struct names its number of coordinates Dof (a
+//     field) and has a Dim() method for its state length (2·Dof for
+//     (q, p) or (q, q̇)); a struct cannot have a field and a method of one
+//     name, so the interface a rollout takes (hnn.Field, lnn.Dynamics)
+//     asks for Dim().
 //   - Every exported method on a zero value returns an error matching
 //     fail.ErrZeroValue, never panics.
 //
@@ -74,7 +78,11 @@
 //     callback's result of the wrong shape is an error that gives the shape
 //     the user's input implies.
 //   - Simulate(sys System, cfg DataConfig) (*Dataset, error) makes data from
-//     a system.
+//     a system; the held-out part travels in the same Dataset (hnn's
+//     TestX/TestDX/TestStart, lnn's Dataset.Test). DataConfig's sizes
+//     (trajectories, points, length) have no default a user's system could
+//     share: zero is an error that says so, and the package's own systems
+//     carry the paper's values in System.Paper (cfg := sys.Paper).
 //   - Randomness a user's callback needs comes from a seed the package
 //     passes in, as a *rand.Rand of math/rand/v2 named in the field's doc
 //     comment ("r is a math/rand/v2 generator seeded from DataConfig.Seed"),
@@ -87,6 +95,12 @@
 //     partial trajectory and an error matching ErrDiverged or ErrNotFinite.
 //   - Integrators are offered under the names RK4, Leapfrog, Yoshida4 and
 //     DormandPrince; node exports the full set of solvers.
+//   - Evaluate takes any field (a Model, the true System, a user's own)
+//     and counts a rollout as diverged, leaving it out of the error means,
+//     when its state stops being finite or its energy error passes
+//     EvalConfig.DivergeEnergy (0 means 1000, in units of the package's
+//     energy scale: 1 + |H₀| in hnn, E₀ − MinEnergy in lnn); Metrics
+//     reports Rollouts and Diverged beside the means.
 //   - How: internal/rollout implements it once. A package re-exports
 //     type Method = rollout.Method, type Trajectory = rollout.Trajectory
 //     and the constructors as functions RK4(), Leapfrog(), Yoshida4(),
