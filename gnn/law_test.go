@@ -24,7 +24,7 @@ func TestFitLawRecoversExactLaws(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, dim := range []int{2, 3} {
-			nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: tc.pot, Dim: dim, Particles: 2*dim - 1, Sims: 10, Steps: 5, Seed: 3})
+			nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: tc.pot, Dim: dim, Particles: 2*dim - 1, Sims: 10, Steps: 5, Seed: 3, MassSpread: 0.5})
 			if err != nil {
 				t.Fatal(err)
 			}

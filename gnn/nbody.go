@@ -90,6 +90,9 @@ type NBodyConfig struct {
 	// Noise is the standard deviation of Gaussian noise added to the
 	// target accelerations; 0 means none.
 	Noise float64
+	// MassSpread is the standard deviation σ of the log-masses: masses
+	// are exp(σ·N(0, 1)); 0 means every mass is 1.
+	MassSpread float64
 	// Seed draws the initial states, masses and charges.
 	Seed uint64
 }
@@ -125,6 +128,8 @@ func (c NBodyConfig) withDefaults() (NBodyConfig, error) {
 		return c, errorf(ErrInput, "NBodyConfig.Sims %d × Steps %d; want positive, at most 2²⁴ states", c.Sims, c.Steps)
 	case !(c.DT > 0) || math.IsInf(c.DT, 0):
 		return c, errorf(ErrInput, "NBodyConfig.DT is %v; want positive and finite", c.DT)
+	case !(c.MassSpread >= 0) || c.MassSpread > 5:
+		return c, errorf(ErrInput, "NBodyConfig.MassSpread is %v; want 0 to 5", c.MassSpread)
 	case !(c.Noise >= 0) || math.IsInf(c.Noise, 0):
 		return c, errorf(ErrInput, "NBodyConfig.Noise is %v; want non-negative and finite", c.Noise)
 	}
@@ -148,8 +153,8 @@ func (nb *NBody) NodeIn() int { return 2*nb.Config.Dim + 2 }
 
 // SimulateNBody simulates cfg.Sims systems of cfg.Particles particles with
 // the leapfrog (kick–drift–kick) integrator. Positions and velocities start
-// N(0, 1) per coordinate, masses exp(N(0, 0.5²)) and charges ±1, drawn
-// from cfg.Seed.
+// N(0, 1) per coordinate, masses exp(σ·N(0, 1)) with σ = cfg.MassSpread
+// and charges ±1, drawn from cfg.Seed.
 func SimulateNBody(cfg NBodyConfig) (*NBody, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -169,7 +174,7 @@ func SimulateNBody(cfg NBodyConfig) (*NBody, error) {
 			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
 		}
 		for i := range m {
-			m[i] = math.Exp(0.5 * r.NormFloat64())
+			m[i] = math.Exp(c.MassSpread * r.NormFloat64())
 			q[i] = 1
 			if r.IntN(2) == 0 {
 				q[i] = -1

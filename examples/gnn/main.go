@@ -26,6 +26,8 @@ import (
 	"github.com/physbias/physbias/internal/plotting"
 )
 
+var lossNames = map[gnn.Loss]string{gnn.MAE: "mae", gnn.MSE: "mse"}
+
 type variant struct {
 	name string
 	msg  int // 0: the dimension (bottleneck)
@@ -52,6 +54,8 @@ func main() {
 	only := flag.String("only", "", "run only this law: spring or charge")
 	lr := flag.Float64("lr", 3e-3, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
 	which := flag.String("variants", "standard,bottleneck,L1", "models to train")
+	mass := flag.Float64("mass-spread", 0.5, "σ of the log-masses, exp(σ·N(0,1)); 0: equal masses")
+	lossName := flag.String("loss", "mae", "training loss: mae (the paper's L1 loss) or mse")
 	flag.Parse()
 	var hs []int
 	for _, s := range strings.Split(*hidden, ",") {
@@ -61,13 +65,19 @@ func main() {
 		}
 		hs = append(hs, h)
 	}
+	loss := gnn.MAE
+	if *lossName == "mse" {
+		loss = gnn.MSE
+	} else if *lossName != "mae" {
+		fail(fmt.Errorf("bad -loss %q", *lossName))
+	}
 	start := time.Now()
 	for _, pot := range []gnn.Potential{gnn.Spring, gnn.Charge} {
 		name := map[gnn.Potential]string{gnn.Spring: "spring", gnn.Charge: "charge"}[pot]
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which); err != nil {
+		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass); err != nil {
 			fail(err)
 		}
 	}
@@ -79,13 +89,13 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string) error {
+func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass float64) error {
 	const dim = 2
-	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1})
+	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1, MassSpread: mass})
 	if err != nil {
 		return err
 	}
-	testSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: max(1, sims/4), Steps: record, Seed: 2})
+	testSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: max(1, sims/4), Steps: record, Seed: 2, MassSpread: mass})
 	if err != nil {
 		return err
 	}
@@ -95,8 +105,8 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\n%s (2-D, 4 particles): %d training and %d test states; hidden %v, %d steps of %d graphs, L1 loss\n",
-		name, len(trainSet.Data.Graphs), len(testSet.Data.Graphs), hidden, steps, batch)
+	fmt.Printf("\n%s (2-D, 4 particles): %d training and %d test states; hidden %v, %d steps of %d graphs, %s loss, LR %g\n",
+		name, len(trainSet.Data.Graphs), len(testSet.Data.Graphs), hidden, steps, batch, strings.ToUpper(lossNames[loss]), lr)
 	var variants []variant
 	for _, v := range []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, 1e-2}} {
 		if strings.Contains(","+which+",", ","+v.name+",") {
@@ -117,7 +127,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		var h gnn.History
 		for phase, n := range []int{steps - steps/4, steps / 4} {
 			tc := gnn.PaperTrainConfig()
-			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed = n, batch, v.l1, lr, uint64(phase)
+			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed, tc.Loss = n, batch, v.l1, lr, uint64(phase), loss
 			if phase == 1 {
 				tc.LR = lr / 10
 			}
