@@ -52,13 +52,14 @@
 // al. 2020 ("How to train your neural ODE"): the kinetic energy ∫‖f‖² dt
 // and the Jacobian's Frobenius norm ∫‖∂f/∂y‖²_F dt by Hutchinson's estimator,
 // and of Kelly et al. 2020 ("Learning differential equations that are easy
-// to solve"): ∫‖d²y/dt²‖² dt, the K = 2 total time derivative, from a forward
-// tangent (the JVP of f along (f, 1)). These integrands contain derivatives
-// of f, so their gradients are second derivatives; they come from the fused
-// MLP's forward tangents, whose ops have hand-written backward ops, so one
-// first-order Grad trains them (gorgonia's nested Grad is wrong). Kelly's
-// orders K > 2 and the Frobenius and Kelly terms for a user's Network need
-// the core's general derivatives (internal/grad) and are not offered yet.
+// to solve"): ∫‖dᴷy/dtᴷ‖² dt, the K-th total time derivative along the flow
+// (K = 2 by default: the JVP of f along (f, 1)). These integrands contain
+// derivatives of f, so their gradients are second or higher derivatives.
+// For the built-in MLP they come from internal/ad's fused forward tangents,
+// whose ops have hand-written backward ops, so one first-order Grad trains
+// them; for a user's Network (and for K ≥ 3, which the fused ops cannot
+// differentiate twice) from internal/grad, the core's general reverse pass.
+// gorgonia's nested Grad, which is wrong, is never used.
 //
 // # Continuous normalizing flows
 //

@@ -21,9 +21,24 @@ const (
 	termKelly2                     // ‖d²y/dt²‖² = ‖(∂f/∂y)f + ∂f/∂t‖² (Kelly et al. 2020, K = 2)
 	termTrace                      // −tr(∂f/∂y), exact (CNF)
 	termTraceHutch                 // −εᵀ(∂f/∂y)ε, Hutchinson's estimate (CNF)
+
+	// termKelly + K, K ≥ 3, is ‖dᴷy/dtᴷ‖² (Kelly et al. 2020), from K − 1
+	// total derivatives D = (∂/∂y)·f + ∂/∂t applied to f.
+	termKelly term = 100
 )
 
+// kellyTerm is the term of Kelly et al.'s K-th total derivative.
+func kellyTerm(K int) term {
+	if K == 2 {
+		return termKelly2
+	}
+	return termKelly + term(K)
+}
+
 func (t term) String() string {
+	if t > termKelly {
+		return fmt.Sprintf("time derivative of order %d", int(t-termKelly))
+	}
 	return [...]string{"", "kinetic energy", "Jacobian Frobenius norm", "second time derivative", "exact trace", "Hutchinson trace"}[t]
 }
 
@@ -73,10 +88,6 @@ func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 	var tnodes []*G.Node
 	for _, tm := range terms {
 		var v *G.Node
-		needJVP := tm == termFrobenius || tm == termKelly2 || tm == termTraceHutch
-		if (needJVP && bt.jvp == nil) || (tm == termTrace && bt.trace == nil) {
-			return nil, errorf(ErrInput, "the %s needs derivatives of the network inside the training graph; a custom Network does not provide them yet (use the built-in MLP, New)", tm)
-		}
 		switch tm {
 		case termKinetic:
 			v = b.rowSums(b.square(bt.out))
@@ -102,6 +113,18 @@ func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 				return nil, err
 			}
 			v = b.scale(tr, -1)
+		case termKelly + 3, termKelly + 4, termKelly + 5, termKelly + 6:
+			if bt.total == nil {
+				return nil, errorf(ErrInput, "Kelly's regularizer of order K = %d needs derivatives of derivatives of f, which internal/ad's fused MLP does not give; build f from gorgonia's ops as a Network (NewNetwork)", int(tm-termKelly))
+			}
+			d := bt.out
+			for i := 1; i < int(tm-termKelly); i++ {
+				var err error
+				if d, err = bt.total(d); err != nil {
+					return nil, err
+				}
+			}
+			v = b.rowSums(b.square(d))
 		case termTraceHutch:
 			jv, err := bt.jvp(eps, nil)
 			if err != nil {

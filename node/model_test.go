@@ -244,14 +244,6 @@ func TestModelErrors(t *testing.T) {
 		{"window 1", train(d, node.TrainConfig{Steps: 2, Window: 1, Solver: node.RK4(), Options: ok}), node.ErrInput},
 		{"negative weight", train(d, node.TrainConfig{Steps: 2, Kinetic: -1, Solver: node.RK4(), Options: ok}), node.ErrInput},
 		{"batch too big", train(d, node.TrainConfig{Steps: 2, BatchSize: 100, Solver: node.RK4(), Options: ok}), node.ErrInput},
-		{"Kelly with a Network", func() error {
-			u, err := node.NewNetwork(2, skipNet{2, 4, 1}, node.Config{})
-			if err != nil {
-				return err
-			}
-			_, err = u.Train(context.Background(), d, node.TrainConfig{Steps: 2, Kelly: 1, Solver: node.RK4(), Options: ok})
-			return err
-		}(), node.ErrInput},
 	}...)
 	for _, c := range cases {
 		if !errors.Is(c.err, c.want) {

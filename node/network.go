@@ -1,9 +1,13 @@
 package node
 
 import (
+	"errors"
+	"fmt"
+
 	G "gorgonia.org/gorgonia"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/grad"
 )
 
 // Network is the right-hand side f(y, t; θ) of a neural ODE as a gorgonia
@@ -40,6 +44,10 @@ type built struct {
 	jvp func(vy, vt *G.Node) (*G.Node, error)
 	// trace returns tr(∂f/∂y), (B, 1), exactly.
 	trace func() (*G.Node, error)
+	// total returns the total time derivative along the flow of a
+	// (B, dim) node g of (y, t), (∂g/∂y)·f + ∂g/∂t; nil when the network
+	// cannot differentiate its derivatives (the fused MLP).
+	total func(g *G.Node) (*G.Node, error)
 }
 
 // builder builds the network on a graph.
@@ -116,7 +124,9 @@ func (m *mlpNet) build(g *G.ExprGraph, y, t *G.Node) (*built, error) {
 	return bt, nil
 }
 
-// userNet wraps a user's Network: it has no forward derivatives of its own.
+// userNet wraps a user's Network; its forward derivatives come from the
+// core's general autodiff (internal/grad), built as nodes of the same graph
+// so that the one G.Grad of the kernel differentiates them once more.
 type userNet struct{ net Network }
 
 func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
@@ -148,5 +158,58 @@ func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
 		}
 		seen[p.Name()] = true
 	}
-	return &built{out: out, params: params}, nil
+	bt = &built{out: out, params: params}
+	b := &gb{g: g}
+	bt.jvp = func(vy, vt *G.Node) (*G.Node, error) {
+		jy, err := grad.JVP(out, y, vy)
+		if err != nil {
+			return nil, errorf(ErrInput, "derivative of the Network in y: %w", err)
+		}
+		if vt == nil {
+			return jy, nil
+		}
+		jt, err := grad.JVP(out, t, vt)
+		switch {
+		case errors.Is(err, grad.ErrNoPath):
+			return jy, nil // an autonomous f: ∂f/∂t = 0
+		case err != nil:
+			return nil, errorf(ErrInput, "derivative of the Network in t: %w", err)
+		}
+		return b.add(jy, jt), b.err
+	}
+	bt.total = func(gn *G.Node) (*G.Node, error) {
+		jy, err := grad.JVP(gn, y, out)
+		if err != nil {
+			return nil, errorf(ErrInput, "total derivative of the Network in y: %w", err)
+		}
+		B := y.Shape()[0]
+		ones := make([]float64, B)
+		for i := range ones {
+			ones[i] = 1
+		}
+		jt, err := grad.JVP(gn, t, b.constant(ones, fmt.Sprintf("node.ones.%d", gn.ID()), B, 1))
+		switch {
+		case errors.Is(err, grad.ErrNoPath):
+			return jy, nil
+		case err != nil:
+			return nil, errorf(ErrInput, "total derivative of the Network in t: %w", err)
+		}
+		return b.add(jy, jt), b.err
+	}
+	bt.trace = func() (*G.Node, error) {
+		jac, err := grad.BatchJacobian(out, y) // (B, n, n)
+		if err != nil {
+			return nil, errorf(ErrInput, "Jacobian of the Network: %w", err)
+		}
+		B, n := y.Shape()[0], y.Shape()[1]
+		mask := make([]float64, B*n*n)
+		for s := 0; s < B; s++ {
+			for j := 0; j < n; j++ {
+				mask[(s*n+j)*n+j] = 1
+			}
+		}
+		tr := b.sum(b.hadamard(jac, b.constant(mask, "trace.mask", B, n, n)), 1, 2)
+		return b.reshape(tr, B, 1), b.err
+	}
+	return bt, nil
 }

@@ -98,9 +98,13 @@ type TrainConfig struct {
 	// integral over the window, times its weight (0 means off):
 	// Kinetic ∫‖f‖² dt and Frobenius ∫‖∂f/∂y‖²_F dt by Hutchinson's
 	// estimator with a Gaussian probe (Finlay et al. 2020), Kelly
-	// ∫‖d²y/dt²‖² dt, the K = 2 total time derivative (Kelly et al. 2020).
-	// Frobenius and Kelly need the built-in MLP.
+	// ∫‖dᴷy/dtᴷ‖² dt, the K-th total time derivative (Kelly et al. 2020).
 	Kinetic, Frobenius, Kelly float64
+	// KellyOrder is K of the Kelly regularizer, the order of the time
+	// derivative; 0 means 2. K from 3 to 6 needs f built from gorgonia's
+	// ops as a Network (NewNetwork): its K − 1 nested derivatives come from
+	// internal/grad, which the fused MLP's ops do not support.
+	KellyOrder int
 }
 
 // History is the record of a training run.
@@ -122,13 +126,20 @@ var errTimeLimit = errors.New("time limit")
 
 // terms returns the regularizer terms and weights of tc.
 func (tc TrainConfig) terms() ([]term, []float64, error) {
+	K := tc.KellyOrder
+	if K == 0 {
+		K = 2
+	}
+	if K < 2 || K > 6 {
+		return nil, nil, errorf(ErrInput, "TrainConfig.KellyOrder = %d; must be 0 (meaning 2) or from 2 to 6", tc.KellyOrder)
+	}
 	var ts []term
 	var ws []float64
 	for _, r := range []struct {
 		w float64
 		t term
 		n string
-	}{{tc.Kinetic, termKinetic, "Kinetic"}, {tc.Frobenius, termFrobenius, "Frobenius"}, {tc.Kelly, termKelly2, "Kelly"}} {
+	}{{tc.Kinetic, termKinetic, "Kinetic"}, {tc.Frobenius, termFrobenius, "Frobenius"}, {tc.Kelly, kellyTerm(K), "Kelly"}} {
 		if !(r.w >= 0) || math.IsInf(r.w, 0) {
 			return nil, nil, errorf(ErrInput, "TrainConfig.%s = %g; must be ≥ 0 and finite", r.n, r.w)
 		}
