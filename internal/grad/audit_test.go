@@ -159,17 +159,35 @@ func TestOpAudit(t *testing.T) {
 		{"Reshape", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {
 			return sum(G.Must(G.Tanh(G.Must(G.Mul(G.Must(G.Reshape(G.Must(G.Sin(x)), tensor.Shape{3, 2})), G.Must(G.Transpose(c.w)))))))
 		}},
-		{"Reshape→Square, source live", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {
+		{"grad.Reshape→Square", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {
 			s := G.Must(G.Sin(x))
-			r := G.Must(G.Reshape(s, tensor.Shape{3, 2}))
+			r := G.Must(Reshape(s, tensor.Shape{3, 2}))
 			a := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Square(r)), c.w))))
 			return G.Add(a, G.Must(G.Sum(G.Must(G.Cube(s)))))
 		}},
-		{"Reshape→Log1p, source live", 0.2, 1, func(x *G.Node, c consts) (*G.Node, error) {
+		{"grad.Reshape→Log1p", 0.2, 1, func(x *G.Node, c consts) (*G.Node, error) {
 			s := G.Must(G.Exp(x))
-			r := G.Must(G.Reshape(s, tensor.Shape{3, 2}))
+			r := G.Must(Reshape(s, tensor.Shape{3, 2}))
 			a := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Log1p(r)), c.w))))
 			return G.Add(a, G.Must(G.Sum(G.Must(G.Square(s)))))
+		}},
+		{"Slice→Square, source live", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {
+			s := G.Must(G.Sin(x))
+			r := G.Must(G.Slice(s, G.S(0, 2))) // (2, 3): all rows, a view
+			a := G.Must(G.Sum(G.Must(G.Square(r))))
+			return G.Add(a, G.Must(G.Sum(G.Must(G.Cube(s)))))
+		}},
+		{"Slice row→Log1p, source live", 0.2, 1, func(x *G.Node, c consts) (*G.Node, error) {
+			s := G.Must(G.Exp(x))
+			r := G.Must(G.Slice(s, G.S(1))) // (3)
+			a := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Log1p(r)), c.v))))
+			return G.Add(a, G.Must(G.Sum(G.Must(G.Square(s)))))
+		}},
+		{"Transpose→Square, source live", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {
+			s := G.Must(G.Sin(x))
+			r := G.Must(G.Transpose(s))
+			a := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Square(r)), c.w))))
+			return G.Add(a, G.Must(G.Sum(G.Must(G.Cube(s)))))
 		}},
 		{"Slice/rows", -1, 1, func(x *G.Node, c consts) (*G.Node, error) { return sum(G.Must(G.Cube(G.Must(G.Slice(x, G.S(1, 2)))))) }},
 		{"Slice/column", -1, 1, func(x *G.Node, c consts) (*G.Node, error) {

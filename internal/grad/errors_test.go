@@ -78,6 +78,13 @@ func TestBadInput(t *testing.T) {
 	}
 	_, err = Grad(must(G.Sum(gr[0])), x)
 	check("second derivative through ad's fused ops", err, ErrUnsupported, "ad.fop", "not differentiable")
+	// an op run in place over a G.Reshape (shared memory) is refused
+	rs := must(G.Reshape(must(G.Exp(x)), tensor.Shape{3, 2}))
+	sq := must(G.Sum(must(G.Add(rs, must(G.Transpose(z))))))
+	_, err = Grad(sq, x)
+	check("in place over a G.Reshape", err, ErrUnsupported, "grad.Reshape")
+	_, err = Reshape(x, tensor.Shape{4, 2})
+	check("Reshape to another size", err, fail.ErrInput, "elements")
 	// ByIndices on a vector: gorgonia's gradient is wrong there
 	v := input(g, "v", tensor.Shape{5}, uniform(3, 5, -1, 1))
 	idx := G.NewConstant(tensor.New(tensor.WithShape(3), tensor.WithBacking([]int{0, 0, 3})), G.WithName("idx"))
