@@ -3,6 +3,7 @@ package pinn
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/build"
@@ -157,10 +158,19 @@ func (m *Model) build(values []float64) (*state, error) {
 // residualNode builds the residual at pts on s's graph; where names the
 // point set for messages.
 func (m *Model) residualNode(s *state, pts [][]float64, where string) (*G.Node, error) {
+	// In a fixed order: the order of the tangents changes the graph, and
+	// with it the rounding (map order would make training differ from run
+	// to run).
 	var sec [][2]int
 	for ij := range m.need.second {
 		sec = append(sec, ij)
 	}
+	sort.Slice(sec, func(a, b int) bool {
+		if sec[a][0] != sec[b][0] {
+			return sec[a][0] < sec[b][0]
+		}
+		return sec[a][1] < sec[b][1]
+	})
 	b := s.b
 	j, err := m.jetAt(b, s, pts, m.need.first || len(sec) > 0, sec)
 	if err != nil {
