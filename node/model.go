@@ -271,6 +271,11 @@ type Gradient struct {
 	// evaluations of the vector–Jacobian product in the backward pass.
 	Forward     Solution
 	BackwardNFE int
+	// HeldBytes counts the bytes of solver states the backward pass needs
+	// kept: every stage state and derivative of every step for Backprop
+	// (growing with the steps); the states at the output times and the
+	// backward solver's own stages for Adjoint (not growing with them).
+	HeldBytes int
 }
 
 // Gradient solves from y0 over ts as Solve does and returns the gradient of
@@ -300,7 +305,7 @@ func (m *Model) Gradient(y0 []float64, ts []float64, cot [][]float64, s Solver, 
 	if err != nil {
 		return nil, err
 	}
-	return &Gradient{Y0: r.y0bar, Theta: r.gtheta, T: r.tbar, Forward: r.fwd, BackwardNFE: r.bnfe}, nil
+	return &Gradient{Y0: r.y0bar, Theta: r.gtheta, T: r.tbar, Forward: r.fwd, BackwardNFE: r.bnfe, HeldBytes: r.held}, nil
 }
 
 // gradResult is what grad computes.
@@ -311,6 +316,7 @@ type gradResult struct {
 	tbar   float64
 	fwd    Solution
 	bnfe   int
+	held   int // bytes of states kept for the backward pass
 }
 
 // grad runs the forward solve of the batch with terms and the backward
@@ -356,8 +362,13 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 	r := &gradResult{ys: ys, fwd: Solution{T: slices.Clone(ts), NFE: st.NFE, Steps: st.Steps, Rejected: st.Rejected}}
 	var full []float64
 	if method == Backprop {
+		for _, st := range tp.steps {
+			r.held += 8 * (len(st.y) + len(st.k)) * sys.size()
+		}
 		full, r.gtheta, r.tbar, r.bnfe, err = tp.backward(sys, ts, cot, ro.Dt > 0, len(m.theta))
 	} else {
+		zlen := sys.ny() + sys.size() + len(m.theta)
+		r.held = 8 * (len(ts)*sys.size() + (len(tb.B)+3)*zlen)
 		var bst ode.Stats
 		full, r.gtheta, r.tbar, bst, err = adjointBackward(sys, tb, ys, ts, cot, ro, len(m.theta))
 		r.bnfe = bst.NFE
