@@ -263,7 +263,7 @@ func (m *Model) hardJet(b *build.B, nj *jet, pts [][]float64, first bool, sec []
 	out := &jet{first: map[int]*G.Node{}, sec: map[[2]int]*G.Node{}}
 	out.u = b.Add(col(c.g), mul(d, nj.u))
 	if first {
-		for i := range nj.first {
+		for i := 0; i < len(nj.first); i++ { // in order (a map's order would vary)
 			out.first[i] = b.Add(col(c.gFirst[i]), b.Add(mul(col(c.dFirst[i]), nj.u), mul(d, nj.first[i])))
 		}
 	}
