@@ -62,16 +62,20 @@ func BatchJacobian(out, x *G.Node) (*G.Node, error) {
 		return nil, err
 	}
 	rows := make([]*G.Node, m)
+	any := false
 	for j := range rows {
 		e, err := column(out, out.Shape(), j)
 		if err != nil {
 			return nil, err
 		}
-		r, err := backward([]*G.Node{out}, []*G.Node{e}, []*G.Node{x}, j > 0)
+		r, found, err := backwardFound([]*G.Node{out}, []*G.Node{e}, []*G.Node{x}, true)
 		if err != nil {
 			return nil, err
 		}
-		rows[j] = r[0]
+		rows[j], any = r[0], any || found[0]
+	}
+	if !any {
+		return nil, errorf(ErrNoPath, "BatchJacobian: the output does not depend on x (%v)", x)
 	}
 	return stack(rows, tensor.Shape{B, m, n}, 1)
 }

@@ -15,18 +15,21 @@ func Jacobian(out, x *G.Node) (*G.Node, error) {
 	os := out.Shape()
 	M, N := shapeSize(os), shapeSize(x.Shape())
 	rows := make([]*G.Node, M)
+	any := false
 	for i := range rows {
 		e, err := unit(out, os, i)
 		if err != nil {
 			return nil, err
 		}
-		// the first row reports a missing path; a row the output
-		// element does not depend on is zero
-		r, err := backward([]*G.Node{out}, []*G.Node{e}, []*G.Node{x}, i > 0)
+		// a row whose output element does not depend on x is zero
+		r, found, err := backwardFound([]*G.Node{out}, []*G.Node{e}, []*G.Node{x}, true)
 		if err != nil {
 			return nil, err
 		}
-		rows[i] = r[0]
+		rows[i], any = r[0], any || found[0]
+	}
+	if !any {
+		return nil, errorf(ErrNoPath, "Jacobian: the output does not depend on x (%v)", x)
 	}
 	return stack(rows, []int{M, N}, 0)
 }

@@ -130,3 +130,28 @@ func TestFloat32(t *testing.T) {
 		t.Errorf("Laplacian %v in float32, want %v", l, sum)
 	}
 }
+
+// TestJacobianRowWithoutPath: a row of the output that does not depend on x
+// is a zero row, not an error; only an output wholly independent of x is.
+func TestJacobianRowWithoutPath(t *testing.T) {
+	must := must(t)
+	g := G.NewGraph()
+	x := input(g, "x", tensor.Shape{2}, []float64{0.5, -1})
+	c := input(g, "c", tensor.Shape{1}, []float64{3})
+	s := must(Reshape(must(G.Sum(must(G.Square(x)))), tensor.Shape{1}))
+	out := must(G.Concat(0, c, s, x)) // (c, Σx², x)
+	J, err := Jacobian(out, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newEvaluator(t, g, J).run()[0]
+	want := []float64{0, 0, 1, -2, 1, 0, 0, 1}
+	for i := range want {
+		if v[i] != want[i] {
+			t.Fatalf("Jacobian %v, want %v", v, want)
+		}
+	}
+	if _, err := Jacobian(c, x); err == nil {
+		t.Fatal("Jacobian of an output independent of x: no error")
+	}
+}

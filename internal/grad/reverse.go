@@ -19,11 +19,18 @@ import (
 // shape (the right answer when a derivative has become independent of w, as the
 // Hessian of a linear function).
 func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
+	r, _, err := backwardFound(outs, seeds, wrt, zero)
+	return r, err
+}
+
+// backwardFound is backward that also says, for each w, whether a path was
+// found (false: its result is a zero constant).
+func backwardFound(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, []bool, error) {
 	if len(outs) == 0 || len(outs) != len(seeds) {
-		return nil, inputf("%d outputs and %d seeds", len(outs), len(seeds))
+		return nil, nil, inputf("%d outputs and %d seeds", len(outs), len(seeds))
 	}
 	if len(wrt) == 0 {
-		return nil, inputf("no nodes to differentiate with respect to")
+		return nil, nil, inputf("no nodes to differentiate with respect to")
 	}
 	var g *G.ExprGraph
 	// a constant made with G.NewConstant(v, G.In(g)) is a copy of the
@@ -59,21 +66,21 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 	}
 	for i, n := range outs {
 		if err := check("output", i, n); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for i, n := range seeds {
 		if err := check("seed", i, n); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !sameShape(n.Shape(), outs[i].Shape()) {
-			return nil, inputf("seed %d has shape %v, its output %v", i, n.Shape(), outs[i].Shape())
+			return nil, nil, inputf("seed %d has shape %v, its output %v", i, n.Shape(), outs[i].Shape())
 		}
 	}
 	wrtSet := make(map[*G.Node]bool, len(wrt))
 	for i, n := range wrt {
 		if err := check("wrt", i, n); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		wrtSet[n] = true
 	}
@@ -84,7 +91,7 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 	p := &pass{g: g, wrt: wrtSet, seen: map[*G.Node]bool{}, active: map[*G.Node]bool{}, kids: map[*G.Node][]*G.Node{}, diff: map[*G.Node][]bool{}, blocked: map[*G.Node]int{}}
 	for _, o := range outs {
 		if err := p.visit(o); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 
@@ -103,14 +110,14 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 		}
 		delete(adj, n)
 		if j := p.blocked[n]; j > 0 {
-			return nil, errorf(ErrUnsupported, "op %s is not differentiable with respect to its input %d, which depends on the nodes differentiated for", opName(n), j-1)
+			return nil, nil, errorf(ErrUnsupported, "op %s is not differentiable with respect to its input %d, which depends on the nodes differentiated for", opName(n), j-1)
 		}
 		sum, err := addAll(terms)
 		if err == nil {
 			sum, err = unalias(sum)
 		}
 		if err != nil {
-			return nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
+			return nil, nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
 		}
 		total[n] = sum
 		kids := p.kids[n]
@@ -128,7 +135,7 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 		}
 		cadj, err := adjoints(n, kids, sum, need)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for j, c := range kids {
 			if !need[j] || cadj[j] == nil {
@@ -136,28 +143,29 @@ func backward(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, error) {
 			}
 			a, err := fitShape(cadj[j], c)
 			if err != nil {
-				return nil, errorf(ErrUnsupported, "op %s: adjoint of input %d: %v", opName(n), j, err)
+				return nil, nil, errorf(ErrUnsupported, "op %s: adjoint of input %d: %v", opName(n), j, err)
 			}
 			adj[c] = append(adj[c], a)
 		}
 	}
 
 	res := make([]*G.Node, len(wrt))
+	found := make([]bool, len(wrt))
 	for i, w := range wrt {
 		if t, ok := total[w]; ok {
-			res[i] = t
+			res[i], found[i] = t, true
 			continue
 		}
 		if !zero {
-			return nil, errorf(ErrNoPath, "the output does not depend on wrt[%d] (%v)", i, w)
+			return nil, nil, errorf(ErrNoPath, "the output does not depend on wrt[%d] (%v)", i, w)
 		}
 		z, err := zerosLike(w)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		res[i] = z
 	}
-	return res, nil
+	return res, found, nil
 }
 
 // pass holds the forward analysis of one backward call.
