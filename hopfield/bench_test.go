@@ -1,6 +1,7 @@
 package hopfield
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -122,4 +123,35 @@ func BenchmarkBoltzmannSweep(b *testing.B) {
 	bm, _ := NewBoltzmann(10, edges, nil, 1)
 	b.ResetTimer()
 	_ = bm.Sample(SampleConfig{Burn: -1, Samples: b.N}, func([]int8) error { return nil })
+}
+
+// BenchmarkStepPooling is one Adam step of the set classifier of
+// pooling_train_test.go as in bench/torch_rows/hopfield.py: a batch of 256
+// sets of 16 elements in 8 dimensions, HopfieldPooling with one learned
+// query (DimK 8, DimV 16, β = 1), a linear read-out to one logit, the
+// logistic loss, trained with TrainGraph.
+func BenchmarkStepPooling(b *testing.B) {
+	const batch, size, dim, dv = 256, 16, 8, 16
+	m, err := newSetModel("hopfield", batch, size, dim, dv, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rng.New(2)
+	for i := range m.xData {
+		m.xData[i] = r.NormFloat64()
+	}
+	for i := range m.yData {
+		m.yData[i] = float64(2*r.IntN(2) - 1)
+	}
+	o := Objective{Graph: m.g, Loss: m.loss, Params: m.params}
+	if _, err := TrainGraph(context.Background(), o, TrainConfig{Steps: 1}); err != nil { // Grad and compile
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuSeconds()
+	if _, err := TrainGraph(context.Background(), o, TrainConfig{Steps: b.N}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }
