@@ -277,3 +277,27 @@ func TestModelErrors(t *testing.T) {
 		}
 	}
 }
+
+// The same Config and TrainConfig give bit-identical models, run after run.
+func TestModelSameSeedSameBits(t *testing.T) {
+	data := hottest(200, 7)
+	var first [][]float64
+	for k := range 3 {
+		m, err := hopfield.NewModel(hopfield.Config{Arch: hopfield.PoolingArch, In: 2, SetSize: 8, Loss: hopfield.Logistic, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Train(context.Background(), data, hopfield.TrainConfig{Steps: 30, LR: 0.01, BatchSize: 20, Seed: 5}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := m.Predict(data.X[:20])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 {
+			first = out
+		} else {
+			sameBits(t, first, out)
+		}
+	}
+}

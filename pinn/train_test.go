@@ -157,6 +157,11 @@ func TestResidualCallbackErrors(t *testing.T) {
 	if _, err := pinn.New(p, cfg); !errors.Is(err, pinn.ErrNotFinite) {
 		t.Errorf("infinite source: %v", err)
 	}
+	p = base()
+	p.Lift = func(q []float64) float64 { panic("no lift") }
+	if _, err := pinn.New(p, pinn.Config{Hidden: []int{4}, Collocation: 37, Constraints: pinn.Hard}); !errors.Is(err, pinn.ErrCallback) || !strings.Contains(err.Error(), "Problem.Lift") {
+		t.Errorf("panicking lift: %v", err)
+	}
 	// Residual at user points of the wrong shape names those points.
 	m, err := pinn.New(base(), cfg)
 	if err != nil {
