@@ -3,6 +3,7 @@ package gnn
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"time"
 
 	"github.com/physbias/physbias/internal/ad"
@@ -188,6 +189,31 @@ type TrainConfig struct {
 	// TimeLimit stops training after this wall time, without an error
 	// (History.Stop is then "time limit"); 0 means none.
 	TimeLimit time.Duration
+	// Augment, if not nil, changes each graph of a minibatch before the
+	// step sees it (its targets unchanged): a data augmentation such as
+	// TranslatePositions. It gets a copy of the graph's node features and
+	// a generator seeded from Seed; it must keep their sizes. It needs
+	// graphs of one structure. nil means none.
+	Augment func(nodes [][]float64, r *rand.Rand)
+}
+
+// TranslatePositions returns an Augment function that shifts the first
+// dim node features (the positions of SimulateNBody's graphs) of every
+// node of a graph by one offset drawn from N(0, sigma²) per coordinate:
+// Cranmer et al. 2020 train with such shifts (sigma 3), which teach the
+// network that forces depend on positions only through differences.
+func TranslatePositions(dim int, sigma float64) func(nodes [][]float64, r *rand.Rand) {
+	return func(nodes [][]float64, r *rand.Rand) {
+		off := make([]float64, dim)
+		for d := range off {
+			off[d] = sigma * r.NormFloat64()
+		}
+		for _, row := range nodes {
+			for d := range min(dim, len(row)) {
+				row[d] += off[d]
+			}
+		}
+	}
 }
 
 // PaperTrainConfig returns the training settings of Cranmer et al. 2020's

@@ -14,6 +14,9 @@ var (
 	ErrCorrupt = fail.ErrCorrupt
 	// ErrZeroValue: a method was called on a Model not made by New or Load.
 	ErrZeroValue = fail.ErrZeroValue
+	// ErrCallback: TrainConfig.Augment panicked or changed the sizes of
+	// the node features.
+	ErrCallback = fail.ErrCallback
 )
 
 // errorf returns an error starting with "gnn: " that matches kind.

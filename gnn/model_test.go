@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -253,4 +254,30 @@ func flip(b []byte, i int) []byte {
 	c := append([]byte(nil), b...)
 	c[i] ^= 0x10
 	return c
+}
+
+// TrainConfig.Augment: TranslatePositions trains; a panicking or
+// size-changing callback is an error matching ErrCallback, a NaN one
+// ErrNotFinite.
+func TestAugment(t *testing.T) {
+	nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 4, Steps: 10, Seed: 9})
+	m, _ := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 4, 2, []int{8}))
+	tc := gnn.TrainConfig{Steps: 5, BatchSize: 4, Augment: gnn.TranslatePositions(2, 3)}
+	if _, err := m.Train(context.Background(), nb.Data, tc); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc2 := range map[string]struct {
+		f    func([][]float64, *rand.Rand)
+		kind error
+	}{
+		"panic":  {func([][]float64, *rand.Rand) { panic("boom") }, gnn.ErrCallback},
+		"resize": {func(n [][]float64, _ *rand.Rand) { n[0] = n[0][:1] }, gnn.ErrCallback},
+		"NaN":    {func(n [][]float64, _ *rand.Rand) { n[1][0] = math.NaN() }, gnn.ErrNotFinite},
+	} {
+		tc.Augment = tc2.f
+		_, err := m.Train(context.Background(), nb.Data, tc)
+		if !errors.Is(err, tc2.kind) || strings.Count(err.Error(), "gnn: ") != 1 {
+			t.Errorf("%s: error %v, want one matching %v", name, err, tc2.kind)
+		}
+	}
 }

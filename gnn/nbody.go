@@ -22,8 +22,10 @@ const (
 )
 
 // Softening is the length added in quadrature to the distance of the 1/r,
-// 1/r² and charge laws, so that close encounters stay finite.
-const Softening = 0.1
+// 1/r² and charge laws, so that close encounters stay finite. The paper
+// adds 0.01 to |Δx|; adding it in quadrature keeps each law an exact power
+// of the softened distance, which FitLaw's candidates are written in.
+const Softening = 0.01
 
 var potNames = [...]string{"spring", "1/r", "1/r²", "charge"}
 

@@ -3,11 +3,15 @@ package gnn
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/fail"
+	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -133,6 +137,9 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	if !same && B != N {
 		return History{}, errorf(ErrInput, "graphs of different structures train full batch only; TrainConfig.BatchSize is %d of %d graphs", B, N)
 	}
+	if !same && tc.Augment != nil {
+		return History{}, errorf(ErrInput, "TrainConfig.Augment needs graphs of one structure")
+	}
 	c := m.cfg
 	// The batch: B graphs with graph 0's structure, or all graphs.
 	var bt *batch
@@ -194,6 +201,19 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	// Feed copies the batch's features and targets (one structure) and
 	// checks the context and the time limit before every step.
 	start := time.Now()
+	var augRand *rand.Rand
+	var augRows [][][]float64 // per batch slot: a copy of the nodes to augment
+	if tc.Augment != nil {
+		augRand = rng.Stream(tc.Seed, 1)
+		augRows = make([][][]float64, B)
+		for r := range augRows {
+			augRows[r] = make([][]float64, len(d.Graphs[0].Nodes))
+			for k := range augRows[r] {
+				augRows[r][k] = make([]float64, c.NodeIn)
+			}
+		}
+	}
+	var augErr error
 	feed := func(idx []int) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -206,6 +226,18 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 		}
 		for r, i := range idx {
 			batchGraphs[r] = d.Graphs[i]
+			if tc.Augment != nil {
+				g := batchGraphs[r]
+				for k, row := range g.Nodes {
+					copy(augRows[r][k], row)
+				}
+				g.Nodes = augRows[r]
+				if err := augment(tc.Augment, g.Nodes, augRand, c.NodeIn); err != nil {
+					augErr = err
+					return err
+				}
+				batchGraphs[r] = g
+			}
 		}
 		bt.fill(batchGraphs, c)
 		for r, i := range idx {
@@ -251,6 +283,9 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		hist.Stop = "cancelled"
 		return hist, errorf(ctx.Err(), "training stopped after %d steps: %w", hist.Steps, ctx.Err())
+	case augErr != nil:
+		hist.Stop = "error"
+		return hist, augErr
 	case strings.Contains(err.Error(), "NaN") || strings.Contains(err.Error(), "Inf"):
 		hist.Stop = "not finite"
 		return hist, errorf(ErrNotFinite, "training: %w", err)
@@ -258,6 +293,28 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 		hist.Stop = "error"
 		return hist, errorf(ErrInput, "training: %w", err)
 	}
+}
+
+// augment runs the user's Augment on nodes, recovering a panic, and checks
+// that it kept the sizes and left finite values.
+func augment(f func([][]float64, *rand.Rand), nodes [][]float64, r *rand.Rand, width int) (err error) {
+	defer fail.Recover(&err, "gnn", "TrainConfig.Augment")
+	n := len(nodes)
+	f(nodes, r)
+	if len(nodes) != n {
+		return errorf(ErrCallback, "TrainConfig.Augment changed the number of nodes from %d to %d", n, len(nodes))
+	}
+	for k, row := range nodes {
+		if len(row) != width {
+			return errorf(ErrCallback, "TrainConfig.Augment left node %d with %d features, want %d", k, len(row), width)
+		}
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return errorf(ErrNotFinite, "TrainConfig.Augment made node %d feature %d %v", k, j, v)
+			}
+		}
+	}
+	return nil
 }
 
 // errorTerm returns the mean squared or absolute error of pred against y.

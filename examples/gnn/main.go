@@ -54,6 +54,7 @@ func main() {
 	only := flag.String("only", "", "run only this law: spring or charge")
 	lr := flag.Float64("lr", 3e-3, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
 	which := flag.String("variants", "standard,bottleneck,L1", "models to train")
+	aug := flag.Float64("augment", 3, "σ of the random translation of each training graph's positions (the paper's 3); 0: none")
 	l1 := flag.Float64("l1", 1e-2, "weight of the L1 model's message penalty (TrainConfig.MessageL1)")
 	mass := flag.Float64("mass-spread", 0.5, "σ of the log-masses, exp(σ·N(0,1)); 0: equal masses")
 	lossName := flag.String("loss", "mae", "training loss: mae (the paper's L1 loss) or mse")
@@ -78,7 +79,7 @@ func main() {
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass, *l1); err != nil {
+		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass, *l1, *aug); err != nil {
 			fail(err)
 		}
 	}
@@ -90,7 +91,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass, l1w float64) error {
+func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass, l1w, aug float64) error {
 	const dim = 2
 	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1, MassSpread: mass})
 	if err != nil {
@@ -131,6 +132,9 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed, tc.Loss = n, batch, v.l1, lr, uint64(phase), loss
 			if phase == 1 {
 				tc.LR = lr / 10
+			}
+			if aug > 0 {
+				tc.Augment = gnn.TranslatePositions(dim, aug)
 			}
 			tc.Progress = gnn.ProgressBar(os.Stderr, fmt.Sprintf("%s %-10s phase %d", name, v.name, phase+1))
 			hp, err := model.Train(context.Background(), trainSet.Data, tc)
