@@ -1,9 +1,7 @@
 package pinn
 
 import (
-	"errors"
 	"io"
-	"os"
 
 	"github.com/physbias/physbias/internal/train"
 )
@@ -75,10 +73,7 @@ func LoadFile(path string, p Problem) (*Model, error) {
 	var s saved
 	f, err := train.ReadModelFile(path, modelKind, &s)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, errorf(ErrInput, "LoadFile: %w", err)
-		}
-		return nil, err
+		return nil, err // a missing file matches os.ErrNotExist
 	}
 	return load(f, &s, p)
 }

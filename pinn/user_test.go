@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,6 +180,9 @@ func TestLoadErrors(t *testing.T) {
 	other.Domain.Space[1].Hi = 2
 	if _, err := pinn.Load(bytes.NewReader(good), other); !errors.Is(err, pinn.ErrInput) || !strings.Contains(err.Error(), "domain") {
 		t.Errorf("another domain: %v", err)
+	}
+	if _, err := pinn.LoadFile(filepath.Join(t.TempDir(), "missing.pinn"), poisson2D()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want os.ErrNotExist", err)
 	}
 	other = poisson2D()
 	other.Conditions = other.Conditions[:1]
