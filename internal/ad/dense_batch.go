@@ -60,25 +60,30 @@ var denseWorkPool = sync.Pool{New: func() any { return new(denseWork) }}
 
 // take returns the next n values of w.buf from *off.
 func (w *denseWork) take(off *int, n int) []float64 {
-	s := w.buf[*off : *off+n : *off+n] // within cap(w.buf), sized by perPoint
+	s := w.buf[*off : *off+n : *off+n] // within cap(w.buf), sized by scratch
 	*off += n
 	return s
 }
 
-// perPoint returns the scratch values one point takes in a pass.
-func (d *Dense) perPoint(kind densePassKind) int {
+// scratch returns the scratch values a pass over R points takes. The
+// stacked matrices have at least kernM rows, so that a product of fewer
+// rows can run on the GEMM kernel with zero rows added (see pass).
+func (d *Dense) scratch(kind densePassKind, R int) int {
 	in, L := d.sizes[0], len(d.w)
-	rows := 1 + kind.tangents(in)
+	rows := max(R*(1+kind.tangents(in)), kernM)
 	maxW := 0
 	n := 0
 	for l := 0; l < L; l++ {
 		maxW = max(maxW, d.sizes[l])
 		if l < L-1 {
-			n += d.sizes[l+1] * (rows + 2) // [Z; Ż], σ′, σ″
+			n += d.sizes[l+1] * (rows + 2*R) // [Z; Ż], σ′, σ″
 		}
 	}
 	return n + 3*rows*maxW + rows*d.sizes[L] // gemm input, two reverse buffers, output
 }
+
+// perPoint returns the scratch values one point takes in a pass.
+func (d *Dense) perPoint(kind densePassKind) int { return d.scratch(kind, kernM) / kernM }
 
 // denseOut holds the destinations of a pass over B points (nil when not
 // wanted): y (B×Out), grad (B×In), hess (B×In×In), jac (B×Out×In).
@@ -126,7 +131,7 @@ func (d *Dense) run(kind densePassKind, x []float64, B int, o denseOut) {
 // next until none is left.
 func (d *Dense) work(kind densePassKind, x []float64, B, R int, next *atomic.Int64, o denseOut) {
 	w := denseWorkPool.Get().(*denseWork)
-	if size := R * d.perPoint(kind); cap(w.buf) < size {
+	if size := d.scratch(kind, R); cap(w.buf) < size {
 		w.buf = make([]float64, size)
 	}
 	in := d.In()
@@ -146,6 +151,7 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 	in, L := d.sizes[0], len(d.w)
 	nt := kind.tangents(in)
 	rows := R * (1 + nt)
+	rowsP := max(rows, kernM) // rows of the stacked buffers
 	off := 0
 	zs := make([][]float64, 0, 8) // [Z; Ż] of each hidden layer
 	s1 := make([][]float64, 0, 8)
@@ -155,15 +161,15 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 		maxW = max(maxW, d.sizes[l])
 		if l < L-1 {
 			h := d.sizes[l+1]
-			zs = append(zs, w.take(&off, rows*h))
+			zs = append(zs, w.take(&off, rowsP*h))
 			s1 = append(s1, w.take(&off, R*h))
 			s2 = append(s2, w.take(&off, R*h))
 		}
 	}
-	inBuf := w.take(&off, rows*maxW)
-	g0 := w.take(&off, rows*maxW)
-	g1 := w.take(&off, rows*maxW)
-	out := w.take(&off, rows*d.sizes[L])
+	inBuf := w.take(&off, rowsP*maxW)
+	g0 := w.take(&off, rowsP*maxW)
+	g1 := w.take(&off, rowsP*maxW)
+	out := w.take(&off, rowsP*d.sizes[L])
 
 	// Forward, with tangents when nt > 0.
 	a := x // the layer's input, [A; Ȧ] (rows of width sizes[l]); x has value rows only
@@ -178,7 +184,14 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 		if l == 0 || (last && kind != passJacobian) {
 			r = R // the first layer's tangents are W_0; a scalar's tangent output is not needed
 		}
-		gemm(gblas.NoTrans, gblas.NoTrans, r, fo, fi, a, fi, d.w[l], fo, z, fo)
+		rp := r
+		if l > 0 && r < kernM && useKernel && fo >= kernN && kernM*fo*fi >= 1<<12 {
+			// Too few rows for the kernel, which is still faster than the
+			// direct product on kernM rows, the added ones zero.
+			rp = kernM
+			clear(a[r*fi : rp*fi])
+		}
+		gemm(gblas.NoTrans, gblas.NoTrans, rp, fo, fi, a, fi, d.w[l], fo, z, fo)
 		if l == 0 && nt > 0 {
 			for b := 0; b < R; b++ {
 				copy(z[(R+b*nt)*fo:(R+(b+1)*nt)*fo], d.w[0])
