@@ -32,11 +32,17 @@
 // derivative has become independent of x (the Hessian of a linear function),
 // a zero constant (HVP, Hessian, Laplacian and the batched forms).
 //
-// Grad and VJP are one reverse pass; HVP is the VJP of a gradient; JVP is the
+// Grad and VJP are one reverse pass; HVP is the VJP of a gradient; JVP is one
+// forward-tangent pass (each op's tangent from its inputs' tangents: the
+// elementwise ops through their SymDiff with the tangent as adjoint, their
+// Jacobian being diagonal; products, sums, repeats, reshapes, transposes,
+// slices, Concat, SoftMax and Max by rules of the core), falling back to the
 // double-VJP trick (the VJP, with respect to a placeholder u, of
-// uᵀ·∂out/∂x), which also evaluates one reverse pass at u = 0 per run;
-// Jacobian, Hessian and Laplacian take one VJP or HVP per row or position:
-// for small inputs.
+// uᵀ·∂out/∂x) for graphs with other ops; measured on a 2-64-64-2 tanh
+// network, batch 256, a JVP costs what a VJP costs (1.4 CPU-ms against
+// 1.0 ms for the forward pass alone; the double-VJP took 2.0 ms). Jacobian,
+// Hessian and Laplacian take one VJP or HVP per row or position: for small
+// inputs.
 //
 // # Batches
 //

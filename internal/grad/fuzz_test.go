@@ -9,8 +9,9 @@ import (
 )
 
 // FuzzRandomGraph builds a random expression of a (2, 2) input from
-// gorgonia's ops (one op per byte) and checks its gradient and a Hessian
-// row against 4th-order finite differences. Expressions whose values or
+// gorgonia's ops (one op per byte) and checks its gradient and a
+// Hessian-vector product against 4th-order finite differences, and its JVP
+// against the gradient. Expressions whose values or
 // derivatives leave a moderate range (or are NaN, as a log of a negative) are
 // skipped: finite differences cannot judge them.
 func FuzzRandomGraph(f *testing.F) {
@@ -92,7 +93,15 @@ func FuzzRandomGraph(f *testing.F) {
 		if err != nil {
 			t.Fatalf("HVP: %v", err)
 		}
-		ev := newEvaluator(t, g, fx, gr[0], hv)
+		jv, err := JVP(top(), x, e1)
+		if err != nil {
+			t.Fatalf("JVP: %v", err)
+		}
+		jvs, err := G.Sum(jv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := newEvaluator(t, g, fx, gr[0], hv, jvs)
 		v := ev.run()
 		for _, s := range v {
 			for _, a := range s {
@@ -106,6 +115,14 @@ func FuzzRandomGraph(f *testing.F) {
 			if d := math.Abs(v[1][i] - fd[0][i]); d > 1e-6*math.Max(1, math.Abs(fd[0][i])) {
 				t.Errorf("program %v: gradient[%d] = %.12g, finite differences %.12g", prog, i, v[1][i], fd[0][i])
 			}
+		}
+		// the JVP along e1, summed, is ∇f·e1
+		dot := 0.0
+		for i, e := range []float64{0.3, -1, 0.5, 0.8} {
+			dot += v[1][i] * e
+		}
+		if d := math.Abs(v[3][0] - dot); d > 1e-10*math.Max(1, math.Abs(dot)) {
+			t.Errorf("program %v: Σ JVP = %.12g, ∇f·v = %.12g", prog, v[3][0], dot)
 		}
 		// H·e1 against finite differences of the gradient along e1
 		fdg := fdJacobian(t, ev, 1, x, 1e-3)

@@ -11,11 +11,13 @@ import (
 var dummies atomic.Uint64
 
 // JVP returns the directional derivative ∂out/∂x·t, of out's shape, for a
-// tangent t of x's shape, by the double-VJP trick: with a placeholder u of
-// out's shape, g(u) = uᵀ·∂out/∂x is linear in u, and the VJP of g with
-// respect to u along t is ∂out/∂x·t. (The machine also evaluates g at u = 0
-// on every run: one extra reverse pass.) If out does not depend on x the
-// error matches ErrNoPath.
+// tangent t of x's shape, by forward tangents: each node on the way gets
+// its tangent from its inputs' by a forward rule of its op. A graph with an
+// op that has no forward rule here (a custom op) falls back to the
+// double-VJP trick: with a placeholder u of out's shape, g(u) = uᵀ·∂out/∂x
+// is linear in u, and the VJP of g with respect to u along t is ∂out/∂x·t
+// (the machine then also evaluates g at u = 0 on every run: one extra
+// reverse pass). If out does not depend on x the error matches ErrNoPath.
 func JVP(out, x, t *G.Node) (*G.Node, error) {
 	if out == nil || x == nil || t == nil {
 		return nil, inputf("JVP: a node is nil")
@@ -25,6 +27,9 @@ func JVP(out, x, t *G.Node) (*G.Node, error) {
 	}
 	if !sameShape(t.Shape(), x.Shape()) {
 		return nil, inputf("JVP: t has shape %v, x %v", t.Shape(), x.Shape())
+	}
+	if r, ok, err := forwardJVP(out, x, t); err != nil || ok {
+		return r, err
 	}
 	u, err := placeholder(out)
 	if err != nil {
