@@ -37,8 +37,11 @@
 // penalty on the messages (TrainConfig.MessageL1); a message size equal to
 // the spatial dimension is the paper's bottleneck model. Data sets whose
 // graphs share one structure (all n-body states) train in minibatches on a
-// graph built once; others train full batch. Save and Load keep a model
-// bit for bit.
+// graph built once; others train full batch. TrainConfig.Augment changes
+// each minibatch graph before a step; TranslatePositions is the paper's
+// random shift of all positions, which teaches the network that forces
+// depend on differences of positions. Save and Load keep a model bit for
+// bit.
 //
 // # n-body data and force laws
 //
@@ -59,6 +62,7 @@
 // indices out of range, feature sizes that disagree with the Config,
 // targets that disagree with the graphs, bad configurations), ErrNotFinite
 // (NaN or Inf features or targets, or a loss or gradient during training),
-// ErrCorrupt (a file Load cannot read) or ErrZeroValue (a Model not made by
-// New or Load), or context.Canceled when Train's context is cancelled.
+// ErrCorrupt (a file Load cannot read), ErrZeroValue (a Model not made by
+// New or Load) or ErrCallback (TrainConfig.Augment panicked or changed
+// sizes), or context.Canceled when Train's context is cancelled.
 package gnn
