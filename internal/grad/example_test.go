@@ -62,3 +62,31 @@ func ExampleBatchLaplacian() {
 	fmt.Println(v.Data())
 	// Output: [36 -3]
 }
+
+// The Hessian of f(x) = x₀²·x₁ + sin x₁ at (1, 0): [[2x₁, 2x₀], [2x₀, −sin x₁]].
+func ExampleHessian() {
+	g := G.NewGraph()
+	x := G.NewVector(g, G.Float64, G.WithShape(2), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 0}))))
+	x0, _ := G.Slice(x, G.S(0))
+	x1, _ := G.Slice(x, G.S(1))
+	sq, _ := G.Square(x0)
+	p, _ := G.HadamardProd(sq, x1)
+	s, _ := G.Sin(x1)
+	f, _ := G.Add(p, s)
+	H, err := grad.Hessian(f, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var v G.Value
+	G.Read(H, &v)
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(v.Shape(), v.Data())
+	// Output: (2, 2) [0 2 2 0]
+}
