@@ -21,8 +21,8 @@
 // second and mixed derivatives, the Laplacian, coordinates, source terms
 // and unknown coefficients, each a *Node ((B, 1) columns; coefficients are
 // scalars), combined with the Fields helpers (Add, Sub, Mul, Div, Scale,
-// Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh, Const), so
-// no gorgonia import is needed:
+// Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Log1p, Sin, Cos, Tanh,
+// Sigmoid, Softplus, Const), so no gorgonia import is needed:
 //
 //	Residual: func(f *pinn.Fields) (*pinn.Node, error) { // Burgers
 //		return f.Sub(f.Add(f.Ut(), f.Mul(f.U(), f.Ux(0))), f.Scale(nu, f.Uxx(0))), nil

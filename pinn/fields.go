@@ -23,8 +23,8 @@ type Node = G.Node
 // coordinates, and include the hard-constraint transform when it is on.
 //
 // Its helpers write the residual as the maths reads: Add, Sub, Mul, Div,
-// Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh and
-// Const. A column and a scalar (an unknown coefficient or Const) combine
+// Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Log1p, Sin, Cos,
+// Tanh, Sigmoid, Softplus and Const. A column and a scalar (an unknown coefficient or Const) combine
 // elementwise. Accessors and helpers keep the first error and return nil
 // after it; the error is reported when the residual returns. Indices are
 // input indices: 0 … len(Space)−1 for x, len(Space) for t.
@@ -334,6 +334,15 @@ func (f *Fields) Cos(a *Node) *Node { return f.unary("cos", f.b.Cos, a) }
 
 // Tanh returns tanh(a) elementwise.
 func (f *Fields) Tanh(a *Node) *Node { return f.unary("tanh", f.b.Tanh, a) }
+
+// Log1p returns log(1 + a) elementwise.
+func (f *Fields) Log1p(a *Node) *Node { return f.unary("log1p", f.b.Log1p, a) }
+
+// Sigmoid returns 1/(1 + e^{−a}) elementwise.
+func (f *Fields) Sigmoid(a *Node) *Node { return f.unary("sigmoid", f.b.Sigmoid, a) }
+
+// Softplus returns log(1 + e^a) elementwise.
+func (f *Fields) Softplus(a *Node) *Node { return f.unary("softplus", f.b.Softplus, a) }
 
 func (f *Fields) unary(what string, op func(*Node) *Node, a *Node) *Node {
 	if !f.b.OK() {

@@ -30,6 +30,9 @@ func TestFieldsHelpersMatchPlainGo(t *testing.T) {
 				f.Log(f.Shift(f.Square(u), 2)),
 				f.Scale(-2, f.Div(u, f.Coef("c"))),
 				f.Sub(f.Mul(f.Const(0.5), f.T()), f.Add(f.Const(1), ut)),
+				f.Log1p(f.Square(ux)),
+				f.Sigmoid(u),
+				f.Softplus(uxx),
 			}
 			var r *pinn.Node
 			for _, t := range terms {
@@ -60,7 +63,8 @@ func TestFieldsHelpersMatchPlainGo(t *testing.T) {
 	for k, q := range pts {
 		u, x, tt := d.U[k], q[0], q[1]
 		want := math.Sin(u) + math.Exp(ux[k])/(math.Cos(x)+2) - math.Pow(u*u+1, 1.5) + 3/(math.Abs(ut[k])+1) +
-			math.Tanh(uxx[k])*c + math.Sqrt(x*x+1) + math.Log(u*u+2) - 2*u/c + 0.5*tt - (1 + ut[k])
+			math.Tanh(uxx[k])*c + math.Sqrt(x*x+1) + math.Log(u*u+2) - 2*u/c + 0.5*tt - (1 + ut[k]) +
+			math.Log1p(ux[k]*ux[k]) + 1/(1+math.Exp(-u)) + math.Log1p(math.Exp(uxx[k]))
 		worst = math.Max(worst, math.Abs(got[k]-want)/(1+math.Abs(want)))
 	}
 	t.Logf("largest relative difference %.2g", worst)

@@ -10,9 +10,9 @@ import (
 // collocation points; training drives r to zero. It returns a node of shape
 // (B, 1) or (B) where B = f.Len(). Build it with the Fields accessors (U, Ut,
 // Ux, Uxx, D, D2, Laplacian, Coef, X, T, Source) and helpers (Add, Sub, Mul,
-// Div, Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Sin, Cos, Tanh,
-// Const), or with any gorgonia op on those nodes (reporting its error with
-// f.Fail). A panic, a returned error or a result of the wrong shape is an
+// Div, Scale, Shift, Neg, Pow, Square, Sqrt, Abs, Exp, Log, Log1p, Sin, Cos,
+// Tanh, Sigmoid, Softplus, Const), or with any gorgonia op on those nodes
+// (reporting its error with f.Fail). A panic, a returned error or a result of the wrong shape is an
 // error matching ErrCallback.
 //
 // It is called more than once: first on a probe graph that is never run,
