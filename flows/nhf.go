@@ -99,8 +99,9 @@ func (m *NHF) NumParams() int {
 }
 
 // Hamiltonian returns the learned Hamiltonian H = K(p) + V(q) as a
-// Separable, whose Leapfrog with the model's step size and number of steps
-// is the model's Forward map.
+// Separable (a snapshot of the current weights; later training does not
+// change it), whose Leapfrog with the model's step size and number of
+// steps is the model's Forward map.
 func (m *NHF) Hamiltonian() (Separable, error) {
 	if err := m.ok(); err != nil {
 		return Separable{}, err
