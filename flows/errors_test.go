@@ -81,8 +81,11 @@ func TestLoadCorrupt(t *testing.T) {
 		cases["flipped byte "+itoa(i)] = b
 	}
 	for name, b := range cases {
-		if _, err := flows.Load(bytes.NewReader(b)); !errors.Is(err, flows.ErrCorrupt) {
+		_, err := flows.Load(bytes.NewReader(b))
+		if !errors.Is(err, flows.ErrCorrupt) {
 			t.Errorf("%s: error %v, want ErrCorrupt", name, err)
+		} else if strings.Count(err.Error(), "flows:") != 1 {
+			t.Errorf("%s: message %q should say \"flows:\" once", name, err)
 		}
 	}
 	if _, err := flows.Load(bytes.NewReader(good)); err != nil {

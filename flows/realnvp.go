@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"math"
+	"strconv"
 
 	G "gorgonia.org/gorgonia"
 
@@ -58,18 +59,7 @@ func realNVPSpecs(dim int, c RealNVPConfig) []netSpec {
 }
 
 func layerName(l int, what string) string {
-	return "layer" + itoa(l) + "." + what
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
+	return "layer" + strconv.Itoa(l) + "." + what
 }
 
 func (m *RealNVP) ok() error {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 
@@ -177,22 +178,28 @@ func Load(r io.Reader) (Flow, error) {
 	switch {
 	case h.Kind == "NHF" && h.NHF != nil:
 		specs, err := nhfSpecsOf(h.Dim, *h.NHF)
-		if err := fits(specs, err, len(body)); err != nil {
+		if err != nil {
+			return nil, corrupt(err)
+		}
+		if err := fits(specs, len(body)); err != nil {
 			return nil, err
 		}
 		m, err := NewNHF(h.Dim, *h.NHF)
 		if err != nil {
-			return nil, errorf(ErrCorrupt, "Load: %w", err)
+			return nil, corrupt(err)
 		}
 		f, p = m, m.p
 	case h.Kind == "RealNVP" && h.RealNVP != nil:
 		specs, err := realNVPSpecsOf(h.Dim, *h.RealNVP)
-		if err := fits(specs, err, len(body)); err != nil {
+		if err != nil {
+			return nil, corrupt(err)
+		}
+		if err := fits(specs, len(body)); err != nil {
 			return nil, err
 		}
 		m, err := NewRealNVP(h.Dim, *h.RealNVP)
 		if err != nil {
-			return nil, errorf(ErrCorrupt, "Load: %w", err)
+			return nil, corrupt(err)
 		}
 		f, p = m, m.p
 	default:
@@ -201,17 +208,17 @@ func Load(r io.Reader) (Flow, error) {
 	g := G.NewGraph()
 	ms, err := p.build(g)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", err)
+		return nil, corrupt(err)
 	}
 	if err := train.Load(bytes.NewReader(body[n:]), nodes(ms)); err != nil {
 		return nil, errorf(ErrCorrupt, "Load: %w", err)
 	}
 	if err := p.read(ms); err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", err)
+		return nil, corrupt(err)
 	}
 	for _, th := range p.theta {
 		if err := finite("Load parameters", th); err != nil {
-			return nil, errorf(ErrCorrupt, "Load: %w", err)
+			return nil, corrupt(err)
 		}
 	}
 	return f, nil
@@ -230,10 +237,7 @@ func LoadFile(path string) (Flow, error) {
 // fits checks, before any network is built, that the parameters a header
 // describes fit in the rest of the file (8 bytes each), so that a corrupt
 // header cannot make Load allocate more than the file's size.
-func fits(specs []netSpec, err error, size int) error {
-	if err != nil {
-		return errorf(ErrCorrupt, "Load: %w", err)
-	}
+func fits(specs []netSpec, size int) error {
 	total := 0
 	for _, s := range specs {
 		for _, w := range s.sizes {
@@ -269,4 +273,10 @@ func realNVPSpecsOf(dim int, c RealNVPConfig) ([]netSpec, error) {
 		return nil, err
 	}
 	return realNVPSpecs(dim, c), nil
+}
+
+// corrupt turns an error of this package met while reading a file into an
+// ErrCorrupt error, keeping its text without a second "flows: " prefix.
+func corrupt(err error) error {
+	return errorf(ErrCorrupt, "Load: %s", strings.TrimPrefix(err.Error(), "flows: "))
 }
