@@ -75,7 +75,7 @@ func BatchJacobian(out, x *G.Node) (*G.Node, error) {
 		rows[j], any = r[0], any || found[0]
 	}
 	if !any {
-		return nil, errorf(ErrNoPath, "BatchJacobian: the output does not depend on x (%v)", x)
+		return nil, errorf(ErrNoPath, "BatchJacobian: the output does not depend on x (%s)", label(x))
 	}
 	return stack(rows, tensor.Shape{B, m, n}, 1)
 }

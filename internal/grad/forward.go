@@ -13,13 +13,21 @@ import (
 // double-VJP) when an op on the way has no forward rule here.
 func forwardJVP(out, x, t *G.Node) (res *G.Node, ok bool, err error) {
 	g := out.Graph()
+	if x.Graph() != g || t.Graph() != g {
+		return nil, false, inputf("JVP: out, x and t must belong to one graph")
+	}
+	if !isFloat(out) || !isFloat(x) || !isFloat(t) {
+		return nil, false, inputf("JVP: out, x and t must be float64 or float32")
+	}
+	cs := canonical([]*G.Node{out, x, t})
+	out, x, t = cs[0], cs[1], cs[2]
 	p := &pass{g: g, wrt: map[*G.Node]bool{x: true}, seen: map[*G.Node]bool{}, active: map[*G.Node]bool{},
 		kids: map[*G.Node][]*G.Node{}, diff: map[*G.Node][]bool{}, blocked: map[*G.Node]int{}}
 	if err := p.visit(out); err != nil {
 		return nil, false, err
 	}
 	if !p.active[out] {
-		return nil, false, errorf(ErrNoPath, "the output does not depend on x (%v)", x)
+		return nil, false, errorf(ErrNoPath, "the output does not depend on x (%s)", label(x))
 	}
 	defer func() {
 		if r := recover(); r != nil {

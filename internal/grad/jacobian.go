@@ -29,7 +29,7 @@ func Jacobian(out, x *G.Node) (*G.Node, error) {
 		rows[i], any = r[0], any || found[0]
 	}
 	if !any {
-		return nil, errorf(ErrNoPath, "Jacobian: the output does not depend on x (%v)", x)
+		return nil, errorf(ErrNoPath, "Jacobian: the output does not depend on x (%s)", label(x))
 	}
 	return stack(rows, []int{M, N}, 0)
 }

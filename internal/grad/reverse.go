@@ -33,34 +33,22 @@ func backwardFound(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, []bool, er
 		return nil, nil, inputf("no nodes to differentiate with respect to")
 	}
 	var g *G.ExprGraph
-	// a constant made with G.NewConstant(v, G.In(g)) is a copy of the
-	// node the graph holds: use the graph's
-	canon := func(ns []*G.Node) []*G.Node {
-		out := make([]*G.Node, len(ns))
-		for i, n := range ns {
-			out[i] = n
-			if n != nil && n.Graph() != nil && isConstant(n) {
-				out[i] = n.Graph().AddNode(n)
-			}
-		}
-		return out
-	}
-	outs, seeds, wrt = canon(outs), canon(seeds), canon(wrt)
+	outs, seeds, wrt = canonical(outs), canonical(seeds), canonical(wrt)
 	check := func(what string, i int, n *G.Node) error {
 		if n == nil {
 			return inputf("%s[%d] is nil", what, i)
 		}
 		if n.Graph() == nil {
-			return inputf("%s[%d] (%v) belongs to no graph", what, i, n)
+			return inputf("%s[%d] (%s) belongs to no graph", what, i, label(n))
 		}
 		if g == nil {
 			g = n.Graph()
 		}
 		if n.Graph() != g {
-			return inputf("%s[%d] (%v) belongs to another graph", what, i, n)
+			return inputf("%s[%d] (%s) belongs to another graph", what, i, label(n))
 		}
 		if !isFloat(n) {
-			return inputf("%s[%d] (%v) has type %v, want float64 or float32", what, i, n, n.Dtype())
+			return inputf("%s[%d] (%s) has type %v, want float64 or float32", what, i, label(n), n.Dtype())
 		}
 		return nil
 	}
@@ -117,7 +105,7 @@ func backwardFound(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, []bool, er
 			sum, err = unalias(sum)
 		}
 		if err != nil {
-			return nil, nil, errorf(ErrUnsupported, "summing the adjoint terms of %v: %v", n, err)
+			return nil, nil, errorf(ErrUnsupported, "summing the adjoint terms of %s: %v", label(n), err)
 		}
 		total[n] = sum
 		kids := p.kids[n]
@@ -157,7 +145,7 @@ func backwardFound(outs, seeds, wrt []*G.Node, zero bool) ([]*G.Node, []bool, er
 			continue
 		}
 		if !zero {
-			return nil, nil, errorf(ErrNoPath, "the output does not depend on wrt[%d] (%v)", i, w)
+			return nil, nil, errorf(ErrNoPath, "the output does not depend on wrt[%d] (%s)", i, label(w))
 		}
 		z, err := zerosLike(w)
 		if err != nil {
@@ -374,9 +362,9 @@ func isFloat(n *G.Node) bool {
 // opName names n's op for error messages: its Go type and its text.
 func opName(n *G.Node) string {
 	if n.Op() == nil {
-		return fmt.Sprintf("(input %v)", n.Name())
+		return fmt.Sprintf("(input %s)", label(n))
 	}
-	return fmt.Sprintf("%q (%T) of node %v", n.Op().String(), n.Op(), n.Name())
+	return fmt.Sprintf("%q (%T) of node %s", n.Op().String(), n.Op(), label(n))
 }
 
 // isConstant reports whether n is a constant node (gorgonia's constant ops).
@@ -413,4 +401,27 @@ func inPlaceOverReshape(g *G.ExprGraph, m *G.Node, ks []*G.Node) error {
 	return errorf(ErrUnsupported, "op %s may be run in place over its input %v, a G.Reshape that shares the memory of %v: "+
 		"that node would be overwritten and derivatives reading it would be wrong (gorgonia v0.9.18); build the reshape with grad.Reshape",
 		opName(m), r.Name(), src[0].Name())
+}
+
+// label names n for messages: its name (a constant's name is its value, so
+// long names are cut) and its shape.
+func label(n *G.Node) string {
+	name := n.Name()
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:37]) + "..."
+	}
+	return fmt.Sprintf("%s %v", name, n.Shape())
+}
+
+// canonical returns ns with each constant replaced by the node its graph
+// holds: G.NewConstant(v, G.In(g)) returns a copy of the node it adds.
+func canonical(ns []*G.Node) []*G.Node {
+	out := make([]*G.Node, len(ns))
+	for i, n := range ns {
+		out[i] = n
+		if n != nil && n.Graph() != nil && isConstant(n) {
+			out[i] = n.Graph().AddNode(n)
+		}
+	}
+	return out
 }
