@@ -53,9 +53,10 @@
 // sets of Config.SetSize elements of dimension Config.In; the layer
 // (Config.Arch: LayerArch, PoolingArch or SelfArch) is followed by pooling
 // over the set and a linear read-out to Config.Out outputs, trained with
-// the MSE or Logistic loss by Train(ctx, Data, TrainConfig) (Adam on
-// minibatches; a context cancels, TimeLimit caps the wall time, Progress
-// and ProgressBar report). Predict evaluates it; Save and Load keep it bit
+// the MSE, Logistic or CrossEntropy loss by Train(ctx, Data, TrainConfig)
+// (Adam on minibatches; a context cancels, TimeLimit caps the wall time,
+// Progress and ProgressBar report; the loss gradients of every Arch are
+// checked against finite differences). Predict evaluates it; Save and Load keep it bit
 // for bit. Inside a gorgonia model of one's own, use the layers directly
 // and train the graph with TrainGraph (an Objective: graph, loss,
 // parameters, optional Feed for minibatches; the same TrainConfig), and

@@ -51,6 +51,11 @@ const (
 	// Logistic is mean softplus(−y·out) for labels y = ±1 and one output
 	// (binary classification; Predict returns the logit).
 	Logistic
+	// CrossEntropy is the mean of −Σ_k y_k log softmax(out)_k over the
+	// samples, for Out ≥ 2 classes with targets y that are probabilities
+	// (one-hot for plain labels; multi-class classification; Predict
+	// returns the logits).
+	CrossEntropy
 )
 
 // Config describes a Model: samples are sets of SetSize elements of
@@ -99,11 +104,14 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Out == 0 {
 		c.Out = 1
 	}
-	if c.Loss != MSE && c.Loss != Logistic {
+	if c.Loss < MSE || c.Loss > CrossEntropy {
 		return c, errorf(ErrInput, "unknown Config.Loss %d", int(c.Loss))
 	}
 	if c.Loss == Logistic && c.Out != 1 {
 		return c, errorf(ErrInput, "Config.Loss Logistic needs Out = 1 (one logit), got %d", c.Out)
+	}
+	if c.Loss == CrossEntropy && c.Out < 2 {
+		return c, errorf(ErrInput, "Config.Loss CrossEntropy needs Out ≥ 2 classes, got %d", c.Out)
 	}
 	if c.Patterns != 0 && c.Arch != LayerArch {
 		return c, errorf(ErrInput, "Config.Patterns is for LayerArch, not %v", c.Arch)
@@ -259,6 +267,11 @@ func (m *Model) graph(batch int, withLoss bool) (*net, error) {
 			n.loss = b.Mean(b.Square(b.Sub(n.out, n.y)))
 		case Logistic:
 			n.loss = b.Mean(b.Softplus(b.Neg(b.HadamardProd(n.out, n.y))))
+		case CrossEntropy:
+			// LogSoftMax on the logits alone (a SoftMax of the same node
+			// would be merged with it: see the package doc).
+			ls := b.Do("log-softmax", func() (*G.Node, error) { return G.LogSoftMax(n.out, 1) })
+			n.loss = b.Scale(-1/float64(batch), b.Sum(b.HadamardProd(ls, n.y)))
 		}
 	}
 	if err := b.Err(); err != nil {
@@ -317,6 +330,18 @@ func (m *Model) checkData(d Data) error {
 			}
 			if m.cfg.Loss == Logistic && v != 1 && v != -1 {
 				return errorf(ErrInput, "target %d is %v; the Logistic loss needs labels +1 or −1", i, v)
+			}
+		}
+		if m.cfg.Loss == CrossEntropy {
+			var sum float64
+			for _, v := range y {
+				if v < 0 {
+					return errorf(ErrInput, "target %d has a negative probability %v", i, v)
+				}
+				sum += v
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				return errorf(ErrInput, "target %d sums to %v; the CrossEntropy loss needs probabilities (one-hot labels)", i, sum)
 			}
 		}
 	}
