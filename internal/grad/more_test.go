@@ -163,7 +163,8 @@ func TestConstantNodes(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewConstant(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{0.1, 0.2, 0.3, 0.4})), G.In(g), G.WithName("xc"))
 	v := G.NewConstant(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 0, 0, 1})), G.In(g), G.WithName("vc"))
-	f := must(G.Sin(x))
+	a := input(g, "a", nil, []float64{2}) // a machine needs an input node
+	f := must(G.Add(must(G.Sin(x)), must(G.HadamardProd(a, G.NewConstant(0.0)))))
 	jv, err := JVP(f, x, v)
 	if err != nil {
 		t.Fatal(err)
