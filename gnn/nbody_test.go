@@ -67,11 +67,12 @@ func TestNBodyMomentum(t *testing.T) {
 	}
 }
 
-// A short training run on springs: the bottleneck interaction network's
-// two messages become linear in the true forces far beyond chance. Before
-// training the messages' mean R² against the forces is measured at 0.04;
-// after 300 steps at 0.60 (bound 0.5 and a gain of 0.3: a real correlation,
-// from a run far shorter than the example's).
+// A short training run on springs with the paper's random translations:
+// the bottleneck interaction network's two messages become linear in the
+// true forces far beyond chance. Before training the messages' mean R²
+// against the forces is measured at 0.04; after 300 steps at 0.78 (bound
+// 0.65 and a gain of 0.5: a real correlation, from a run far shorter than
+// the example's).
 func TestShortTrainingMessagesTrackForces(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for a few seconds")
@@ -103,14 +104,15 @@ func TestShortTrainingMessagesTrackForces(t *testing.T) {
 	}
 	before := r2(m)
 	tc := gnn.PaperTrainConfig()
-	tc.Steps, tc.LR, tc.BatchSize, tc.MessageL1 = 300, 3e-3, 32, 0
+	tc.Steps, tc.LR, tc.BatchSize, tc.MessageL1 = 300, 1e-2, 32, 0
+	tc.Augment = gnn.TranslatePositions(2, 3)
 	h, err := m.Train(context.Background(), nb.Data, tc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	after := r2(m)
 	t.Logf("R² before %.3f, after %.3f (loss %.3f → %.3f, %v)", before, after, h.Loss[0], h.Loss[len(h.Loss)-1], h.Elapsed)
-	if after < 0.5 || after < before+0.3 {
+	if after < 0.65 || after < before+0.5 {
 		t.Fatalf("messages' R² against the forces: %.3f before, %.3f after training", before, after)
 	}
 }
