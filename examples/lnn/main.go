@@ -181,14 +181,14 @@ func Run(out string, cfg lnn.Config, tc lnn.TrainConfig, trajs, tests int, seed 
 	}
 	fmt.Println("energy err: mean over test rollouts and time of |E(x̂(t)) − E(x(0))| / (E(x(0)) − E_min), E the true energy;")
 	fmt.Println("median: the median over rollouts of each rollout's mean; max: its largest value; final: its mean at the end;")
-	fmt.Println("diverged rollouts (state Inf or NaN) are left out of all four and of the plot (lnn.Evaluate)")
+	fmt.Println("diverged rollouts (state Inf or NaN, or relative energy drift above 1000) are left out of all four and of the plot (lnn.Evaluate)")
 	files := []struct {
 		name   string
 		fig    plotting.Figure
 		series []plotting.Series
 	}{
 		{"lnn-energy.png", plotting.Figure{Title: "double pendulum: drift of the true energy along rollouts (mean of test set), largest so far",
-			XLabel: "time (s)", YLabel: "log10 of relative energy drift", LegendLeft: true}, energy},
+			XLabel: "time (s)", YLabel: "log10 of relative energy drift", LegendBottom: true}, energy},
 		{"lnn-angle.png", plotting.Figure{Title: "first test rollout, first 10 s: angle of the second rod",
 			XLabel: "time (s)", YLabel: "angle of the second rod (rad)"}, angle},
 		{"lnn-phase.png", plotting.Figure{Title: "first test rollout, first 5 s: phase portrait of the first rod",
