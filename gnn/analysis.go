@@ -291,6 +291,20 @@ func FitLaw(t *EdgeTable, y []float64) (Law, error) {
 		return Law{}, err
 	}
 	dim := t.Dim
+	if dim < 1 || dim > 3 {
+		return Law{}, errorf(ErrInput, "EdgeTable.Dim is %d; want 1 to 3", dim)
+	}
+	for e, dx := range t.Dx {
+		if len(dx) != dim {
+			return Law{}, errorf(ErrInput, "EdgeTable.Dx[%d] has %d values, want %d", e, len(dx), dim)
+		}
+		if err := checkFinite(dx, 0, "Δx", e); err != nil {
+			return Law{}, err
+		}
+	}
+	if err := checkFinite(t.R, 0, "r", 0); err != nil {
+		return Law{}, err
+	}
 	if n <= 2*dim+1 {
 		return Law{}, errorf(ErrInput, "%d edges cannot fit %d coefficients", n, 2*dim+1)
 	}

@@ -1,6 +1,7 @@
 package gnn_test
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -145,4 +146,38 @@ func stdDev(y []float64) float64 {
 		s += (v - m) * (v - m)
 	}
 	return math.Sqrt(s / float64(len(y)))
+}
+
+func TestAnalysisBadInput(t *testing.T) {
+	nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 2, Steps: 5, Seed: 1})
+	et, _ := gnn.Spring.Edges(nb.Data.Graphs, 2)
+	y := make([]float64, len(et.Dx))
+	bad := *et
+	bad.Dx = append([][]float64{{1}}, et.Dx[1:]...)
+	if _, err := gnn.FitLaw(&bad, y); !errors.Is(err, gnn.ErrInput) {
+		t.Errorf("short Δx row: %v", err)
+	}
+	if _, err := gnn.FitLaw(et, y[1:]); !errors.Is(err, gnn.ErrInput) {
+		t.Errorf("short target: %v", err)
+	}
+	y[3] = math.NaN()
+	if _, err := gnn.FitLaw(et, y); !errors.Is(err, gnn.ErrNotFinite) {
+		t.Errorf("NaN target: %v", err)
+	}
+	if _, err := gnn.FitMessages(et.Force, et.Force[1:], 0); !errors.Is(err, gnn.ErrInput) {
+		t.Errorf("rows disagree: %v", err)
+	}
+	if _, err := gnn.FitMessages(et.Force, et.Force, 3); !errors.Is(err, gnn.ErrInput) {
+		t.Errorf("k too large: %v", err)
+	}
+	if _, err := gnn.Spring.Edges(nb.Data.Graphs, 3); !errors.Is(err, gnn.ErrInput) {
+		t.Errorf("wrong dimension: %v", err)
+	}
+	for name, c := range map[string]gnn.NBodyConfig{
+		"dim": {Dim: 4}, "particles": {Particles: 1}, "dt": {DT: -1}, "noise": {Noise: math.NaN()}, "potential": {Potential: 9}, "mass": {MassSpread: -1},
+	} {
+		if _, err := gnn.SimulateNBody(c); !errors.Is(err, gnn.ErrInput) {
+			t.Errorf("NBodyConfig %s: %v", name, err)
+		}
+	}
 }

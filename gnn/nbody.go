@@ -39,7 +39,8 @@ func (p Potential) String() string {
 
 // Force writes into f the force on a particle at offset dx = x_i − x_j
 // from another, with masses mi, mj and charges qi, qj, and returns the
-// distance r the law uses.
+// distance r the law uses. f should be as long as dx; a shorter f gets
+// only its first len(f) components.
 func (p Potential) Force(dx []float64, mi, mj, qi, qj float64, f []float64) float64 {
 	r2 := 0.0
 	for _, d := range dx {
@@ -66,8 +67,8 @@ func (p Potential) Force(dx []float64, mi, mj, qi, qj float64, f []float64) floa
 			s = qi * qj / (r * r * r)
 		}
 	}
-	for k, d := range dx {
-		f[k] = s * d
+	for k := range min(len(dx), len(f)) {
+		f[k] = s * dx[k]
 	}
 	return r
 }
