@@ -44,25 +44,48 @@ type needs struct {
 	second map[[2]int]bool // i ≤ j
 }
 
+// live reports whether f was made by the package and has no error yet. The
+// methods of a zero Fields do nothing and return nil (Err says why).
+func (f *Fields) live() bool { return f != nil && f.b != nil && f.b.OK() }
+
 // Len returns B, the number of points.
-func (f *Fields) Len() int { return len(f.pts) }
+func (f *Fields) Len() int {
+	if f == nil {
+		return 0
+	}
+	return len(f.pts)
+}
 
 // Points returns the points (x…, t) the fields are evaluated at. The slice
 // must not be modified.
-func (f *Fields) Points() [][]float64 { return f.pts }
+func (f *Fields) Points() [][]float64 {
+	if f == nil {
+		return nil
+	}
+	return f.pts
+}
 
-// Err returns the first error of an accessor or helper.
-func (f *Fields) Err() error { return f.b.Err() }
+// Err returns the first error of an accessor or helper (one matching
+// ErrZeroValue for a Fields not made by the package).
+func (f *Fields) Err() error {
+	if f == nil || f.b == nil {
+		return errorf(ErrZeroValue, "nil or zero Fields (the package makes them for a ResidualFunc)")
+	}
+	return f.b.Err()
+}
 
 // Fail records err (if it is the first) so that the residual fails with it;
 // for errors of gorgonia ops called directly.
 func (f *Fields) Fail(err error) {
-	if err != nil && f.b.OK() {
+	if err != nil && f.live() {
 		f.b.Fail(errorf(ErrCallback, "Problem.Residual: %w", err))
 	}
 }
 
 func (f *Fields) failf(format string, a ...any) *Node {
+	if f == nil || f.b == nil {
+		return nil
+	}
 	return f.b.Failf(ErrCallback, "Problem.Residual: "+format, a...)
 }
 
@@ -78,7 +101,7 @@ func (f *Fields) placeholder(key string) *Node {
 
 // U returns u at the points.
 func (f *Fields) U() *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if f.probe != nil {
@@ -89,7 +112,7 @@ func (f *Fields) U() *Node {
 
 // D returns ∂u/∂p_i for input index i (a spatial index or the time index).
 func (f *Fields) D(i int) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if i < 0 || i >= f.dom.Dim() {
@@ -104,7 +127,7 @@ func (f *Fields) D(i int) *Node {
 
 // D2 returns ∂²u/∂p_i∂p_j (pure when i = j, mixed otherwise).
 func (f *Fields) D2(i, j int) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	n := f.dom.Dim()
@@ -123,6 +146,9 @@ func (f *Fields) D2(i, j int) *Node {
 
 // Ut returns ∂u/∂t; an error for a steady problem.
 func (f *Fields) Ut() *Node {
+	if !f.live() {
+		return nil
+	}
 	if !f.dom.HasTime() {
 		return f.failf("Ut on a steady problem (no time interval)")
 	}
@@ -131,6 +157,9 @@ func (f *Fields) Ut() *Node {
 
 // Utt returns ∂²u/∂t²; an error for a steady problem.
 func (f *Fields) Utt() *Node {
+	if !f.live() {
+		return nil
+	}
 	if !f.dom.HasTime() {
 		return f.failf("Utt on a steady problem (no time interval)")
 	}
@@ -139,6 +168,9 @@ func (f *Fields) Utt() *Node {
 
 // Ux returns ∂u/∂x_i for spatial dimension i.
 func (f *Fields) Ux(i int) *Node {
+	if !f.live() {
+		return nil
+	}
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -147,6 +179,9 @@ func (f *Fields) Ux(i int) *Node {
 
 // Uxx returns ∂²u/∂x_i² for spatial dimension i.
 func (f *Fields) Uxx(i int) *Node {
+	if !f.live() {
+		return nil
+	}
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -155,6 +190,9 @@ func (f *Fields) Uxx(i int) *Node {
 
 // Laplacian returns Σ_i ∂²u/∂x_i² over the spatial dimensions.
 func (f *Fields) Laplacian() *Node {
+	if !f.live() {
+		return nil
+	}
 	var s *Node
 	for i := range f.dom.Space {
 		s = f.Add(s, f.Uxx(i))
@@ -164,6 +202,9 @@ func (f *Fields) Laplacian() *Node {
 
 // X returns the coordinate x_i of the points as a (B, 1) constant.
 func (f *Fields) X(i int) *Node {
+	if !f.live() {
+		return nil
+	}
 	if i < 0 || i >= len(f.dom.Space) {
 		return f.failf("spatial index %d out of range [0, %d)", i, len(f.dom.Space))
 	}
@@ -172,6 +213,9 @@ func (f *Fields) X(i int) *Node {
 
 // T returns the time of the points as a (B, 1) constant.
 func (f *Fields) T() *Node {
+	if !f.live() {
+		return nil
+	}
 	if !f.dom.HasTime() {
 		return f.failf("T on a steady problem (no time interval)")
 	}
@@ -179,7 +223,7 @@ func (f *Fields) T() *Node {
 }
 
 func (f *Fields) coord(i int) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	return f.Source(func(p []float64) float64 { return p[i] })
@@ -189,7 +233,7 @@ func (f *Fields) coord(i int) *Node {
 // a variable coefficient. It fails on a NaN or infinite value (ErrNotFinite)
 // and recovers a panic of s (ErrCallback).
 func (f *Fields) Source(s func(p []float64) float64) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if s == nil {
@@ -216,7 +260,7 @@ func (f *Fields) Source(s func(p []float64) float64) *Node {
 
 // Coef returns the unknown coefficient called name, a scalar node.
 func (f *Fields) Coef(name string) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	c, ok := f.coef[name]
@@ -229,6 +273,9 @@ func (f *Fields) Coef(name string) *Node {
 // Const returns the constant c as a scalar node, to combine with columns
 // (Add(u, Const(1)) is 1 + u).
 func (f *Fields) Const(c float64) *Node {
+	if !f.live() {
+		return nil
+	}
 	if math.IsNaN(c) || math.IsInf(c, 0) {
 		f.b.Fail(errorf(ErrNotFinite, "Problem.Residual: Const(%v)", c))
 		return nil
@@ -242,7 +289,7 @@ func isScalar(n *Node) bool { return n.IsScalar() }
 // elementwise applies a column–column op, or op's scalar form (gorgonia's
 // Add, Sub, Mul, Div broadcast a scalar) when a or b is a scalar.
 func (f *Fields) elementwise(what string, col func(x, y *Node) *Node, sc func(x, y *Node) (*Node, error), a, b *Node) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if a == nil || b == nil {
@@ -256,7 +303,10 @@ func (f *Fields) elementwise(what string, col func(x, y *Node) *Node, sc func(x,
 
 // Add returns a + b; a nil a (only) is treated as zero, for sums in loops.
 func (f *Fields) Add(a, b *Node) *Node {
-	if a == nil && f.b.OK() {
+	if !f.live() {
+		return nil
+	}
+	if a == nil {
 		if b == nil {
 			return f.failf("add of a nil node")
 		}
@@ -266,23 +316,34 @@ func (f *Fields) Add(a, b *Node) *Node {
 }
 
 // Sub returns a − b.
-func (f *Fields) Sub(a, b *Node) *Node { return f.elementwise("subtract", f.b.Sub, G.Sub, a, b) }
+func (f *Fields) Sub(a, b *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.elementwise("subtract", f.b.Sub, G.Sub, a, b)
+}
 
 // Mul returns the elementwise product a ⊙ b, or the scaled column when one
 // of them is a scalar (an unknown coefficient or a Const).
 func (f *Fields) Mul(a, b *Node) *Node {
+	if !f.live() {
+		return nil
+	}
 	return f.elementwise("multiply", f.b.HadamardProd, G.Mul, a, b)
 }
 
 // Div returns the elementwise quotient a / b (either may be a scalar). A
 // zero in b gives Inf, which stops training with ErrNotFinite.
 func (f *Fields) Div(a, b *Node) *Node {
+	if !f.live() {
+		return nil
+	}
 	return f.elementwise("divide", f.b.HadamardDiv, G.Div, a, b)
 }
 
 // Scale returns c·a.
 func (f *Fields) Scale(c float64, a *Node) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if a == nil {
@@ -293,7 +354,7 @@ func (f *Fields) Scale(c float64, a *Node) *Node {
 
 // Shift returns a + c.
 func (f *Fields) Shift(a *Node, c float64) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if a == nil {
@@ -303,49 +364,112 @@ func (f *Fields) Shift(a *Node, c float64) *Node {
 }
 
 // Neg returns −a.
-func (f *Fields) Neg(a *Node) *Node { return f.unary("negate", f.b.Neg, a) }
+func (f *Fields) Neg(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("negate", f.b.Neg, a)
+}
 
 // Pow returns a^p elementwise for a constant p (a must be positive where p
 // is not an integer).
 func (f *Fields) Pow(a *Node, p float64) *Node {
+	if !f.live() {
+		return nil
+	}
 	return f.unary("power", func(x *Node) *Node { return f.b.Pow(x, p) }, a)
 }
 
 // Square returns a² elementwise.
-func (f *Fields) Square(a *Node) *Node { return f.unary("square", f.b.Square, a) }
+func (f *Fields) Square(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("square", f.b.Square, a)
+}
 
 // Sqrt returns √a elementwise.
-func (f *Fields) Sqrt(a *Node) *Node { return f.unary("sqrt", f.b.Sqrt, a) }
+func (f *Fields) Sqrt(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("sqrt", f.b.Sqrt, a)
+}
 
 // Abs returns |a| elementwise.
-func (f *Fields) Abs(a *Node) *Node { return f.unary("abs", f.b.Abs, a) }
+func (f *Fields) Abs(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("abs", f.b.Abs, a)
+}
 
 // Exp returns exp(a) elementwise.
-func (f *Fields) Exp(a *Node) *Node { return f.unary("exp", f.b.Exp, a) }
+func (f *Fields) Exp(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("exp", f.b.Exp, a)
+}
 
 // Log returns the natural logarithm of a elementwise.
-func (f *Fields) Log(a *Node) *Node { return f.unary("log", f.b.Log, a) }
+func (f *Fields) Log(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("log", f.b.Log, a)
+}
 
 // Sin returns sin(a) elementwise.
-func (f *Fields) Sin(a *Node) *Node { return f.unary("sin", f.b.Sin, a) }
+func (f *Fields) Sin(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("sin", f.b.Sin, a)
+}
 
 // Cos returns cos(a) elementwise.
-func (f *Fields) Cos(a *Node) *Node { return f.unary("cos", f.b.Cos, a) }
+func (f *Fields) Cos(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("cos", f.b.Cos, a)
+}
 
 // Tanh returns tanh(a) elementwise.
-func (f *Fields) Tanh(a *Node) *Node { return f.unary("tanh", f.b.Tanh, a) }
+func (f *Fields) Tanh(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("tanh", f.b.Tanh, a)
+}
 
 // Log1p returns log(1 + a) elementwise.
-func (f *Fields) Log1p(a *Node) *Node { return f.unary("log1p", f.b.Log1p, a) }
+func (f *Fields) Log1p(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("log1p", f.b.Log1p, a)
+}
 
 // Sigmoid returns 1/(1 + e^{−a}) elementwise.
-func (f *Fields) Sigmoid(a *Node) *Node { return f.unary("sigmoid", f.b.Sigmoid, a) }
+func (f *Fields) Sigmoid(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("sigmoid", f.b.Sigmoid, a)
+}
 
 // Softplus returns log(1 + e^a) elementwise.
-func (f *Fields) Softplus(a *Node) *Node { return f.unary("softplus", f.b.Softplus, a) }
+func (f *Fields) Softplus(a *Node) *Node {
+	if !f.live() {
+		return nil
+	}
+	return f.unary("softplus", f.b.Softplus, a)
+}
 
 func (f *Fields) unary(what string, op func(*Node) *Node, a *Node) *Node {
-	if !f.b.OK() {
+	if !f.live() {
 		return nil
 	}
 	if a == nil {

@@ -74,7 +74,7 @@ type Derivs struct {
 
 // D returns ∂u/∂p_i at every point (nil if i is out of range).
 func (d *Derivs) D(i int) []float64 {
-	if i < 0 || i >= d.dom.Dim() {
+	if d == nil || i < 0 || i >= d.dom.Dim() {
 		return nil
 	}
 	out := make([]float64, len(d.U))
@@ -86,6 +86,9 @@ func (d *Derivs) D(i int) []float64 {
 
 // D2 returns ∂²u/∂p_i∂p_j at every point (nil if i or j is out of range).
 func (d *Derivs) D2(i, j int) []float64 {
+	if d == nil {
+		return nil
+	}
 	n := d.dom.Dim()
 	if i < 0 || i >= n || j < 0 || j >= n {
 		return nil
@@ -99,7 +102,7 @@ func (d *Derivs) D2(i, j int) []float64 {
 
 // Ux returns ∂u/∂x_i (nil unless 0 ≤ i < len(Space)).
 func (d *Derivs) Ux(i int) []float64 {
-	if i >= len(d.dom.Space) {
+	if d == nil || i >= len(d.dom.Space) {
 		return nil
 	}
 	return d.D(i)
@@ -107,20 +110,33 @@ func (d *Derivs) Ux(i int) []float64 {
 
 // Uxx returns ∂²u/∂x_i² (nil unless 0 ≤ i < len(Space)).
 func (d *Derivs) Uxx(i int) []float64 {
-	if i >= len(d.dom.Space) {
+	if d == nil || i >= len(d.dom.Space) {
 		return nil
 	}
 	return d.D2(i, i)
 }
 
 // Ut returns ∂u/∂t (nil for a steady problem).
-func (d *Derivs) Ut() []float64 { return d.D(d.dom.TimeIndex()) }
+func (d *Derivs) Ut() []float64 {
+	if d == nil {
+		return nil
+	}
+	return d.D(d.dom.TimeIndex())
+}
 
 // Utt returns ∂²u/∂t² (nil for a steady problem).
-func (d *Derivs) Utt() []float64 { return d.D2(d.dom.TimeIndex(), d.dom.TimeIndex()) }
+func (d *Derivs) Utt() []float64 {
+	if d == nil {
+		return nil
+	}
+	return d.D2(d.dom.TimeIndex(), d.dom.TimeIndex())
+}
 
 // Laplacian returns Σ_i ∂²u/∂x_i² over the spatial dimensions.
 func (d *Derivs) Laplacian() []float64 {
+	if d == nil {
+		return nil
+	}
 	out := make([]float64, len(d.U))
 	for i := range d.dom.Space {
 		for k, v := range d.Uxx(i) {

@@ -216,3 +216,24 @@ func TestZeroModel(t *testing.T) {
 		t.Error("Dim, Collocation or Terms of a zero Model not empty")
 	}
 }
+
+// A Fields or Derivs not made by the package does nothing and does not
+// panic; Fields.Err says why.
+func TestZeroFieldsAndDerivs(t *testing.T) {
+	for _, f := range []*pinn.Fields{nil, {}} {
+		n := f.Add(f.Sin(f.U()), f.Div(f.Ux(0), f.Const(2)))
+		n = f.Mul(f.Pow(f.Laplacian(), 2), f.Sub(f.Ut(), f.Scale(2, f.Shift(f.X(0), 1))))
+		if n != nil || f.Len() != 0 || f.Points() != nil {
+			t.Error("a zero Fields returned something")
+		}
+		f.Fail(errors.New("x"))
+		if err := f.Err(); !errors.Is(err, pinn.ErrZeroValue) {
+			t.Errorf("zero Fields Err: %v", err)
+		}
+	}
+	for _, d := range []*pinn.Derivs{nil, {}} {
+		if d.D(0) != nil || d.D2(0, 0) != nil || d.Ut() != nil || d.Utt() != nil || d.Ux(0) != nil || d.Uxx(0) != nil || len(d.Laplacian()) != 0 {
+			t.Error("a zero Derivs returned something")
+		}
+	}
+}
