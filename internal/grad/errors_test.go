@@ -78,6 +78,10 @@ func TestBadInput(t *testing.T) {
 	}
 	_, err = Grad(must(G.Sum(gr[0])), x)
 	check("second derivative through ad's fused ops", err, ErrUnsupported, "ad.fop", "not differentiable")
+	// JVP through ad's fused ops: no forward rule, and the double-VJP
+	// needs their second derivative
+	_, err = JVP(must(m.Forward(x)), x, z)
+	check("JVP through ad's fused ops", err, ErrUnsupported, "ad.fop")
 	// an op run in place over a G.Reshape (shared memory) is refused
 	rs := must(G.Reshape(must(G.Exp(x)), tensor.Shape{3, 2}))
 	sq := must(G.Sum(must(G.Add(rs, must(G.Transpose(z))))))
