@@ -51,3 +51,21 @@ func TestErrorsMatchSentinels(t *testing.T) {
 		}
 	}
 }
+
+// Nil layers return errors and no parameters; they do not panic.
+func TestNilLayers(t *testing.T) {
+	var h *hopfield.Hopfield
+	var p *hopfield.HopfieldPooling
+	var l *hopfield.HopfieldLayer
+	if h.Params() != nil || p.Params() != nil || l.Params() != nil {
+		t.Error("Params of a nil layer")
+	}
+	_, e1 := h.Forward(nil, nil)
+	_, e2 := p.Forward(nil)
+	_, e3 := l.Forward(nil)
+	for _, err := range []error{e1, e2, e3} {
+		if !errors.Is(err, hopfield.ErrZeroValue) {
+			t.Errorf("Forward of a nil layer: %v", err)
+		}
+	}
+}

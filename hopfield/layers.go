@@ -206,13 +206,18 @@ func NewHopfield(g *G.ExprGraph, dimR, dimY int, cfg LayerConfig) (*Hopfield, er
 	return h, nil
 }
 
-// Params returns W_Q, W_K, W_V.
-func (h *Hopfield) Params() []*G.Node { return []*G.Node{h.WQ, h.WK, h.WV} }
+// Params returns W_Q, W_K, W_V (nil for a zero layer).
+func (h *Hopfield) Params() []*G.Node {
+	if h == nil || h.WQ == nil {
+		return nil
+	}
+	return []*G.Node{h.WQ, h.WK, h.WV}
+}
 
 // Forward returns Z (B, S, DimV) for state patterns r (B, S, dimR) and
 // stored patterns y (B, N, dimY).
 func (h *Hopfield) Forward(r, y *G.Node) (*G.Node, error) {
-	if h.WQ == nil {
+	if h == nil || h.WQ == nil {
 		return nil, errZero("Hopfield layer", "NewHopfield")
 	}
 	if err := check3("state patterns R", r, h.dimR, h.WQ.Graph()); err != nil {
@@ -273,12 +278,17 @@ func NewHopfieldPooling(g *G.ExprGraph, dimY, queries int, cfg LayerConfig) (*Ho
 	return p, nil
 }
 
-// Params returns Q, W_K, W_V.
-func (p *HopfieldPooling) Params() []*G.Node { return []*G.Node{p.Q, p.WK, p.WV} }
+// Params returns Q, W_K, W_V (nil for a zero layer).
+func (p *HopfieldPooling) Params() []*G.Node {
+	if p == nil || p.Q == nil {
+		return nil
+	}
+	return []*G.Node{p.Q, p.WK, p.WV}
+}
 
 // Forward pools the sets y (B, N, dimY) into (B, S, DimV).
 func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
-	if p.Q == nil {
+	if p == nil || p.Q == nil {
 		return nil, errZero("HopfieldPooling", "NewHopfieldPooling")
 	}
 	if err := check3("stored patterns Y", y, p.dimY, p.Q.Graph()); err != nil {
@@ -332,13 +342,18 @@ func NewHopfieldLayer(g *G.ExprGraph, dimR, patterns int, cfg LayerConfig) (*Hop
 	return l, nil
 }
 
-// Params returns W_Q, K, V.
-func (l *HopfieldLayer) Params() []*G.Node { return []*G.Node{l.WQ, l.K, l.V} }
+// Params returns W_Q, K, V (nil for a zero layer).
+func (l *HopfieldLayer) Params() []*G.Node {
+	if l == nil || l.WQ == nil {
+		return nil
+	}
+	return []*G.Node{l.WQ, l.K, l.V}
+}
 
 // Forward returns Z (M, DimV) for the state patterns r (M, dimR); r may
 // also be (B, S, dimR), giving (B, S, DimV).
 func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
-	if l.WQ == nil {
+	if l == nil || l.WQ == nil {
 		return nil, errZero("HopfieldLayer", "NewHopfieldLayer")
 	}
 	if r == nil {
