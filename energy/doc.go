@@ -1,33 +1,69 @@
 // Package energy holds energy-based models: learn an energy E(x) (or
 // E(y, x)) that is low on data and high elsewhere (LeCun, Chopra, Hadsell,
-// Ranzato & Huang 2006, "A tutorial on energy-based learning").
+// Ranzato & Huang 2006, "A tutorial on energy-based learning"; Hinton 2002,
+// contrastive divergence).
 //
 // Inductive bias: energy-based, soft, general. The model is a density
-// p(x) ∝ exp(−E(x)) or a compatibility E(y, x); nothing is hard-wired into
-// the architecture, the training pushes energy down on data and up on
-// samples from the model (contrastive divergence) or on the most offending
-// wrong answers (contrastive losses).
+// p(x) ∝ exp(−E(x)) or a compatibility E(y, x) whose minimum over y is the
+// answer; nothing is hard-wired into the architecture: training pushes the
+// energy down on data and up on samples of the model (contrastive
+// divergence) or on the most offending wrong answers (contrastive losses).
 //
 // # Restricted Boltzmann machines
 //
-// RBM is a restricted Boltzmann machine with binary hidden units and binary
-// or unit-variance Gaussian visible units, trained by CD-k (Hinton 2002) or
-// persistent CD (Tieleman 2008) with Train. Its Gibbs steps use the same
-// heat-bath conditional as internal/spin (ising, hopfield), applied to a
-// whole layer at once with two matrix products. LogPartition gives log Z
-// exactly for small models (2^24 states of the smaller layer at most); AIS
-// estimates it by annealed importance sampling (Salakhutdinov & Murray 2008)
-// with its ±3σ error bar, for larger ones; LogLikelihood turns log Z into
-// the average log-probability of data.
+// RBM has binary hidden units and binary or unit-variance Gaussian visible
+// units (Config.Units), and trains by CD-k (Hinton 2002) or persistent CD
+// (Tieleman 2008) with Train. Its Gibbs steps are the heat-bath conditional
+// of internal/spin (shared with ising and hopfield: spin.UpProbability is
+// the logistic σ), applied to a whole layer of a batch of chains at once
+// with two matrix products (OpenBLAS with the build tag openblas).
+// LogPartition gives log Z exactly for small models (at most 2^24 states of
+// the smaller layer); AIS estimates it by annealed importance sampling
+// (Salakhutdinov & Murray 2008) with a ±3σ error bar; LogLikelihood turns
+// log Z into the mean log-probability of data. BarsAndStripes makes
+// MacKay's toy data, whose best log-likelihood is known.
+//
+// Measured (go test -v -run BarsAndStripes): on 3×3 bars and stripes with 16
+// hidden units and 10,000 updates, persistent CD reaches an exact
+// log-likelihood of −2.786 nats against the best possible −log 14 = −2.639
+// (gap 0.147), CD-1 −3.092 (gap 0.453). AIS agrees with enumeration within
+// its bar (−0.013 and −0.004 nats off, bars ±0.08).
+//
+// # Langevin sampling and MLP energies
+//
+// Langevin samples exp(−E/T) for a user's Energy (a struct of functions:
+// E and ∇ₓE), unadjusted or Metropolis-adjusted. MLPEnergy is an MLP
+// energy on ℝ^Dim trained as Du & Mordatch (2019) do: negatives from short
+// Langevin runs started from a replay buffer, loss ⟨E(x⁺)⟩ − ⟨E(x⁻)⟩ plus
+// an optional α(⟨E(x⁺)²⟩ + ⟨E(x⁻)²⟩). Its ∇ₓE is the core's exact input
+// gradient of the MLP (internal/ad's reverse pass, batched here and checked
+// against ad.Dense).
+//
+// # Contrastive losses
+//
+// Conditional is an energy E(y, x) (an MLP on [x, y]) trained with one of
+// the framework's losses (Loss: energy, perceptron, hinge, log,
+// square-square, square-exponential), each taking the most offending
+// incorrect answer among a finite set of candidates; Loss.Value gives a
+// loss and its derivatives for any pair of energies.
+//
+// # Rules
+//
+// Data are rows ([][]float64) of the model's dimension; binary RBMs take 0
+// and 1 only. A Config's or TrainConfig's zero fields mean the defaults in
+// their comments. Train methods take a context (cancelling stops after the
+// current step), report progress through TrainConfig.Progress (see
+// ProgressBar) and stop at the first NaN or Inf. Models save and load bit
+// for bit (Save, Load, LoadMLP, LoadConditional); persistent chains and the
+// replay buffer are not saved. All randomness takes a seed.
 //
 // # Errors
 //
 // Functions return errors (never panic on user input) whose messages start
 // with "energy: " and that match, with errors.Is, the shared sentinels
 // ErrInput (bad sizes, shapes, configs, k < 1, non-binary data for binary
-// units), ErrNotFinite (NaN or Inf data, losses or parameters; training
-// stops at the first), ErrCorrupt (a file Load cannot read), ErrZeroValue (a
-// method on a model not made by New or Load) and ErrCallback (a user's
-// energy function that panicked or returned the wrong shape); a cancelled
-// context gives an error matching context.Canceled.
+// units), ErrNotFinite (NaN or Inf data, states, losses or parameters),
+// ErrCorrupt (a file Load cannot read), ErrZeroValue (a method on a model
+// not made by New or Load) and ErrCallback (a user's energy function that
+// panicked); a cancelled context gives an error matching context.Canceled.
 package energy
