@@ -71,7 +71,7 @@ func (net *Network) SetThresholds(theta []float64) error {
 func (net *Network) Thresholds() []float64 { return append([]float64(nil), net.theta...) }
 
 func (net *Network) checkState(s []int8) error {
-	if net.n == 0 {
+	if net == nil || net.n == 0 {
 		return errZero("Network", "New")
 	}
 	if len(s) != net.n {

@@ -145,7 +145,7 @@ func (c *Continuous) mulW(dst, v []float64) {
 
 // Energy returns the Lyapunov energy E at internal state u.
 func (c *Continuous) Energy(u []float64) (float64, error) {
-	if c.n == 0 {
+	if c == nil || c.n == 0 {
 		return 0, errZero("Continuous", "NewContinuous")
 	}
 	if len(u) != c.n {
@@ -202,7 +202,7 @@ type Trajectory struct {
 // adaptive Dormand–Prince when RTol and ATol are set) and records the
 // energy after every step.
 func (c *Continuous) Run(u0 []float64, cfg RunConfig) (Trajectory, error) {
-	if c.n == 0 {
+	if c == nil || c.n == 0 {
 		return Trajectory{}, errZero("Continuous", "NewContinuous")
 	}
 	if len(u0) != c.n {

@@ -86,7 +86,7 @@ func (m *Modern) Pattern(mu int) []float64 {
 }
 
 func (m *Modern) checkState(xi []float64) error {
-	if m.p == 0 {
+	if m == nil || m.p == 0 {
 		return errZero("Modern", "NewModern")
 	}
 	if len(xi) != m.d {
@@ -256,7 +256,7 @@ func expRows(s []float64, p int, inv []float64) {
 // loops of the BLAS run along the P patterns rather than along the
 // (often short) dimension d.
 func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
-	if m.p == 0 {
+	if m == nil || m.p == 0 {
 		return nil, errZero("Modern", "NewModern")
 	}
 	if q == nil {
