@@ -40,7 +40,7 @@ func cnf(out string, iters int) error {
 	}
 	s, o := node.RK4(), node.Options{Dt: 0.1}
 	fmt.Printf("cnf: continuous normalizing flow on two moons (2,000 points), f 3-64-64-2 tanh of (z, t), exact trace, RK4 10 steps\n")
-	h, err := c.Train(context.Background(), x, node.TrainConfig{Steps: iters, LR: 3e-3, BatchSize: 256, Seed: 1, Solver: s, Options: o,
+	h, err := c.Train(context.Background(), x, node.TrainConfig{Steps: iters, LR: 1e-2, BatchSize: 128, Seed: 1, Solver: s, Options: o,
 		Progress: node.ProgressBar(os.Stderr, "  cnf")})
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func cnf(out string, iters int) error {
 	dx, dy := split(x[:2000])
 	sx, sy := split(smp)
 	if err := plotting.Lines(filepath.Join(out, "node-cnf-samples.png"),
-		plotting.Figure{Title: "CNF: data and samples of the flow", XLabel: "x₁ (dimensionless)", YLabel: "x₂ (dimensionless)", Width: 18, Height: 14, LegendBottom: true},
+		plotting.Figure{Title: "CNF: data and samples of the flow", XLabel: "x₁ (dimensionless)", YLabel: "x₂ (dimensionless)", Width: 18, Height: 14},
 		plotting.Series{Name: "data (1,000 of 2,000)", X: dx, Y: dy, Points: true},
 		plotting.Series{Name: "samples z(0) ~ N(0, I) carried to t = 1", X: sx, Y: sy, Points: true}); err != nil {
 		return err

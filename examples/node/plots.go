@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/physbias/physbias/internal/plotting"
 	"github.com/physbias/physbias/node"
@@ -39,9 +40,7 @@ func spiralPlots(out string, ts, clean, noisy []float64, runs []spiralRun) error
 		x, y := split(flat)
 		series = append(series, plotting.Series{Name: "learned: " + r.name, X: x, Y: y})
 	}
-	fig := plotting.Figure{Title: "Spiral: trajectory from (2, 0) over 25 s", XLabel: "y₁ (dimensionless)", YLabel: "y₂ (dimensionless)",
-		Width: 20, Height: 16, LegendLeft: true, LegendBottom: true}
-	if err := plotting.Lines(filepath.Join(out, "node-spiral-trajectory.png"), fig, series...); err != nil {
+	if err := trajectoryPlot(filepath.Join(out, "node-spiral-trajectory.png"), series); err != nil {
 		return err
 	}
 	var loss []plotting.Series
@@ -52,7 +51,7 @@ func spiralPlots(out string, ts, clean, noisy []float64, runs []spiralRun) error
 		}
 		loss = append(loss, plotting.Series{Name: r.name, X: x, Y: smooth(r.hist.Fit, 50)})
 	}
-	fig = plotting.Figure{Title: "Spiral: training loss (window MSE, running mean of 50 steps)", XLabel: "training step", YLabel: "mean squared error", LogY: true}
+	fig := plotting.Figure{Title: "Spiral: training loss (window MSE, running mean of 50 steps)", XLabel: "training step", YLabel: "mean squared error", LogY: true}
 	if err := plotting.Lines(filepath.Join(out, "node-spiral-loss.png"), fig, loss...); err != nil {
 		return err
 	}
@@ -64,6 +63,48 @@ func spiralPlots(out string, ts, clean, noisy []float64, runs []spiralRun) error
 	}
 	fmt.Printf("  plots: node-spiral-trajectory.png, node-spiral-loss.png, node-spiral-field.png, node-spiral-field-regularized.png\n")
 	return nil
+}
+
+// trajectoryPlot draws the phase portrait with room below the spiral for
+// the legend, so that it covers no curve.
+func trajectoryPlot(path string, series []plotting.Series) error {
+	p := plot.New()
+	p.Title.Text = "Spiral: trajectory from (2, 0) over 25 s"
+	p.X.Label.Text = "y₁ (dimensionless)"
+	p.Y.Label.Text = "y₂ (dimensionless)"
+	for i, s := range series {
+		xy := make(plotter.XYs, len(s.X))
+		for j := range s.X {
+			xy[j] = plotter.XY{X: s.X[j], Y: s.Y[j]}
+		}
+		if s.Points {
+			sc, err := plotter.NewScatter(xy)
+			if err != nil {
+				return err
+			}
+			sc.Color = plotting.Colour(i)
+			sc.Radius = vg.Points(1.5)
+			p.Add(sc)
+			p.Legend.Add(s.Name, sc)
+			continue
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.Color = plotting.Colour(i)
+		l.Width = vg.Points(1.5)
+		if s.Dashed {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		p.Add(l)
+		p.Legend.Add(s.Name, l)
+	}
+	p.Legend.Left = true
+	p.Legend.Top = false
+	p.Y.Min, p.Y.Max = -3, 2
+	p.X.Min, p.X.Max = -2, 2.2
+	return p.Save(18*vg.Centimeter, 20*vg.Centimeter, path)
 }
 
 // smooth is the running mean of v over the last w values.
@@ -94,8 +135,8 @@ func (g grid) Vector(c, r int) plotter.XY {
 	return plotter.XY{X: v[0], Y: v[1]}
 }
 
-// fieldPlot draws the learned f on a 21×21 grid as arrows scaled to the
-// grid spacing, with the true trajectory for reference.
+// fieldPlot draws the learned f on a 21×21 grid as arrows (length ∝ speed,
+// the longest one grid spacing), with the true trajectory for reference.
 func fieldPlot(path string, r spiralRun, cx, cy []float64) error {
 	const n, lim = 21, 2.2
 	g := grid{xs: make([]float64, n), ys: make([]float64, n)}
@@ -122,6 +163,17 @@ func fieldPlot(path string, r spiralRun, cx, cy []float64) error {
 	p.Y.Label.Text = "y₂ (dimensionless)"
 	fld := plotter.NewField(g)
 	fld.LineStyle.Width = vg.Points(0.8)
+	fld.DrawGlyph = func(c vg.Canvas, sty draw.LineStyle, v plotter.XY) {
+		c.SetLineWidth(sty.Width)
+		c.SetColor(sty.Color)
+		var pa vg.Path
+		pa.Move(vg.Point{X: -0.5, Y: 0})
+		pa.Line(vg.Point{X: 0.5, Y: 0})
+		pa.Move(vg.Point{X: 0.2, Y: 0.2})
+		pa.Line(vg.Point{X: 0.5, Y: 0})
+		pa.Line(vg.Point{X: 0.2, Y: -0.2})
+		c.Stroke(pa)
+	}
 	p.Add(fld)
 	xy := make(plotter.XYs, len(cx))
 	for i := range cx {
@@ -136,8 +188,7 @@ func fieldPlot(path string, r spiralRun, cx, cy []float64) error {
 	line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(line)
 	p.Legend.Add("true trajectory", line)
-	p.Legend.Top = true
 	p.Legend.Left = true
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -lim-0.2, lim+0.2, -lim-0.2, lim+0.2
-	return p.Save(18*vg.Centimeter, 18*vg.Centimeter, path)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -lim-0.2, lim+0.2, -lim-0.9, lim+0.2
+	return p.Save(18*vg.Centimeter, 20*vg.Centimeter, path)
 }
