@@ -1,0 +1,207 @@
+package conv
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	gblas "gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Conv2D returns the cross-correlation of x (B, C, H, W) with the filters w
+// (O, C, KH, KW), plus b (a vector of O values) when b is not nil:
+//
+//	y[n, o, i, j] = b[o] + Σ_{c,a,e} x[n, c, i·stride−pad+a, j·stride−pad+e]·w[o, c, a, e]
+//
+// with zeros outside x, of shape (B, O, HO, WO), HO = ⌊(H+2·pad−KH)/stride⌋+1
+// (WO likewise). x, w and b have one dtype, float32 or float64.
+func Conv2D(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
+	const fn = "Conv2D"
+	if x == nil || w == nil {
+		return nil, fmt.Errorf("conv: %s: nil input or filters", fn)
+	}
+	if _, err := newGeom(fn, x.Shape(), w.Shape(), stride, pad); err != nil {
+		return nil, err
+	}
+	if x.Dtype() != w.Dtype() || (x.Dtype() != tensor.Float32 && x.Dtype() != tensor.Float64) {
+		return nil, fmt.Errorf("conv: %s: input dtype %v and filter dtype %v, want both float32 or both float64", fn, x.Dtype(), w.Dtype())
+	}
+	op := convOp{stride: stride, pad: pad, bias: b != nil}
+	in := []*G.Node{x, w}
+	if b != nil {
+		if s := b.Shape(); len(s) != 1 || s[0] != w.Shape()[0] {
+			return nil, fmt.Errorf("conv: %s: bias has shape %v, want (%d)", fn, s, w.Shape()[0])
+		}
+		if b.Dtype() != x.Dtype() {
+			return nil, fmt.Errorf("conv: %s: bias dtype %v, want %v", fn, b.Dtype(), x.Dtype())
+		}
+		in = append(in, b)
+	}
+	y, err := G.ApplyOp(op, in...)
+	if err != nil {
+		return nil, fmt.Errorf("conv: %s: %w", fn, err)
+	}
+	return y, nil
+}
+
+// convOp is the forward convolution; inputs x, w and, with bias, b.
+type convOp struct {
+	stride, pad int
+	bias        bool
+}
+
+var (
+	_ G.SDOp            = convOp{}
+	_ G.UsePreallocDoer = convOp{}
+)
+
+func (op convOp) Arity() int {
+	if op.bias {
+		return 3
+	}
+	return 2
+}
+
+func (op convOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	t4 := G.TensorType{Dims: 4, Of: a}
+	if op.bias {
+		return hm.NewFnType(t4, t4, G.TensorType{Dims: 1, Of: a}, t4)
+	}
+	return hm.NewFnType(t4, t4, t4)
+}
+
+func (op convOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != op.Arity() {
+		return nil, fmt.Errorf("conv: Conv2D: %d inputs, want %d", len(ds), op.Arity())
+	}
+	xs, err := shapeOf("Conv2D", ds[0], 4)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := shapeOf("Conv2D", ds[1], 4)
+	if err != nil {
+		return nil, err
+	}
+	g, err := newGeom("Conv2D", xs, ws, op.stride, op.pad)
+	if err != nil {
+		return nil, err
+	}
+	return g.yShape(), nil
+}
+
+func (op convOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op convOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != op.Arity() {
+		return nil, fmt.Errorf("conv: Conv2D: %d inputs, want %d", len(in), op.Arity())
+	}
+	g, err := newGeom("Conv2D", in[0].Shape(), in[1].Shape(), op.stride, op.pad)
+	if err != nil {
+		return nil, err
+	}
+	dt, err := dtypeOf("Conv2D", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return convForward[float32](g, op.bias, prealloc, in)
+	}
+	return convForward[float64](g, op.bias, prealloc, in)
+}
+
+func convForward[T float](g geom, bias bool, prealloc G.Value, in []G.Value) (G.Value, error) {
+	x, err := dataOf[T]("Conv2D", 0, in[0], g.xShape())
+	if err != nil {
+		return nil, err
+	}
+	w, err := dataOf[T]("Conv2D", 1, in[1], g.wShape())
+	if err != nil {
+		return nil, err
+	}
+	var b []T
+	if bias {
+		if b, err = dataOf[T]("Conv2D", 2, in[2], tensor.Shape{g.O}); err != nil {
+			return nil, err
+		}
+	}
+	out, y := output[T](prealloc, g.yShape(), x, w, b)
+	rows, cols := g.rows(), g.cols()
+	xs, ys := g.C*g.H*g.W, g.O*cols
+	forChunks(g.B, func(_, lo, hi int) {
+		buf := getBuf[T](rows * cols)
+		defer bufPool.Put(buf)
+		col := *buf
+		for n := lo; n < hi; n++ {
+			yn := y[n*ys : (n+1)*ys]
+			im2col(g, x[n*xs:(n+1)*xs], col)
+			gemm(gblas.NoTrans, gblas.NoTrans, g.O, cols, rows, 1, w, rows, col, cols, 0, yn, cols)
+			if bias {
+				for o, v := range b {
+					row := yn[o*cols : (o+1)*cols]
+					for j := range row {
+						row[j] += v
+					}
+				}
+			}
+		}
+	})
+	return out, nil
+}
+
+func (op convOp) ReturnsPtr() bool     { return false }
+func (op convOp) CallsExtern() bool    { return false }
+func (op convOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name, stride, padding and whether it has a bias.
+func (op convOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "conv.convOp{stride=%d,pad=%d,bias=%t}", op.stride, op.pad, op.bias)
+}
+
+func (op convOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op convOp) String() string {
+	return fmt.Sprintf("Conv2D(stride=%d, pad=%d, bias=%t)", op.stride, op.pad, op.bias)
+}
+
+func (op convOp) DiffWRT(int) []bool {
+	d := make([]bool, op.Arity())
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
+// SymDiff: ∂x is the input-gradient op of (w, ḡ), ∂w the filter-gradient op
+// of (x, ḡ) and ∂b the sum of ḡ over the batch and both spatial axes.
+func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	if len(in) != op.Arity() {
+		return nil, fmt.Errorf("conv: Conv2D: SymDiff with %d inputs, want %d", len(in), op.Arity())
+	}
+	xs := in[0].Shape()
+	dx, err := G.ApplyOp(inputGradOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3]}, in[1], grad)
+	if err != nil {
+		return nil, fmt.Errorf("conv: Conv2D: input derivative: %w", err)
+	}
+	ws := in[1].Shape()
+	dw, err := G.ApplyOp(filterGradOp{stride: op.stride, pad: op.pad, kh: ws[2], kw: ws[3]}, in[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("conv: Conv2D: filter derivative: %w", err)
+	}
+	res := G.Nodes{dx, dw}
+	if op.bias {
+		db, err := G.ApplyOp(biasGradOp{}, grad)
+		if err != nil {
+			return nil, fmt.Errorf("conv: Conv2D: bias derivative: %w", err)
+		}
+		res = append(res, db)
+	}
+	return res, nil
+}

@@ -1,0 +1,148 @@
+package conv
+
+import (
+	"errors"
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	gblas "gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// filterGradOp is the derivative of Conv2D with respect to its filters: from
+// the input x (B, C, H, W) and the upstream gradient ḡ (B, O, HO, WO) it
+// returns ∂w (O, C, KH, KW) = Σ_n ḡ_n·col(x_n)ᵀ. The batch is summed in
+// fixed chunks, then the chunks in order, so the result does not depend on
+// GOMAXPROCS.
+type filterGradOp struct {
+	stride, pad, kh, kw int
+}
+
+var (
+	_ G.SDOp            = filterGradOp{}
+	_ G.UsePreallocDoer = filterGradOp{}
+)
+
+func (op filterGradOp) Arity() int { return 2 }
+
+func (op filterGradOp) Type() hm.Type {
+	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t4, t4, t4)
+}
+
+func (op filterGradOp) geom(xs, gs tensor.Shape) (geom, error) {
+	if len(gs) != 4 || len(xs) != 4 {
+		return geom{}, fmt.Errorf("conv: Conv2D filter gradient: shapes %v and %v, want 4 axes", xs, gs)
+	}
+	g, err := newGeom("Conv2D filter gradient", xs, tensor.Shape{gs[1], xs[1], op.kh, op.kw}, op.stride, op.pad)
+	if err != nil {
+		return geom{}, err
+	}
+	if !g.yShape().Eq(gs) {
+		return geom{}, fmt.Errorf("conv: Conv2D filter gradient: gradient has shape %v, want %v", gs, g.yShape())
+	}
+	return g, nil
+}
+
+func (op filterGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("conv: Conv2D filter gradient: %d inputs, want 2", len(ds))
+	}
+	xs, err := shapeOf("Conv2D filter gradient", ds[0], 4)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := shapeOf("Conv2D filter gradient", ds[1], 4)
+	if err != nil {
+		return nil, err
+	}
+	g, err := op.geom(xs, gs)
+	if err != nil {
+		return nil, err
+	}
+	return g.wShape(), nil
+}
+
+func (op filterGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op filterGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("conv: Conv2D filter gradient: %d inputs, want 2", len(in))
+	}
+	g, err := op.geom(in[0].Shape(), in[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	dt, err := dtypeOf("Conv2D filter gradient", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return filterGrad[float32](g, prealloc, in)
+	}
+	return filterGrad[float64](g, prealloc, in)
+}
+
+func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
+	const fn = "Conv2D filter gradient"
+	x, err := dataOf[T](fn, 0, in[0], g.xShape())
+	if err != nil {
+		return nil, err
+	}
+	dy, err := dataOf[T](fn, 1, in[1], g.yShape())
+	if err != nil {
+		return nil, err
+	}
+	out, dw := output[T](prealloc, g.wShape(), x, dy)
+	rows, cols := g.rows(), g.cols()
+	xs, ys := g.C*g.H*g.W, g.O*cols
+	nw := len(dw)
+	k := min(chunks, g.B)
+	part := make([]T, k*nw)
+	forChunks(g.B, func(c, lo, hi int) {
+		buf := getBuf[T](rows * cols)
+		defer bufPool.Put(buf)
+		col := *buf
+		acc := part[c*nw : (c+1)*nw]
+		for n := lo; n < hi; n++ {
+			im2col(g, x[n*xs:(n+1)*xs], col)
+			gemm(gblas.NoTrans, gblas.Trans, g.O, rows, cols, 1, dy[n*ys:(n+1)*ys], cols, col, cols, 1, acc, rows)
+		}
+	})
+	copy(dw, part[:nw])
+	for c := 1; c < k; c++ {
+		for i, v := range part[c*nw : (c+1)*nw] {
+			dw[i] += v
+		}
+	}
+	return out, nil
+}
+
+func (op filterGradOp) ReturnsPtr() bool     { return false }
+func (op filterGradOp) CallsExtern() bool    { return false }
+func (op filterGradOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name, stride, padding and the kernel's size.
+func (op filterGradOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "conv.filterGradOp{stride=%d,pad=%d,kh=%d,kw=%d}", op.stride, op.pad, op.kh, op.kw)
+}
+
+func (op filterGradOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op filterGradOp) String() string {
+	return fmt.Sprintf("Conv2DFilterGrad(stride=%d, pad=%d, %d×%d)", op.stride, op.pad, op.kh, op.kw)
+}
+
+func (op filterGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+
+// SymDiff is not offered: the backward ops are not differentiated again.
+func (op filterGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, errors.New("conv: the Conv2D filter gradient has no derivative (second derivatives of a convolution are not supported)")
+}

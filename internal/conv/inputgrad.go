@@ -1,0 +1,142 @@
+package conv
+
+import (
+	"errors"
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	gblas "gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// inputGradOp is the derivative of Conv2D with respect to its input: from
+// the filters w (O, C, KH, KW) and the upstream gradient ḡ (B, O, HO, WO) it
+// returns ∂x (B, C, H, W), the columns wᵀ·ḡ of each sample folded back with
+// col2im. h and w are the input's height and width (the output's size does
+// not determine them when the stride is above 1).
+type inputGradOp struct {
+	stride, pad, h, w int
+}
+
+var (
+	_ G.SDOp            = inputGradOp{}
+	_ G.UsePreallocDoer = inputGradOp{}
+)
+
+func (op inputGradOp) Arity() int { return 2 }
+
+func (op inputGradOp) Type() hm.Type {
+	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t4, t4, t4)
+}
+
+// geom rebuilds the convolution's geometry from the filters' and the
+// gradient's shapes.
+func (op inputGradOp) geom(ws, gs tensor.Shape) (geom, error) {
+	if len(gs) != 4 || len(ws) != 4 {
+		return geom{}, fmt.Errorf("conv: Conv2D input gradient: shapes %v and %v, want 4 axes", ws, gs)
+	}
+	g, err := newGeom("Conv2D input gradient", tensor.Shape{gs[0], ws[1], op.h, op.w}, ws, op.stride, op.pad)
+	if err != nil {
+		return geom{}, err
+	}
+	if !g.yShape().Eq(gs) {
+		return geom{}, fmt.Errorf("conv: Conv2D input gradient: gradient has shape %v, want %v", gs, g.yShape())
+	}
+	return g, nil
+}
+
+func (op inputGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("conv: Conv2D input gradient: %d inputs, want 2", len(ds))
+	}
+	ws, err := shapeOf("Conv2D input gradient", ds[0], 4)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := shapeOf("Conv2D input gradient", ds[1], 4)
+	if err != nil {
+		return nil, err
+	}
+	g, err := op.geom(ws, gs)
+	if err != nil {
+		return nil, err
+	}
+	return g.xShape(), nil
+}
+
+func (op inputGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op inputGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("conv: Conv2D input gradient: %d inputs, want 2", len(in))
+	}
+	g, err := op.geom(in[0].Shape(), in[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	dt, err := dtypeOf("Conv2D input gradient", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return inputGrad[float32](g, prealloc, in)
+	}
+	return inputGrad[float64](g, prealloc, in)
+}
+
+func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
+	const fn = "Conv2D input gradient"
+	w, err := dataOf[T](fn, 0, in[0], g.wShape())
+	if err != nil {
+		return nil, err
+	}
+	dy, err := dataOf[T](fn, 1, in[1], g.yShape())
+	if err != nil {
+		return nil, err
+	}
+	out, dx := output[T](prealloc, g.xShape(), w, dy)
+	rows, cols := g.rows(), g.cols()
+	xs, ys := g.C*g.H*g.W, g.O*cols
+	forChunks(g.B, func(_, lo, hi int) {
+		buf := getBuf[T](rows * cols)
+		defer bufPool.Put(buf)
+		col := *buf
+		for n := lo; n < hi; n++ {
+			gemm(gblas.Trans, gblas.NoTrans, rows, cols, g.O, 1, w, rows, dy[n*ys:(n+1)*ys], cols, 0, col, cols)
+			dxn := dx[n*xs : (n+1)*xs]
+			clear(dxn)
+			col2im(g, col, dxn)
+		}
+	})
+	return out, nil
+}
+
+func (op inputGradOp) ReturnsPtr() bool     { return false }
+func (op inputGradOp) CallsExtern() bool    { return false }
+func (op inputGradOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name, stride, padding and the input's size.
+func (op inputGradOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "conv.inputGradOp{stride=%d,pad=%d,h=%d,w=%d}", op.stride, op.pad, op.h, op.w)
+}
+
+func (op inputGradOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op inputGradOp) String() string {
+	return fmt.Sprintf("Conv2DInputGrad(stride=%d, pad=%d, %d×%d)", op.stride, op.pad, op.h, op.w)
+}
+
+func (op inputGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+
+// SymDiff is not offered: the backward ops are not differentiated again.
+func (op inputGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, errors.New("conv: the Conv2D input gradient has no derivative (second derivatives of a convolution are not supported)")
+}
