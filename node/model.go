@@ -12,8 +12,8 @@ import (
 
 // Config describes the built-in network of a Model (New): an MLP from y
 // (and t with TimeInput) to dy/dt. Its zero value means the defaults in the
-// field comments. A model of a user's Network (NewNetwork) takes only Seed
-// from it; setting the other fields there is an error.
+// field comments. A model of a user's Network (NewNetwork) takes the zero
+// Config; setting a field there is an error.
 type Config struct {
 	// Hidden are the widths of the hidden layers; nil means [64, 64].
 	Hidden []int
@@ -82,8 +82,8 @@ func New(dim int, cfg Config) (*Model, error) {
 }
 
 // NewNetwork returns a model whose f is a user's Network on states of
-// dimension dim. cfg may set only Seed (which the Network may read through
-// its own configuration; the model itself draws nothing).
+// dimension dim. cfg describes the built-in MLP and must be the zero Config:
+// a Network defines its own layers and draws its own initial weights.
 func NewNetwork(dim int, net Network, cfg Config) (*Model, error) {
 	if dim <= 0 {
 		return nil, errorf(ErrInput, "dimension %d; must be positive", dim)
@@ -91,8 +91,8 @@ func NewNetwork(dim int, net Network, cfg Config) (*Model, error) {
 	if net == nil {
 		return nil, errorf(ErrInput, "nil Network")
 	}
-	if cfg.Hidden != nil || cfg.Activation != "" || cfg.TimeInput {
-		return nil, errorf(ErrInput, "Config.Hidden, Activation and TimeInput describe the built-in MLP; a Network defines its own layers and inputs")
+	if cfg.Hidden != nil || cfg.Activation != "" || cfg.TimeInput || cfg.Seed != 0 {
+		return nil, errorf(ErrInput, "Config describes the built-in MLP and must be zero with a Network, which defines its own layers, inputs and initial weights")
 	}
 	m := &Model{dim: dim, cfg: cfg, net: userNet{net}, custom: true}
 	return m, m.init()

@@ -27,7 +27,11 @@ const (
 	kindCNF     byte = 3 // a CNF
 )
 
-const maxHeader = 1 << 20
+const (
+	maxHeader = 1 << 20
+	maxWidth  = 1 << 16 // widest layer or state a file may ask for
+	maxParams = 1 << 26 // most weights a file may ask for
+)
 
 type header struct {
 	Dim    int
@@ -94,6 +98,24 @@ func readHeader(r io.Reader) (byte, header, error) {
 	}
 	if err := json.Unmarshal(js, &h); err != nil {
 		return 0, h, errorf(ErrCorrupt, "Load: header: %w", err)
+	}
+	// Sizes a file may ask for before any parameter is read: a crafted
+	// header must not make Load allocate without bound.
+	widths := append([]int{h.Dim}, h.Config.Hidden...)
+	if h.CNF != nil {
+		widths = append(widths, h.CNF.Hidden...)
+	}
+	total := 0
+	for i, w := range widths {
+		if w <= 0 || w > maxWidth {
+			return 0, h, errorf(ErrCorrupt, "Load: header: width %d out of range", w)
+		}
+		if i > 0 {
+			total += w * widths[i-1]
+		}
+	}
+	if total > maxParams || len(widths) > 64 {
+		return 0, h, errorf(ErrCorrupt, "Load: header: network too large")
 	}
 	return kind[0], h, nil
 }

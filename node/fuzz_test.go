@@ -1,0 +1,42 @@
+package node_test
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/physbias/physbias/node"
+)
+
+// FuzzLoad feeds Load and LoadCNF arbitrary bytes, seeded with a valid
+// model file and a valid CNF file: they must return a model or an error
+// matching ErrCorrupt (or ErrInput), never panic.
+func FuzzLoad(f *testing.F) {
+	m, err := node.New(2, node.Config{Hidden: []int{3}, Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	c, err := node.NewCNF(2, node.CNFConfig{Hidden: []int{3}, Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	buf.Reset()
+	if err := c.Save(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("physbias-node"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := node.Load(bytes.NewReader(data)); err != nil && !errors.Is(err, node.ErrCorrupt) && !errors.Is(err, node.ErrInput) {
+			t.Errorf("Load: %v", err)
+		}
+		if _, err := node.LoadCNF(bytes.NewReader(data)); err != nil && !errors.Is(err, node.ErrCorrupt) && !errors.Is(err, node.ErrInput) {
+			t.Errorf("LoadCNF: %v", err)
+		}
+	})
+}
