@@ -19,8 +19,9 @@
 // default: leaving them unset is an error that says so. Adaptive solves
 // read interior output times from the pair's dense output; a Solution
 // reports NFE and accepted and rejected steps. The step-size controller is
-// SciPy's and Hairer's (bench/node_scipy.sh compares the two: the same NFE
-// to within a few evaluations at the same errors).
+// SciPy's and Hairer's: bench/node_scipy.sh finds the same NFE and the same
+// errors as SciPy's solve_ivp(method="RK45") on four problems at two
+// tolerances.
 //
 // # Models and gradients
 //
