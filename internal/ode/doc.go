@@ -23,6 +23,15 @@
 // defaulted. [Adaptive.SolveAt] reads the solution at chosen times from the
 // method's continuous extension (dense output) at no extra steps.
 //
+// [RK] runs any explicit Runge–Kutta [Tableau] — [EulerTableau],
+// [MidpointTableau], [RK4Tableau], [BogackiShampineTableau] (3(2)) and
+// [DormandPrinceTableau] (5(4), the same arithmetic as [Adaptive]) — with
+// fixed steps or, for the embedded pairs, adaptive steps (SciPy's and
+// Hairer's controller), on a right-hand side that may fail ([FuncE]),
+// returning the state at every requested time (dense output between steps)
+// and the accepted and rejected steps. Its [Hooks] see every accepted step's
+// stages, which is what node's backpropagation through the solver records.
+//
 // # Accuracy
 //
 // The adaptive controller bounds an estimate of each step's local error;
