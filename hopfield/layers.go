@@ -297,8 +297,8 @@ func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 	b, n := y.Shape()[0], y.Shape()[1]
 	o := build.New(y.Graph(), "hopfield")
 	y2 := o.Reshape(maybeNorm(o, y, p.cfg.Normalize), b*n, p.dimY)
-	k := o.Mul(y2, p.WK)                                                                                // (B·N, k)
-	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(k, o.Transpose(p.Q))), b, n, p.s)                     // (B, N, S)
+	wq := o.Mul(p.WK, o.Transpose(p.Q))                                                                 // (dimY, S): W_K Qᵀ first, the smaller product
+	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(y2, wq)), b, n, p.s)                                  // (B, N, S)
 	a := softmax(o, scores, 1)                                                                          // over N
 	v := o.Reshape(o.Mul(y2, p.WV), b, n, p.cfg.DimV)                                                   // (B, N, dv)
 	z := o.Do("batched product", func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)

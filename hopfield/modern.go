@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/physbias/physbias/internal/ad"
 )
 
 // Modern is the modern (dense) Hopfield network with continuous states of
@@ -220,14 +222,15 @@ const batchBlock = 128
 // across GOMAXPROCS goroutines.
 const parallelExp = 1 << 15
 
-// expRows replaces each row z of s (rows of length p) by exp(z − max z)
-// and sets inv[i] to 1/Σ of row i: an unnormalised softmax. Rows are
-// shared among goroutines when there are many scores.
-func expRows(s []float64, p int, inv []float64) {
+// expRows replaces each row z of s (rows of length p) by
+// exp(β(z − max z)) and sets inv[i] to 1/Σ of row i: an unnormalised
+// softmax of βz. Rows are shared among goroutines when there are many
+// scores.
+func expRows(s []float64, p int, beta float64, inv []float64) {
 	rows := len(inv)
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			inv[i] = 1 / expShifted(s[i*p:(i+1)*p], 1)
+			inv[i] = 1 / expShifted(s[i*p:(i+1)*p], beta)
 		}
 	}
 	w := min(runtime.GOMAXPROCS(0), rows)
@@ -252,9 +255,10 @@ func expRows(s []float64, p int, inv []float64) {
 // and writes the result into dst (B×d; allocated when nil, sized when
 // empty, as in gonum's mat). dst may be q. On an error from an overflowed
 // score, dst may be partly written.
-// Both products run on a stored copy of Xᵀ (d×P), so that the inner
-// loops of the BLAS run along the P patterns rather than along the
-// (often short) dimension d.
+// Both products run on the core's GEMM (internal/ad.Gemm: its AVX2/FMA
+// kernel, or OpenBLAS under -tags openblas) with both operands in the
+// layout it reads in place: Q·Xᵀ on the stored copy of Xᵀ (d×P), the
+// weights times X on X (P×d).
 func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 	if m == nil || m.p == 0 {
 		return nil, errZero("Modern", "NewModern")
@@ -283,19 +287,15 @@ func (m *Modern) UpdateBatch(dst, q *mat.Dense) (*mat.Dense, error) {
 		}
 	}
 	dr := dst.RawMatrix()
-	xt := blas64.General{Rows: m.d, Cols: m.p, Stride: m.p, Data: m.xt}
 	bs := min(batchBlock, b)
 	s := make([]float64, bs*m.p)
 	inv := make([]float64, bs)
 	out := make([]float64, bs*m.d) // dst may alias q
 	for i0 := 0; i0 < b; i0 += bs {
 		nb := min(bs, b-i0)
-		qb := blas64.General{Rows: nb, Cols: d, Stride: qr.Stride, Data: qr.Data[i0*qr.Stride:]}
-		sb := blas64.General{Rows: nb, Cols: m.p, Stride: m.p, Data: s}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, m.beta, qb, xt, 0, sb)
-		expRows(s[:nb*m.p], m.p, inv[:nb])
-		ob := blas64.General{Rows: nb, Cols: d, Stride: d, Data: out}
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, sb, xt, 0, ob)
+		ad.Gemm(false, false, nb, m.p, d, qr.Data[i0*qr.Stride:], qr.Stride, m.xt, m.p, s, m.p) // Q Xᵀ
+		expRows(s[:nb*m.p], m.p, m.beta, inv[:nb])
+		ad.Gemm(false, false, nb, d, m.p, s, m.p, m.x, d, out, d) // weights · X
 		// Normalise here, on B×d values, rather than the B×P weights.
 		for i := 0; i < nb; i++ {
 			row := dr.Data[(i0+i)*dr.Stride : (i0+i)*dr.Stride+d]
