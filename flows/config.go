@@ -12,13 +12,18 @@ import (
 // defaults written in each field's comment.
 type NHFConfig struct {
 	// Hidden is the width of each hidden tanh layer of the networks K(p)
-	// and V(q); nil means {64, 64}.
+	// and V(q) of every stage; nil means {64, 64}.
 	Hidden []int
 	// EncoderHidden is the width of each hidden tanh layer of the two
 	// networks of the momentum encoder f(p|q) (its mean and its log
 	// standard deviation); nil means Hidden.
 	EncoderHidden []int
-	// Leapfrog is the number of leapfrog steps of the flow; 0 means 10.
+	// Stages is the number of Hamiltonian flows composed, each with its own
+	// K and V (a time-independent Hamiltonian moves points along its own
+	// energy shells; several stages are more expressive, and still volume
+	// preserving). 0 means 1.
+	Stages int
+	// Leapfrog is the number of leapfrog steps of each stage; 0 means 10.
 	Leapfrog int
 	// StepSize is the leapfrog step size; 0 means 0.1. It must be
 	// positive.
@@ -116,6 +121,14 @@ func (c NHFConfig) withDefaults() (NHFConfig, error) {
 	}
 	if c.EncoderHidden, err = defaultHidden(c.EncoderHidden, "NHFConfig.EncoderHidden"); err != nil {
 		return c, err
+	}
+	switch {
+	case c.Stages < 0:
+		return c, errorf(ErrInput, "NHFConfig.Stages is %d; must be positive (0 means 1)", c.Stages)
+	case c.Stages == 0:
+		c.Stages = 1
+	case c.Stages > 1000:
+		return c, errorf(ErrInput, "NHFConfig.Stages is %d; at most 1000 are supported", c.Stages)
 	}
 	switch {
 	case c.Leapfrog < 0:

@@ -80,11 +80,11 @@ func TestNHFJointIntegratesToOne(t *testing.T) {
 		s += math.Exp(v)
 	}
 	s *= h * h
-	// Measured: ∫ − 1 = 5.3e-4 on this 250² grid (−2.4e-4 on 400²): the
-	// midpoint rule's error on the trained, sharply bimodal density. The
-	// issue asks for 1e-2; this asserts 2e-3.
-	if math.Abs(s-1) > 2e-3 {
-		t.Errorf("∫∫ p(q, p) dq dp = %.6f, want 1 within 2e-3", s)
+	// Measured: ∫ − 1 = 1.1e-3 on this 250² grid: the midpoint rule's error
+	// on the trained, sharply bimodal density (a 400² grid gave 2e-4 for an
+	// earlier initialisation). The issue asks for 1e-2; this asserts 3e-3.
+	if math.Abs(s-1) > 3e-3 {
+		t.Errorf("∫∫ p(q, p) dq dp = %.6f, want 1 within 3e-3", s)
 	}
 	t.Logf("∫∫ p(q, p) = %.6f", s)
 }

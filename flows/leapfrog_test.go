@@ -82,7 +82,12 @@ func nhfMap(t *testing.T, m *flows.NHF, inverse bool) func(x []float64) []float6
 // and a step size large enough that the map is far from the identity.
 func TestNHFVolumePreserving(t *testing.T) {
 	for _, d := range []int{1, 2, 3} {
-		m, err := flows.NewNHF(d, flows.NHFConfig{Hidden: []int{16, 16}, StepSize: 0.4, Leapfrog: 8, Seed: uint64(d)})
+		// Three stages in 2-D: a composition of Hamiltonian flows.
+		stages := 1
+		if d == 2 {
+			stages = 3
+		}
+		m, err := flows.NewNHF(d, flows.NHFConfig{Hidden: []int{16, 16}, Stages: stages, StepSize: 0.4, Leapfrog: 8, Seed: uint64(d)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +139,7 @@ func TestNHFInverse(t *testing.T) {
 	if err := m.Forward(q, p); err != nil {
 		t.Fatal(err)
 	}
-	// Measured: 1.8e-15 (the map moves q by up to 2.1).
+	// Measured: 1.3e-15 (the map moves q by up to 2.7).
 	d := math.Max(maxAbsDiff(q, q0), maxAbsDiff(p, p0))
 	if d > 1e-12 {
 		t.Errorf("Forward(Inverse(x)) misses x by %g", d)

@@ -3,26 +3,29 @@ package flows
 import (
 	"context"
 	"math"
+	"strconv"
 
 	G "gorgonia.org/gorgonia"
 
 	"github.com/physbias/physbias/internal/rng"
 )
 
-// The networks of an NHF, in the order of its parameters.
+// The networks of an NHF, in the order of its parameters: the encoder's
+// two, then V(q) and K(p) of each stage (netV(s), netK(s)).
 const (
-	netV      = iota // V(q), scalar
-	netK             // K(p), scalar
-	netMean          // mean of the momentum encoder f(p|q)
-	netLogStd        // log standard deviation of f(p|q)
+	netMean   = 0 // mean of the momentum encoder f(p|q)
+	netLogStd = 1 // log standard deviation of f(p|q)
 )
+
+func netV(stage int) int { return 2 + 2*stage }
+func netK(stage int) int { return 3 + 2*stage }
 
 var log2Pi = math.Log(2 * math.Pi)
 
-// NHF is a Neural Hamiltonian Flow (Toth et al. 2019): a learned separable
-// Hamiltonian H(q, p) = K(p) + V(q), integrated by leapfrog from a standard
-// normal base density on the phase space (q₀, p₀), transforms it into a
-// density on (q, p) with log-determinant zero, so
+// NHF is a Neural Hamiltonian Flow (Toth et al. 2019): learned separable
+// Hamiltonians H(q, p) = K(p) + V(q) (one per stage), integrated by leapfrog
+// from a standard normal base density on the phase space (q₀, p₀),
+// transform it into a density on (q, p) with log-determinant zero, so
 //
 //	log p(q, p) = log N(q₀; 0, I) + log N(p₀; 0, I),  (q₀, p₀) = leapfrog⁻¹(q, p)
 //
@@ -60,7 +63,12 @@ func NewNHF(dim int, cfg NHFConfig) (*NHF, error) {
 func nhfSpecs(dim int, c NHFConfig) []netSpec {
 	h := append(append([]int{dim}, c.Hidden...), 1)
 	e := append(append([]int{dim}, c.EncoderHidden...), dim)
-	return []netSpec{{"V", h}, {"K", h}, {"encoder.mean", e}, {"encoder.logstd", e}}
+	specs := []netSpec{{"encoder.mean", e}, {"encoder.logstd", e}}
+	for s := 0; s < c.Stages; s++ {
+		st := "stage" + strconv.Itoa(s)
+		specs = append(specs, netSpec{st + ".V", h}, netSpec{st + ".K", h})
+	}
+	return specs
 }
 
 func (m *NHF) ok() error {
@@ -89,8 +97,9 @@ func (m *NHF) Config() NHFConfig {
 	return c
 }
 
-// NumParams returns the number of weights and biases of the four networks
-// (V, K and the encoder's mean and log standard deviation).
+// NumParams returns the number of weights and biases of all networks (V
+// and K of every stage, and the encoder's mean and log standard
+// deviation).
 func (m *NHF) NumParams() int {
 	if m.ok() != nil {
 		return 0
@@ -98,15 +107,18 @@ func (m *NHF) NumParams() int {
 	return m.p.count()
 }
 
-// Hamiltonian returns the learned Hamiltonian H = K(p) + V(q) as a
-// Separable (a snapshot of the current weights; later training does not
-// change it), whose Leapfrog with the model's step size and number of
-// steps is the model's Forward map.
-func (m *NHF) Hamiltonian() (Separable, error) {
+// Hamiltonian returns the learned Hamiltonian H = K(p) + V(q) of a stage
+// (0 to Stages−1) as a Separable (a snapshot of the current weights; later
+// training does not change it). Leapfrog with it, the model's step size and
+// its Leapfrog steps is that stage's part of Forward.
+func (m *NHF) Hamiltonian(stage int) (Separable, error) {
 	if err := m.ok(); err != nil {
 		return Separable{}, err
 	}
-	v, k := m.p.net(netV), m.p.net(netK)
+	if stage < 0 || stage >= m.cfg.Stages {
+		return Separable{}, errorf(ErrInput, "Hamiltonian: stage %d; the model has stages 0 to %d", stage, m.cfg.Stages-1)
+	}
+	v, k := m.p.net(netV(stage)), m.p.net(netK(stage))
 	d := m.dim
 	return Separable{
 		Dim:   d,
@@ -116,23 +128,33 @@ func (m *NHF) Hamiltonian() (Separable, error) {
 }
 
 // Forward maps base points (q₀, p₀) to the flow's points (q, p) in place:
-// the model's leapfrog steps. Its Jacobian determinant is 1.
+// the leapfrog steps of each stage in turn. Its Jacobian determinant is 1.
 func (m *NHF) Forward(q, p []float64) error {
-	h, err := m.Hamiltonian()
-	if err != nil {
+	if err := m.ok(); err != nil {
 		return err
 	}
-	return Leapfrog(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog)
+	for s := 0; s < m.cfg.Stages; s++ {
+		h, _ := m.Hamiltonian(s)
+		if err := Leapfrog(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Inverse maps the flow's points (q, p) back to the base in place; it
 // undoes Forward to rounding.
 func (m *NHF) Inverse(q, p []float64) error {
-	h, err := m.Hamiltonian()
-	if err != nil {
+	if err := m.ok(); err != nil {
 		return err
 	}
-	return LeapfrogInverse(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog)
+	for s := m.cfg.Stages - 1; s >= 0; s-- {
+		h, _ := m.Hamiltonian(s)
+		if err := LeapfrogInverse(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LogJoint returns the exact log-density log p(q, p) of the flow at each
@@ -188,7 +210,6 @@ func (m *NHF) Bound(x []float64, k int, seed uint64) ([]float64, error) {
 	}
 	d := m.dim
 	mean, logStd := m.p.net(netMean), m.p.net(netLogStd)
-	h, _ := m.Hamiltonian()
 	r := rng.New(seed)
 	out := make([]float64, n)
 	chunk := max(1, 4096/k)
@@ -214,7 +235,7 @@ func (m *NHF) Bound(x []float64, k int, seed uint64) ([]float64, error) {
 			}
 			logf[b] = s - 0.5*float64(d)*log2Pi
 		}
-		if err := LeapfrogInverse(h, q, p, m.cfg.StepSize, m.cfg.Leapfrog); err != nil {
+		if err := m.Inverse(q, p); err != nil {
 			return nil, err
 		}
 		lj := m.logBase(q, p)
@@ -334,7 +355,7 @@ func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	var ps []*G.Node
 	for i, mlp := range ms {
 		w := mlp.Params()
-		if i == netV || i == netK {
+		if i >= netV(0) {
 			w = w[:len(w)-1]
 		}
 		ps = append(ps, w...)

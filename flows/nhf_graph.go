@@ -13,21 +13,24 @@ import (
 //	(q₀, p₀) = leapfrog⁻¹(q, p),        log p(q, p) = −½Σ(q₀² + p₀²) − d log 2π,
 //	loss = mean over the batch of log f(p|q) − log p(q, p).
 func (m *NHF) lossGraph(b *gb, ms []*ad.MLP, q, eps *G.Node, B int) *G.Node {
-	V, K := ms[netV], ms[netK]
 	mu := b.do("encoder mean", func() (*G.Node, error) { return ms[netMean].Forward(q) })
 	ls := b.do("encoder log std", func() (*G.Node, error) { return ms[netLogStd].Forward(q) })
 	p := b.add(mu, b.had(b.exp(ls), eps))
 
 	h := m.cfg.StepSize
-	gradV := func(x *G.Node) *G.Node { return b.do("∇V", func() (*G.Node, error) { return V.InputGrad(x) }) }
-	gradK := func(x *G.Node) *G.Node { return b.do("∇K", func() (*G.Node, error) { return K.InputGrad(x) }) }
-	// Backward in time: the leapfrog step with −h, from data to base.
-	gv := gradV(q)
-	for s := 0; s < m.cfg.Leapfrog && b.err == nil; s++ {
-		p = b.add(p, b.scale(gv, h/2))
-		q = b.sub(q, b.scale(gradK(p), h))
-		gv = gradV(q)
-		p = b.add(p, b.scale(gv, h/2))
+	// Backward in time, the last stage first: leapfrog steps with −h, from
+	// data to base.
+	for st := m.cfg.Stages - 1; st >= 0 && b.err == nil; st-- {
+		V, K := ms[netV(st)], ms[netK(st)]
+		gradV := func(x *G.Node) *G.Node { return b.do("∇V", func() (*G.Node, error) { return V.InputGrad(x) }) }
+		gradK := func(x *G.Node) *G.Node { return b.do("∇K", func() (*G.Node, error) { return K.InputGrad(x) }) }
+		gv := gradV(q)
+		for s := 0; s < m.cfg.Leapfrog && b.err == nil; s++ {
+			p = b.add(p, b.scale(gv, h/2))
+			q = b.sub(q, b.scale(gradK(p), h))
+			gv = gradV(q)
+			p = b.add(p, b.scale(gv, h/2))
+		}
 	}
 	// B·loss = Σ(−s) − ½Σε² + ½Σ(q₀² + p₀²) + B·(d/2)·log 2π.
 	d := float64(m.dim)
