@@ -85,9 +85,9 @@ func run(out string, steps, batch int, lr float64, limit time.Duration, nTrain, 
 		densities := []panel{{title: "exact density", logp: gridOf(gridN, func(x []float64) ([]float64, error) { return d.LogProb(x) })}}
 		var res []result
 
-		// The NHF: V and K 2-32-32-1, encoder 2-32-32-2 (×2), 10 leapfrog
-		// steps of 0.2.
-		nhf, err := flows.NewNHF(2, flows.NHFConfig{Hidden: []int{32, 32}, Leapfrog: 10, StepSize: 0.2, Seed: 1})
+		// The NHF: 5 stages of 2 leapfrog steps of 0.2, each stage with its
+		// own V and K 2-16-16-1; encoder networks 2-24-24-2 (×2).
+		nhf, err := flows.NewNHF(2, flows.NHFConfig{Hidden: []int{16, 16}, EncoderHidden: []int{24, 24}, Stages: 5, Leapfrog: 2, StepSize: 0.2, Seed: 1})
 		if err != nil {
 			return err
 		}
