@@ -9,8 +9,6 @@ import (
 
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/train"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Progress is what a training run reports to TrainConfig.Progress: the
@@ -245,6 +243,10 @@ func (m *RBM) newCD(tc TrainConfig, r *rand.Rand) *cdState {
 	} else {
 		s.neg = newChains(m, tc.BatchSize, r)
 	}
+	if m.cfg.Units == Binary {
+		s.pos.pk = newPacked(s.pos.n, m.nv, m.nh)
+		s.neg.pk = newPacked(s.neg.n, m.nv, m.nh)
+	}
 	if tc.Momentum > 0 {
 		s.vw, s.vb, s.vc = make([]float64, len(m.w)), make([]float64, m.nv), make([]float64, m.nh)
 	}
@@ -297,9 +299,10 @@ func (s *cdState) update() float64 {
 	} else if tc.WeightDecay > 0 {
 		scale(w, 1-lr*tc.WeightDecay)
 	}
-	impl := blas64.Implementation()
-	impl.Dgemm(blas.Trans, blas.NoTrans, nv, nh, pos.n, lr*ap, pos.v, nv, pos.hp, nh, 1, w, nh)
-	impl.Dgemm(blas.Trans, blas.NoTrans, nv, nh, neg.n, -lr*an, neg.v, nv, neg.hp, nh, 1, w, nh)
+	// The packed columns are those of the last up() on each batch: pos.v
+	// and neg.v have not changed since.
+	pos.pk.addOuter(w, pos.v, pos.n, nv, nh, lr*ap, pos.hp)
+	neg.pk.addOuter(w, neg.v, neg.n, nv, nh, -lr*an, neg.hp)
 	colMeanDiff(s.db, pos.v, ap, neg.v, an, nv)
 	colMeanDiff(s.dc, pos.hp, ap, neg.hp, an, nh)
 	// For Gaussian units ∂(−F)/∂b = v − b: the b terms cancel between the

@@ -68,6 +68,7 @@ type chains struct {
 	v      []float64 // visible states (n×nv)
 	hp, hs []float64 // hidden probabilities and samples (n×nh)
 	vp     []float64 // visible probabilities or means (n×nv)
+	pk     *packed   // zero columns dropped from the products (binary units in training; nil otherwise)
 	r      *rand.Rand
 }
 
@@ -81,7 +82,11 @@ func newChains(m *RBM, n int, r *rand.Rand) *chains {
 // with sample set, it also draws hs from hp.
 func (g *chains) up(beta float64, sample bool) {
 	m := g.m
-	pre(g.n, m.nv, m.nh, g.v, m.w, m.c, g.hp)
+	if g.pk != nil && g.pk.pack(g.v, g.n, m.nv, m.w, m.nh) {
+		g.pk.pre(g.n, m.nh, m.c, g.hp)
+	} else {
+		pre(g.n, m.nv, m.nh, g.v, m.w, m.c, g.hp)
+	}
 	sigmoidInPlace(g.hp, beta)
 	if sample {
 		sampleBinary(g.hp, g.hs, g.r)
