@@ -190,7 +190,7 @@ func codePendulum() hnn.System {
 }
 
 // plots writes, for the first test trajectory, the phase portrait (q, p)
-// or for the two-body the orbits in the plane, and H against time, for the
+// or for the two-body the orbit of body 1 in the plane, and H against time, for the
 // truth, the baseline and the HNN (RK4 rollouts over t ∈ [0, 20]). A
 // rollout that diverges is drawn up to where it left the finite numbers.
 func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
@@ -227,14 +227,14 @@ func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
 			phase = append(phase, plotting.Series{Name: names[k], X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0})
 			continue
 		}
-		// Two-body: the orbits of both bodies in the plane.
-		phase = append(phase,
-			plotting.Series{Name: names[k] + " body 1", X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0},
-			plotting.Series{Name: names[k] + " body 2", X: col(tr, 2), Y: col(tr, 3), Dashed: k == 0})
+		// Two-body: the orbit of body 1 in the plane (body 2 mirrors it
+		// through the centre of mass, which stays at the origin).
+		phase = append(phase, plotting.Series{Name: names[k], X: col(tr, 0), Y: col(tr, 1), Dashed: k == 0})
 	}
 	if d != 2 {
-		fig = plotting.Figure{Title: "two-body: orbits, t in [0, 20] (RK4)", XLabel: "position x", YLabel: "position y", Width: 16, Height: 14}
+		fig = plotting.Figure{Title: "two-body: orbit of body 1, t in [0, 20] (RK4)", XLabel: "position x", YLabel: "position y", Width: 16, Height: 14}
 	}
+	fig.LegendLeft, fig.LegendBottom = legendCorner(phase)
 	if err := plotting.Lines(filepath.Join(out, "hnn-"+t.key+"-phase.png"), fig, phase...); err != nil {
 		return err
 	}
@@ -246,6 +246,38 @@ func plots(out string, t task, ds *hnn.Dataset, models [2]*hnn.Model) error {
 		}
 		energy = append(energy, plotting.Series{Name: names[k], X: tr.T, Y: e, Dashed: k == 0})
 	}
-	return plotting.Lines(filepath.Join(out, "hnn-"+t.key+"-energy.png"),
-		plotting.Figure{Title: t.sys.Name + ": true energy along the rollouts (RK4)", XLabel: "time t", YLabel: "true energy H"}, energy...)
+	efig := plotting.Figure{Title: t.sys.Name + ": true energy along the rollouts (RK4)", XLabel: "time t", YLabel: "true energy H"}
+	efig.LegendLeft, efig.LegendBottom = legendCorner(energy)
+	return plotting.Lines(filepath.Join(out, "hnn-"+t.key+"-energy.png"), efig, energy...)
+}
+
+// legendCorner returns the corner of the plot (left?, bottom?) whose
+// region, the outer 40% of the x range by the outer 30% of the y range,
+// holds the fewest points of the series, so the legend covers the least.
+func legendCorner(series []plotting.Series) (left, bottom bool) {
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for i := range s.X {
+			xlo, xhi = math.Min(xlo, s.X[i]), math.Max(xhi, s.X[i])
+			ylo, yhi = math.Min(ylo, s.Y[i]), math.Max(yhi, s.Y[i])
+		}
+	}
+	best := -1
+	for _, c := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		n := 0
+		for _, s := range series {
+			for i := range s.X {
+				fx, fy := (s.X[i]-xlo)/(xhi-xlo), (s.Y[i]-ylo)/(yhi-ylo)
+				inX := (c[0] && fx < 0.4) || (!c[0] && fx > 0.6)
+				inY := (c[1] && fy < 0.3) || (!c[1] && fy > 0.7)
+				if inX && inY {
+					n++
+				}
+			}
+		}
+		if best < 0 || n < best {
+			best, left, bottom = n, c[0], c[1]
+		}
+	}
+	return left, bottom
 }
