@@ -1,0 +1,239 @@
+package conv
+
+import (
+	"errors"
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// MaxPool2D is the max-pool of (B, C, H, W) maps over size×size windows
+// with stride size and no padding: (B, C, ⌊H/size⌋, ⌊W/size⌋), rows and
+// columns past the last whole window dropped. Its gradient goes to the first
+// largest value of each window (row-major). It is gorgonia's MaxPool2D
+// without padding, in one pass with no index tensor kept between the
+// forward and backward passes.
+func MaxPool2D(x *G.Node, size int) (*G.Node, error) {
+	if x == nil {
+		return nil, fmt.Errorf("conv: MaxPool2D: nil input")
+	}
+	if dt := x.Dtype(); dt != tensor.Float32 && dt != tensor.Float64 {
+		return nil, fmt.Errorf("conv: MaxPool2D: dtype %v, want float32 or float64", dt)
+	}
+	s := x.Shape()
+	if len(s) != 4 {
+		return nil, fmt.Errorf("conv: MaxPool2D: input has shape %v, want (batch, channels, height, width)", s)
+	}
+	if size < 1 || size > s[2] || size > s[3] {
+		return nil, fmt.Errorf("conv: MaxPool2D: window %d on %d×%d maps", size, s[2], s[3])
+	}
+	y, err := G.ApplyOp(maxPoolOp{size: size}, x)
+	if err != nil {
+		return nil, fmt.Errorf("conv: MaxPool2D: %w", err)
+	}
+	return y, nil
+}
+
+// maxPoolOp is the forward max-pool.
+type maxPoolOp struct{ size int }
+
+var (
+	_ G.SDOp            = maxPoolOp{}
+	_ G.UsePreallocDoer = maxPoolOp{}
+)
+
+func (op maxPoolOp) Arity() int { return 1 }
+
+func (op maxPoolOp) Type() hm.Type {
+	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t4, t4)
+}
+
+func (op maxPoolOp) outShape(fn string, d G.DimSizer) (tensor.Shape, tensor.Shape, error) {
+	s, err := shapeOf(fn, d, 4)
+	if err != nil {
+		return nil, nil, err
+	}
+	if op.size < 1 || op.size > s[2] || op.size > s[3] {
+		return nil, nil, fmt.Errorf("conv: %s: window %d on %d×%d maps", fn, op.size, s[2], s[3])
+	}
+	return s, tensor.Shape{s[0], s[1], s[2] / op.size, s[3] / op.size}, nil
+}
+
+func (op maxPoolOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != 1 {
+		return nil, fmt.Errorf("conv: MaxPool2D: %d inputs, want 1", len(ds))
+	}
+	_, out, err := op.outShape("MaxPool2D", ds[0])
+	return out, err
+}
+
+func (op maxPoolOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op maxPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("conv: MaxPool2D: %d inputs, want 1", len(in))
+	}
+	dt, err := dtypeOf("MaxPool2D", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return maxPool[float32](op, prealloc, in[0], nil)
+	}
+	return maxPool[float64](op, prealloc, in[0], nil)
+}
+
+// maxPool writes the pooled maps, or, with grad not nil, the gradient of
+// the input from grad (the upstream gradient of the pooled maps).
+func maxPool[T float](op maxPoolOp, prealloc, in, grad G.Value) (G.Value, error) {
+	fn := "MaxPool2D"
+	if grad != nil {
+		fn = "MaxPool2D gradient"
+	}
+	s, os, err := op.outShape(fn, in.Shape())
+	if err != nil {
+		return nil, err
+	}
+	x, err := dataOf[T](fn, 0, in, s)
+	if err != nil {
+		return nil, err
+	}
+	var g []T
+	var out *tensor.Dense
+	var dst []T
+	if grad != nil {
+		if g, err = dataOf[T](fn, 1, grad, os); err != nil {
+			return nil, err
+		}
+		out, dst = output[T](prealloc, s, x, g)
+		clear(dst)
+	} else {
+		out, dst = output[T](prealloc, os, x)
+	}
+	h, w, oh, ow, k := s[2], s[3], os[2], os[3], op.size
+	for m := 0; m < s[0]*s[1]; m++ {
+		xm := x[m*h*w : (m+1)*h*w]
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				best := (i*k)*w + j*k
+				for a := 0; a < k; a++ {
+					for b := 0; b < k; b++ {
+						if p := (i*k+a)*w + j*k + b; xm[p] > xm[best] {
+							best = p
+						}
+					}
+				}
+				o := (m*oh+i)*ow + j
+				if grad != nil {
+					dst[m*h*w+best] += g[o]
+				} else {
+					dst[o] = xm[best]
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op maxPoolOp) ReturnsPtr() bool     { return false }
+func (op maxPoolOp) CallsExtern() bool    { return false }
+func (op maxPoolOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name and window.
+func (op maxPoolOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv.maxPoolOp{size=%d}", op.size) }
+
+func (op maxPoolOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op maxPoolOp) String() string { return fmt.Sprintf("MaxPool2D(%d)", op.size) }
+
+func (op maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
+
+// SymDiff: the gradient goes to each window's largest input.
+func (op maxPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("conv: MaxPool2D: SymDiff with %d inputs, want 1", len(in))
+	}
+	dx, err := G.ApplyOp(maxPoolGradOp{op}, in[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("conv: MaxPool2D: derivative: %w", err)
+	}
+	return G.Nodes{dx}, nil
+}
+
+// maxPoolGradOp is MaxPool2D's derivative: inputs x and ḡ, output ∂x.
+type maxPoolGradOp struct{ f maxPoolOp }
+
+var (
+	_ G.SDOp            = maxPoolGradOp{}
+	_ G.UsePreallocDoer = maxPoolGradOp{}
+)
+
+func (op maxPoolGradOp) Arity() int { return 2 }
+
+func (op maxPoolGradOp) Type() hm.Type {
+	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t4, t4, t4)
+}
+
+func (op maxPoolGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("conv: MaxPool2D gradient: %d inputs, want 2", len(ds))
+	}
+	s, os, err := op.f.outShape("MaxPool2D gradient", ds[0])
+	if err != nil {
+		return nil, err
+	}
+	if g, ok := ds[1].(tensor.Shape); !ok || !g.Eq(os) {
+		return nil, fmt.Errorf("conv: MaxPool2D gradient: gradient shape %v, want %v", ds[1], os)
+	}
+	return s, nil
+}
+
+func (op maxPoolGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op maxPoolGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("conv: MaxPool2D gradient: %d inputs, want 2", len(in))
+	}
+	dt, err := dtypeOf("MaxPool2D gradient", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return maxPool[float32](op.f, prealloc, in[0], in[1])
+	}
+	return maxPool[float64](op.f, prealloc, in[0], in[1])
+}
+
+func (op maxPoolGradOp) ReturnsPtr() bool     { return false }
+func (op maxPoolGradOp) CallsExtern() bool    { return false }
+func (op maxPoolGradOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name and window.
+func (op maxPoolGradOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "conv.maxPoolGradOp{size=%d}", op.f.size)
+}
+
+func (op maxPoolGradOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op maxPoolGradOp) String() string { return fmt.Sprintf("MaxPool2DGrad(%d)", op.f.size) }
+
+func (op maxPoolGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+
+// SymDiff is not offered: the backward ops are not differentiated again.
+func (op maxPoolGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, errors.New("conv: the MaxPool2D gradient has no derivative")
+}
