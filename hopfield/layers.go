@@ -297,11 +297,19 @@ func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 	b, n := y.Shape()[0], y.Shape()[1]
 	o := build.New(y.Graph(), "hopfield")
 	y2 := o.Reshape(maybeNorm(o, y, p.cfg.Normalize), b*n, p.dimY)
-	wq := o.Mul(p.WK, o.Transpose(p.Q))                                                                 // (dimY, S): W_K Qᵀ first, the smaller product
-	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(y2, wq)), b, n, p.s)                                  // (B, N, S)
-	a := softmax(o, scores, 1)                                                                          // over N
-	v := o.Reshape(o.Mul(y2, p.WV), b, n, p.cfg.DimV)                                                   // (B, N, dv)
-	z := o.Do("batched product", func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
+	wq := o.Mul(p.WK, o.Transpose(p.Q))                                // (dimY, S): W_K Qᵀ first, the smaller product
+	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(y2, wq)), b, n, p.s) // (B, N, S)
+	a := softmax(o, scores, 1)                                         // over N
+	v := o.Reshape(o.Mul(y2, p.WV), b, n, p.cfg.DimV)                  // (B, N, dv)
+	var z *G.Node
+	if p.s == 1 {
+		// One query: z_b = Σ_n a_bn v_bn as a broadcast product and a sum
+		// over the set (gorgonia's BatchedMatMul slices and allocates per
+		// batch item, and was most of a training step's time).
+		z = o.Reshape(o.Sum(o.BroadcastHadamardProd(a, v, []byte{2}, nil), 1), b, 1, p.cfg.DimV)
+	} else {
+		z = o.Do("batched product", func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
+	}
 	return z, wrap(o.Err(), "%s", p.cfg.Name)
 }
 

@@ -16,6 +16,7 @@ func TestModelLossGradients(t *testing.T) {
 	cases := []Config{
 		{Arch: LayerArch, In: 3, SetSize: 2, Out: 2, Loss: MSE, Patterns: 5, Layer: LayerConfig{DimK: 4, DimV: 3}},
 		{Arch: PoolingArch, In: 3, SetSize: 4, Out: 1, Loss: Logistic, Queries: 2, Layer: LayerConfig{DimK: 4, DimV: 3, Normalize: true}},
+		{Arch: PoolingArch, In: 3, SetSize: 5, Out: 2, Loss: MSE, Layer: LayerConfig{DimK: 4, DimV: 3}}, // one query: the broadcast path
 		{Arch: SelfArch, In: 3, SetSize: 3, Out: 4, Loss: CrossEntropy, Layer: LayerConfig{DimK: 4, DimV: 3, Beta: 0.7}},
 	}
 	for _, cfg := range cases {
