@@ -373,6 +373,12 @@ func LoadConditional(r io.Reader) (*Conditional, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.X < 0 || cfg.Y < 0 || cfg.X > 1<<30 || cfg.Y > 1<<30 {
+		return nil, errorf(ErrCorrupt, "LoadConditional: X = %d, Y = %d in the config", cfg.X, cfg.Y)
+	}
+	if err := fits(body, mlpParams(cfg.X+cfg.Y, cfg.Hidden)); err != nil {
+		return nil, err
+	}
 	c, err := NewConditional(cfg)
 	if err != nil {
 		return nil, errorf(ErrCorrupt, "LoadConditional: config: %w", err)

@@ -433,6 +433,9 @@ func LoadMLP(r io.Reader) (*MLPEnergy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := fits(body, mlpParams(cfg.Dim, cfg.Hidden)); err != nil {
+		return nil, err
+	}
 	m, err := NewMLP(cfg)
 	if err != nil {
 		return nil, errorf(ErrCorrupt, "LoadMLP: config: %w", err)
@@ -496,4 +499,25 @@ func flatten(x [][]float64) []float64 {
 		out = append(out, row...)
 	}
 	return out
+}
+
+// mlpParams returns the number of parameters of an MLP energy on dim inputs
+// with the given hidden widths (nil means the default), or −1 if a size is
+// out of range.
+func mlpParams(dim int, hidden []int) int {
+	if hidden == nil {
+		hidden = []int{64, 64}
+	}
+	sizes := append(append([]int{dim}, hidden...), 1)
+	n := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		if sizes[l] < 0 || sizes[l] > 1<<30 || sizes[l+1] < 0 || sizes[l+1] > 1<<30 {
+			return -1
+		}
+		n += sizes[l]*sizes[l+1] + sizes[l+1]
+		if n > 1<<40 {
+			return -1
+		}
+	}
+	return n
 }

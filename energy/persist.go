@@ -221,6 +221,9 @@ func Load(r io.Reader) (*RBM, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := fits(body, cfg.Visible, cfg.Hidden, cfg.Visible*cfg.Hidden); err != nil {
+		return nil, err
+	}
 	m, err := New(cfg)
 	if err != nil {
 		return nil, errorf(ErrCorrupt, "Load: config: %w", err)
@@ -242,4 +245,21 @@ func LoadFile(path string) (*RBM, error) {
 	}
 	defer f.Close()
 	return Load(bufio.NewReader(f))
+}
+
+// fits returns an error matching ErrCorrupt unless body can hold the
+// parameters of the sizes given (8 bytes each), so that a crafted header
+// cannot make Load allocate more than the file's size implies.
+func fits(body []byte, sizes ...int) error {
+	n := 0
+	for _, s := range sizes {
+		if s < 0 || s > 1<<40 {
+			return errorf(ErrCorrupt, "Load: a size of %d in the config", s)
+		}
+		n += s
+	}
+	if n > len(body)/8 {
+		return errorf(ErrCorrupt, "Load: the config asks for %d parameters, the file holds at most %d", n, len(body)/8)
+	}
+	return nil
 }
