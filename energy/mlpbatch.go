@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/rng"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -133,4 +134,81 @@ func (bn *batchNet) ula(x []float64, steps int, eps, T float64, r *rand.Rand) bo
 		}
 	}
 	return finite(x) && finite(g)
+}
+
+// langevinBatch runs the chains of Langevin (same proposals, same
+// acceptance rule, chain k drawing from stream k of cfg.Seed, so the same
+// random numbers) on all n rows of x (n×d) at once, with eval setting the
+// energies e and gradients g of a batch. cfg must have its defaults.
+func langevinBatch(eval func(x, e, g []float64), x []float64, n, d int, cfg LangevinConfig) (accepted float64, err error) {
+	eps, T := cfg.StepSize, cfg.Temperature
+	noise := math.Sqrt(2 * eps * T)
+	rs := make([]*rand.Rand, n)
+	for k := range rs {
+		rs[k] = rng.Stream(cfg.Seed, uint64(k))
+	}
+	e, g := make([]float64, n), make([]float64, n*d)
+	ey, gy := make([]float64, n), make([]float64, n*d)
+	y := make([]float64, n*d)
+	eval(x, e, g)
+	acc := 0
+	for step := 1; step <= cfg.Steps; step++ {
+		for k := range n {
+			r := rs[k]
+			for i := k * d; i < (k+1)*d; i++ {
+				y[i] = x[i] - eps*g[i] + noise*r.NormFloat64()
+			}
+		}
+		eval(y, ey, gy)
+		for k := range n {
+			yk, gk := y[k*d:(k+1)*d], gy[k*d:(k+1)*d]
+			if !finite(yk) || !finite(gk) {
+				return 0, errorf(ErrNotFinite, "Langevin: step %d, chain %d: the state or its gradient is not finite (smaller StepSize?)", step, k)
+			}
+			xk, g0 := x[k*d:(k+1)*d], g[k*d:(k+1)*d]
+			if cfg.Metropolis {
+				var lq float64
+				for i := range xk {
+					a := xk[i] - yk[i] + eps*gk[i]
+					b := yk[i] - xk[i] + eps*g0[i]
+					lq -= (a*a - b*b) / (4 * eps * T)
+				}
+				logA := (e[k]-ey[k])/T + lq
+				if math.IsNaN(logA) || !(logA >= 0 || rs[k].Float64() < math.Exp(logA)) {
+					continue
+				}
+			}
+			acc++
+			copy(xk, yk)
+			copy(g0, gk)
+			e[k] = ey[k]
+		}
+	}
+	return float64(acc) / float64(max(1, n*cfg.Steps)), nil
+}
+
+// Langevin runs Langevin chains on the model's energy from the rows of x0,
+// as the function Langevin does with AsEnergy (the same proposals and
+// random numbers), but for all chains at once with matrix products.
+func (m *MLPEnergy) Langevin(x0 [][]float64, cfg LangevinConfig) (LangevinResult, error) {
+	var res LangevinResult
+	if err := m.ready(); err != nil {
+		return res, err
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return res, err
+	}
+	d := m.cfg.Dim
+	flat, err := checkRows("Langevin: x0", x0, d)
+	if err != nil {
+		return res, err
+	}
+	bn := newBatchNet(m.sizes, m.act, m.theta, len(x0))
+	res.Accepted, err = langevinBatch(bn.eval, flat, len(x0), d, cfg)
+	if err != nil {
+		return res, err
+	}
+	res.X = rows(flat, len(x0), d)
+	return res, nil
 }

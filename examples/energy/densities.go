@@ -78,11 +78,7 @@ func runDensities(out string, steps int) error {
 		for i := range start {
 			start[i] = []float64{-3 + 6*r.Float64(), -3 + 6*r.Float64()}
 		}
-		e, err := m.AsEnergy()
-		if err != nil {
-			return err
-		}
-		res, err := energy.Langevin(e, start, energy.LangevinConfig{Steps: 1000, StepSize: 0.005, Metropolis: true, Seed: 5})
+		res, err := m.Langevin(start, energy.LangevinConfig{Steps: 1000, StepSize: 0.005, Metropolis: true, Seed: 5})
 		if err != nil {
 			return err
 		}
