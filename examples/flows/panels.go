@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -75,6 +76,13 @@ func writePanels(path, title string, cols int, panels []panel) error {
 				}
 			}
 			h := plotter.NewHeatMap(gridXYZ{z}, palette.Heat(64, 1))
+			// Colours span [0, the 99.5th percentile], so a few sharp
+			// peaks do not wash out the rest; higher values take the top
+			// colour.
+			h.Min, h.Max = 0, quantile(z, 0.995)
+			pal := palette.Heat(64, 1).Colors()
+			h.Overflow = pal[len(pal)-1]
+			h.Rasterized = true
 			p.Add(h)
 		} else {
 			xy := make(plotter.XYs, 0, len(pn.points)/2)
@@ -115,4 +123,18 @@ func writePanels(path, title string, cols int, panels []panel) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// quantile returns the q-quantile of the values of z (a positive value).
+func quantile(z [][]float64, q float64) float64 {
+	var all []float64
+	for _, row := range z {
+		all = append(all, row...)
+	}
+	sort.Float64s(all)
+	v := all[min(len(all)-1, int(q*float64(len(all))))]
+	if !(v > 0) {
+		return 1
+	}
+	return v
 }
