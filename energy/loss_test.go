@@ -197,3 +197,32 @@ func TestConditionalSaveLoadAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// Methods on zero values return ErrZeroValue, never panic.
+func TestZeroValues(t *testing.T) {
+	var e energy.MLPEnergy
+	var c energy.Conditional
+	var r energy.RBM
+	x := [][]float64{{1, 2}}
+	for name, err := range map[string]error{
+		"MLPEnergy.Energy":   func() error { _, err := e.Energy(x); return err }(),
+		"MLPEnergy.Train":    func() error { _, err := e.Train(context.Background(), x, energy.MLPTrainConfig{}); return err }(),
+		"MLPEnergy.Langevin": func() error { _, err := e.Langevin(x, energy.LangevinConfig{}); return err }(),
+		"MLPEnergy.Save":     e.Save(&bytes.Buffer{}),
+		"Conditional.Predict": func() error {
+			_, err := c.Predict(x, [][]float64{{0}, {1}})
+			return err
+		}(),
+		"Conditional.Save": c.Save(&bytes.Buffer{}),
+		"RBM.AIS":          func() error { _, err := r.AIS(context.Background(), energy.AISConfig{}); return err }(),
+		"RBM.Save":         r.Save(&bytes.Buffer{}),
+		"RBM.Sample":       func() error { _, err := r.Sample(x, 1, 1); return err }(),
+	} {
+		if !errors.Is(err, energy.ErrZeroValue) {
+			t.Errorf("%s on a zero value: %v, want ErrZeroValue", name, err)
+		}
+	}
+	if e.Dim() != 0 || c.Dim() != 0 || r.Dim() != 0 || e.Buffer() != nil {
+		t.Error("Dim or Buffer of a zero value is not empty")
+	}
+}
