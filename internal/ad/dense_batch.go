@@ -255,7 +255,7 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 
 	// Reverse pass of the scalar output, with its tangents for a Hessian.
 	if L == 1 { // an affine map: constant gradient, zero Hessian
-		for b := 0; b < R; b++ {
+		for b := 0; o.grad != nil && b < R; b++ {
 			copy(o.grad[b*in:(b+1)*in], d.w[0])
 		}
 		clear(o.hess)
