@@ -15,14 +15,20 @@ import (
 // (with the parameter values carried over) when they change.
 type state struct {
 	g      *G.ExprGraph
-	b      *build.B // the one builder of g (its constants' names are unique per builder)
-	net    *ad.MLP
+	b      *build.B           // the one builder of g (its constants' names are unique per builder)
+	net    *ad.MLP            // the fused path; nil when gen is set
+	gen    *genNet            // the general network (embedding, modified MLP)
 	raw    []*G.Node          // unknowns' raw parameters, in Problem order
 	coef   map[string]*G.Node // the coefficients (exp of raw when Positive)
 	params []*G.Node          // net params then raw
 	loss   *G.Node
 	names  []string
 	terms  []G.Value // values of the loss terms after the last pass
+	plain  []*G.Node // the unweighted terms mean(r_k²) (causal: the weighted slab mean)
+	fixed  []float64 // the terms' fixed weights
+	bw     []*G.Node // the terms' weights as inputs (Config.Balance only)
+	cw     *G.Node   // the causal weights, (1, M) (Config.Causal only)
+	slabs  G.Value   // the slab losses after the last pass (Config.Causal only)
 }
 
 // newState makes a graph holding the network and the unknowns; values, if
@@ -30,13 +36,19 @@ type state struct {
 // train.Values returns them).
 func (m *Model) newState(values []float64) (*state, error) {
 	g := G.NewGraph()
-	net, err := ad.NewMLP(g, "pinn", m.sizes, m.act, m.cfg.Seed)
-	if err != nil {
-		return nil, wrap(err, "network")
-	}
 	b := build.New(g, "pinn")
-	s := &state{g: g, b: b, net: net, coef: map[string]*G.Node{}}
-	s.params = net.Params()
+	s := &state{g: g, b: b, coef: map[string]*G.Node{}}
+	if m.cfg.general() {
+		s.gen = newGenNet(g, m.prob.Domain.Dim(), m.cfg, m.act)
+		s.params = s.gen.params()
+	} else {
+		net, err := ad.NewMLP(g, "pinn", m.sizes, m.act, m.cfg.Seed)
+		if err != nil {
+			return nil, wrap(err, "network")
+		}
+		s.net = net
+		s.params = net.Params()
+	}
 	for _, u := range m.prob.Unknowns {
 		v := u.Init
 		if u.Positive {
@@ -80,8 +92,23 @@ func (m *Model) build(values []float64) (*state, error) {
 	b := s.b
 	var loss *G.Node
 	var terms []*G.Node
-	add := func(name string, w float64, r *G.Node) {
-		t := b.Scale(w, b.Mean(b.Square(r)))
+	addTerm := func(name string, w float64, plain *G.Node) {
+		var t *G.Node
+		if m.cfg.Balance != nil {
+			k := len(s.names)
+			if k < len(m.bweights) {
+				w = m.bweights[k]
+			} else {
+				m.bweights = append(m.bweights, w)
+			}
+			n := G.NewScalar(s.g, G.Float64, G.WithName(fmt.Sprintf("pinn.weight.%d", k)), G.WithValue(w))
+			s.bw = append(s.bw, n)
+			t = b.Mul(n, plain)
+		} else {
+			t = b.Scale(w, plain)
+		}
+		s.plain = append(s.plain, plain)
+		s.fixed = append(s.fixed, w)
 		s.names = append(s.names, name)
 		terms = append(terms, t)
 		if loss == nil {
@@ -90,14 +117,26 @@ func (m *Model) build(values []float64) (*state, error) {
 			loss = b.Add(loss, t)
 		}
 	}
+	add := func(name string, w float64, r *G.Node) { addTerm(name, w, b.Mean(b.Square(r))) }
 	r, err := m.residualNode(s, m.colloc, "collocation")
 	if err != nil {
 		return nil, err
 	}
-	add("residual", m.cfg.ResidualWeight, r)
+	if m.cfg.Causal != nil {
+		cr, err := m.causalResidual(b, s, r)
+		if err != nil {
+			return nil, err
+		}
+		addTerm("residual", m.cfg.ResidualWeight, cr)
+	} else {
+		add("residual", m.cfg.ResidualWeight, r)
+	}
 	for _, cs := range m.sets {
 		if m.hard != nil && (cs.kind == Dirichlet || cs.kind == Initial) {
 			continue // met exactly by the transform
+		}
+		if cs.kind == Periodic && m.embedded(cs.dim) {
+			continue // met exactly by the periodic embedding
 		}
 		name := fmt.Sprintf("%v[%d]", cs.kind, cs.cond)
 		if cs.kind == Dirichlet || cs.kind == Neumann {
@@ -213,7 +252,21 @@ func (m *Model) jetAt(b *build.B, s *state, pts [][]float64, first bool, sec [][
 			mixed = append(mixed, ij)
 		}
 	}
-	if !first && len(sec) == 0 {
+	if s.gen != nil {
+		u, d1, d2, err := s.gen.derivatives(b, x, first || len(sec) > 0, pure, mixed)
+		if err != nil {
+			return nil, err
+		}
+		j.u = u
+		for i := 0; i < dim; i++ { // in order: a map's order would vary the graph
+			if d, ok := d1[i]; ok {
+				j.first[i] = b.Scale(m.a[i], d)
+			}
+		}
+		for _, ij := range sec {
+			j.sec[ij] = b.Scale(m.a[ij[0]]*m.a[ij[1]], d2[ij])
+		}
+	} else if !first && len(sec) == 0 {
 		u, err := s.net.Forward(x)
 		if err != nil {
 			return nil, wrap(err, "network")

@@ -28,6 +28,11 @@ type Model struct {
 	hard   *hardForm // nil under soft constraints
 	st     *state
 	round  uint64 // refinement rounds done (seeds the candidates)
+
+	cweights []float64  // the causal weights in use (nil: not yet computed)
+	bweights []float64  // the balancing weights in use, per loss term
+	epsIndex int        // the causal schedule's current ε
+	norms    *normGraph // the balancing's gradient graph (nil: not built)
 }
 
 // condSet is the point set of one condition (one face for Dirichlet and
@@ -53,6 +58,12 @@ func New(p Problem, cfg Config) (*Model, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Fourier, err = cfg.Fourier.withDefaults(&p); err != nil {
+		return nil, err
+	}
+	if cfg.Causal != nil && !p.Domain.HasTime() {
+		return nil, errorf(ErrInput, "Config.Causal needs a time-dependent problem (the domain has no time interval)")
 	}
 	act, err := ad.ParseActivation(cfg.Activation)
 	if err != nil {
@@ -89,6 +100,17 @@ func New(p Problem, cfg Config) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// embedded reports whether the spatial dimension d is embedded
+// periodically (its Periodic condition then holds exactly).
+func (m *Model) embedded(d int) bool {
+	for _, e := range m.cfg.Fourier.Periodic {
+		if e == d {
+			return true
+		}
+	}
+	return false
 }
 
 // check returns an error matching ErrZeroValue for a nil or zero Model.

@@ -12,6 +12,9 @@ import (
 // hard-constraint transform when it is on. It runs on a plain-Go copy of
 // the network, without gorgonia.
 func (m *Model) Predict(pts [][]float64) ([]float64, error) {
+	if m.check() == nil && m.st.gen != nil {
+		return m.predictGeneral(pts)
+	}
 	net, err := m.evalStart("Predict", pts)
 	if err != nil {
 		return nil, err
@@ -152,6 +155,9 @@ func (d *Derivs) Laplacian() []float64 {
 // hard-constraint transform when it is on; the lift's derivatives there
 // come from the same finite differences as in training).
 func (m *Model) Derivatives(pts [][]float64) (*Derivs, error) {
+	if m.check() == nil && m.st.gen != nil {
+		return m.derivativesGeneral(pts)
+	}
 	net, err := m.evalStart("Derivatives", pts)
 	if err != nil {
 		return nil, err

@@ -113,6 +113,20 @@ type Config struct {
 	ResidualWeight float64
 	// Seed seeds the weights and every point set.
 	Seed uint64
+	// Architecture is MLP (zero: the dense network) or ModifiedMLP.
+	Architecture Architecture
+	// Fourier is the input embedding: exact periodicity in the listed
+	// dimensions and random Fourier features; the zero value means none.
+	Fourier Fourier
+	// Causal, if not nil, weights the residual by time slabs so that
+	// later times train only once earlier ones are resolved (Wang,
+	// Sankaran and Perdikaris 2022); see Causal.
+	Causal *Causal `json:",omitempty"`
+	// Balance, if not nil, sets the weights of the loss terms from the
+	// norms of their gradients (Wang, Teng and Perdikaris 2021); see
+	// Balance. Nil means the fixed weights of the conditions and
+	// ResidualWeight.
+	Balance *Balance `json:",omitempty"`
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -156,6 +170,34 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ResidualWeight == 0 {
 		c.ResidualWeight = 1
+	}
+	switch c.Architecture {
+	case MLP:
+	case ModifiedMLP:
+		if len(c.Hidden) == 0 {
+			return c, errorf(ErrInput, "Config.Hidden is empty; the modified MLP needs at least one hidden layer")
+		}
+		for i, h := range c.Hidden {
+			if h != c.Hidden[0] {
+				return c, errorf(ErrInput, "Config.Hidden[%d] = %d but Hidden[0] = %d: the modified MLP's hidden layers share one width", i, h, c.Hidden[0])
+			}
+		}
+	default:
+		return c, errorf(ErrInput, "unknown Config.Architecture %d", int(c.Architecture))
+	}
+	if c.Causal != nil {
+		cc, err := c.Causal.withDefaults()
+		if err != nil {
+			return c, err
+		}
+		c.Causal = &cc
+	}
+	if c.Balance != nil {
+		bb, err := c.Balance.withDefaults()
+		if err != nil {
+			return c, err
+		}
+		c.Balance = &bb
 	}
 	return c, nil
 }

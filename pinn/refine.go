@@ -81,6 +81,7 @@ func (m *Model) Refine(r Refinement) (RefineResult, error) {
 		return RefineResult{}, err
 	}
 	m.st = st
+	m.norms = nil
 	out.Collocation = len(m.colloc)
 	return out, nil
 }

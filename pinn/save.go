@@ -3,11 +3,14 @@ package pinn
 import (
 	"io"
 
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
 	"github.com/physbias/physbias/internal/train"
 )
 
 // modelKind tags pinn's model files.
-const modelKind = "pinn.Model v1"
+const modelKind = "pinn.Model v2"
 
 // saved is what a model file holds besides the parameters: the Config (a
 // Problem holds functions, which no file can), the points refinement added,
@@ -19,11 +22,16 @@ type saved struct {
 	Domain   Domain
 	Unknowns []Unknown `json:",omitempty"`
 	Kinds    []Kind    `json:",omitempty"` // the conditions' kinds, in order
+	// Where causal training and loss balancing stand.
+	EpsIndex       int       `json:",omitempty"`
+	CausalWeights  []float64 `json:",omitempty"`
+	BalanceWeights []float64 `json:",omitempty"`
 }
 
 func (m *Model) saved() saved {
 	s := saved{Config: m.cfg, Round: m.round, Domain: m.prob.Domain, Unknowns: m.prob.Unknowns}
 	s.Refined = m.colloc[m.drawn:]
+	s.EpsIndex, s.CausalWeights, s.BalanceWeights = m.epsIndex, m.cweights, m.bweights
 	for _, c := range m.prob.Conditions {
 		s.Kinds = append(s.Kinds, c.Kind)
 	}
@@ -99,6 +107,9 @@ func load(f *train.ModelFile, s *saved, p Problem) (*Model, error) {
 	if err := f.LoadParams(m.st.params); err != nil {
 		return nil, err
 	}
+	if err := m.restoreWeights(s); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -137,4 +148,35 @@ func sameDomain(a, b Domain) bool {
 		}
 	}
 	return true
+}
+
+// restoreWeights sets the causal and balancing state a file holds.
+func (m *Model) restoreWeights(s *saved) error {
+	if c := m.cfg.Causal; c != nil {
+		if s.EpsIndex < 0 || s.EpsIndex >= len(c.Eps) {
+			return errorf(ErrCorrupt, "Load: causal schedule index %d of %d", s.EpsIndex, len(c.Eps))
+		}
+		m.epsIndex = s.EpsIndex
+		if s.CausalWeights != nil {
+			if len(s.CausalWeights) != c.Slabs {
+				return errorf(ErrCorrupt, "Load: %d causal weights for %d slabs", len(s.CausalWeights), c.Slabs)
+			}
+			m.cweights = append([]float64(nil), s.CausalWeights...)
+			if err := G.Let(m.st.cw, tensor.New(tensor.WithShape(1, c.Slabs), tensor.WithBacking(append([]float64(nil), m.cweights...)))); err != nil {
+				return errorf(ErrCorrupt, "Load: %w", err)
+			}
+		}
+	}
+	if m.cfg.Balance != nil && s.BalanceWeights != nil {
+		if len(s.BalanceWeights) != len(m.st.bw) {
+			return errorf(ErrCorrupt, "Load: %d balancing weights for %d loss terms", len(s.BalanceWeights), len(m.st.bw))
+		}
+		m.bweights = append([]float64(nil), s.BalanceWeights...)
+		for k, w := range m.bweights {
+			if err := G.Let(m.st.bw[k], G.NewF64(w)); err != nil {
+				return errorf(ErrCorrupt, "Load: %w", err)
+			}
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"time"
@@ -192,6 +193,16 @@ func (m *Model) Train(ctx context.Context, tc TrainConfig) (History, error) {
 	p := train.Problem{Graph: m.st.g, Loss: m.st.loss, Params: m.st.params}
 	for k, ph := range plan {
 		cfg := train.Config{Steps: ph.steps, Seed: m.cfg.Seed, Progress: tc.Progress, Context: ctx, Prefix: "pinn"}
+		if m.cfg.Causal != nil || m.cfg.Balance != nil {
+			// The weights change between steps: Feed (called before every
+			// step of a one-sample "minibatch") sets them. L-BFGS runs full
+			// batch, so Feed runs once at its start and they stay fixed.
+			_, adam := ph.opt.(train.Adam)
+			p.N, p.Feed = 1, m.stepHook(adam)
+			if adam {
+				cfg.BatchSize = 1
+			}
+		}
 		if tc.TimeLimit > 0 {
 			left := tc.TimeLimit - time.Since(start)
 			if left <= 0 {
@@ -208,6 +219,9 @@ func (m *Model) Train(ctx context.Context, tc TrainConfig) (History, error) {
 		case train.LBFGS:
 			asRun = LBFGS{MaxIter: o.MaxIter}
 		}
+		if errors.Is(err, errCausalDone) {
+			r.Stop, err = StopCausal, nil
+		}
 		h.Phases = append(h.Phases, PhaseHistory{Phase: asRun, Loss: r.Loss, Evals: r.Evals, Stop: r.Stop, Elapsed: r.Elapsed})
 		h.Evals += r.Evals
 		h.Stop = r.Stop
@@ -215,7 +229,7 @@ func (m *Model) Train(ctx context.Context, tc TrainConfig) (History, error) {
 			h.Elapsed = time.Since(start)
 			return h, wrap(err, "phase %d (%v)", k+1, asRun)
 		}
-		if r.Stop == StopTimeLimit {
+		if r.Stop == StopTimeLimit || r.Stop == StopCausal {
 			break
 		}
 	}
@@ -272,4 +286,25 @@ func (m *Model) Collocation() [][]float64 {
 		return nil
 	}
 	return clonePoints(m.colloc)
+}
+
+// stepHook returns the Feed of a training phase with causal weights or
+// loss balancing: before each step it updates the causal weights and, every
+// Balance.Every Adam steps (from the first), the balancing weights.
+func (m *Model) stepHook(adam bool) func([]int) error {
+	step := 0
+	return func([]int) error {
+		step++
+		if m.cfg.Causal != nil {
+			if err := m.causalStep(); err != nil {
+				return err
+			}
+		}
+		if m.cfg.Balance != nil && adam && (step-1)%m.cfg.Balance.Every == 0 {
+			if err := m.balanceStep(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
