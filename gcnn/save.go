@@ -77,4 +77,3 @@ func fromFile(f *train.ModelFile, cfg Config) (*Model, error) {
 	}
 	return m, nil
 }
-

@@ -138,8 +138,43 @@ func gemm[T float](ta, tb gblas.Transpose, m, n, k int, alpha T, a []T, lda int,
 	case []float64:
 		G.WhichBLAS().Dgemm(ta, tb, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
 	case []float32:
+		if useKernel && alpha == 1 && (beta == 0 || beta == 1) {
+			kernelGemm(ta, tb, m, n, k, a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+			return
+		}
 		G.WhichBLAS().Sgemm(ta, tb, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
 	}
+}
+
+// kernelGemm runs a float32 product on the kernel: aᵀ is read in place
+// with swapped strides; a transposed b is copied into its k×n layout
+// first.
+func kernelGemm(ta, tb gblas.Transpose, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if k == 0 {
+		if beta == 0 {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	rs, ks := lda, 1
+	if ta == gblas.Trans {
+		rs, ks = 1, lda
+	}
+	if tb == gblas.Trans {
+		buf := getBuf[float32](k * n)
+		defer bufPool.Put(buf)
+		bt := *buf
+		for j := 0; j < n; j++ {
+			row := b[j*ldb : j*ldb+k]
+			for x, v := range row {
+				bt[x*n+j] = v
+			}
+		}
+		b, ldb = bt, n
+	}
+	sgemm(m, n, k, a, rs, ks, b, ldb, beta, c, ldc)
 }
 
 // chunks is the number of fixed pieces a batch is split into; pieces run on

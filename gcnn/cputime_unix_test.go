@@ -1,0 +1,17 @@
+//go:build unix
+
+package gcnn_test
+
+import "syscall"
+
+// cpuSeconds returns the user+system CPU time of this process so far; the
+// benchmarks report it per step beside the wall time, which on a shared
+// machine includes time spent waiting for a core.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)*1e-6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
