@@ -222,7 +222,9 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	if err := plotting.Lines(filepath.Join(out, "gnn-"+name+"-messages.png"), plotting.Figure{
 		Title:  fmt.Sprintf("%s, %s messages: top components vs linear fit of the true force", name, l1.v.name),
 		XLabel: "linear combination of the true force components a·F + b (simulation units)",
-		YLabel: "message component (simulation units)", LegendLeft: true,
+		// Springs fill the diagonal and leave the top left free; the charges'
+		// failed fit fills the top, so its legend goes to the bottom right.
+		YLabel: "message component (simulation units)", LegendLeft: name == "spring", LegendBottom: name != "spring",
 	}, series...); err != nil {
 		return err
 	}
