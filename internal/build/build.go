@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -10,6 +11,9 @@ import (
 	_ "github.com/physbias/physbias/internal/blas" // BLAS chosen at build time
 	"github.com/physbias/physbias/internal/fail"
 )
+
+// constSerial numbers constants across all builders (see Constant).
+var constSerial atomic.Uint64
 
 // B builds expressions in one graph and keeps the first error. Make it with
 // New; a B is not safe for concurrent use (neither is a gorgonia graph).
@@ -123,8 +127,13 @@ func (b *B) Constant(data []float64, shape ...int) *G.Node {
 	if n != len(data) {
 		return b.Failf(fail.ErrInput, "constant: shape %v holds %d values, got %d", shape, n, len(data))
 	}
+	// Names are unique in the process, not only in this builder: two
+	// builders on one graph would otherwise name constants alike, and
+	// gorgonia merges same-named inputs of one shape into one node. (A
+	// constant joins the graph only when an op uses it, so the graph cannot
+	// be asked which names are taken.)
 	b.consts++
-	name := fmt.Sprintf("%s_const_%d", b.prefix, b.consts)
+	name := fmt.Sprintf("%s_const_%d_%d", b.prefix, b.consts, constSerial.Add(1))
 	return b.Do("constant", func() (*G.Node, error) {
 		t := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
 		return G.NewConstant(t, G.In(b.g), G.WithName(name)), nil

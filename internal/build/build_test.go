@@ -249,3 +249,18 @@ func TestGradient(t *testing.T) {
 		}
 	}
 }
+
+// Two builders on one graph with the same prefix must not name their
+// constants alike (gorgonia merges same-named inputs of one shape, and G.Grad
+// then failed with "Inner dimensions do not match up").
+func TestTwoBuildersOneGraphDistinctConstants(t *testing.T) {
+	g := G.NewGraph()
+	a := New(g, "p").Constant([]float64{1, 2}, 2, 1)
+	b := New(g, "p").Constant([]float64{3, 4}, 2, 1)
+	if a == nil || b == nil {
+		t.Fatal("constant failed")
+	}
+	if a == b || a.Name() == b.Name() {
+		t.Fatalf("two builders gave the same constant %q", a.Name())
+	}
+}
