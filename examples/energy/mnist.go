@@ -19,7 +19,10 @@ import (
 
 // Salakhutdinov & Murray (2008), table 2: AIS estimates of the average test
 // log-probability (nats) of binary MNIST under RBMs with 500 hidden units
-// trained by CD-1, CD-3 and CD-25 (k increased gradually during training).
+// trained by CD-1, CD-3 and CD-25 (for CD-25, k increased gradually during
+// training), with far longer training than the default budget here. These
+// values are quoted from memory of the paper: the search tool available
+// while this was written could not retrieve the table to re-check them.
 var published = []struct {
 	name string
 	ll   float64
