@@ -8,11 +8,20 @@ import "testing"
 // network (Jacobian), the HNN's 2-200-200-1 tanh network (gradient at the
 // 25 states of an Evaluate rollout, and at 750 training states).
 //
-// Beside ns/op they report cpu-ns/op, the process's CPU time a call (run
-// with -cpu 1 to compare it across benchmarks: with more threads it
-// includes the garbage collector's and other goroutines' time).
+// The *OnePoint benchmarks call the one-point methods (InputGrad and
+// Hessian: two passes) point after point. Beside ns/op they report
+// cpu-ns/op, the process's CPU time a call (run with -cpu 1 to compare it
+// across benchmarks: with more threads it includes the garbage collector's
+// and other goroutines' time).
 //
 //	go test -run '^$' -bench Dense -cpu 1 -count 5 ./internal/ad/
+//
+// Measured (cpu-ns/op, 2-core AMD EPYC shared with other jobs, load ~24):
+// HessianLNN1 14k, HessianLNN1OnePoint 21k, HessianLNN256 1.9M (7.5k a
+// state), HessianLNN256OnePoint 5.0–5.3M, GradHNN25 0.23M, GradHNN25OnePoint
+// 0.51M, GradHNN750 5.9–6.1M, JacobianDeLaN1 6.5k. Before the batched pass,
+// the one-point loops took 21k (LNN gradient and Hessian, lnn's own fused
+// copy 36–40k) and 43–54k (HNN gradient, one state, hnn's gonum Dgemm copy).
 
 // cpuMetric reports the CPU time per iteration since start.
 func cpuMetric(b *testing.B, start float64) {
