@@ -19,9 +19,10 @@ import "testing"
 // Measured (cpu-ns/op, 2-core AMD EPYC shared with other jobs, load ~24):
 // HessianLNN1 14k, HessianLNN1OnePoint 21k, HessianLNN256 1.9M (7.5k a
 // state), HessianLNN256OnePoint 5.0–5.3M, GradHNN25 0.23M, GradHNN25OnePoint
-// 0.51M, GradHNN750 5.9–6.1M, JacobianDeLaN1 6.5k. Before the batched pass,
-// the one-point loops took 21k (LNN gradient and Hessian, lnn's own fused
-// copy 36–40k) and 43–54k (HNN gradient, one state, hnn's gonum Dgemm copy).
+// 0.51M, GradHNN750 5.9–6.1M, JacobianDeLaN1 6.5k, GradHNN1 21k. The
+// one-point loops Dense ran before (the *Reference benchmarks) take 47k
+// (HessianLNN1Reference; lnn's own fused copy took 36–40k) and 54–56k
+// (GradHNN1Reference; hnn's copy on gonum's Dgemm 43–54k).
 
 // cpuMetric reports the CPU time per iteration since start.
 func cpuMetric(b *testing.B, start float64) {
@@ -111,3 +112,41 @@ func BenchmarkDenseJacobianDeLaN1(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDenseHessianLNN1Reference is the one-point loops Dense ran
+// before the batched pass (dense_reference_test.go), for the before/after.
+func BenchmarkDenseHessianLNN1Reference(b *testing.B) {
+	d := randomDense(b, []int{4, 64, 64, 1}, Softplus, 1)
+	x := randVec(2, 4, 1)
+	g, h := make([]float64, 4), make([]float64, 16)
+	b.ReportAllocs()
+	start := denseCPUSeconds()
+	defer cpuMetric(b, start)
+	for b.Loop() {
+		if err := d.refInputGradPoint(x, g); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.refHessianPoint(x, h); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDenseGradHNN1Reference: the same for the HNN's gradient at one
+// state.
+func BenchmarkDenseGradHNN1Reference(b *testing.B) {
+	d := randomDense(b, []int{2, 200, 200, 1}, Tanh, 1)
+	x := randVec(2, 2, 1)
+	g := make([]float64, 2)
+	b.ReportAllocs()
+	start := denseCPUSeconds()
+	defer cpuMetric(b, start)
+	for b.Loop() {
+		if err := d.refInputGradPoint(x, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDenseGradHNN1 is the batched pass on one state.
+func BenchmarkDenseGradHNN1(b *testing.B) { benchDenseGrad(b, []int{2, 200, 200, 1}, 1, true) }
