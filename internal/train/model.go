@@ -194,6 +194,21 @@ func (f *ModelFile) LoadParams(params []*G.Node) error {
 	return nil
 }
 
+// Holds returns an error matching fail.ErrCorrupt unless the file's
+// parameter block is large enough for n float64 parameters. A package calls
+// it with the number of parameters the file's config asks for before it
+// builds the model, so that a crafted config cannot make Load allocate far
+// more than the file holds.
+func (f *ModelFile) Holds(n int) error {
+	if f == nil {
+		return fail.Errorf(fail.ErrZeroValue, "train", "ModelFile is nil")
+	}
+	if n < 0 || uint64(n) > uint64(len(f.ckpt))/8 {
+		return fail.Errorf(fail.ErrCorrupt, f.prefix, "Load: the config asks for %d parameters; the file holds %d bytes of them", n, len(f.ckpt))
+	}
+	return nil
+}
+
 // SaveModelFile saves a model to the file path (see SaveModel), writing a
 // temporary file in the same directory first and renaming it over path, as
 // SaveFile does.

@@ -199,3 +199,27 @@ func modelSeed(f *testing.F) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestModelHolds: a config asking for more parameters than the file holds
+// is refused before anything is built; one asking for what it holds is not.
+func TestModelHolds(t *testing.T) {
+	cfg := toyConfig{Hidden: []int{4}, Activation: "tanh", Scale: 1, Seed: 1}
+	data := savedModel(t, cfg, toyModel(cfg)) // 2·4 + 4·1 = 12 parameters
+	var got toyConfig
+	mf, err := ReadModel(bytes.NewReader(data), toyKind, &got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mf.Holds(12); err != nil {
+		t.Fatalf("12 parameters in a file of 12: %v", err)
+	}
+	for _, n := range []int{1 << 40, -1} {
+		if err := mf.Holds(n); !errors.Is(err, fail.ErrCorrupt) || !strings.HasPrefix(err.Error(), "toy: Load: ") {
+			t.Fatalf("%d parameters: %v", n, err)
+		}
+	}
+	var nilFile *ModelFile
+	if err := nilFile.Holds(1); !errors.Is(err, fail.ErrZeroValue) {
+		t.Fatalf("nil ModelFile: %v", err)
+	}
+}
