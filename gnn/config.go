@@ -248,3 +248,24 @@ func (tc TrainConfig) withDefaults() (TrainConfig, error) {
 	}
 	return tc, nil
 }
+
+// numParams returns the number of weights and biases of the update
+// networks of c (with its defaults filled in).
+func (c Config) numParams() int {
+	dense := func(in, out int) int {
+		n := 0
+		for _, h := range append(append([]int(nil), c.Hidden...), out) {
+			n += in*h + h
+			in = h
+		}
+		return n
+	}
+	n := dense(c.NodeIn+c.EdgeOut+c.GlobalIn, c.NodeOut)
+	if c.EdgeOut > 0 {
+		n += dense(c.EdgeIn+2*c.NodeIn+c.GlobalIn, c.EdgeOut)
+	}
+	if c.GlobalOut > 0 {
+		n += dense(c.EdgeOut+c.NodeOut+c.GlobalIn, c.GlobalOut)
+	}
+	return n
+}

@@ -20,7 +20,7 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
-	f.Add([]byte("physbias gnn model v1\n"))
+	f.Add(buf.Bytes()[:len(buf.Bytes())/2])
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := gnn.Load(bytes.NewReader(b))

@@ -129,7 +129,7 @@ func TestTrainStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	h, err := m.Train(ctx, nb.Data, gnn.TrainConfig{Steps: 50, BatchSize: 4})
-	if !errors.Is(err, context.Canceled) || h.Steps != 0 || !strings.HasPrefix(err.Error(), "gnn: ") {
+	if !errors.Is(err, context.Canceled) || h.Steps != 0 || h.Stop != "canceled" || !strings.HasPrefix(err.Error(), "gnn: ") {
 		t.Fatalf("cancelled: %d steps, error %v", h.Steps, err)
 	}
 	after, _ := m.Apply(nb.Data.Graphs[:1])
@@ -149,7 +149,8 @@ func TestTrainStops(t *testing.T) {
 		}
 	}
 	h, err = m.Train(context.Background(), &bad, gnn.TrainConfig{Steps: 5, BatchSize: 4})
-	if !errors.Is(err, gnn.ErrNotFinite) {
+	// Matched by errors.Is, one "gnn: " in front, the step named.
+	if !errors.Is(err, gnn.ErrNotFinite) || !strings.HasPrefix(err.Error(), "gnn: step 1: ") || strings.Count(err.Error(), "gnn") != 1 {
 		t.Fatalf("Inf loss: error %v", err)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"strings"
-	"time"
 
 	G "gorgonia.org/gorgonia"
 
@@ -26,19 +24,11 @@ type Dataset struct {
 	GlobalTargets [][]float64
 }
 
-// History is the record of a training run.
-type History struct {
-	// Loss holds the loss of every step (data loss plus the message
-	// penalty) on the step's batch, before its update.
-	Loss []float64
-	// Steps is the number of steps done.
-	Steps int
-	// Elapsed is the wall time of the run.
-	Elapsed time.Duration
-	// Stop says why training stopped: "step limit", "time limit" or
-	// "cancelled".
-	Stop string
-}
+// History is the record of a training run: the loss of every step (data
+// loss plus the message penalty, on the step's batch, before its update),
+// the number of steps, the elapsed time and why it stopped ("step limit",
+// "time limit", "canceled").
+type History = train.History
 
 // check checks d against the model's sizes.
 func (m *Model) checkData(d *Dataset) error {
@@ -82,9 +72,6 @@ func (m *Model) checkData(d *Dataset) error {
 	}
 	return nil
 }
-
-// errTimeLimit stops train.Run from Feed when the time limit is reached.
-var errTimeLimit = errors.New("time limit")
 
 // Train fits the block's outputs to d's targets with Adam, continuing from
 // the current weights. The loss is the mean (squared or absolute, per
@@ -198,9 +185,8 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	if useGlobal && gr.out.global != nil {
 		params = append(params, gr.n.global.Params()...)
 	}
-	// Feed copies the batch's features and targets (one structure) and
-	// checks the context and the time limit before every step.
-	start := time.Now()
+	// Feed copies the batch's features and targets (one structure);
+	// train.Run checks the context and the time limit before every step.
 	var augRand *rand.Rand
 	var augRows [][][]float64 // per batch slot: a copy of the nodes to augment
 	if tc.Augment != nil {
@@ -215,12 +201,6 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	}
 	var augErr error
 	feed := func(idx []int) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if tc.TimeLimit > 0 && time.Since(start) >= tc.TimeLimit {
-			return errTimeLimit
-		}
 		if !same {
 			return nil // all graphs, fixed inputs
 		}
@@ -265,34 +245,27 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 			}
 		}
 	}
-	rc := train.Config{Steps: tc.Steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress}
+	rc := train.Config{Steps: tc.Steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress,
+		Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "gnn"}
 	h, err := train.Run(train.Problem{Graph: gr.g, Loss: loss, Params: params, N: N, Feed: feed},
 		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay}, rc)
-	hist := History{Loss: h.Loss, Steps: h.Steps, Elapsed: h.Elapsed, Stop: "step limit"}
-	// Keep the weights of the last completed step in every case but a
-	// failure before any step.
+	// The weights of the last completed step, in every case but a failure
+	// before any step (then they are the ones we started from).
 	if theta, verr := train.Values(gr.n.params()); verr == nil {
 		m.theta = theta
 	}
 	switch {
-	case err == nil:
-		return hist, nil
-	case errors.Is(err, errTimeLimit):
-		hist.Stop = "time limit"
-		return hist, nil
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		hist.Stop = "cancelled"
-		return hist, errorf(ctx.Err(), "training stopped after %d steps: %w", hist.Steps, ctx.Err())
 	case augErr != nil:
-		hist.Stop = "error"
-		return hist, augErr
-	case strings.Contains(err.Error(), "NaN") || strings.Contains(err.Error(), "Inf"):
-		hist.Stop = "not finite"
-		return hist, errorf(ErrNotFinite, "training: %w", err)
-	default:
-		hist.Stop = "error"
-		return hist, errorf(ErrInput, "training: %w", err)
+		// Feed's error as Augment's check wrote it, without train's
+		// "gnn: step N: Feed:" in front of its own "gnn: ".
+		return h, augErr
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		h.Stop = "canceled"
 	}
+	// train.Run's errors start with "gnn: " and match ErrNotFinite (a NaN
+	// or Inf loss or gradient, naming the step), ErrInput or the
+	// context's error.
+	return h, err
 }
 
 // augment runs the user's Augment on nodes, recovering a panic, and checks
