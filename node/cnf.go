@@ -1,14 +1,15 @@
 package node
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"math"
-	"os"
 	"slices"
 
+	G "gorgonia.org/gorgonia"
+
 	"github.com/physbias/physbias/internal/rng"
+	"github.com/physbias/physbias/internal/train"
 )
 
 // TraceMethod is how a CNF computes tr(∂f/∂z) while it trains.
@@ -262,44 +263,65 @@ func (c *CNF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	return c.m.fit(ctx, tc, N, B, stepFn)
 }
 
-// Save writes the flow (its configuration and parameters bit for bit).
+// Save writes the flow (its dimension, configuration and parameters bit
+// for bit, under one SHA-256: internal/train's model file).
 func (c *CNF) Save(w io.Writer) error {
-	if err := c.ok(); err != nil {
+	params, err := c.saveParams()
+	if err != nil {
 		return err
+	}
+	return train.SaveModel(w, cnfKind, savedCNF{Dim: c.m.dim, Config: c.cfg}, params)
+}
+
+// SaveFile saves the flow to path (see Save), through a temporary file
+// renamed over it.
+func (c *CNF) SaveFile(path string) error {
+	params, err := c.saveParams()
+	if err != nil {
+		return err
+	}
+	return train.SaveModelFile(path, cnfKind, savedCNF{Dim: c.m.dim, Config: c.cfg}, params)
+}
+
+func (c *CNF) saveParams() ([]*G.Node, error) {
+	if err := c.ok(); err != nil {
+		return nil, err
 	}
 	k, err := c.m.kernel(1, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cfg := c.Config()
-	return writeFile(w, kindCNF, header{Dim: c.m.dim, Config: c.m.cfg, CNF: &cfg}, k.params)
+	return k.params, nil
 }
 
-// SaveFile saves the flow to path (see Save).
-func (c *CNF) SaveFile(path string) error { return saveFile(path, c.Save) }
-
-// LoadCNF reads a flow written by (*CNF).Save.
+// LoadCNF reads a flow written by (*CNF).Save. A file that is truncated,
+// corrupted or of another kind is an error matching ErrCorrupt.
 func LoadCNF(r io.Reader) (*CNF, error) {
-	kind, h, err := readHeader(r)
+	var s savedCNF
+	f, err := train.ReadModel(r, cnfKind, &s)
 	if err != nil {
 		return nil, err
 	}
-	if kind != kindCNF || h.CNF == nil {
-		return nil, errorf(ErrCorrupt, "LoadCNF: the file holds no CNF (kind %d)", kind)
-	}
-	c, err := NewCNF(h.Dim, *h.CNF)
-	if err != nil {
-		return nil, errorf(ErrCorrupt, "LoadCNF: %v", err)
-	}
-	return c, c.m.loadParams(r)
+	return cnfFromFile(f, s)
 }
 
-// LoadCNFFile reads a flow saved with SaveFile.
+// LoadCNFFile reads a flow saved with SaveFile (see LoadCNF).
 func LoadCNFFile(path string) (*CNF, error) {
-	f, err := os.Open(path)
+	var s savedCNF
+	f, err := train.ReadModelFile(path, cnfKind, &s)
 	if err != nil {
-		return nil, errorf(ErrInput, "LoadCNFFile: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	return LoadCNF(bufio.NewReader(f))
+	return cnfFromFile(f, s)
+}
+
+func cnfFromFile(f *train.ModelFile, s savedCNF) (*CNF, error) {
+	if err := mlpParams(f, s.Dim, s.Config.Hidden, true); err != nil {
+		return nil, err
+	}
+	c, err := NewCNF(s.Dim, s.Config)
+	if err != nil {
+		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", err)
+	}
+	return c, c.m.loadParams(f)
 }

@@ -27,9 +27,12 @@ type Config struct {
 	Seed uint64
 }
 
+// defaultHidden are the hidden widths a nil Config.Hidden means.
+var defaultHidden = []int{64, 64}
+
 func (c Config) withDefaults() (Config, ad.Activation, error) {
 	if c.Hidden == nil {
-		c.Hidden = []int{64, 64}
+		c.Hidden = defaultHidden
 	}
 	c.Hidden = slices.Clone(c.Hidden)
 	for i, h := range c.Hidden {

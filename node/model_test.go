@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -291,8 +292,8 @@ func TestTrainStops(t *testing.T) {
 	}
 	before := m.Params()
 	_, err = m.Train(context.Background(), huge, node.TrainConfig{Steps: 5, Solver: node.RK4(), Options: node.Options{Dt: 0.2}})
-	if !errors.Is(err, node.ErrNotFinite) {
-		t.Errorf("overflowing loss: %v, want ErrNotFinite", err)
+	if !errors.Is(err, node.ErrNotFinite) || !strings.HasPrefix(err.Error(), "node: step 1: ") || strings.Count(err.Error(), "node") != 1 {
+		t.Errorf("overflowing loss: %v, want ErrNotFinite, \"node: step 1: \" once", err)
 	}
 	after := m.Params()
 	for i := range before {

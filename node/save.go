@@ -1,225 +1,170 @@
 package node
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
-	"hash/crc32"
 	"io"
-	"os"
 
 	G "gorgonia.org/gorgonia"
 
 	"github.com/physbias/physbias/internal/train"
 )
 
-// The file format: magic (16 bytes, the last the version), kind (1 byte),
-// header length (uint32 LE), the JSON header, its CRC-32 (uint32 LE), then
-// internal/train's checkpoint of the parameters (names, shapes, values bit
-// for bit, SHA-256).
-var magic = [16]byte{'p', 'h', 'y', 's', 'b', 'i', 'a', 's', '-', 'n', 'o', 'd', 'e', 0, 0, 1}
-
+// The kind tags of node's model files (internal/train's model format);
+// bump a version when the parameters or the meaning of a saved
+// configuration change.
 const (
-	kindMLP     byte = 1 // a Model of the built-in MLP
-	kindNetwork byte = 2 // a Model of a user's Network
-	kindCNF     byte = 3 // a CNF
+	modelKind   = "node.Model v1"          // a Model of the built-in MLP
+	networkKind = "node.Model(Network) v1" // a Model of a user's Network
+	cnfKind     = "node.CNF v1"            // a CNF
 )
 
 const (
-	maxHeader = 1 << 20
 	maxWidth  = 1 << 16 // widest layer or state a file may ask for
-	maxParams = 1 << 26 // most weights a file may ask for
+	maxLayers = 64      // most hidden layers a file may ask for
 )
 
-type header struct {
+// savedModel is what a Model's file holds beside the parameters.
+type savedModel struct {
 	Dim    int
 	Config Config
-	CNF    *CNFConfig `json:",omitempty"`
 }
 
-func writeFile(w io.Writer, kind byte, h header, params []*G.Node) error {
-	if w == nil {
-		return errorf(ErrInput, "Save: nil io.Writer")
-	}
-	js, err := json.Marshal(h)
+// savedCNF is what a CNF's file holds beside the parameters.
+type savedCNF struct {
+	Dim    int
+	Config CNFConfig
+}
+
+// mlpParams returns an error matching ErrCorrupt unless the file can hold
+// the parameters of the MLP its configuration asks for (see mlpCount), so
+// that a crafted file cannot make Load allocate without bound.
+func mlpParams(f *train.ModelFile, dim int, hidden []int, timeInput bool) error {
+	n, err := mlpCount(dim, hidden, timeInput)
 	if err != nil {
-		return errorf(ErrInput, "Save: %w", err)
+		return err
 	}
-	var buf bytes.Buffer
-	buf.Write(magic[:])
-	buf.WriteByte(kind)
-	binary.Write(&buf, binary.LittleEndian, uint32(len(js)))
-	buf.Write(js)
-	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(js))
-	if err := train.Save(&buf, params); err != nil {
-		return errorf(ErrInput, "Save: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return errorf(ErrInput, "Save: %w", err)
-	}
-	return nil
+	return f.Holds(n)
 }
 
-func readHeader(r io.Reader) (byte, header, error) {
-	var h header
-	if r == nil {
-		return 0, h, errorf(ErrInput, "Load: nil io.Reader")
+// mlpCount returns the number of weights and biases of the MLP from dim
+// (+1 with timeInput) through hidden (nil meaning the default) to dim, or
+// an error matching ErrCorrupt for sizes out of what a file may ask for.
+func mlpCount(dim int, hidden []int, timeInput bool) (int, error) {
+	if hidden == nil {
+		hidden = defaultHidden
 	}
-	var mg [16]byte
-	if _, err := io.ReadFull(r, mg[:]); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: reading the magic: %w", err)
+	if len(hidden) > maxLayers {
+		return 0, errorf(ErrCorrupt, "Load: the file asks for %d hidden layers", len(hidden))
 	}
-	if mg != magic {
-		return 0, h, errorf(ErrCorrupt, "Load: not a node file (bad magic or version)")
+	in := dim
+	if timeInput {
+		in++
 	}
-	var kind [1]byte
-	var n uint32
-	if _, err := io.ReadFull(r, kind[:]); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: %w", err)
-	}
-	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: %w", err)
-	}
-	if n > maxHeader {
-		return 0, h, errorf(ErrCorrupt, "Load: header of %d bytes", n)
-	}
-	js := make([]byte, n)
-	if _, err := io.ReadFull(r, js); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: header: %w", err)
-	}
-	var sum uint32
-	if err := binary.Read(r, binary.LittleEndian, &sum); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: %w", err)
-	}
-	if crc32.ChecksumIEEE(js) != sum {
-		return 0, h, errorf(ErrCorrupt, "Load: header checksum mismatch")
-	}
-	if err := json.Unmarshal(js, &h); err != nil {
-		return 0, h, errorf(ErrCorrupt, "Load: header: %w", err)
-	}
-	// Sizes a file may ask for before any parameter is read: a crafted
-	// header must not make Load allocate without bound.
-	widths := append([]int{h.Dim}, h.Config.Hidden...)
-	if h.CNF != nil {
-		widths = append(widths, h.CNF.Hidden...)
-	}
-	total := 0
-	for i, w := range widths {
+	n := 0
+	for _, w := range append(append([]int(nil), hidden...), dim) {
 		if w <= 0 || w > maxWidth {
-			return 0, h, errorf(ErrCorrupt, "Load: header: width %d out of range", w)
+			return 0, errorf(ErrCorrupt, "Load: the file asks for a width of %d", w)
 		}
-		if i > 0 {
-			total += w * widths[i-1]
-		}
+		n += in*w + w
+		in = w
 	}
-	if total > maxParams || len(widths) > 64 {
-		return 0, h, errorf(ErrCorrupt, "Load: header: network too large")
-	}
-	return kind[0], h, nil
+	return n, nil
 }
 
-// Save writes the model (its kind, Config and parameters bit for bit) to
-// w. A model of a user's Network is read back with LoadNetwork.
+// Save writes the model (its kind, dimension, Config and parameters bit
+// for bit, under one SHA-256: internal/train's model file) to w. A model of
+// a user's Network is read back with LoadNetwork.
 func (m *Model) Save(w io.Writer) error {
-	if err := m.ok(); err != nil {
-		return err
-	}
-	k, err := m.kernel(1, nil)
+	kind, params, err := m.saveParams()
 	if err != nil {
 		return err
 	}
-	kind := kindMLP
-	if m.custom {
-		kind = kindNetwork
-	}
-	return writeFile(w, kind, header{Dim: m.dim, Config: m.cfg}, k.params)
+	return train.SaveModel(w, kind, savedModel{Dim: m.dim, Config: m.cfg}, params)
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
 // renamed over it.
 func (m *Model) SaveFile(path string) error {
-	return saveFile(path, m.Save)
-}
-
-func saveFile(path string, save func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".node-*")
+	kind, params, err := m.saveParams()
 	if err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if err := save(bw); err != nil {
-		tmp.Close()
 		return err
 	}
-	if err := errors.Join(bw.Flush(), tmp.Sync(), tmp.Close()); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	return nil
+	return train.SaveModelFile(path, kind, savedModel{Dim: m.dim, Config: m.cfg}, params)
 }
 
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
+// saveParams returns the model's kind tag and its parameter nodes.
+func (m *Model) saveParams() (string, []*G.Node, error) {
+	if err := m.ok(); err != nil {
+		return "", nil, err
 	}
-	return "."
+	k, err := m.kernel(1, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	if m.custom {
+		return networkKind, k.params, nil
+	}
+	return modelKind, k.params, nil
 }
 
 // Load reads a model of the built-in MLP written by Save. A file that is
-// truncated, corrupted or of another kind is an error matching ErrCorrupt.
+// truncated, corrupted or of another kind (a Network's model: LoadNetwork)
+// is an error matching ErrCorrupt.
 func Load(r io.Reader) (*Model, error) {
-	kind, h, err := readHeader(r)
+	var s savedModel
+	f, err := train.ReadModel(r, modelKind, &s)
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case kindMLP:
-	case kindNetwork:
-		return nil, errorf(ErrCorrupt, "Load: the file holds a model of a user's Network: read it with LoadNetwork")
-	default:
-		return nil, errorf(ErrCorrupt, "Load: the file holds no Model (kind %d)", kind)
-	}
-	m, err := New(h.Dim, h.Config)
+	return modelFromFile(f, s)
+}
+
+// LoadFile reads a model saved with SaveFile (see Load).
+func LoadFile(path string) (*Model, error) {
+	var s savedModel
+	f, err := train.ReadModelFile(path, modelKind, &s)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %v", err)
+		return nil, err
 	}
-	return m, m.loadParams(r)
+	return modelFromFile(f, s)
+}
+
+func modelFromFile(f *train.ModelFile, s savedModel) (*Model, error) {
+	if err := mlpParams(f, s.Dim, s.Config.Hidden, s.Config.TimeInput); err != nil {
+		return nil, err
+	}
+	m, err := New(s.Dim, s.Config)
+	if err != nil {
+		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", err)
+	}
+	return m, m.loadParams(f)
 }
 
 // LoadNetwork reads a model of a user's Network written by Save; net must
 // build the same parameters (names and shapes) as the saved one.
 func LoadNetwork(r io.Reader, net Network) (*Model, error) {
-	kind, h, err := readHeader(r)
+	var s savedModel
+	f, err := train.ReadModel(r, networkKind, &s)
 	if err != nil {
 		return nil, err
 	}
-	if kind != kindNetwork {
-		return nil, errorf(ErrCorrupt, "LoadNetwork: the file holds no model of a Network (kind %d): read it with Load", kind)
+	if s.Dim <= 0 || s.Dim > maxWidth {
+		return nil, errorf(ErrCorrupt, "Load: the file asks for dimension %d", s.Dim)
 	}
-	m, err := NewNetwork(h.Dim, net, h.Config)
+	m, err := NewNetwork(s.Dim, net, s.Config)
 	if err != nil {
 		return nil, err
 	}
-	return m, m.loadParams(r)
+	return m, m.loadParams(f)
 }
 
-func (m *Model) loadParams(r io.Reader) error {
+// loadParams puts the file's parameters into m, bit for bit.
+func (m *Model) loadParams(f *train.ModelFile) error {
 	k, err := m.kernel(1, nil)
 	if err != nil {
 		return err
 	}
-	if err := train.Load(r, k.params); err != nil {
-		return errorf(ErrCorrupt, "Load: %w", err)
+	if err := f.LoadParams(k.params); err != nil {
+		return err
 	}
 	theta, err := train.Values(k.params)
 	if err != nil {
@@ -230,14 +175,4 @@ func (m *Model) loadParams(r io.Reader) error {
 	}
 	m.theta = theta
 	return nil
-}
-
-// LoadFile reads a model saved with SaveFile (see Load).
-func LoadFile(path string) (*Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, errorf(ErrInput, "LoadFile: %w", err)
-	}
-	defer f.Close()
-	return Load(bufio.NewReader(f))
 }

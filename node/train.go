@@ -12,7 +12,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
-	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/train"
 )
@@ -121,8 +120,6 @@ type History struct {
 	Elapsed time.Duration
 	Stop    string
 }
-
-var errTimeLimit = errors.New("time limit")
 
 // terms returns the regularizer terms and weights of tc.
 func (tc TrainConfig) terms() ([]term, []float64, error) {
@@ -316,18 +313,12 @@ func (m *Model) fit(ctx context.Context, tc TrainConfig, N, B int, stepFn func(i
 	}
 
 	var hist History
-	start := time.Now()
 	step := 0
 	var feedErr error
+	// Feed solves the ODE for the step's windows; train.Run checks the
+	// context and the time limit before every step.
 	feed := func(idx []int) error {
 		step++
-		feedErr = ctx.Err()
-		if feedErr == nil && tc.TimeLimit > 0 && time.Since(start) >= tc.TimeLimit {
-			feedErr = errTimeLimit
-		}
-		if feedErr != nil {
-			return feedErr
-		}
 		theta, err := train.Values(params)
 		if err != nil {
 			return errorf(ErrInput, "parameters: %w", err)
@@ -354,38 +345,36 @@ func (m *Model) fit(ctx context.Context, tc TrainConfig, N, B int, stepFn func(i
 	}
 	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: params, N: N, Feed: feed},
 		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay},
-		train.Config{Steps: steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress})
-	hist.Loss, hist.Steps, hist.Elapsed, hist.Stop = h.Loss, h.Steps, time.Since(start), h.Stop
+		train.Config{Steps: steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress,
+			Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "node"})
+	hist.Loss, hist.Steps, hist.Elapsed, hist.Stop = h.Loss, h.Steps, h.Elapsed, h.Stop
 	hist.Fit, hist.NFE = hist.Fit[:min(len(hist.Fit), h.Steps)], hist.NFE[:min(len(hist.NFE), h.Steps)]
 	if theta, verr := train.Values(params); verr == nil {
 		copy(m.theta, theta)
 	}
 	switch {
-	case errors.Is(feedErr, errTimeLimit):
-		hist.Stop = "time limit"
-		return hist, nil
-	case feedErr != nil && ctx.Err() != nil:
-		hist.Stop = "canceled"
-		return hist, fail.Errorf(ctx.Err(), "node", "training canceled after %d steps", hist.Steps)
 	case feedErr != nil:
+		// The step's own error ("node: step N: ..."), without train's
+		// "node: step N: Feed:" in front of it.
 		return hist, feedErr
-	case err != nil:
-		// train's own checks: a NaN or Inf loss or gradient, named by step.
-		return hist, errorf(ErrNotFinite, "training: %v", strings.TrimPrefix(err.Error(), "train: "))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		hist.Stop = "canceled"
 	}
-	hist.Stop = "step limit"
-	return hist, nil
+	// train.Run's errors start with "node: " and match ErrNotFinite (a NaN
+	// or Inf loss or gradient, naming the step), ErrInput or the context's
+	// error.
+	return hist, err
 }
 
-// stepError is an error of one training step: "node: training step N: …",
-// wrapping the cause.
+// stepError is an error of one training step, "node: step N: …" as
+// train.Run writes its own, wrapping the cause.
 type stepError struct {
 	step int
 	err  error
 }
 
 func (e *stepError) Error() string {
-	return fmt.Sprintf("node: training step %d: %s", e.step, strings.TrimPrefix(e.err.Error(), "node: "))
+	return fmt.Sprintf("node: step %d: %s", e.step, strings.TrimPrefix(e.err.Error(), "node: "))
 }
 
 func (e *stepError) Unwrap() error { return e.err }
