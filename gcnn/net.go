@@ -40,7 +40,7 @@ func (m *Model) buildNet(batch int) (*net, error) {
 			h = b.Do("group conv", func() (*G.Node, error) { return GroupConv(in, w, bias, c.Group, cv) })
 		}
 		if i < len(c.Layers)-1 {
-			h = b.Do("relu", func() (*G.Node, error) { return G.Rectify(h) })
+			h = b.Do("relu", func() (*G.Node, error) { return conv.ReLU(h) })
 			if l.MaxPool > 0 {
 				h = b.Do("max-pool", func() (*G.Node, error) { return MaxPool(h, l.MaxPool, c.Group) })
 			}

@@ -120,6 +120,16 @@ func col2im[T float](g geom, col, x []T) {
 					}
 					src := row[i*g.WO : (i+1)*g.WO]
 					dst := xc[ii*g.W : (ii+1)*g.W]
+					if g.S == 1 {
+						lo, hi := max(0, g.P-b), min(g.WO, g.W+g.P-b)
+						if lo < hi {
+							d := dst[lo+b-g.P : hi+b-g.P]
+							for j, v := range src[lo:hi] {
+								d[j] += v
+							}
+						}
+						continue
+					}
 					for j, v := range src {
 						jj := j*g.S - g.P + b
 						if jj >= 0 && jj < g.W {

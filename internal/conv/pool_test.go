@@ -206,3 +206,27 @@ func TestCastGradient(t *testing.T) {
 		t.Error("nil input accepted")
 	}
 }
+
+// TestReLU: values and gradient against the definition (the gradient of
+// Σ c·y² is 2·c·y where x > 0), in float64 and float32.
+func TestReLU(t *testing.T) {
+	r := rng.New(13)
+	x := randn(r, 2*3*4*5)
+	c := randn(r, len(x))
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		y, dx := runPool(t, dt, x, []int{2, 3, 4, 5}, c, ReLU)
+		for i, v := range x {
+			want, wantDx := 0.0, 0.0
+			if v > 0 {
+				want, wantDx = v, 2*c[i]*v
+			}
+			// Exact in float64; float32 rounds x (and 2·c·x) once.
+			if d := y[i] - want; d > 1e-6 || d < -1e-6 {
+				t.Fatalf("%v: ReLU(%g) = %g", dt, v, y[i])
+			}
+			if d := dx[i] - wantDx; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("%v: gradient at %g is %g, want %g", dt, v, dx[i], wantDx)
+			}
+		}
+	}
+}

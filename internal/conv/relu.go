@@ -1,0 +1,164 @@
+package conv
+
+import (
+	"errors"
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// ReLU returns max(x, 0) elementwise, for a float32 or float64 tensor. Its
+// derivative passes the upstream gradient where the output is positive
+// (zero at x = 0, as gorgonia's Rectify). It writes into gorgonia's
+// preallocated output and reads only the output in the backward pass,
+// where Rectify allocates masks on every run.
+func ReLU(x *G.Node) (*G.Node, error) {
+	if x == nil {
+		return nil, fmt.Errorf("conv: ReLU: nil input")
+	}
+	if dt := x.Dtype(); dt != tensor.Float32 && dt != tensor.Float64 {
+		return nil, fmt.Errorf("conv: ReLU: dtype %v, want float32 or float64", dt)
+	}
+	if len(x.Shape()) == 0 {
+		return nil, fmt.Errorf("conv: ReLU: scalar input, want a tensor")
+	}
+	y, err := G.ApplyOp(reluOp{dims: len(x.Shape())}, x)
+	if err != nil {
+		return nil, fmt.Errorf("conv: ReLU: %w", err)
+	}
+	return y, nil
+}
+
+// reluOp is the forward ReLU; with grad set, the backward op of (y, ḡ).
+type reluOp struct {
+	dims int
+	grad bool
+}
+
+var (
+	_ G.SDOp            = reluOp{}
+	_ G.UsePreallocDoer = reluOp{}
+)
+
+func (op reluOp) Arity() int {
+	if op.grad {
+		return 2
+	}
+	return 1
+}
+
+func (op reluOp) Type() hm.Type {
+	t := G.TensorType{Dims: op.dims, Of: hm.TypeVariable('a')}
+	if op.grad {
+		return hm.NewFnType(t, t, t)
+	}
+	return hm.NewFnType(t, t)
+}
+
+func (op reluOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != op.Arity() {
+		return nil, fmt.Errorf("conv: ReLU: %d inputs, want %d", len(ds), op.Arity())
+	}
+	s, err := shapeOf("ReLU", ds[0], op.dims)
+	if err != nil {
+		return nil, err
+	}
+	if op.grad {
+		if g, ok := ds[1].(tensor.Shape); !ok || !g.Eq(s) {
+			return nil, fmt.Errorf("conv: ReLU gradient: shapes %v and %v", s, ds[1])
+		}
+	}
+	return s.Clone(), nil
+}
+
+func (op reluOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op reluOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	if len(in) != op.Arity() {
+		return nil, fmt.Errorf("conv: ReLU: %d inputs, want %d", len(in), op.Arity())
+	}
+	dt, err := dtypeOf("ReLU", in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return relu[float32](op, prealloc, in)
+	}
+	return relu[float64](op, prealloc, in)
+}
+
+func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
+	s := in[0].Shape()
+	x, err := dataOf[T]("ReLU", 0, in[0], s)
+	if err != nil {
+		return nil, err
+	}
+	if !op.grad {
+		out, y := output[T](prealloc, s, x)
+		for i, v := range x {
+			y[i] = max(v, 0)
+		}
+		return out, nil
+	}
+	g, err := dataOf[T]("ReLU gradient", 1, in[1], s)
+	if err != nil {
+		return nil, err
+	}
+	out, dx := output[T](prealloc, s, x, g)
+	for i, v := range x {
+		if v > 0 {
+			dx[i] = g[i]
+		} else {
+			dx[i] = 0
+		}
+	}
+	return out, nil
+}
+
+func (op reluOp) ReturnsPtr() bool     { return false }
+func (op reluOp) CallsExtern() bool    { return false }
+func (op reluOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name, rank and direction.
+func (op reluOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "conv.reluOp{dims=%d,grad=%t}", op.dims, op.grad)
+}
+
+func (op reluOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op reluOp) String() string {
+	if op.grad {
+		return "ReLUGrad"
+	}
+	return "ReLU"
+}
+
+func (op reluOp) DiffWRT(int) []bool {
+	if op.grad {
+		return []bool{false, false}
+	}
+	return []bool{true}
+}
+
+// SymDiff: ∂x = ḡ where y > 0, from the output y.
+func (op reluOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	if op.grad {
+		return nil, errors.New("conv: the ReLU gradient has no derivative")
+	}
+	if len(in) != 1 {
+		return nil, fmt.Errorf("conv: ReLU: SymDiff with %d inputs, want 1", len(in))
+	}
+	dx, err := G.ApplyOp(reluOp{dims: op.dims, grad: true}, out, grad)
+	if err != nil {
+		return nil, fmt.Errorf("conv: ReLU: derivative: %w", err)
+	}
+	return G.Nodes{dx}, nil
+}
