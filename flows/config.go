@@ -91,8 +91,8 @@ type History struct {
 	Steps int
 	// Elapsed is the wall time of training.
 	Elapsed time.Duration
-	// Stop says why training stopped: "step limit", "time limit" or
-	// "cancelled".
+	// Stop says why training stopped: "step limit", "time limit",
+	// "canceled", "not finite" or "error".
 	Stop string
 }
 

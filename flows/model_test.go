@@ -177,7 +177,7 @@ func TestTrainDeterministicAndStops(t *testing.T) {
 			cancel()
 		}
 	}})
-	if !errors.Is(err, context.Canceled) || h.Steps != 10 || h.Stop != "cancelled" {
+	if !errors.Is(err, context.Canceled) || h.Steps != 10 || h.Stop != "canceled" {
 		t.Errorf("cancelled at step 10: %d steps, stop %q, error %v", h.Steps, h.Stop, err)
 	}
 	h, err = m.Train(context.Background(), x, flows.TrainConfig{Steps: 100, BatchSize: 32, TimeLimit: 1})
