@@ -64,11 +64,21 @@ func TestPeriodicEmbeddingExact(t *testing.T) {
 // relative to 1 + |value|: ≤ 3e-9 (first), ≤ 2e-8 (second).
 func TestGeneralDerivatives(t *testing.T) {
 	p := AllenCahnProblem(16, 16)
-	m, err := New(p, Config{Hidden: []int{12, 12}, Architecture: ModifiedMLP, Collocation: 32, Seed: 7,
-		Fourier: Fourier{Periodic: []int{0}, Modes: 2, Features: 6, Scale: 1.5}, Constraints: Hard})
-	if err != nil {
-		t.Fatal(err)
+	for _, cfg := range []Config{
+		{Hidden: []int{12, 12}, Architecture: ModifiedMLP, Fourier: Fourier{Periodic: []int{0}, Modes: 2, Features: 6, Scale: 1.5}, Constraints: Hard},
+		{Hidden: []int{12, 12}, Fourier: Fourier{Periodic: []int{0}, Modes: 2}, Constraints: Hard}, // the fused path
+	} {
+		cfg.Collocation, cfg.Seed = 32, 7
+		m, err := New(p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDerivatives(t, m)
 	}
+}
+
+func checkDerivatives(t *testing.T, m *Model) {
+	t.Helper()
 	pts := [][]float64{{-0.7, 0.2}, {0.31, 0.66}, {0.9, 0.95}}
 	d, err := m.Derivatives(pts)
 	if err != nil {

@@ -38,7 +38,7 @@ func (m *Model) newState(values []float64) (*state, error) {
 	g := G.NewGraph()
 	b := build.New(g, "pinn")
 	s := &state{g: g, b: b, coef: map[string]*G.Node{}}
-	if m.cfg.general() {
+	if m.cfg.general() && !m.cfg.fusedEmbedding() {
 		s.gen = newGenNet(g, m.prob.Domain.Dim(), m.cfg, m.act)
 		s.params = s.gen.params()
 	} else {
@@ -252,7 +252,19 @@ func (m *Model) jetAt(b *build.B, s *state, pts [][]float64, first bool, sec [][
 			mixed = append(mixed, ij)
 		}
 	}
-	if s.gen != nil {
+	if m.emb != nil {
+		ej, err := m.embeddedJet(b, s, pts, first || len(sec) > 0, pure, mixed)
+		if err != nil {
+			return nil, err
+		}
+		j.u = ej.u
+		for i := 0; i < dim && (first || len(sec) > 0); i++ {
+			j.first[i] = b.Scale(m.a[i], ej.first[i])
+		}
+		for _, ij := range sec {
+			j.sec[ij] = b.Scale(m.a[ij[0]]*m.a[ij[1]], ej.sec[ij])
+		}
+	} else if s.gen != nil {
 		u, d1, d2, err := s.gen.derivatives(b, x, first || len(sec) > 0, pure, mixed)
 		if err != nil {
 			return nil, err

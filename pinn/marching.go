@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/fail"
 )
 
 // Marched is a solution learnt by time marching (March): one model per
@@ -20,20 +21,28 @@ type Marched struct {
 // (Config cfg) is trained on the first with p's initial condition, then
 // each next window gets a model whose initial condition is the previous
 // window's solution at the window's start and whose weights start from the
-// previous window's trained weights. tc is run on every window (its
-// TimeLimit, if set, per window). Hard constraints build the window's
+// previous window's trained weights. train trains each window's model
+// (window counts from 0), with one or several Train calls of the caller's
+// choosing; nil means m.Train(ctx, TrainConfig{}). Hard constraints build the window's
 // initial condition into the output, so the windows join continuously;
 // a Problem.Lift, which describes the first window only, is used there and
 // replaced by the previous solution after.
 //
-// It returns the windows trained so far and one History per window; an
-// error in window k (a cancelled context, a NaN) stops the march there.
-func March(ctx context.Context, p Problem, cfg Config, tc TrainConfig, windows int) (*Marched, []History, error) {
+// It returns the windows trained so far; an error of train in a window
+// (a cancelled context, a NaN) stops the march there and is returned
+// wrapped, naming the window.
+func March(ctx context.Context, p Problem, cfg Config, windows int, train func(window int, m *Model) error) (*Marched, error) {
+	if ctx == nil {
+		return nil, errorf(ErrInput, "March: nil context (use context.Background())")
+	}
 	if windows < 1 {
-		return nil, nil, errorf(ErrInput, "March: windows = %d, want ≥ 1", windows)
+		return nil, errorf(ErrInput, "March: windows = %d, want ≥ 1", windows)
 	}
 	if !p.Domain.HasTime() {
-		return nil, nil, errorf(ErrInput, "March: the problem has no time interval to march through")
+		return nil, errorf(ErrInput, "March: the problem has no time interval to march through")
+	}
+	if train == nil {
+		train = func(_ int, m *Model) error { _, err := m.Train(ctx, TrainConfig{}); return err }
 	}
 	ic := -1
 	for i, c := range p.Conditions {
@@ -43,7 +52,7 @@ func March(ctx context.Context, p Problem, cfg Config, tc TrainConfig, windows i
 		}
 	}
 	if ic < 0 {
-		return nil, nil, errorf(ErrInput, "March: the problem has no Initial condition for the windows to pass on")
+		return nil, errorf(ErrInput, "March: the problem has no Initial condition for the windows to pass on")
 	}
 	iv := p.Domain.Time
 	mr := &Marched{}
@@ -51,7 +60,6 @@ func March(ctx context.Context, p Problem, cfg Config, tc TrainConfig, windows i
 		mr.bounds = append(mr.bounds, iv.Lo+iv.Width()*float64(k)/float64(windows))
 	}
 	mr.bounds[windows] = iv.Hi
-	var hist []History
 	var prev *Model
 	for k := 0; k < windows; k++ {
 		q := p
@@ -61,7 +69,7 @@ func March(ctx context.Context, p Problem, cfg Config, tc TrainConfig, windows i
 		if prev != nil {
 			f, err := prev.pointFunc()
 			if err != nil {
-				return mr, hist, err
+				return mr, err
 			}
 			q.Conditions[ic].Value = f
 			q.Lift = nil
@@ -70,26 +78,31 @@ func March(ctx context.Context, p Problem, cfg Config, tc TrainConfig, windows i
 		c.Seed = cfg.Seed + uint64(k) // fresh points per window
 		m, err := New(q, c)
 		if err != nil {
-			return mr, hist, wrap(err, "March: window %d", k+1)
+			return mr, wrap(err, "March: window %d", k+1)
 		}
 		if prev != nil {
 			vals, err := prev.values()
 			if err != nil {
-				return mr, hist, err
+				return mr, err
 			}
 			if err := setValues(m, vals); err != nil {
-				return mr, hist, err
+				return mr, err
 			}
 		}
-		h, err := m.Train(ctx, tc)
-		hist = append(hist, h)
+		err = callTrain(train, k, m)
 		mr.models = append(mr.models, m)
 		if err != nil {
-			return mr, hist, wrap(err, "March: window %d", k+1)
+			return mr, wrap(err, "March: window %d", k+1)
 		}
 		prev = m
 	}
-	return mr, hist, nil
+	return mr, nil
+}
+
+// callTrain runs the caller's train function, recovering a panic.
+func callTrain(train func(int, *Model) error, k int, m *Model) (err error) {
+	defer fail.Recover(&err, "pinn", "March's train function")
+	return train(k, m)
 }
 
 // setValues loads parameter values into m's training graph.
@@ -118,6 +131,11 @@ func (m *Model) pointFunc() (func(p []float64) float64, error) {
 			return nil, wrap(err, "March")
 		}
 		fwd = denseForward(net)
+		if e := m.emb; e != nil {
+			inner := fwd
+			h := make([]float64, e.width())
+			fwd = func(x []float64) float64 { e.apply(h, x); return inner(h) }
+		}
 	}
 	a, b := m.a, m.b
 	hard := m.hard

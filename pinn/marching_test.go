@@ -15,8 +15,13 @@ func TestMarchHeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mr, hist, err := March(context.Background(), p, Config{Hidden: []int{16, 16}, Collocation: 200, Seed: 1, Constraints: Hard},
-		TrainConfig{Phases: []Phase{Adam{Steps: 200, LR: 5e-3}, LBFGS{MaxIter: 200}}}, 3)
+	var hist []History
+	mr, err := March(context.Background(), p, Config{Hidden: []int{16, 16}, Collocation: 200, Seed: 1, Constraints: Hard}, 3,
+		func(k int, m *Model) error {
+			h, err := m.Train(context.Background(), TrainConfig{Phases: []Phase{Adam{Steps: 200, LR: 5e-3}, LBFGS{MaxIter: 200}}})
+			hist = append(hist, h)
+			return err
+		})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +59,11 @@ func TestMarchHeat(t *testing.T) {
 			t.Errorf("windows 1 and 2 differ by %.3g at x = %v, t = 1/3", d, x)
 		}
 	}
-	if _, _, err := March(context.Background(), p, Config{}, TrainConfig{}, 0); !errors.Is(err, ErrInput) {
+	if _, err := March(context.Background(), p, Config{}, 0, nil); !errors.Is(err, ErrInput) {
 		t.Errorf("zero windows: %v", err)
+	}
+	_, err = March(context.Background(), p, Config{Hidden: []int{4}, Collocation: 16}, 2, func(int, *Model) error { panic("boom") })
+	if !errors.Is(err, ErrCallback) {
+		t.Errorf("panicking train: %v", err)
 	}
 }

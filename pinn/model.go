@@ -32,6 +32,7 @@ type Model struct {
 	cweights []float64  // the causal weights in use (nil: not yet computed)
 	bweights []float64  // the balancing weights in use, per loss term
 	epsIndex int        // the causal schedule's current ε
+	emb      *embedding // the periodic embedding on the fused path (nil: none)
 	norms    *normGraph // the balancing's gradient graph (nil: not built)
 }
 
@@ -74,6 +75,10 @@ func New(p Problem, cfg Config) (*Model, error) {
 	m.prob.Unknowns = append([]Unknown(nil), p.Unknowns...)
 	dim := p.Domain.Dim()
 	m.sizes = append(append([]int{dim}, cfg.Hidden...), 1)
+	if cfg.fusedEmbedding() {
+		m.emb = newEmbedding(dim, cfg.Fourier, cfg.Seed)
+		m.sizes[0] = m.emb.width()
+	}
 	m.a, m.b = p.Domain.scaling()
 	if cfg.CollocationPoints != nil {
 		if err := checkPoints("collocation", cfg.CollocationPoints, dim); err != nil {

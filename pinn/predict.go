@@ -28,9 +28,16 @@ func (m *Model) Predict(pts [][]float64) ([]float64, error) {
 	u := make([]float64, len(pts))
 	x := make([]float64, len(m.a))
 	y := make([]float64, 1)
+	in := x
+	if m.emb != nil {
+		in = make([]float64, m.emb.width())
+	}
 	for k, p := range pts {
 		m.scale(x, p)
-		if err := net.Forward(x, y); err != nil {
+		if m.emb != nil {
+			m.emb.apply(in, x)
+		}
+		if err := net.Forward(in, y); err != nil {
 			return nil, wrap(err, "Predict")
 		}
 		u[k] = y[0]
@@ -155,7 +162,7 @@ func (d *Derivs) Laplacian() []float64 {
 // hard-constraint transform when it is on; the lift's derivatives there
 // come from the same finite differences as in training).
 func (m *Model) Derivatives(pts [][]float64) (*Derivs, error) {
-	if m.check() == nil && m.st.gen != nil {
+	if m.check() == nil && (m.st.gen != nil || m.emb != nil) {
 		return m.derivativesGeneral(pts)
 	}
 	net, err := m.evalStart("Derivatives", pts)

@@ -40,7 +40,7 @@ import (
 )
 
 func main() {
-	task := flag.String("task", "all", "burgers, discovery or all")
+	task := flag.String("task", "all", "burgers, discovery, all (those two), allen-cahn or convection")
 	out := flag.String("out", "out", "folder for the PNG plots")
 	adam := flag.Int("adam", 1000, "Adam steps (0: none)")
 	lr := flag.Float64("lr", 1e-3, "Adam learning rate")
@@ -53,7 +53,34 @@ func main() {
 	noise := flag.Float64("noise", 0, "relative noise on the observations (discovery)")
 	mode := flag.String("mode", "soft", "soft or hard boundary conditions (burgers)")
 	seed := flag.Uint64("seed", 1, "seed of the weights and points")
+	methods := flag.String("methods", "vanilla,causal,balance,fourier,modified,march,hard,all,best", "allen-cahn, convection: comma-separated ablation rows (vanilla, causal, balance, fourier, modified, march, hard, all, best; '+' combines)")
+	budget1 := flag.Duration("each", 3*time.Minute, "allen-cahn, convection: wall-time budget per ablation row")
+	width := flag.Int("width", 64, "allen-cahn, convection: hidden width")
+	depth := flag.Int("depth", 4, "allen-cahn, convection: hidden layers")
+	ncol := flag.Int("ncol", 2048, "allen-cahn, convection: collocation points")
+	windows := flag.Int("windows", 4, "allen-cahn, convection: time-marching windows")
+	beta := flag.Float64("beta", 30, "convection: speed β")
 	flag.Parse()
+	if *task == "allen-cahn" || *task == "convection" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			fail(err)
+		}
+		o := hardOptions{methods: *methods, width: *width, depth: *depth, n: *ncol, windows: *windows, budget: *budget1,
+			lr: *lr, seed: *seed, out: *out, progress: pinn.ProgressBar(os.Stderr, "pinn")}
+		var t hardTask
+		if *task == "convection" {
+			t = convectionTask(*beta)
+		} else {
+			var err error
+			if t, err = allenCahnTask(); err != nil {
+				fail(err)
+			}
+		}
+		if err := runAblation(t, o); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(err)
 	}
