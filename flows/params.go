@@ -91,3 +91,13 @@ func (p *params) count() int {
 	}
 	return n
 }
+
+// nodes builds the networks on a new graph with the current weights and
+// returns their parameter nodes, for saving.
+func (p *params) nodes() ([]*G.Node, error) {
+	ms, err := p.build(G.NewGraph())
+	if err != nil {
+		return nil, err
+	}
+	return nodes(ms), nil
+}

@@ -3,12 +3,8 @@ package flows
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
@@ -34,105 +30,74 @@ var (
 	_ Flow = (*RealNVP)(nil)
 )
 
-// The file: magic, a little-endian uint32 header length, the JSON header
-// (kind, version, dimension, configuration), internal/train's checkpoint of
-// the parameters, and a SHA-256 of everything before it.
+// Model files are internal/train's (SaveModel): a kind tag, the data
+// dimension and Config as JSON, the parameters bit for bit and one SHA-256.
 const (
-	magic   = "physbias/flows\n"
-	version = 1
+	kindNHF     = "flows.NHF v1"
+	kindRealNVP = "flows.RealNVP v1"
 )
 
-type header struct {
-	Kind    string
-	Version int
-	Dim     int
-	NHF     *NHFConfig     `json:",omitempty"`
-	RealNVP *RealNVPConfig `json:",omitempty"`
+// nhfFile and realNVPFile are the configurations a model file holds.
+type nhfFile struct {
+	Dim    int
+	Config NHFConfig
 }
 
-// Save writes the model (kind, configuration and parameters bit for bit)
-// to w; Load reads it back.
+type realNVPFile struct {
+	Dim    int
+	Config RealNVPConfig
+}
+
+// Save writes the model (kind, dimension, configuration and parameters bit
+// for bit) to w; Load reads it back.
 func (m *NHF) Save(w io.Writer) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	c := m.Config()
-	return save(w, header{Kind: "NHF", Version: version, Dim: m.dim, NHF: &c}, m.p)
+	ps, err := m.p.nodes()
+	if err != nil {
+		return err
+	}
+	return train.SaveModel(w, kindNHF, nhfFile{m.dim, m.Config()}, ps)
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
 // renamed over path, so a crash never leaves half a file.
-func (m *NHF) SaveFile(path string) error { return saveFile(path, m) }
+func (m *NHF) SaveFile(path string) error {
+	if err := m.ok(); err != nil {
+		return err
+	}
+	ps, err := m.p.nodes()
+	if err != nil {
+		return err
+	}
+	return train.SaveModelFile(path, kindNHF, nhfFile{m.dim, m.Config()}, ps)
+}
 
-// Save writes the model (kind, configuration and parameters bit for bit)
-// to w; Load reads it back.
+// Save writes the model (kind, dimension, configuration and parameters bit
+// for bit) to w; Load reads it back.
 func (m *RealNVP) Save(w io.Writer) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	c := m.Config()
-	return save(w, header{Kind: "RealNVP", Version: version, Dim: m.dim, RealNVP: &c}, m.p)
+	ps, err := m.p.nodes()
+	if err != nil {
+		return err
+	}
+	return train.SaveModel(w, kindRealNVP, realNVPFile{m.dim, m.Config()}, ps)
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
 // renamed over path, so a crash never leaves half a file.
-func (m *RealNVP) SaveFile(path string) error { return saveFile(path, m) }
-
-func save(w io.Writer, h header, p *params) error {
-	if w == nil {
-		return errorf(ErrInput, "Save: nil io.Writer")
+func (m *RealNVP) SaveFile(path string) error {
+	if err := m.ok(); err != nil {
+		return err
 	}
-	js, err := json.Marshal(h)
-	if err != nil {
-		return errorf(ErrInput, "Save: %w", err)
-	}
-	var buf bytes.Buffer
-	buf.WriteString(magic)
-	_ = binary.Write(&buf, binary.LittleEndian, uint32(len(js)))
-	buf.Write(js)
-	g := G.NewGraph()
-	ms, err := p.build(g)
+	ps, err := m.p.nodes()
 	if err != nil {
 		return err
 	}
-	if err := train.Save(&buf, nodes(ms)); err != nil {
-		return errorf(ErrInput, "Save: %w", err)
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	buf.Write(sum[:])
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return errorf(ErrInput, "Save: %w", err)
-	}
-	return nil
-}
-
-func saveFile(path string, f Flow) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = f.Save(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return errorf(ErrInput, "SaveFile: %w", err)
-	}
-	return nil
+	return train.SaveModelFile(path, kindRealNVP, realNVPFile{m.dim, m.Config()}, ps)
 }
 
 // maxFile is the largest model file Load reads (1 GiB).
@@ -151,77 +116,73 @@ func Load(r io.Reader) (Flow, error) {
 	if len(data) > maxFile {
 		return nil, errorf(ErrCorrupt, "Load: file larger than %d bytes", maxFile)
 	}
-	if len(data) < len(magic)+4+sha256.Size || string(data[:len(magic)]) != magic {
-		return nil, errorf(ErrCorrupt, "Load: not a flows model file (bad magic or too short)")
+	// The kind tag is near the start; a file naming neither kind is read as
+	// an NHF, whose kind check then reports it.
+	if bytes.Contains(data[:min(len(data), 256)], []byte(kindRealNVP)) {
+		return loadRealNVP(data)
 	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) {
-		return nil, errorf(ErrCorrupt, "Load: checksum mismatch")
+	return loadNHF(data)
+}
+
+func loadNHF(data []byte) (Flow, error) {
+	var c nhfFile
+	f, err := train.ReadModel(bytes.NewReader(data), kindNHF, &c)
+	if err != nil {
+		return nil, err
 	}
-	body = body[len(magic):]
-	n := binary.LittleEndian.Uint32(body)
-	body = body[4:]
-	if uint64(n) > uint64(len(body)) {
-		return nil, errorf(ErrCorrupt, "Load: header length %d exceeds the file", n)
-	}
-	var h header
-	dec := json.NewDecoder(bytes.NewReader(body[:n]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, errorf(ErrCorrupt, "Load: header: %w", err)
-	}
-	if h.Version != version {
-		return nil, errorf(ErrCorrupt, "Load: version %d; this package reads version %d", h.Version, version)
-	}
-	var f Flow
-	var p *params
-	switch {
-	case h.Kind == "NHF" && h.NHF != nil:
-		specs, err := nhfSpecsOf(h.Dim, *h.NHF)
-		if err != nil {
-			return nil, corrupt(err)
-		}
-		if err := fits(specs, len(body)); err != nil {
-			return nil, err
-		}
-		m, err := NewNHF(h.Dim, *h.NHF)
-		if err != nil {
-			return nil, corrupt(err)
-		}
-		f, p = m, m.p
-	case h.Kind == "RealNVP" && h.RealNVP != nil:
-		specs, err := realNVPSpecsOf(h.Dim, *h.RealNVP)
-		if err != nil {
-			return nil, corrupt(err)
-		}
-		if err := fits(specs, len(body)); err != nil {
-			return nil, err
-		}
-		m, err := NewRealNVP(h.Dim, *h.RealNVP)
-		if err != nil {
-			return nil, corrupt(err)
-		}
-		f, p = m, m.p
-	default:
-		return nil, errorf(ErrCorrupt, "Load: unknown model kind %q", h.Kind)
-	}
-	g := G.NewGraph()
-	ms, err := p.build(g)
+	specs, err := nhfSpecsOf(c.Dim, c.Config)
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	if err := train.Load(bytes.NewReader(body[n:]), nodes(ms)); err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", err)
+	if err := f.Holds(countParams(specs)); err != nil {
+		return nil, err
+	}
+	m, err := NewNHF(c.Dim, c.Config)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	return m, loadParams(f, m.p)
+}
+
+func loadRealNVP(data []byte) (Flow, error) {
+	var c realNVPFile
+	f, err := train.ReadModel(bytes.NewReader(data), kindRealNVP, &c)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := realNVPSpecsOf(c.Dim, c.Config)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	if err := f.Holds(countParams(specs)); err != nil {
+		return nil, err
+	}
+	m, err := NewRealNVP(c.Dim, c.Config)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	return m, loadParams(f, m.p)
+}
+
+// loadParams puts the file's parameters into p.
+func loadParams(f *train.ModelFile, p *params) error {
+	g := G.NewGraph()
+	ms, err := p.build(g)
+	if err != nil {
+		return corrupt(err)
+	}
+	if err := f.LoadParams(nodes(ms)); err != nil {
+		return err
 	}
 	if err := p.read(ms); err != nil {
-		return nil, corrupt(err)
+		return corrupt(err)
 	}
 	for _, th := range p.theta {
 		if err := finite("Load parameters", th); err != nil {
-			return nil, corrupt(err)
+			return corrupt(err)
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // LoadFile reads a model from the file path (see Load).
@@ -234,23 +195,13 @@ func LoadFile(path string) (Flow, error) {
 	return Load(fh)
 }
 
-// fits checks, before any network is built, that the parameters a header
-// describes fit in the rest of the file (8 bytes each), so that a corrupt
-// header cannot make Load allocate more than the file's size.
-func fits(specs []netSpec, size int) error {
-	total := 0
+// countParams returns the number of parameters of the networks specs.
+func countParams(specs []netSpec) int {
+	n := 0
 	for _, s := range specs {
-		for _, w := range s.sizes {
-			if w > size {
-				return errorf(ErrCorrupt, "Load: a layer of width %d cannot fit in a file of %d bytes", w, size)
-			}
-		}
-		total += numParams(s.sizes)
-		if total > size/8 {
-			return errorf(ErrCorrupt, "Load: the header describes more parameters than the file holds")
-		}
+		n += numParams(s.sizes)
 	}
-	return nil
+	return n
 }
 
 func nhfSpecsOf(dim int, c NHFConfig) ([]netSpec, error) {
