@@ -2,17 +2,18 @@
 
 package blas
 
-// #cgo LDFLAGS: -lopenblas
-import "C"
-
 import (
+	_ "github.com/physbias/physbias/internal/blas/cgolink" // links OpenBLAS
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
-	G "gorgonia.org/gorgonia"
 )
+
+// openblasMin is the size m·n·k from which a product goes to OpenBLAS
+// rather than the core's kernel.
+const openblasMin = 1 << 20
 
 func init() {
 	name = "openblas"
-	G.Use(netlib.Implementation{}) // also sets gorgonia.org/tensor's BLAS
+	use(netlib.Implementation{}) // gorgonia and its tensors, Dgemm routed by size
 	blas64.Use(netlib.Implementation{})
 }

@@ -1,8 +1,12 @@
 //go:build !amd64 || purego
 
-package ad
+package blas
 
-const haveKernel = false
+import "unsafe"
+
+// haveKernel: no assembly kernel in this build (a variable so tests can
+// switch the amd64 one off too).
+var haveKernel = false
 
 // kernelIsAsm: the portable kern4x8 runs anywhere (tests use it).
 const kernelIsAsm = false
@@ -27,3 +31,6 @@ func kern4x8(k int, a *float64, rs, ks int, b *float64, ldb int, c *float64, ldc
 		}
 	}
 }
+
+// unsafeSlice views n float64 values starting at p.
+func unsafeSlice(p *float64, n int) []float64 { return unsafe.Slice(p, n) }

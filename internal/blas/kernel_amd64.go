@@ -1,6 +1,6 @@
 //go:build amd64 && !purego
 
-package ad
+package blas
 
 // kern4x8 adds the product of a 4×k panel of A and a k×8 panel of B to the
 // 4×8 tile at c (row stride ldc). Element (r, x) of the A panel is at
