@@ -3,6 +3,7 @@ package conv
 import (
 	"errors"
 	"fmt"
+	"math"
 	"hash"
 	"hash/fnv"
 
@@ -99,8 +100,11 @@ func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
 	}
 	if !op.grad {
 		out, y := output[T](prealloc, s, x)
-		for i, v := range x {
-			y[i] = max(v, 0)
+		switch x := any(x).(type) {
+		case []float32:
+			relu32(any(y).([]float32), x)
+		case []float64:
+			relu64(any(y).([]float64), x)
 		}
 		return out, nil
 	}
@@ -109,14 +113,55 @@ func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
 		return nil, err
 	}
 	out, dx := output[T](prealloc, s, x, g)
-	for i, v := range x {
-		if v > 0 {
-			dx[i] = g[i]
-		} else {
-			dx[i] = 0
-		}
+	switch y := any(x).(type) {
+	case []float32:
+		maskGrad32(any(dx).([]float32), y, any(g).([]float32))
+	case []float64:
+		maskGrad64(any(dx).([]float64), y, any(g).([]float64))
 	}
 	return out, nil
+}
+
+// relu32 sets y = x where x's sign bit is clear and +0 elsewhere, without
+// branches (as gorgonia's Rectify, a NaN with the sign bit set becomes 0).
+func relu32(y, x []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		b := math.Float32bits(v)
+		y[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
+	}
+}
+
+// relu64 is relu32 for float64.
+func relu64(y, x []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		b := math.Float64bits(v)
+		y[i] = math.Float64frombits(b &^ uint64(int64(b)>>63))
+	}
+}
+
+// maskGrad32 sets dx = g where y > 0 and 0 elsewhere, for y ≥ 0 (a ReLU's
+// output, never −0), without branches: random signs would mispredict
+// half of them. The bits of y are zero exactly where y = 0, and
+// int32(−bits)>>31 is then 0, else all ones.
+func maskGrad32(dx, y, g []float32) {
+	g = g[:len(y)]
+	dx = dx[:len(y)]
+	for i, v := range y {
+		m := uint32(int32(-math.Float32bits(v)) >> 31)
+		dx[i] = math.Float32frombits(math.Float32bits(g[i]) & m)
+	}
+}
+
+// maskGrad64 is maskGrad32 for float64.
+func maskGrad64(dx, y, g []float64) {
+	g = g[:len(y)]
+	dx = dx[:len(y)]
+	for i, v := range y {
+		m := uint64(int64(-math.Float64bits(v)) >> 63)
+		dx[i] = math.Float64frombits(math.Float64bits(g[i]) & m)
+	}
 }
 
 func (op reluOp) ReturnsPtr() bool     { return false }
