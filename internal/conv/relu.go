@@ -3,9 +3,9 @@ package conv
 import (
 	"errors"
 	"fmt"
-	"math"
 	"hash"
 	"hash/fnv"
+	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
