@@ -161,15 +161,8 @@ func (m *Model) causalResidual(b *build.B, s *state, r *G.Node) (*G.Node, error)
 // the last ε meets the stopping rule.
 func (m *Model) causalStep() error {
 	c := m.cfg.Causal
-	if m.st.slabs == nil {
-		return nil
-	}
-	t, ok := m.st.slabs.(tensor.Tensor)
-	if !ok {
-		return nil
-	}
-	L, ok := t.Data().([]float64)
-	if !ok || len(L) != c.Slabs {
+	L := m.slabLosses()
+	if len(L) != c.Slabs {
 		return nil
 	}
 	for {
@@ -199,4 +192,17 @@ func (m *Model) CausalState() (eps float64, index int, weights []float64, err er
 		return 0, 0, nil, errorf(ErrInput, "CausalState: the model has no Config.Causal")
 	}
 	return m.cfg.Causal.Eps[m.epsIndex], m.epsIndex, append([]float64(nil), m.cweights...), nil
+}
+
+// slabLosses returns the slab losses of the last pass (or those a loaded
+// file held, before the first pass), nil if none.
+func (m *Model) slabLosses() []float64 {
+	if m.st.slabs != nil {
+		if t, ok := m.st.slabs.(tensor.Tensor); ok {
+			if L, ok := t.Data().([]float64); ok {
+				return append([]float64(nil), L...)
+			}
+		}
+	}
+	return m.lastSlabs
 }

@@ -13,10 +13,11 @@ import (
 //
 // Periodic embedding (a hard constraint, Dong and Ni 2021; Wang et al.
 // 2023): each spatial dimension i listed in Periodic enters the network
-// only as cos(kω(x_i − Lo)) and sin(kω(x_i − Lo)), k = 1 … Modes, with
-// ω = 2π/(Hi − Lo), so u and all its x_i-derivatives are exactly periodic
-// whatever the weights, and the Periodic condition on that dimension
-// leaves the loss. Every dimension listed must carry a Periodic condition.
+// only as cos(kπs_i) and sin(kπs_i), k = 1 … Modes, where s_i ∈ [−1, 1] is
+// x_i scaled from [Lo, Hi] (period Hi − Lo in x_i), so u and all its
+// x_i-derivatives are exactly periodic whatever the weights, and the
+// Periodic condition on that dimension leaves the loss. Every dimension
+// listed must carry a Periodic condition (and no Dirichlet or Neumann one).
 //
 // Random Fourier features (Tancik et al. 2020; Wang, Wang and Perdikaris
 // 2021): with Features > 0 the (embedded) input h is mapped to
@@ -39,7 +40,8 @@ type Fourier struct {
 // on reports whether the embedding changes the network's input.
 func (f Fourier) on() bool { return len(f.Periodic) > 0 || f.Features > 0 }
 
-// check validates the embedding against the problem and fills defaults.
+// withDefaults validates the embedding against the problem and fills
+// defaults.
 func (f Fourier) withDefaults(p *Problem) (Fourier, error) {
 	if f.Modes < 0 {
 		return f, errorf(ErrInput, "Config.Fourier.Modes = %d, want ≥ 0 (0 means 1)", f.Modes)

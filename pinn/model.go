@@ -29,11 +29,12 @@ type Model struct {
 	st     *state
 	round  uint64 // refinement rounds done (seeds the candidates)
 
-	cweights []float64  // the causal weights in use (nil: not yet computed)
-	bweights []float64  // the balancing weights in use, per loss term
-	epsIndex int        // the causal schedule's current ε
-	emb      *embedding // the periodic embedding on the fused path (nil: none)
-	norms    *normGraph // the balancing's gradient graph (nil: not built)
+	cweights  []float64  // the causal weights in use (nil: not yet computed)
+	bweights  []float64  // the balancing weights in use, per loss term
+	epsIndex  int        // the causal schedule's current ε
+	lastSlabs []float64  // slab losses from a loaded file (before any pass)
+	emb       *embedding // the periodic embedding on the fused path (nil: none)
+	norms     *normGraph // the balancing's gradient graph (nil: not built)
 }
 
 // condSet is the point set of one condition (one face for Dirichlet and

@@ -25,6 +25,7 @@ type saved struct {
 	// Where causal training and loss balancing stand.
 	EpsIndex       int       `json:",omitempty"`
 	CausalWeights  []float64 `json:",omitempty"`
+	SlabLosses     []float64 `json:",omitempty"`
 	BalanceWeights []float64 `json:",omitempty"`
 }
 
@@ -32,6 +33,9 @@ func (m *Model) saved() saved {
 	s := saved{Config: m.cfg, Round: m.round, Domain: m.prob.Domain, Unknowns: m.prob.Unknowns}
 	s.Refined = m.colloc[m.drawn:]
 	s.EpsIndex, s.CausalWeights, s.BalanceWeights = m.epsIndex, m.cweights, m.bweights
+	if m.cfg.Causal != nil {
+		s.SlabLosses = m.slabLosses()
+	}
 	for _, c := range m.prob.Conditions {
 		s.Kinds = append(s.Kinds, c.Kind)
 	}
@@ -166,6 +170,12 @@ func (m *Model) restoreWeights(s *saved) error {
 				return errorf(ErrCorrupt, "Load: %w", err)
 			}
 		}
+	}
+	if c := m.cfg.Causal; c != nil && s.SlabLosses != nil {
+		if len(s.SlabLosses) != c.Slabs {
+			return errorf(ErrCorrupt, "Load: %d slab losses for %d slabs", len(s.SlabLosses), c.Slabs)
+		}
+		m.lastSlabs = append([]float64(nil), s.SlabLosses...)
 	}
 	if m.cfg.Balance != nil && s.BalanceWeights != nil {
 		if len(s.BalanceWeights) != len(m.st.bw) {
