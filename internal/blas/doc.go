@@ -11,7 +11,8 @@
 //   - medium: a blocked GEMM whose 4×8 register kernel is AVX2/FMA Go
 //     assembly on amd64 (no cgo), on CPUs that have those instructions
 //     (KernelInUse);
-//   - large, in builds with -tags openblas (m·n·k ≥ 2^20): OpenBLAS.
+//   - large, in builds with -tags openblas (m·n·k ≥ 2^23, about 200³):
+//     OpenBLAS.
 //
 // Without AVX2/FMA, or under -tags purego, the medium and large products go
 // to the build's BLAS (gonum's native Dgemm, or OpenBLAS). Large products
