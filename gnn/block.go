@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/segment"
 )
 
@@ -60,42 +61,33 @@ func (n *nets) params() []*G.Node {
 	return p
 }
 
-// builder adds nodes to a graph and keeps the first error.
+// builder adds a block's nodes to a graph: internal/build's builder, which
+// keeps the first error, and the block's inputs.
 type builder struct {
-	g     *G.ExprGraph
-	err   error
+	*build.B
 	names int
 }
+
+func newBuilder(g *G.ExprGraph) *builder { return &builder{B: build.New(g, "gnn")} }
 
 // input adds a float64 input matrix of shape (r, c) backed by data (not
 // copied: changing data changes the next run's input).
 func (b *builder) input(name string, data []float64, r, c int) *G.Node {
-	if b.err != nil {
+	if !b.OK() {
 		return nil
 	}
 	b.names++
 	t := tensor.New(tensor.WithShape(r, c), tensor.WithBacking(data))
-	return G.NewMatrix(b.g, tensor.Float64, G.WithShape(r, c), G.WithName(fmt.Sprintf("%s.%d", name, b.names)), G.WithValue(t))
+	return G.NewMatrix(b.Graph(), tensor.Float64, G.WithShape(r, c), G.WithName(fmt.Sprintf("%s.%d", name, b.names)), G.WithValue(t))
 }
 
 // zeros adds an input matrix of zeros, standing for the reduction of an
 // empty set.
 func (b *builder) zeros(r, c int) *G.Node { return b.input("zeros", make([]float64, r*c), r, c) }
 
-func (b *builder) do(what string, f func() (*G.Node, error)) *G.Node {
-	if b.err != nil {
-		return nil
-	}
-	n, err := f()
-	if err != nil {
-		b.err = errorf(ErrInput, "%s: %w", what, err)
-	}
-	return n
-}
-
 // aggregate reduces the rows of x into n segments with c's aggregator.
 func (b *builder) aggregate(c Config, x *G.Node, seg []int, n int) *G.Node {
-	return b.do("aggregation", func() (*G.Node, error) {
+	return b.Do("aggregation", func() (*G.Node, error) {
 		switch c.Aggregation {
 		case Mean:
 			return segment.Mean(x, seg, n)
@@ -139,8 +131,8 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 		if u != nil {
 			parts = append(parts, segment.Part{X: u, Idx: bt.edgeGraph})
 		}
-		in := b.do("edge input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
-		o.edge = b.do("edge network", func() (*G.Node, error) { return n.edge.Forward(in) })
+		in := b.Do("edge input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
+		o.edge = b.Do("edge network", func() (*G.Node, error) { return n.edge.Forward(in) })
 	}
 	// Node update.
 	if bt.nodes > 0 {
@@ -157,8 +149,8 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 		if u != nil {
 			parts = append(parts, segment.Part{X: u, Idx: bt.nodeGraph})
 		}
-		in := b.do("node input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
-		o.node = b.do("node network", func() (*G.Node, error) { return n.node.Forward(in) })
+		in := b.Do("node input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
+		o.node = b.Do("node network", func() (*G.Node, error) { return n.node.Forward(in) })
 	}
 	// Global update.
 	if c.GlobalOut > 0 {
@@ -178,8 +170,8 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 		if u != nil {
 			parts = append(parts, segment.Part{X: u})
 		}
-		in := b.do("global input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
-		o.global = b.do("global network", func() (*G.Node, error) { return n.global.Forward(in) })
+		in := b.Do("global input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
+		o.global = b.Do("global network", func() (*G.Node, error) { return n.global.Forward(in) })
 	}
 	return o
 }

@@ -101,10 +101,10 @@ func (m *Model) build(bt *batch) (*graph, error) {
 	if err := train.SetValues(n.params(), m.theta); err != nil {
 		return nil, errorf(ErrInput, "%w", err)
 	}
-	b := &builder{g: g}
+	b := newBuilder(g)
 	out := b.forward(m.cfg, n, bt)
-	if b.err != nil {
-		return nil, b.err
+	if err := b.Err(); err != nil {
+		return nil, err
 	}
 	return &graph{g: g, n: n, b: b, out: out}, nil
 }

@@ -170,11 +170,10 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 	}
 	loss := terms[0]
 	for _, t := range terms[1:] {
-		prev := loss
-		loss = b.do("loss", func() (*G.Node, error) { return G.Add(prev, t) })
+		loss = b.Add(loss, t)
 	}
-	if b.err != nil {
-		return History{}, b.err
+	if err := b.Err(); err != nil {
+		return History{}, err
 	}
 	if useEdge && gr.out.edge != nil {
 		params = append(params, gr.n.edge.Params()...)
@@ -292,35 +291,14 @@ func augment(f func([][]float64, *rand.Rand), nodes [][]float64, r *rand.Rand, w
 
 // errorTerm returns the mean squared or absolute error of pred against y.
 func (b *builder) errorTerm(pred, y *G.Node, l Loss) *G.Node {
-	return b.do("loss", func() (*G.Node, error) {
-		diff, err := G.Sub(pred, y)
-		if err != nil {
-			return nil, err
-		}
-		var e *G.Node
-		if l == MAE {
-			e, err = G.Abs(diff)
-		} else {
-			e, err = G.Square(diff)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return G.Mean(e)
-	})
+	diff := b.Sub(pred, y)
+	if l == MAE {
+		return b.Mean(b.Abs(diff))
+	}
+	return b.Mean(b.Square(diff))
 }
 
 // l1 returns w · mean|x| (mean over every entry).
 func (b *builder) l1(x *G.Node, w float64) *G.Node {
-	return b.do("message penalty", func() (*G.Node, error) {
-		a, err := G.Abs(x)
-		if err != nil {
-			return nil, err
-		}
-		mean, err := G.Mean(a)
-		if err != nil {
-			return nil, err
-		}
-		return G.Mul(mean, G.NewConstant(w, G.WithName("message_l1")))
-	})
+	return b.Scale(w, b.Mean(b.Abs(x)))
 }

@@ -3,36 +3,17 @@ package node
 import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/build"
 )
 
-// gb builds graph expressions and keeps the first error, so that graph code
-// reads as a sequence of operations and checks once.
-type gb struct {
-	g   *G.ExprGraph
-	err error
-}
-
-func (b *gb) fail(err error, what string) *G.Node {
-	if b.err == nil && err != nil {
-		b.err = errorf(ErrInput, "graph: %s: %w", what, err)
-	}
-	return nil
-}
-
-func (b *gb) do(what string, f func() (*G.Node, error)) *G.Node {
-	if b.err != nil {
-		return nil
-	}
-	n, err := f()
-	if err != nil {
-		return b.fail(err, what)
-	}
-	return n
-}
+// newBuilder returns internal/build's builder on g, which keeps the first
+// error of a graph's ops; its errors start with "node: ".
+func newBuilder(g *G.ExprGraph) *build.B { return build.New(g, "node") }
 
 // input makes a named float64 input node of the given shape backed by data
 // (allocated when nil), and returns it with its backing slice.
-func (b *gb) input(g *G.ExprGraph, name string, data []float64, shape ...int) (*G.Node, []float64) {
+func input(g *G.ExprGraph, name string, data []float64, shape ...int) (*G.Node, []float64) {
 	size := 1
 	for _, s := range shape {
 		size *= s
@@ -44,62 +25,31 @@ func (b *gb) input(g *G.ExprGraph, name string, data []float64, shape ...int) (*
 	return G.NewTensor(g, G.Float64, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(t)), data
 }
 
-// constant is an input node holding fixed values (unique name required:
-// gorgonia deduplicates input nodes by name, type and shape).
-func (b *gb) constant(data []float64, name string, shape ...int) *G.Node {
-	if b.err != nil {
+// constant is an input node of b's graph holding fixed values (an input,
+// not a gorgonia constant, so internal/grad's passes treat it as the
+// kernels' other inputs; its name must be unique: gorgonia deduplicates
+// input nodes by name, type and shape).
+func constant(b *build.B, data []float64, name string, shape ...int) *G.Node {
+	if !b.OK() {
 		return nil
 	}
-	n, _ := b.input(b.g, name, data, shape...)
+	n, _ := input(b.Graph(), name, data, shape...)
 	return n
 }
 
-func (b *gb) concat1(x, y *G.Node) *G.Node {
-	return b.do("concat", func() (*G.Node, error) { return G.Concat(1, x, y) })
-}
-
-func (b *gb) hadamard(x, y *G.Node) *G.Node {
-	return b.do("product", func() (*G.Node, error) { return G.HadamardProd(x, y) })
-}
-
-func (b *gb) add(x, y *G.Node) *G.Node {
-	return b.do("sum", func() (*G.Node, error) { return G.Add(x, y) })
-}
-
-func (b *gb) sub(x, y *G.Node) *G.Node {
-	return b.do("difference", func() (*G.Node, error) { return G.Sub(x, y) })
-}
-
-func (b *gb) square(x *G.Node) *G.Node {
-	return b.do("square", func() (*G.Node, error) { return G.Square(x) })
-}
-
-func (b *gb) sum(x *G.Node, along ...int) *G.Node {
-	return b.do("sum", func() (*G.Node, error) { return G.Sum(x, along...) })
-}
-
-func (b *gb) reshape(x *G.Node, shape ...int) *G.Node {
-	return b.do("reshape", func() (*G.Node, error) { return G.Reshape(x, tensor.Shape(shape)) })
-}
-
-func (b *gb) scale(x *G.Node, s float64) *G.Node {
-	return b.do("scale", func() (*G.Node, error) { return G.Mul(x, G.NewConstant(s)) })
-}
-
 // rowSums returns the sums of the rows of x (B, n) as (B, 1).
-func (b *gb) rowSums(x *G.Node) *G.Node {
-	if b.err != nil {
+func rowSums(b *build.B, x *G.Node) *G.Node {
+	if !b.OK() {
 		return nil
 	}
-	B := x.Shape()[0]
-	return b.reshape(b.sum(x, 1), B, 1)
+	return b.Reshape(b.Sum(x, 1), x.Shape()[0], 1)
 }
 
 // zerosLike is an input node of zeros of x's shape in x's graph.
-func (b *gb) zerosLike(x *G.Node, name string) *G.Node {
-	if b.err != nil {
+func zerosLike(b *build.B, x *G.Node, name string) *G.Node {
+	if !b.OK() {
 		return nil
 	}
-	n, _ := b.input(x.Graph(), name, nil, x.Shape()...)
+	n, _ := input(x.Graph(), name, nil, x.Shape()...)
 	return n
 }

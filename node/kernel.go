@@ -69,10 +69,10 @@ type kernel struct {
 // newKernel builds the graph and compiles both machines.
 func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 	g := G.NewGraph()
-	b := &gb{g: g}
+	b := newBuilder(g)
 	k := &kernel{B: B, n: n, terms: terms}
-	y, yd := b.input(g, "node.y", nil, B, n)
-	t, td := b.input(g, "node.t", nil, B, 1)
+	y, yd := input(g, "node.y", nil, B, n)
+	t, td := input(g, "node.t", nil, B, 1)
 	k.y, k.t = yd, td
 	bt, err := net.build(g, y, t)
 	if err != nil {
@@ -82,7 +82,7 @@ func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 	var eps *G.Node
 	for _, tm := range terms {
 		if tm.needsEps() && eps == nil {
-			eps, k.eps = b.input(g, "node.eps", nil, B, n)
+			eps, k.eps = input(g, "node.eps", nil, B, n)
 		}
 	}
 	var tnodes []*G.Node
@@ -90,29 +90,29 @@ func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 		var v *G.Node
 		switch tm {
 		case termKinetic:
-			v = b.rowSums(b.square(bt.out))
+			v = rowSums(b, b.Square(bt.out))
 		case termFrobenius:
 			jv, err := bt.jvp(eps, nil)
 			if err != nil {
 				return nil, err
 			}
-			v = b.rowSums(b.square(jv))
+			v = rowSums(b, b.Square(jv))
 		case termKelly2:
 			ones := make([]float64, B)
 			for i := range ones {
 				ones[i] = 1
 			}
-			d2, err := bt.jvp(bt.out, b.constant(ones, "node.ones", B, 1))
+			d2, err := bt.jvp(bt.out, constant(b, ones, "node.ones", B, 1))
 			if err != nil {
 				return nil, err
 			}
-			v = b.rowSums(b.square(d2))
+			v = rowSums(b, b.Square(d2))
 		case termTrace:
 			tr, err := bt.trace()
 			if err != nil {
 				return nil, err
 			}
-			v = b.scale(tr, -1)
+			v = b.Scale(-1, tr)
 		case termKelly + 3, termKelly + 4, termKelly + 5, termKelly + 6:
 			if bt.total == nil {
 				return nil, errorf(ErrInput, "Kelly's regularizer of order K = %d needs derivatives of derivatives of f, which internal/ad's fused MLP does not give; build f from gorgonia's ops as a Network (NewNetwork)", int(tm-termKelly))
@@ -124,29 +124,29 @@ func newKernel(net builder, B, n int, terms []term) (*kernel, error) {
 					return nil, err
 				}
 			}
-			v = b.rowSums(b.square(d))
+			v = rowSums(b, b.Square(d))
 		case termTraceHutch:
 			jv, err := bt.jvp(eps, nil)
 			if err != nil {
 				return nil, err
 			}
-			v = b.scale(b.rowSums(b.hadamard(jv, eps)), -1)
+			v = b.Scale(-1, rowSums(b, b.HadamardProd(jv, eps)))
 		}
 		tnodes = append(tnodes, v)
 	}
-	a, ad := b.input(g, "node.a", nil, B, n)
+	a, ad := input(g, "node.a", nil, B, n)
 	k.a = ad
-	cost := b.sum(b.hadamard(a, bt.out))
+	cost := b.Sum(b.HadamardProd(a, bt.out))
 	for i, v := range tnodes {
-		an, d := b.input(g, fmt.Sprintf("node.a%d", i), nil, B, 1)
+		an, d := input(g, fmt.Sprintf("node.a%d", i), nil, B, 1)
 		k.ae = append(k.ae, d)
-		cost = b.add(cost, b.sum(b.hadamard(an, v)))
+		cost = b.Add(cost, b.Sum(b.HadamardProd(an, v)))
 	}
 	// 0·Σt and 0·Σy keep t and y in the reverse pass when f ignores them
 	// (an autonomous f), which G.Grad would otherwise reject.
-	cost = b.add(cost, b.scale(b.add(b.sum(t), b.sum(y)), 0))
-	if b.err != nil {
-		return nil, b.err
+	cost = b.Add(cost, b.Scale(0, b.Add(b.Sum(t), b.Sum(y))))
+	if b.Err() != nil {
+		return nil, b.Err()
 	}
 	wrt := append([]*G.Node{y, t}, bt.params...)
 	grads, err := G.Grad(cost, wrt...)

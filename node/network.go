@@ -66,13 +66,13 @@ type mlpNet struct {
 }
 
 func (m *mlpNet) build(g *G.ExprGraph, y, t *G.Node) (*built, error) {
-	b := &gb{g: g}
+	b := newBuilder(g)
 	x := y
 	if m.timeInput {
-		x = b.concat1(y, t)
+		x = b.Concat(1, y, t)
 	}
-	if b.err != nil {
-		return nil, b.err
+	if b.Err() != nil {
+		return nil, b.Err()
 	}
 	mlp, err := ad.NewMLP(g, "f", m.sizes, m.act, m.seed)
 	if err != nil {
@@ -91,12 +91,12 @@ func (m *mlpNet) build(g *G.ExprGraph, y, t *G.Node) (*built, error) {
 		v := vy
 		if m.timeInput {
 			if vt == nil {
-				vt = b.zerosLike(t, "jvp.vt0")
+				vt = zerosLike(b, t, "jvp.vt0")
 			}
-			v = b.concat1(vy, vt)
+			v = b.Concat(1, vy, vt)
 		}
-		if b.err != nil {
-			return nil, b.err
+		if b.Err() != nil {
+			return nil, b.Err()
 		}
 		out, err := mlp.JVP(x, v)
 		if err != nil {
@@ -117,9 +117,9 @@ func (m *mlpNet) build(g *G.ExprGraph, y, t *G.Node) (*built, error) {
 				mask[(s*n+j)*in+j] = 1
 			}
 		}
-		d := b.hadamard(jac, b.constant(mask, "trace.mask", B, n, in))
-		tr := b.sum(d, 1, 2) // (B)
-		return b.reshape(tr, B, 1), b.err
+		d := b.HadamardProd(jac, constant(b, mask, "trace.mask", B, n, in))
+		tr := b.Sum(d, 1, 2) // (B)
+		return b.Reshape(tr, B, 1), b.Err()
 	}
 	return bt, nil
 }
@@ -159,7 +159,7 @@ func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
 		seen[p.Name()] = true
 	}
 	bt = &built{out: out, params: params}
-	b := &gb{g: g}
+	b := newBuilder(g)
 	bt.jvp = func(vy, vt *G.Node) (*G.Node, error) {
 		jy, err := grad.JVP(out, y, vy)
 		if err != nil {
@@ -175,7 +175,7 @@ func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
 		case err != nil:
 			return nil, errorf(ErrInput, "derivative of the Network in t: %w", err)
 		}
-		return b.add(jy, jt), b.err
+		return b.Add(jy, jt), b.Err()
 	}
 	bt.total = func(gn *G.Node) (*G.Node, error) {
 		jy, err := grad.JVP(gn, y, out)
@@ -187,14 +187,14 @@ func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
 		for i := range ones {
 			ones[i] = 1
 		}
-		jt, err := grad.JVP(gn, t, b.constant(ones, fmt.Sprintf("node.ones.%d", gn.ID()), B, 1))
+		jt, err := grad.JVP(gn, t, constant(b, ones, fmt.Sprintf("node.ones.%d", gn.ID()), B, 1))
 		switch {
 		case errors.Is(err, grad.ErrNoPath):
 			return jy, nil
 		case err != nil:
 			return nil, errorf(ErrInput, "total derivative of the Network in t: %w", err)
 		}
-		return b.add(jy, jt), b.err
+		return b.Add(jy, jt), b.Err()
 	}
 	bt.trace = func() (*G.Node, error) {
 		jac, err := grad.BatchJacobian(out, y) // (B, n, n)
@@ -208,8 +208,8 @@ func (u userNet) build(g *G.ExprGraph, y, t *G.Node) (bt *built, err error) {
 				mask[(s*n+j)*n+j] = 1
 			}
 		}
-		tr := b.sum(b.hadamard(jac, b.constant(mask, "trace.mask", B, n, n)), 1, 2)
-		return b.reshape(tr, B, 1), b.err
+		tr := b.Sum(b.HadamardProd(jac, constant(b, mask, "trace.mask", B, n, n)), 1, 2)
+		return b.Reshape(tr, B, 1), b.Err()
 	}
 	return bt, nil
 }

@@ -285,28 +285,28 @@ func (m *Model) fit(ctx context.Context, tc TrainConfig, N, B int, stepFn func(i
 		return History{}, err
 	}
 	g := G.NewGraph()
-	b := &gb{g: g}
+	b := newBuilder(g)
 	params := make([]*G.Node, len(k0.params))
 	var snaps, grads [][]float64
 	var loss *G.Node
 	for i, p := range k0.params {
 		shape := slices.Clone([]int(p.Shape()))
 		pv := make([]float64, shape2size(shape))
-		params[i], _ = b.input(g, p.Name(), pv, shape...)
-		sn, sd := b.input(g, p.Name()+".snapshot", nil, shape...)
-		gn, gd := b.input(g, p.Name()+".grad", nil, shape...)
+		params[i], _ = input(g, p.Name(), pv, shape...)
+		sn, sd := input(g, p.Name()+".snapshot", nil, shape...)
+		gn, gd := input(g, p.Name()+".grad", nil, shape...)
 		snaps, grads = append(snaps, sd), append(grads, gd)
-		term := b.sum(b.hadamard(b.sub(params[i], sn), gn))
+		term := b.Sum(b.HadamardProd(b.Sub(params[i], sn), gn))
 		if loss == nil {
 			loss = term
 		} else {
-			loss = b.add(loss, term)
+			loss = b.Add(loss, term)
 		}
 	}
-	lossIn, lossData := b.input(g, "node.loss", nil, 1)
-	loss = b.add(b.sum(lossIn), loss)
-	if b.err != nil {
-		return History{}, b.err
+	lossIn, lossData := input(g, "node.loss", nil, 1)
+	loss = b.Add(b.Sum(lossIn), loss)
+	if b.Err() != nil {
+		return History{}, b.Err()
 	}
 	if err := train.SetValues(params, m.theta); err != nil {
 		return History{}, errorf(ErrInput, "parameters: %w", err)
