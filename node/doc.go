@@ -13,7 +13,8 @@
 //
 // Solve integrates a user's Func with Euler, Midpoint, RK4, BogackiShampine
 // (3(2)), DormandPrince (5(4)), or, for separable Hamiltonian systems,
-// Leapfrog and Yoshida4. Each Solver states its Order, which the tests
+// Leapfrog and Yoshida4 (refused unless Options.Separable promises that f is
+// one). Each Solver states its Order, which the tests
 // measure as a log-log slope. Options choose fixed steps (Dt) or, for the
 // two embedded pairs, adaptive steps with RTol and ATol, which have no
 // default: leaving them unset is an error that says so. Adaptive solves

@@ -50,15 +50,16 @@ func DormandPrince() Solver { return tableauSolver(ode.DormandPrinceTableau) }
 // Leapfrog is the Störmer–Verlet method for a separable Hamiltonian
 // system y = (q, p), where dq/dt (the first half of dydt) depends only on p
 // and dp/dt (the second half) only on q: order 2, symplectic, fixed steps
-// only, two evaluations a step. A non-separable f gives wrong answers, not
-// an error.
+// only, two evaluations a step. A non-separable f would give wrong
+// answers, not an error, so Solve needs Options.Separable, the caller's
+// promise that f is separable.
 func Leapfrog() Solver {
 	return Solver{sym: ode.Leapfrog, name: "Leapfrog", order: 2}
 }
 
 // Yoshida4 is Yoshida (1990)'s fourth-order symplectic composition of three
-// leapfrog steps, for separable systems as Leapfrog: order 4, fixed steps
-// only, six evaluations a step.
+// leapfrog steps, for separable systems as Leapfrog (Options.Separable):
+// order 4, fixed steps only, six evaluations a step.
 func Yoshida4() Solver {
 	return Solver{sym: ode.Yoshida4, name: "Yoshida4", order: 4}
 }
@@ -106,6 +107,12 @@ type Options struct {
 	// MaxSteps bounds the attempted steps (accepted and rejected); 0 means
 	// 100000.
 	MaxSteps int
+	// Separable promises that f is a separable Hamiltonian field on
+	// y = (q, p): dq/dt (the first half of dydt) depends only on p and
+	// dp/dt (the second half) only on q. Leapfrog and Yoshida4 need it: on
+	// any other f they give wrong numbers, not an error, so Solve refuses
+	// them without the promise. The other solvers do not need it.
+	Separable bool
 }
 
 func (o Options) rk() ode.RKOptions {
@@ -161,6 +168,9 @@ func solveSymplectic(f Func, y0 []float64, ts []float64, s Solver, o Options) (*
 	}
 	if !(o.Dt > 0) || math.IsInf(o.Dt, 0) {
 		return nil, errorf(ErrInput, "%s needs a fixed step Dt > 0, got %g", s.name, o.Dt)
+	}
+	if !o.Separable {
+		return nil, errorf(ErrInput, "%s is only right on a separable field (dq/dt from p only, dp/dt from q only); set Options.Separable to promise f is one, or use RK4 or DormandPrince", s.name)
 	}
 	if len(ts) == 0 {
 		return nil, errorf(ErrInput, "no output times: ts must hold at least the start time")

@@ -42,7 +42,7 @@ func TestSolverOrders(t *testing.T) {
 		var lx, ly []float64
 		for k := 0; k < 5; k++ {
 			n := base << k
-			sol, err := node.Solve(pendulum, []float64{1, 0}, ts, s, node.Options{Dt: 3 / float64(n)})
+			sol, err := node.Solve(pendulum, []float64{1, 0}, ts, s, node.Options{Dt: 3 / float64(n), Separable: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,12 +107,14 @@ func TestSolveErrors(t *testing.T) {
 		{"rtol negative", pendulum, []float64{1, 0}, []float64{0, 1}, node.DormandPrince(), node.Options{RTol: -1e-6, ATol: 1e-6}, node.ErrInput},
 		{"no accuracy", pendulum, []float64{1, 0}, []float64{0, 1}, node.DormandPrince(), node.Options{}, node.ErrInput},
 		{"times out of order", pendulum, []float64{1, 0}, []float64{0, 2, 1}, node.RK4(), node.Options{Dt: 0.1}, node.ErrInput},
-		{"times out of order symplectic", pendulum, []float64{1, 0}, []float64{0, 2, 1}, node.Leapfrog(), node.Options{Dt: 0.1}, node.ErrInput},
+		{"times out of order symplectic", pendulum, []float64{1, 0}, []float64{0, 2, 1}, node.Leapfrog(), node.Options{Dt: 0.1, Separable: true}, node.ErrInput},
 		{"adaptive symplectic", pendulum, []float64{1, 0}, []float64{0, 1}, node.Leapfrog(), node.Options{RTol: 1e-6, ATol: 1e-6}, node.ErrInput},
+		{"leapfrog without the separable promise", pendulum, []float64{1, 0}, []float64{0, 1}, node.Leapfrog(), node.Options{Dt: 0.1}, node.ErrInput},
+		{"yoshida without the separable promise", pendulum, []float64{1, 0}, []float64{0, 1}, node.Yoshida4(), node.Options{Dt: 0.1}, node.ErrInput},
 		{"adaptive RK4", pendulum, []float64{1, 0}, []float64{0, 1}, node.RK4(), node.Options{RTol: 1e-6, ATol: 1e-6}, node.ErrInput},
-		{"odd symplectic", pendulum, []float64{1, 0, 3}, []float64{0, 1}, node.Yoshida4(), node.Options{Dt: 0.1}, node.ErrInput},
+		{"odd symplectic", pendulum, []float64{1, 0, 3}, []float64{0, 1}, node.Yoshida4(), node.Options{Dt: 0.1, Separable: true}, node.ErrInput},
 		{"f error", func(t float64, y, d []float64) error { return boom }, []float64{1, 0}, []float64{0, 1}, node.DormandPrince(), node.Options{RTol: 1e-6, ATol: 1e-6}, boom},
-		{"f error symplectic", func(t float64, y, d []float64) error { return boom }, []float64{1, 0}, []float64{0, 1}, node.Leapfrog(), node.Options{Dt: 0.1}, boom},
+		{"f error symplectic", func(t float64, y, d []float64) error { return boom }, []float64{1, 0}, []float64{0, 1}, node.Leapfrog(), node.Options{Dt: 0.1, Separable: true}, boom},
 		{"f panics", func(t float64, y, d []float64) error { d[5] = 1; return nil }, []float64{1, 0}, []float64{0, 1}, node.RK4(), node.Options{Dt: 0.1}, node.ErrCallback},
 		{"blow-up", func(t float64, y, d []float64) error { d[0] = y[0] * y[0]; return nil }, []float64{1}, []float64{0, 2}, node.DormandPrince(), node.Options{RTol: 1e-6, ATol: 1e-6}, node.ErrStepSize},
 		{"step limit", pendulum, []float64{1, 0}, []float64{0, 100}, node.DormandPrince(), node.Options{RTol: 1e-10, ATol: 1e-10, MaxSteps: 10}, node.ErrStepLimit},
