@@ -1,6 +1,7 @@
 package ising
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -10,6 +11,15 @@ import (
 // of 1 to 17 words with random masks (dense, sparse and empty lanes) at
 // thresholds from 0 to all ones, including T_c's.
 func TestAcceptRowMatchesGo(t *testing.T) {
+	for _, bmi := range bmiVariants() {
+		t.Run(fmt.Sprintf("BMI=%v", bmi), func(t *testing.T) {
+			defer setBMI(setBMI(bmi))
+			checkAcceptRow(t)
+		})
+	}
+}
+
+func checkAcceptRow(t *testing.T) {
 	src := newWyrand(3, 4)
 	temps := []float64{0.5, 1, CriticalTemperature, 5, math.Inf(1)}
 	for _, T := range temps {

@@ -10,8 +10,21 @@ package ising
 //go:noescape
 func acceptPairs(row, ma, mb *uint64, pairs int, tab *[64][2]uint64, st uint64) uint64
 
-// acceptRow is acceptRowGo with the pairs of words done in assembly: the
-// same draws in the same order, so the same flips bit for bit.
+// acceptPairsBMI is acceptPairs with BMI1's ANDN and BMI2's MULX, for CPUs
+// that have them (haveBMI): the same draws and flips.
+//
+//go:noescape
+func acceptPairsBMI(row, ma, mb *uint64, pairs int, tab *[64][2]uint64, st uint64) uint64
+
+// cpuid7 returns EBX of CPUID leaf 7 (0 if the CPU has no leaf 7).
+func cpuid7() uint32
+
+// useBMI: acceptRow runs acceptPairsBMI (the CPU has BMI1 and BMI2).
+var useBMI = cpuid7()&(1<<3|1<<8) == 1<<3|1<<8
+
+// acceptRow is acceptRowGo with the pairs of words done in assembly (with
+// BMI1/BMI2 where the CPU has them): the same draws in the same order, so
+// the same flips bit for bit.
 func acceptRow(row, ma, mb []uint64, pa, pb uint64, tab *[64][2]uint64, r *wyrand) {
 	n := len(row)
 	ma, mb = ma[:n], mb[:n]
@@ -20,7 +33,11 @@ func acceptRow(row, ma, mb []uint64, pa, pb uint64, tab *[64][2]uint64, r *wyran
 		return
 	}
 	p := n / 2
-	r.s = acceptPairs(&row[0], &ma[0], &mb[0], p, tab, r.s)
+	if useBMI {
+		r.s = acceptPairsBMI(&row[0], &ma[0], &mb[0], p, tab, r.s)
+	} else {
+		r.s = acceptPairs(&row[0], &ma[0], &mb[0], p, tab, r.s)
+	}
 	if n > 2*p {
 		acceptRowGo(row[2*p:], ma[2*p:], mb[2*p:], pa, pb, tab, r)
 	}
