@@ -1,6 +1,10 @@
 package gnn
 
-import "github.com/physbias/physbias/internal/fail"
+import (
+	"strings"
+
+	"github.com/physbias/physbias/internal/fail"
+)
 
 // The conditions gnn's errors match with errors.Is (shared by every
 // physbias package).
@@ -23,3 +27,11 @@ var (
 func errorf(kind error, format string, args ...any) error {
 	return fail.Errorf(kind, "gnn", format, args...)
 }
+
+// cause wraps one of gnn's own errors to be wrapped again (with %w) under
+// another message, without a second "gnn: " in the text; errors.Is and
+// errors.As still see it.
+type cause struct{ err error }
+
+func (c cause) Error() string { return strings.TrimPrefix(c.err.Error(), "gnn: ") }
+func (c cause) Unwrap() error { return c.err }

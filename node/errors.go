@@ -58,3 +58,11 @@ func wrapODE(err error) error {
 	}
 	return errorf(kind, "%s", msg)
 }
+
+// cause wraps one of node's own errors to be wrapped again (with %w) under
+// another message, without a second "node: " in the text; errors.Is and
+// errors.As still see it.
+type cause struct{ err error }
+
+func (c cause) Error() string { return strings.TrimPrefix(c.err.Error(), "node: ") }
+func (c cause) Unwrap() error { return c.err }

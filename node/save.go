@@ -134,7 +134,7 @@ func modelFromFile(f *train.ModelFile, s savedModel) (*Model, error) {
 	}
 	m, err := New(s.Dim, s.Config)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", err)
+		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", cause{err})
 	}
 	return m, m.loadParams(f)
 }

@@ -1,6 +1,13 @@
 package node
 
-import "testing"
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/physbias/physbias/internal/train"
+)
 
 // TestMLPCount: the count Load checks a file against before it builds a
 // model is the count New and NewCNF make.
@@ -21,5 +28,27 @@ func TestMLPCount(t *testing.T) {
 	}
 	if n, err := mlpCount(2, []int{4}, true); err != nil || n != len(cnf.Model().Params()) {
 		t.Errorf("CNF: mlpCount %d (%v), NewCNF made %d", n, err, len(cnf.Model().Params()))
+	}
+}
+
+// TestLoadInvalidConfig: a well-formed file whose Config New refuses is
+// an error matching ErrCorrupt (and New's ErrInput), with "node: " once.
+func TestLoadInvalidConfig(t *testing.T) {
+	m, err := New(2, Config{Hidden: []int{3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := m.saveParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	bad := savedModel{Dim: 2, Config: Config{Hidden: []int{3}, Activation: "no such"}}
+	if err := train.SaveModel(&buf, modelKind, bad, params); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(&buf)
+	if !errors.Is(err, ErrCorrupt) || !errors.Is(err, ErrInput) || strings.Count(err.Error(), "node: ") != 1 {
+		t.Fatalf("Load of an invalid Config: %v", err)
 	}
 }
