@@ -1,5 +1,6 @@
 // Command pinn reproduces the Burgers experiments of Raissi, Perdikaris and
-// Karniadakis (2019) with physbias/pinn:
+// Karniadakis (2019) with physbias/pinn, and runs the hard-PDE ablations
+// (Allen–Cahn, high-speed convection):
 //
 //   - continuous inference: u_t + u u_x = (0.01/π) u_xx on [−1, 1] × [0, 1]
 //     from 100 initial and boundary points and 10,000 collocation points,
@@ -15,6 +16,19 @@
 //	go run ./examples/pinn -task burgers -mode hard -budget 65m
 //	go run ./examples/pinn -task discovery -lbfgs 8000   # ~20 min here
 //	go run ./examples/pinn -task burgers -lbfgs 2000     # a quicker look
+//	go run ./examples/pinn -task allen-cahn -each 150s   # the ablation, ~25 min
+//	go run ./examples/pinn -task allen-cahn -methods fourier+causal+hard -each 25m
+//	go run ./examples/pinn -task convection -methods vanilla,fourier+causal+hard -each 100s
+//
+// The hard-PDE tasks (hard.go) train each row of an ablation of pinn's
+// methods (causal training, loss balancing, the periodic embedding, the
+// modified MLP, time marching, the hard initial condition; "all" is every
+// method with the soft initial condition, "best" every method with the
+// hard one; '+' combines) for the same wall time, Adam at -lr then -lr/10,
+// and print the relative L2 error at t = 0.25, 0.5 and 1 and over the
+// whole grid against the reference (Allen–Cahn: pinn.AllenCahn's ETDRK4,
+// 512 modes; convection: the exact sin(x − βt)), with heat maps of the
+// best row's solution, the reference and the error over (x, t).
 //
 // Hard mode builds the conditions into the output: u = −sin πx + t(1−x²)·N.
 // With -chunk n > 0 (the default, 1000, as in the README's runs) L-BFGS runs
