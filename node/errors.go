@@ -46,7 +46,6 @@ func wrapODE(err error) error {
 		}
 		return fail.Errorf(ErrCallback, "node", "right-hand side failed at t=%g: %w", fe.T, fe.Err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "ode: ")
 	kind := ErrInput
 	switch {
 	case errors.Is(err, ode.ErrNotFinite):
@@ -56,13 +55,15 @@ func wrapODE(err error) error {
 	case errors.Is(err, ode.ErrStepSize):
 		kind = ErrStepSize
 	}
-	return errorf(kind, "%s", msg)
+	return errorf(kind, "%w", cause{err})
 }
 
-// cause wraps one of node's own errors to be wrapped again (with %w) under
-// another message, without a second "node: " in the text; errors.Is and
-// errors.As still see it.
+// cause wraps one of node's own errors, or internal/ode's, to be wrapped
+// again (with %w) under node's prefix, without a second "node: " or an
+// "ode: " in the text; errors.Is and errors.As still see it.
 type cause struct{ err error }
 
-func (c cause) Error() string { return strings.TrimPrefix(c.err.Error(), "node: ") }
+func (c cause) Error() string {
+	return strings.TrimPrefix(strings.TrimPrefix(c.err.Error(), "node: "), "ode: ")
+}
 func (c cause) Unwrap() error { return c.err }
