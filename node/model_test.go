@@ -244,6 +244,7 @@ func TestModelErrors(t *testing.T) {
 		{"no solver", train(d, node.TrainConfig{Steps: 2}), node.ErrInput},
 		{"window 1", train(d, node.TrainConfig{Steps: 2, Window: 1, Solver: node.RK4(), Options: ok}), node.ErrInput},
 		{"negative weight", train(d, node.TrainConfig{Steps: 2, Kinetic: -1, Solver: node.RK4(), Options: ok}), node.ErrInput},
+		{"KellyOrder without Kelly", train(d, node.TrainConfig{Steps: 2, KellyOrder: 3, Solver: node.RK4(), Options: ok}), node.ErrInput},
 		{"batch too big", train(d, node.TrainConfig{Steps: 2, BatchSize: 100, Solver: node.RK4(), Options: ok}), node.ErrInput},
 	}...)
 	for _, c := range cases {

@@ -130,6 +130,9 @@ func (tc TrainConfig) terms() ([]term, []float64, error) {
 	if K < 2 || K > 6 {
 		return nil, nil, errorf(ErrInput, "TrainConfig.KellyOrder = %d; must be 0 (meaning 2) or from 2 to 6", tc.KellyOrder)
 	}
+	if tc.KellyOrder != 0 && tc.Kelly == 0 {
+		return nil, nil, errorf(ErrInput, "TrainConfig.KellyOrder = %d but Kelly is 0: the order applies to the Kelly regularizer only; set Kelly or leave KellyOrder 0", tc.KellyOrder)
+	}
 	var ts []term
 	var ws []float64
 	for _, r := range []struct {

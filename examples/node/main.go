@@ -116,7 +116,10 @@ func spiral(out string, iters int, lr, kelly, frob, kin float64, kellyOrder int)
 	base := node.TrainConfig{Steps: iters, LR: lr, BatchSize: 20, Window: 10, Seed: 1,
 		Solver: node.RK4(), Options: node.Options{Dt: ts[1] - ts[0]}}
 	reg := base
-	reg.Kelly, reg.Frobenius, reg.Kinetic, reg.KellyOrder = kelly, frob, kin, kellyOrder
+	reg.Kelly, reg.Frobenius, reg.Kinetic = kelly, frob, kin
+	if kelly > 0 {
+		reg.KellyOrder = kellyOrder // the order of the Kelly regularizer only
+	}
 	fmt.Printf("spiral: torchdiffeq's demo, dy/dt = (y³)A, one trajectory of 1,000 points on [0, 25] with noise σ = 0.01\n")
 	fmt.Printf("  f: torchdiffeq's ODEFunc, y³ → 50 tanh → 2, a user's gorgonia Network; %d Adam steps (lr %g) of 20 windows × 10 points, RK4 with one step per observation, backprop\n", iters, lr)
 	var runs []spiralRun
