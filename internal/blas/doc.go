@@ -6,11 +6,12 @@
 // Gemm is the one double-precision matrix product of physbias. It picks the
 // kernel by the size m·n·k of each product:
 //
-//   - small (m < 4, n < 8 or m·n·k < 4096): plain Go loops, which beat any
-//     kernel's set-up and any cgo call;
+//   - small (m·n·k < 512, or n < 8 unless m ≥ 8 and a is transposed):
+//     plain Go loops, which beat any kernel's set-up and any cgo call;
 //   - medium: a blocked GEMM whose 4×8 register kernel is AVX2/FMA Go
 //     assembly on amd64 (no cgo), on CPUs that have those instructions
-//     (KernelInUse);
+//     (KernelInUse); fewer than 4 rows are padded to 4, and a product
+//     with fewer than 8 columns and a transposed runs as its transpose;
 //   - large, in builds with -tags openblas (m·n·k ≥ 2^23, about 200³):
 //     OpenBLAS.
 //

@@ -7,22 +7,27 @@ import (
 
 // The core's matrix product. Every product goes to one of three kernels by
 // its size m·n·k and shape:
-//   - small (m < 4 or n < 8, or m·n·k < smallMax): plain loops, which beat
-//     any call overhead (packing, OpenBLAS's cgo call and set-up);
+//   - small (m·n·k < smallMax, or n < 8 unless m ≥ 8 and a is transposed):
+//     plain loops, which beat any call overhead (packing, OpenBLAS's cgo
+//     call and set-up);
 //   - medium: a blocked GEMM whose 4×8 register kernel is AVX2/FMA Go
-//     assembly on amd64 (no cgo), on CPUs with those instructions;
+//     assembly on amd64 (no cgo), on CPUs with those instructions (short
+//     products padded to 4 rows, narrow ones run as their transpose);
 //   - large, under -tags openblas (m·n·k ≥ openblasMin): OpenBLAS.
 // Without AVX2/FMA (or under -tags purego) the medium and large products go
 // to the build's BLAS (gonum's native Dgemm, or OpenBLAS).
 
 const (
-	kernM    = 4       // rows of the register tile
-	kernN    = 8       // columns of the register tile
-	kc       = 256     // depth of one packed panel of B
-	smallMax = 1 << 12 // m·n·k below which the plain loops run
+	kernM    = 4      // rows of the register tile
+	kernN    = 8      // columns of the register tile
+	kc       = 256    // depth of one packed panel of B
+	smallMax = 1 << 9 // m·n·k below which the plain loops run
 )
 
 var packPool = sync.Pool{New: func() any { s := make([]float64, 0); return &s }}
+
+// panelPool holds packedGemm's lists of B panels (no allocation a call).
+var panelPool = sync.Pool{New: func() any { s := make([]bpanel, 0, 64); return &s }}
 
 func getBuf(n int) *[]float64 {
 	p := packPool.Get().(*[]float64)
@@ -63,12 +68,36 @@ func Gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	}
 	size := m * n * k
 	switch {
-	case m < kernM || n < kernN || size < smallMax:
+	case size < smallMax || (n < kernN && (m < kernN || !ta)):
 		smallGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc)
-	case haveKernel && size < openblasMin:
+	case size >= openblasMin || !haveKernel:
+		base.Dgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, b, ldb, float64(acc), c, ldc)
+	case n >= kernN:
+		// Fewer than kernM rows are padded with zeros to one strip: at
+		// m = 1 a quarter of the kernel's work is used, still several
+		// times the plain loops' rate.
 		packedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc)
 	default:
-		base.Dgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, b, ldb, float64(acc), c, ldc)
+		// A narrow product with a transposed (n < 8, m ≥ 8, e.g. the
+		// weight gradient Hᵀ·g of a scalar output): cᵀ = op(b)ᵀ·op(a)ᵀ is
+		// wide and its right factor is a read in place, so the kernel
+		// runs on it and the result is transposed into c. (Without the
+		// transpose, packing a would cost as much as the product: the
+		// loops run those.)
+		buf := getBuf(n * m)
+		t := *buf
+		packedGemm(!tb, !ta, n, m, k, b, ldb, a, lda, t, m, 0)
+		for i := 0; i < m; i++ {
+			ci := c[i*ldc : i*ldc+n]
+			for j := range ci {
+				if acc == 0 {
+					ci[j] = t[j*m+i]
+				} else {
+					ci[j] += t[j*m+i]
+				}
+			}
+		}
+		packPool.Put(buf)
 	}
 }
 
@@ -97,9 +126,14 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 	if m*n*k >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), strips)
 	}
+	pbuf := panelPool.Get().(*[]bpanel)
+	defer panelPool.Put(pbuf)
+	if cap(*pbuf) < np {
+		*pbuf = make([]bpanel, np)
+	}
+	panels := (*pbuf)[:np]
 	for k0 := 0; k0 < k; k0 += kc {
 		kk := min(kc, k-k0)
-		panels := make([]bpanel, np)
 		for p := range panels {
 			j0 := p * kernN
 			if !tb && j0+kernN <= n {
@@ -114,21 +148,24 @@ func packedGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb
 			gemmStrips(0, strips, m, n, kk, k0, a, rs, ks, panels, c, ldc, add)
 			continue
 		}
-		var wg sync.WaitGroup
-		per := (strips + workers - 1) / workers
-		for w := 0; w < workers; w++ {
-			s0, s1 := w*per, min((w+1)*per, strips)
-			if s0 >= s1 {
-				break
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, panels, c, ldc, add)
-			}()
-		}
-		wg.Wait()
+		parallelStrips(workers, strips, m, n, kk, k0, a, rs, ks, panels, c, ldc, add)
 	}
+}
+
+// parallelStrips runs gemmStrips over the row strips shared out between
+// workers goroutines (a function of its own so that the serial path's
+// variables are not moved to the heap for the closures).
+func parallelStrips(workers, strips, m, n, kk, k0 int, a []float64, rs, ks int, panels []bpanel, c []float64, ldc int, add int) {
+	var wg sync.WaitGroup
+	per := (strips + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		s0, s1 := w*per, min((w+1)*per, strips)
+		if s0 >= s1 {
+			break
+		}
+		wg.Go(func() { gemmStrips(s0, s1, m, n, kk, k0, a, rs, ks, panels, c, ldc, add) })
+	}
+	wg.Wait()
 }
 
 // bpanel is a k×kernN panel of op(B): row x is the kernN values at p[x·ld].

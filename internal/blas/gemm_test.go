@@ -276,3 +276,50 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+// TestGemmAccumulate: Gemm with add = true gives c₀ + op(a)·op(b) on every
+// path (loops, a short product padded to one strip, a narrow product run
+// as its transpose, the packed kernel over two depth panels), all
+// transposes. Measured 2e-16 relative; asserted 1e-13 as above.
+func TestGemmAccumulate(t *testing.T) {
+	for _, sz := range [][3]int{{5, 3, 7}, {2, 40, 300}, {300, 3, 20}, {1, 9, 600}, {37, 19, 300}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+			ta, tb := tr[0], tr[1]
+			lda, ldb, ldc := k+1, n+2, n+3
+			ar, br := m, k
+			if ta {
+				lda, ar = m+2, k
+			}
+			if tb {
+				ldb, br = k+1, n
+			}
+			a, b := randVec(7, ar*lda, 1), randVec(8, br*ldb, 1)
+			c := randVec(9, m*ldc, 1)
+			c0 := append([]float64(nil), c...)
+			Gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, true)
+			checkPadding(t, c, c0, m, n, ldc)
+			var got, want []float64
+			for i := range m {
+				for j := range n {
+					s := c0[i*ldc+j]
+					for x := range k {
+						ai, bi := i*lda+x, x*ldb+j
+						if ta {
+							ai = x*lda + i
+						}
+						if tb {
+							bi = j*ldb + x
+						}
+						s += a[ai] * b[bi]
+					}
+					want = append(want, s)
+					got = append(got, c[i*ldc+j])
+				}
+			}
+			if e := relErr(got, want); e > 1e-13 {
+				t.Errorf("m,n,k=%d,%d,%d transposes %v: rel err %.2g", m, n, k, tr, e)
+			}
+		}
+	}
+}
