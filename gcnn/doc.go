@@ -43,6 +43,44 @@
 //
 // Conv.NoSymmetryCheck accepts such a convolution on purpose.
 //
+// # Models, data and training
+//
+// Model is a classifier with Cohen and Welling's MNIST-rot layout
+// (PaperLayers: seven 3×3 convolutions, the last 4×4, a 2×2 max-pool after
+// the second, ReLUs, a max over the group and a mean over the plane before
+// the softmax). Config.Group P4 with 10 features per layer is their P4CNN
+// (24,560 parameters); Z2 with 20 channels is their Z2CNN baseline
+// (21,510). Their batch normalisation and dropout are not built. The
+// convolutions run in float32 (Config.Float64 for float64) while the
+// parameters, loss and Adam stay float64. Train, Logits, Predict,
+// TestError and FeatureMaps follow physbias's public shape; Save and Load
+// keep a model bit for bit. MNISTRot makes the data set the way Larochelle
+// et al. (2007) made theirs: 12,000 training and 50,000 test digits of
+// MNIST turned by uniform random angles with bilinear interpolation,
+// seeded. A network of one's own is built from the layers in a gorgonia
+// graph (Cast keeps its parameters float64) and trained with TrainGraph.
+//
+// # Results
+//
+// On MNIST-rot after 600 Adam steps of 64 images (3.2 passes over the
+// training set; seed 1; no batch norm or dropout), on all 50,000 test
+// images: P4CNN 5.82% test error, Z2CNN 18.08%, against Cohen and
+// Welling's 2.28% and 5.03% after full training. Training took 10 min and
+// 2 min of wall time on a shared, heavily loaded 2-core machine:
+//
+//	go run ./examples/gcnn -steps 600
+//
+// # Speed
+//
+// One P4CNN training step (float32, batch 64, 28×28, Adam), one thread,
+// on a shared 2-core AMD EPYC: about 0.16–0.20 CPU-s in Go against 0.11 for
+// PyTorch 1.13 (1.8×; 1.9× with OpenBLAS), where gorgonia's own Conv2d took
+// 5.5×. A p4 group convolution costs what an ordinary convolution with as
+// many output maps costs (the filter expansion is a gather):
+//
+//	ROWS=p4cnn bench/compare.sh
+//	go test -run '^$' -bench . -cpu 1 ./gcnn
+//
 // # Errors
 //
 // Errors start with "gcnn: " and match, with errors.Is, ErrInput (wrong

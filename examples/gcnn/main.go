@@ -160,7 +160,16 @@ func smooth(y []float64, w int) (xs, ys []float64) {
 // value of that feature over both rows.
 func plotFeatures(path string, m *gcnn.Model, test *gcnn.Images) error {
 	const side, tile = 28, 30
-	img := test.X[:side*side]
+	// The first 7 of the test set (a digit with no symmetry of its own),
+	// else the first image.
+	k := 0
+	for i, l := range test.Labels {
+		if l == 7 {
+			k = i
+			break
+		}
+	}
+	img := test.X[k*side*side : (k+1)*side*side]
 	turned, _, _, err := gcnn.Act(gcnn.P4, 1, img, 1, 1, side, side, false)
 	if err != nil {
 		return err
