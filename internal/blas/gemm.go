@@ -264,7 +264,24 @@ func smallGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb 
 	for i := 0; i < m; i++ {
 		ai := a[i*lda : i*lda+k]
 		ci := c[i*ldc : i*ldc+n]
-		if n == 1 && !tb {
+		if tb || (n == 1 && ldb == 1) {
+			// Rows of a and of op(b)ᵀ are contiguous: dot products.
+			for j := range ci {
+				var bj []float64
+				if tb {
+					bj = b[j*ldb : j*ldb+k]
+				} else {
+					bj = b[:k] // n = 1, ldb = 1: the column is contiguous
+				}
+				if acc == 0 {
+					ci[j] = dot(ai, bj)
+				} else {
+					ci[j] += dot(ai, bj)
+				}
+			}
+			continue
+		}
+		if n == 1 {
 			s := 0.0
 			for x, av := range ai {
 				s += av * b[x*ldb]
@@ -280,15 +297,27 @@ func smallGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb 
 			clear(ci)
 		}
 		for x, av := range ai {
-			if tb {
-				for j := range ci {
-					ci[j] += av * b[j*ldb+x]
-				}
-				continue
-			}
 			for j, bv := range b[x*ldb : x*ldb+n] {
 				ci[j] += av * bv
 			}
 		}
 	}
+}
+
+// dot returns Σ x[i]·y[i] (len(y) ≥ len(x)) with four partial sums, which
+// keeps four multiply-adds in flight.
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
