@@ -64,7 +64,8 @@ func MNISTRot(dir string, cfg DataConfig) (*Dataset, error) {
 			for p := range src {
 				src[p] = float32(raw[p]) / 255
 			}
-			Rotate(im.X[k*n*n:(k+1)*n*n], src, n, n, 2*math.Pi*angles.Float64())
+			// Sizes and angle are valid by construction.
+			_ = Rotate(im.X[k*n*n:(k+1)*n*n], src, n, n, 2*math.Pi*angles.Float64())
 			im.Labels[k] = int(label)
 		}
 		return im
@@ -92,9 +93,15 @@ func loadMNIST(dir string) (train, test *GoMNIST.Set, err error) {
 
 // Rotate writes into dst the h×w image src rotated counter-clockwise by
 // angle (radians) about its centre ((h−1)/2, (w−1)/2), by bilinear
-// interpolation with zero outside src. dst and src must not overlap and
-// must hold h·w values.
-func Rotate(dst, src []float32, h, w int, angle float64) {
+// interpolation with zero outside src. dst and src must not overlap; both
+// must hold h·w values, and angle must be finite.
+func Rotate(dst, src []float32, h, w int, angle float64) error {
+	if h < 1 || w < 1 || len(src) != h*w || len(dst) != h*w {
+		return errorf(ErrInput, "Rotate: %d and %d values for a %d×%d image", len(dst), len(src), h, w)
+	}
+	if math.IsNaN(angle) || math.IsInf(angle, 0) {
+		return errorf(ErrInput, "Rotate: angle %v", angle)
+	}
 	ci, cj := float64(h-1)/2, float64(w-1)/2
 	s, c := math.Sincos(angle)
 	at := func(i, j int) float64 {
@@ -117,4 +124,5 @@ func Rotate(dst, src []float32, h, w int, angle float64) {
 			dst[i*w+j] = float32(v)
 		}
 	}
+	return nil
 }

@@ -244,7 +244,12 @@ func TestMNISTRot(t *testing.T) {
 	// cos(π/2) ≈ 6e-17); measured 6e-8.
 	src := d.Train.X[:28*28]
 	dst := make([]float32, 28*28)
-	gcnn.Rotate(dst, src, 28, 28, math.Pi/2)
+	if err := gcnn.Rotate(dst, src, 28, 28, math.Pi/2); err != nil {
+		t.Fatal(err)
+	}
+	if err := gcnn.Rotate(dst[:5], src, 28, 28, 1); !errors.Is(err, gcnn.ErrInput) {
+		t.Errorf("short dst: %v", err)
+	}
 	want, _, _, _ := gcnn.Act(gcnn.P4, 1, src, 1, 1, 28, 28, false)
 	for i := range dst {
 		if math.Abs(float64(dst[i]-want[i])) > 1e-6 {
