@@ -33,6 +33,8 @@ func main() {
 	mnistDir := flag.String("mnist", "", "folder holding the MNIST idx .gz files (default: the GoMNIST module's data folder)")
 	epochs := flag.Float64("epochs", 10, "passes over the 60,000 MNIST training digits")
 	k := flag.Int("k", 1, "Gibbs steps of CD-k")
+	lr := flag.Float64("lr", 0.05, "learning rate of the MNIST RBM at the first update")
+	finalLR := flag.Float64("final-lr", 0, "learning rate at the last update, falling linearly from -lr (0: constant)")
 	hidden := flag.Int("hidden", 500, "hidden units of the MNIST RBM")
 	betas := flag.Int("ais-betas", 14500, "intermediate distributions of AIS (Salakhutdinov & Murray: 14,500)")
 	runs := flag.Int("ais-runs", 100, "AIS runs")
@@ -44,7 +46,7 @@ func main() {
 		fail(err)
 	}
 	if !*skipMNIST {
-		if err := runMNIST(*out, *mnistDir, *epochs, *k, *hidden, *betas, *runs); err != nil {
+		if err := runMNIST(*out, *mnistDir, *epochs, *k, *lr, *finalLR, *hidden, *betas, *runs); err != nil {
 			fail(err)
 		}
 	}

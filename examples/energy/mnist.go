@@ -30,7 +30,7 @@ var published = []struct {
 
 // runMNIST trains the RBM, estimates its test log-likelihood by AIS and
 // plots filters and samples.
-func runMNIST(out, dir string, epochs float64, k, hidden, nBetas, runs int) error {
+func runMNIST(out, dir string, epochs float64, k int, lr, finalLR float64, hidden, nBetas, runs int) error {
 	fmt.Println("== MNIST: RBM trained by CD-k, test log-likelihood by AIS ==")
 	trainX, testX, err := loadMNIST(dir)
 	if err != nil {
@@ -58,7 +58,7 @@ func runMNIST(out, dir string, epochs float64, k, hidden, nBetas, runs int) erro
 		return err
 	}
 	steps := int(epochs * float64(len(trainX)) / 100)
-	tc := energy.TrainConfig{Steps: steps, LR: 0.05, BatchSize: 100, K: k, Momentum: 0.5, WeightDecay: 2e-4, Seed: 2,
+	tc := energy.TrainConfig{Steps: steps, LR: lr, FinalLR: finalLR, BatchSize: 100, K: k, Momentum: 0.5, WeightDecay: 2e-4, Seed: 2,
 		Progress: energy.ProgressBar(os.Stdout, fmt.Sprintf("   CD-%d", k))}
 	t0 := time.Now()
 	h, err := m.Train(context.Background(), trainX, tc)
@@ -66,8 +66,8 @@ func runMNIST(out, dir string, epochs float64, k, hidden, nBetas, runs int) erro
 		return err
 	}
 	trainTime := time.Since(t0)
-	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), CD-%d, LR 0.05, momentum 0.5, weight decay 2e-4: %v; reconstruction error %.4f\n",
-		h.Steps, epochs, k, trainTime.Round(time.Second), h.Loss[len(h.Loss)-1])
+	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), CD-%d, LR %v (final %v; 0: constant), momentum 0.5, weight decay 2e-4: %v; reconstruction error %.4f\n",
+		h.Steps, epochs, k, lr, finalLR, trainTime.Round(time.Second), h.Loss[len(h.Loss)-1])
 	if err := m.SaveFile(filepath.Join(out, "energy-mnist-rbm.bin")); err != nil {
 		return err
 	}
