@@ -87,13 +87,10 @@ func BenchmarkTrainStepLNN128(b *testing.B)     { benchTrainStep(b, LNN, 128) }
 func BenchmarkTrainStepDeLaN64(b *testing.B)    { benchTrainStep(b, DeLaN, 64) }
 func BenchmarkTrainStepBaseline64(b *testing.B) { benchTrainStep(b, Baseline, 64) }
 
-// benchGradHess times the LNN rollout's per-state derivatives of a 4-64-64-1
-// softplus network: jacNet's fused forward-over-reverse pass (gradient and
-// Hessian together, σ, σ′, σ″ from one exponential) against internal/ad's
-// Dense (InputGrad and Hessian, two passes). The fused pass is why lnn keeps
-// its own (TestPlainGoDerivatives checks it against ad.Dense to 1e-12).
-// Measured on a loaded 2-core machine (best of 3–6 runs, indicative): fused
-// 32–38 µs, Dense 43–73 µs.
+// benchGradHess times the LNN rollout's per-state derivatives of a
+// 4-64-64-1 softplus network on internal/ad's Dense: HessianBatch (gradient
+// and Hessian from one forward-over-reverse pass, what Accel runs) against
+// InputGrad and Hessian (two passes).
 //
 //	go test -run '^$' -bench GradHess -count 5 ./lnn/
 func benchGradHess(b *testing.B, fused bool) {
@@ -106,7 +103,9 @@ func benchGradHess(b *testing.B, fused bool) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if fused {
-			m.lag.gradHess(x, g, h)
+			if _, _, err := m.dense[0].HessianBatch(g, h, x); err != nil {
+				b.Fatal(err)
+			}
 			continue
 		}
 		if err := m.dense[0].InputGrad(x, g); err != nil {
@@ -120,3 +119,40 @@ func benchGradHess(b *testing.B, fused bool) {
 
 func BenchmarkGradHessFused(b *testing.B) { benchGradHess(b, true) }
 func BenchmarkGradHessDense(b *testing.B) { benchGradHess(b, false) }
+
+// benchBatch times Accel or Energy on 256 states at once (a rollout of
+// several initial states, Loss on a data set, energy curves) of a 64-64
+// network.
+//
+//	go test -run '^$' -bench 'Batch' -count 5 ./lnn/
+func benchBatch(b *testing.B, k Kind, energy bool) {
+	const B = 256
+	m, err := New(2, Config{Kind: k, Hidden: []int{64, 64}, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := DoublePendulum{}.RandomStates(B, 1, 2, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]float64, 2*B)
+	b.ReportAllocs()
+	start := netCPUSeconds()
+	for b.Loop() {
+		if energy {
+			err = m.Energy(d.X, out[:B])
+		} else {
+			err = m.Accel(d.X, out)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	netCPUMetric(b, start, b.N)
+}
+
+func BenchmarkAccelBatchLNN(b *testing.B)      { benchBatch(b, LNN, false) }
+func BenchmarkAccelBatchDeLaN(b *testing.B)    { benchBatch(b, DeLaN, false) }
+func BenchmarkAccelBatchBaseline(b *testing.B) { benchBatch(b, Baseline, false) }
+func BenchmarkEnergyBatchLNN(b *testing.B)     { benchBatch(b, LNN, true) }
+func BenchmarkEnergyBatchDeLaN(b *testing.B)   { benchBatch(b, DeLaN, true) }

@@ -121,7 +121,10 @@ func checkConditioning(t *testing.T, m *Model, x []float64) {
 			}
 			a, b, c = h[10]+m.cfg.MassEps, h[11], h[15]+m.cfg.MassEps
 		case DeLaN:
-			ch, _ := m.cholesky(s[:n])
+			ch, _, err := m.cholesky(s[:n], false)
+			if err != nil {
+				t.Fatal(err)
+			}
 			a = ch[0]*ch[0] + m.cfg.MassEps
 			b = ch[2] * ch[0]
 			c = ch[2]*ch[2] + ch[3]*ch[3] + m.cfg.MassEps

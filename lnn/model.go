@@ -24,9 +24,7 @@ type Model struct {
 	n     int
 	sizes [][]int     // layer sizes of each network
 	theta [][]float64 // parameters of each network, W0, b0, W1, b1, … row-major
-	dense []*ad.Dense // plain-Go evaluators of theta
-	chol  *jacNet     // DeLaN's Cholesky network with its Jacobian
-	lag   *jacNet     // the LNN's network with its gradient and Hessian
+	dense []*ad.Dense // plain-Go evaluators of theta, batched on the core's GEMM
 	tau   float64     // time scale τ: the networks see (q, τq̇) and give τ²q̈
 	tauOK bool        // τ is fixed (by Config.TimeScale or a first Train)
 }
@@ -112,12 +110,6 @@ func (m *Model) setTheta(theta [][]float64) error {
 		dense[k] = d
 	}
 	m.theta, m.dense = theta, dense
-	switch m.cfg.Kind {
-	case DeLaN:
-		m.chol = newJacNet(m.sizes[0], theta[0])
-	case LNN:
-		m.lag = newJacNet(m.sizes[0], theta[0])
-	}
 	return nil
 }
 
@@ -398,39 +390,53 @@ func (m *Model) scaled(x []float64) []float64 {
 	return xs
 }
 
-// scaledAccel writes τ²q̈ at the scaled states x into qdd.
+// scaledAccel writes τ²q̈ at the B scaled states x into qdd. Each network
+// is evaluated at all B states in one batched pass (one matrix product a
+// layer); the small n×n solves then run state by state.
 func (m *Model) scaledAccel(x, qdd []float64, B int) error {
 	n, w := m.n, 2*m.n
+	x = x[:B*w]
 	switch m.cfg.Kind {
 	case Baseline:
-		for r := 0; r < B; r++ {
-			if err := m.dense[0].Forward(x[r*w:(r+1)*w], qdd[r*n:(r+1)*n]); err != nil {
-				return errorf(ErrInput, "%w", err)
-			}
+		if _, err := m.dense[0].ForwardBatch(qdd[:B*n], x); err != nil {
+			return errorf(ErrInput, "%w", err)
 		}
 	case LNN:
-		g, h := make([]float64, w), make([]float64, w*w)
+		g, h, err := m.dense[0].HessianBatch(nil, nil, x)
+		if err != nil {
+			return errorf(ErrInput, "%w", err)
+		}
 		for r := 0; r < B; r++ {
-			s := x[r*w : (r+1)*w]
-			m.lag.gradHess(s, g, h)
-			if err := eulerLagrange(n, s, g, h, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
+			if err := eulerLagrange(n, x[r*w:(r+1)*w], g[r*w:(r+1)*w], h[r*w*w:(r+1)*w*w], m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
 				return unscale(err, m.tau)
 			}
 		}
 	case DeLaN:
-		gv := make([]float64, n)
+		q := positions(x, n, B)
+		c, dc, err := m.cholesky(q, true)
+		if err != nil {
+			return err
+		}
+		gv, err := m.dense[1].InputGradBatch(nil, q)
+		if err != nil {
+			return errorf(ErrInput, "%w", err)
+		}
 		for r := 0; r < B; r++ {
-			s := x[r*w : (r+1)*w]
-			c, dc := m.cholesky(s[:n])
-			if err := m.dense[1].InputGrad(s[:n], gv); err != nil {
-				return errorf(ErrInput, "%w", err)
-			}
-			if err := delanEquations(n, s, c, dc, gv, m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
+			if err := delanEquations(n, x[r*w:(r+1)*w], c[r*n*n:(r+1)*n*n], dc[r*n:(r+1)*n], gv[r*n:(r+1)*n], m.cfg.MassEps, qdd[r*n:(r+1)*n]); err != nil {
 				return unscale(err, m.tau)
 			}
 		}
 	}
 	return nil
+}
+
+// positions returns the q half (n values) of each of the B states of x.
+func positions(x []float64, n, B int) []float64 {
+	q := make([]float64, B*n)
+	for r := 0; r < B; r++ {
+		copy(q[r*n:(r+1)*n], x[r*2*n:r*2*n+n])
+	}
+	return q
 }
 
 // unscale turns the scaled state of a SingularError back into (q, q̇).
@@ -462,30 +468,6 @@ func timeScale(d *Dataset) float64 {
 	return math.Sqrt(math.Sqrt(sq / sa))
 }
 
-// cholesky returns DeLaN's factor C(q) (n×n, row-major, lower triangular)
-// and its derivatives dc[k] = ∂C/∂q_k.
-func (m *Model) cholesky(q []float64) (c []float64, dc [][]float64) {
-	n := m.n
-	raw, jac := m.chol.eval(q)
-	flat, diag := cholLayout(n)
-	c = make([]float64, n*n)
-	dc = make([][]float64, n)
-	for k := range dc {
-		dc[k] = make([]float64, n*n)
-	}
-	for k, f := range flat {
-		v, s := raw[k], 1.0
-		if diag[k] {
-			v, s = softplus(raw[k]), sigmoid(raw[k])
-		}
-		c[f] = v
-		for i := 0; i < n; i++ {
-			dc[i][f] = s * jac[k*n+i]
-		}
-	}
-	return c, dc
-}
-
 // Energy writes the learned energy E = q̇·∇q̇L − L at each state of x into
 // e (one value a state); the learned flow conserves it. For the LNN it
 // includes the ½ε|q̇|² term of MassEps; for DeLaN it is ½q̇ᵀMq̇ + V. A
@@ -511,34 +493,41 @@ func (m *Model) Energy(x, e []float64) error {
 	}
 	x = m.scaled(x)
 	n, w := m.n, 2*m.n
-	one := make([]float64, 1)
-	g := make([]float64, w)
-	for r := 0; r < B; r++ {
-		s := x[r*w : (r+1)*w]
-		qd := s[n:]
-		switch m.cfg.Kind {
-		case LNN:
-			if err := m.dense[0].Forward(s, one); err != nil {
-				return errorf(ErrInput, "%w", err)
-			}
-			if err := m.dense[0].InputGrad(s, g); err != nil {
-				return errorf(ErrInput, "%w", err)
-			}
-			en := -one[0]
+	switch m.cfg.Kind {
+	case LNN:
+		l, err := m.dense[0].ForwardBatch(nil, x)
+		if err != nil {
+			return errorf(ErrInput, "%w", err)
+		}
+		g, err := m.dense[0].InputGradBatch(nil, x)
+		if err != nil {
+			return errorf(ErrInput, "%w", err)
+		}
+		for r := 0; r < B; r++ {
+			en := -l[r]
 			for i := 0; i < n; i++ {
-				en += qd[i]*g[n+i] + 0.5*m.cfg.MassEps*qd[i]*qd[i]
+				qd := x[r*w+n+i]
+				en += qd*g[r*w+n+i] + 0.5*m.cfg.MassEps*qd*qd
 			}
 			e[r] = en
-		case DeLaN:
-			c, _ := m.cholesky(s[:n])
-			if err := m.dense[1].Forward(s[:n], one); err != nil {
-				return errorf(ErrInput, "%w", err)
-			}
-			en := one[0]
+		}
+	case DeLaN:
+		q := positions(x, n, B)
+		c, _, err := m.cholesky(q, false)
+		if err != nil {
+			return err
+		}
+		v, err := m.dense[1].ForwardBatch(nil, q)
+		if err != nil {
+			return errorf(ErrInput, "%w", err)
+		}
+		for r := 0; r < B; r++ {
+			qd, cr := x[r*w+n:(r+1)*w], c[r*n*n:(r+1)*n*n]
+			en := v[r]
 			for j := 0; j < n; j++ {
 				wj := 0.0
 				for i := 0; i < n; i++ {
-					wj += c[i*n+j] * qd[i]
+					wj += cr[i*n+j] * qd[i]
 				}
 				en += 0.5*wj*wj + 0.5*m.cfg.MassEps*qd[j]*qd[j]
 			}

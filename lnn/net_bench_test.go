@@ -3,9 +3,9 @@ package lnn
 import "testing"
 
 // benchJacNet times the plain-Go derivatives of a rollout's inner step at
-// the package's default size: the LNN's gradient and Hessian of its
-// 4-64-64-1 Lagrangian, DeLaN's 2-64-64-3 Cholesky network with its
-// Jacobian, at one state (Rollout and Accel evaluate one state at a time).
+// the package's default size on internal/ad's Dense: the LNN's gradient and
+// Hessian of its 4-64-64-1 Lagrangian, DeLaN's 2-64-64-3 Cholesky network
+// with its Jacobian, at one state (a rollout of one initial state).
 //
 //	go test -run '^$' -bench JacNet -cpu 1 -count 5 ./lnn/
 func benchJacNet(b *testing.B, k Kind) {
@@ -13,17 +13,22 @@ func benchJacNet(b *testing.B, k Kind) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	net := newJacNet(m.sizes[0], m.theta[0])
+	net := m.dense[0]
 	x := []float64{0.3, -0.2, 0.5, 0.1}
 	g, h := make([]float64, 4), make([]float64, 16)
+	y, jac := make([]float64, 3), make([]float64, 6)
 	b.ReportAllocs()
 	start := netCPUSeconds()
 	for b.Loop() {
 		if k == DeLaN {
-			net.eval(x[:2])
+			if _, _, err := net.JacobianBatch(y, jac, x[:2]); err != nil {
+				b.Fatal(err)
+			}
 			continue
 		}
-		net.gradHess(x, g, h)
+		if _, _, err := net.HessianBatch(g, h, x); err != nil {
+			b.Fatal(err)
+		}
 	}
 	netCPUMetric(b, start, b.N)
 }
