@@ -9,6 +9,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // MatVec returns the batched product y[i] = M[i]·u[i] of float64 nodes
@@ -77,15 +79,15 @@ func (op matVecOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, 
 	}
 	ms := inputs[0].Shape()
 	nb, n, m := ms[0], ms[1], ms[2]
-	mat, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n, m})
+	mat, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n, m})
 	if err != nil {
 		return nil, err
 	}
-	u, err := float64s(fn, 1, inputs[1], inputs[1].Shape())
+	u, err := opbuf.Input("linalg", fn, 1, inputs[1], inputs[1].Shape())
 	if err != nil {
 		return nil, err
 	}
-	out, y := output(prealloc, s, mat, u)
+	out, y := opbuf.Output(prealloc, s, mat, u)
 	for i := range nb {
 		mi := mat[i*n*m : (i+1)*n*m]
 		if !op.trans {

@@ -9,6 +9,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Outer returns the batched outer product C[i] = u[i]·v[i]ᵀ of float64 nodes
@@ -58,15 +60,15 @@ func (op outerOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, e
 		return nil, err
 	}
 	nb, n, m := s[0], s[1], s[2]
-	u, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n})
+	u, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n})
 	if err != nil {
 		return nil, err
 	}
-	v, err := float64s(fn, 1, inputs[1], tensor.Shape{nb, m})
+	v, err := opbuf.Input("linalg", fn, 1, inputs[1], tensor.Shape{nb, m})
 	if err != nil {
 		return nil, err
 	}
-	out, c := output(prealloc, s, u, v)
+	out, c := opbuf.Output(prealloc, s, u, v)
 	for i := range nb {
 		ui, vi := u[i*n:i*n+n], v[i*m:i*m+m]
 		ci := c[i*n*m : (i+1)*n*m]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chewxy/hm"
 	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for the graphs built here
+	"github.com/physbias/physbias/internal/opbuf"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -80,15 +81,15 @@ func (op solveOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, e
 		return nil, err
 	}
 	nb, n := s[0], s[1]
-	a, err := float64s(fn, 0, inputs[0], tensor.Shape{nb, n, n})
+	a, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n, n})
 	if err != nil {
 		return nil, err
 	}
-	b, err := float64s(fn, 1, inputs[1], s)
+	b, err := opbuf.Input("linalg", fn, 1, inputs[1], s)
 	if err != nil {
 		return nil, err
 	}
-	out, x := output(prealloc, s, a, b)
+	out, x := opbuf.Output(prealloc, s, a, b)
 	var w luWork
 	for i := range nb {
 		bi := b[i*n : i*n+n]

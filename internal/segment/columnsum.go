@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // columnSumOp is the backward op of one part of concatOp: from ḡ (rows,
@@ -58,11 +60,11 @@ func (op columnSumOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, e
 	if err != nil {
 		return nil, err
 	}
-	g, err := float64s(fn, 0, in[0], tensor.Shape{op.rows, op.width})
+	g, err := opbuf.Input("segment", fn, 0, in[0], tensor.Shape{op.rows, op.width})
 	if err != nil {
 		return nil, err
 	}
-	out, y := output(prealloc, s, g)
+	out, y := opbuf.Output(prealloc, s, g)
 	f, w := op.f, op.width
 	if op.idx == nil {
 		for r := range op.rows {

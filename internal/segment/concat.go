@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Part is one block of columns of GatherConcat: the rows Idx of X, or all
@@ -125,11 +127,11 @@ func (op concatOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 	}
 	xs := make([][]float64, len(in))
 	for p, v := range in {
-		if xs[p], err = float64s(fn, p, v, tensor.Shape{op.n[p], op.f[p]}); err != nil {
+		if xs[p], err = opbuf.Input("segment", fn, p, v, tensor.Shape{op.n[p], op.f[p]}); err != nil {
 			return nil, err
 		}
 	}
-	out, y := output(prealloc, s, xs...)
+	out, y := opbuf.Output(prealloc, s, xs...)
 	w := s[1]
 	off := 0
 	for p, x := range xs {

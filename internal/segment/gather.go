@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Gather returns the rows out[e] = x[idx[e]] of x (n, F), of shape
@@ -87,11 +89,11 @@ func (op gatherOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 		return nil, err
 	}
 	f := s[1]
-	x, err := float64s("Gather", 0, in[0], tensor.Shape{op.n, f})
+	x, err := opbuf.Input("segment", "Gather", 0, in[0], tensor.Shape{op.n, f})
 	if err != nil {
 		return nil, err
 	}
-	out, y := output(prealloc, s, x)
+	out, y := opbuf.Output(prealloc, s, x)
 	for e, t := range op.idx {
 		dst, src := y[e*f:e*f+f], x[t*f:t*f+f]
 		if op.w == nil {

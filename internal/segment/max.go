@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Max returns the segment maximum of the rows of x (E, F), taken per
@@ -95,11 +97,11 @@ func (op maxOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) 
 		return nil, err
 	}
 	f := s[1]
-	x, err := float64s("Max", 0, in[0], tensor.Shape{len(op.seg), f})
+	x, err := opbuf.Input("segment", "Max", 0, in[0], tensor.Shape{len(op.seg), f})
 	if err != nil {
 		return nil, err
 	}
-	out, y := output(prealloc, s, x)
+	out, y := opbuf.Output(prealloc, s, x)
 	arg := make([]int, op.n*f)
 	argmax(x, op.seg, f, arg)
 	for i, e := range arg {

@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // maxGradOp is the backward op of maxOp: from x (E, F) and the upstream
@@ -63,15 +65,15 @@ func (op maxGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 		return nil, err
 	}
 	f := s[1]
-	x, err := float64s(fn, 0, in[0], s)
+	x, err := opbuf.Input("segment", fn, 0, in[0], s)
 	if err != nil {
 		return nil, err
 	}
-	g, err := float64s(fn, 1, in[1], tensor.Shape{op.n, f})
+	g, err := opbuf.Input("segment", fn, 1, in[1], tensor.Shape{op.n, f})
 	if err != nil {
 		return nil, err
 	}
-	out, dx := output(prealloc, s, x, g)
+	out, dx := opbuf.Output(prealloc, s, x, g)
 	clear(dx)
 	arg := make([]int, op.n*f)
 	argmax(x, op.seg, f, arg)

@@ -9,6 +9,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Sum returns the segment sum (scatter-add) of the rows of x (E, F):
@@ -103,11 +105,11 @@ func (op sumOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) 
 		return nil, err
 	}
 	f := s[1]
-	x, err := float64s("Sum", 0, in[0], tensor.Shape{len(op.seg), f})
+	x, err := opbuf.Input("segment", "Sum", 0, in[0], tensor.Shape{len(op.seg), f})
 	if err != nil {
 		return nil, err
 	}
-	out, y := output(prealloc, s, x)
+	out, y := opbuf.Output(prealloc, s, x)
 	clear(y)
 	for e, t := range op.seg {
 		dst, src := y[t*f:t*f+f], x[e*f:e*f+f]
