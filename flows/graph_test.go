@@ -112,8 +112,14 @@ func TestNHFGraph(t *testing.T) {
 
 	// The same bound in plain Go.
 	mu, ls := m.p.net(netMean), m.p.net(netLogStd)
-	_, mv := mu.forward(qs, B)
-	_, lv := ls.forward(qs, B)
+	mv, err := mu.ForwardBatch(nil, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv, err := ls.ForwardBatch(nil, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	qq, pp := append([]float64(nil), qs...), make([]float64, B*d)
 	logf := 0.0
 	for i := range pp {

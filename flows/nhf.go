@@ -7,6 +7,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/rng"
 )
 
@@ -119,12 +120,22 @@ func (m *NHF) Hamiltonian(stage int) (Separable, error) {
 		return Separable{}, errorf(ErrInput, "Hamiltonian: stage %d; the model has stages 0 to %d", stage, m.cfg.Stages-1)
 	}
 	v, k := m.p.net(netV(stage)), m.p.net(netK(stage))
-	d := m.dim
 	return Separable{
-		Dim:   d,
-		GradK: func(p, g []float64) { k.inputGrad(p, len(p)/d, g) },
-		GradV: func(q, g []float64) { v.inputGrad(q, len(q)/d, g) },
+		Dim:   m.dim,
+		GradK: func(p, g []float64) { inputGrad(k, p, g) },
+		GradV: func(q, g []float64) { inputGrad(v, q, g) },
 	}, nil
+}
+
+// inputGrad sets g = ∇f at the rows of x for a scalar network f; a
+// failure (rows that do not fit the network) gives NaN, which the
+// leapfrog's finiteness check reports.
+func inputGrad(f *ad.Dense, x, g []float64) {
+	if _, err := f.InputGradBatch(g, x); err != nil {
+		for i := range g {
+			g[i] = math.NaN()
+		}
+	}
 }
 
 // Forward maps base points (q₀, p₀) to the flow's points (q, p) in place:
@@ -222,8 +233,14 @@ func (m *NHF) Bound(x []float64, k int, seed uint64) ([]float64, error) {
 				copy(q[((i-lo)*k+j)*d:], x[i*d:(i+1)*d])
 			}
 		}
-		_, mu := mean.forward(q, B)
-		_, ls := logStd.forward(q, B)
+		mu, err := mean.ForwardBatch(nil, q)
+		if err != nil {
+			return nil, errorf(ErrInput, "Bound: encoder mean: %w", err)
+		}
+		ls, err := logStd.ForwardBatch(nil, q)
+		if err != nil {
+			return nil, errorf(ErrInput, "Bound: encoder log std: %w", err)
+		}
 		p := make([]float64, B*d)
 		logf := make([]float64, B)
 		for b := 0; b < B; b++ {

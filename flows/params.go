@@ -16,10 +16,30 @@ type netSpec struct {
 
 // params holds the weights of a model's networks in plain Go, between
 // training runs: theta[i] is network i's parameters laid out as
-// internal/ad's MLP.Params (W0, b0, W1, b1, …, row-major).
+// internal/ad's MLP.Params (W0, b0, W1, b1, …, row-major), dense[i] its
+// plain-Go evaluator.
 type params struct {
 	specs []netSpec
 	theta [][]float64
+	dense []*ad.Dense
+}
+
+// set installs new weights and their evaluators; non-finite weights are an
+// error matching ErrNotFinite.
+func (p *params) set(theta [][]float64) error {
+	dense := make([]*ad.Dense, len(theta))
+	for i, th := range theta {
+		if err := finite("network "+p.specs[i].name+" parameters", th); err != nil {
+			return err
+		}
+		d, err := denseOf(p.specs[i].sizes, th)
+		if err != nil {
+			return errorf(ErrInput, "network %s: %w", p.specs[i].name, err)
+		}
+		dense[i] = d
+	}
+	p.theta, p.dense = theta, dense
+	return nil
 }
 
 // newParams draws the initial weights of the networks (Glorot-uniform,
@@ -27,6 +47,7 @@ type params struct {
 func newParams(specs []netSpec, seed uint64) (*params, error) {
 	p := &params{specs: specs}
 	g := G.NewGraph()
+	var theta [][]float64
 	for i, s := range specs {
 		m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, rng.Stream(seed, uint64(i)).Uint64())
 		if err != nil {
@@ -36,7 +57,10 @@ func newParams(specs []netSpec, seed uint64) (*params, error) {
 		if err != nil {
 			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
 		}
-		p.theta = append(p.theta, th)
+		theta = append(theta, th)
+	}
+	if err := p.set(theta); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -76,12 +100,11 @@ func (p *params) read(ms []*ad.MLP) error {
 		}
 		theta[i] = th
 	}
-	p.theta = theta
-	return nil
+	return p.set(theta)
 }
 
 // net returns the plain-Go evaluator of network i.
-func (p *params) net(i int) *mlp { return newMLP(p.specs[i].sizes, p.theta[i]) }
+func (p *params) net(i int) *ad.Dense { return p.dense[i] }
 
 // count returns the number of parameters.
 func (p *params) count() int {

@@ -116,7 +116,9 @@ func (m *RealNVP) ToBase(x []float64) ([]float64, error) {
 		return nil, err
 	}
 	ld := make([]float64, n)
-	m.coupling(x, n, ld, false)
+	if err := m.coupling(x, n, ld, false); err != nil {
+		return nil, err
+	}
 	return ld, finite("ToBase result", x)
 }
 
@@ -130,15 +132,17 @@ func (m *RealNVP) FromBase(z []float64) error {
 	if err != nil {
 		return err
 	}
-	m.coupling(z, n, nil, true)
+	if err := m.coupling(z, n, nil, true); err != nil {
+		return err
+	}
 	return finite("FromBase result", z)
 }
 
 // coupling runs the layers forward (data to base, adding log-determinants
 // to ld) or, with inverse, backward (base to data).
-func (m *RealNVP) coupling(x []float64, n int, ld []float64, inverse bool) {
+func (m *RealNVP) coupling(x []float64, n int, ld []float64, inverse bool) error {
 	d, h := m.dim, m.dim/2
-	kept := make([]float64, n*h)
+	kept, sb, tb := make([]float64, n*h), make([]float64, n*h), make([]float64, n*h)
 	for k := 0; k < m.cfg.Layers; k++ {
 		l := k
 		if inverse {
@@ -148,8 +152,14 @@ func (m *RealNVP) coupling(x []float64, n int, ld []float64, inverse bool) {
 		for r := 0; r < n; r++ {
 			copy(kept[r*h:(r+1)*h], x[r*d+keep:r*d+keep+h])
 		}
-		_, s := m.p.net(2*l).forward(kept, n)
-		_, t := m.p.net(2*l+1).forward(kept, n)
+		s, err := m.p.net(2*l).ForwardBatch(sb, kept)
+		if err != nil {
+			return errorf(ErrInput, "coupling layer %d: %w", l, err)
+		}
+		t, err := m.p.net(2*l+1).ForwardBatch(tb, kept)
+		if err != nil {
+			return errorf(ErrInput, "coupling layer %d: %w", l, err)
+		}
 		for r := 0; r < n; r++ {
 			for i := 0; i < h; i++ {
 				si := math.Tanh(s[r*h+i])
@@ -163,6 +173,7 @@ func (m *RealNVP) coupling(x []float64, n int, ld []float64, inverse bool) {
 			}
 		}
 	}
+	return nil
 }
 
 // LogProb returns the exact log-density of the flow at each row of x.
