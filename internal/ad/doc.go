@@ -33,14 +33,39 @@
 // same x node reuse one forward-over-reverse pass when its tangents cover
 // the request (directly or by the symmetry of the Hessian).
 //
-// Matrix products go to OpenBLAS with the build tag openblas. In the default
-// pure-Go build they use this package's blocked GEMM, whose 4×8 kernel is
-// AVX2/FMA Go assembly on amd64, used when a CPUID check at start-up finds
-// AVX2, FMA and an OS that saves the YMM registers (gonum's native Dgemm
-// otherwise, on other architectures, or with the build tag purego). Large
-// products share row strips out between goroutines; each strip is summed in
-// the same order whichever goroutine runs it, so results are bit-identical
-// under any GOMAXPROCS.
+// Matrix products go to the core's product in internal/blas, which picks
+// its kernel by size: plain loops for small products, a blocked GEMM whose
+// 4×8 kernel is AVX2/FMA Go assembly on amd64 for medium ones (when a CPUID
+// check at start-up finds AVX2, FMA and an OS that saves the YMM registers;
+// gonum's native Dgemm otherwise, on other architectures, or with the
+// build tag purego), and, with the build tag openblas, OpenBLAS for large
+// ones. Large products share row strips out between goroutines; each strip
+// is summed in the same order whichever goroutine runs it, so results are
+// bit-identical under any GOMAXPROCS. Gemm exports that product for
+// plain-Go code elsewhere in physbias (c = op(a)·op(b) with row strides, as
+// gonum's Dgemm without α and β).
+//
+// # Dense: the plain-Go evaluator
+//
+// Dense is a plain-Go copy of trained weights (NewDense from explicit
+// weights, Snapshot from an MLP) for rollouts, integrators, metrics, sampling
+// and plots: no graph, no machine. Its batched methods take B points at
+// once, row after row, and run one matrix product a layer for all of them
+// on the core's product:
+//
+//   - ForwardBatch: f at B points (B×Out);
+//   - InputGradBatch: ∇ₓf of a scalar network (B×In), an explicit reverse
+//     pass;
+//   - JacobianBatch: f and ∂f/∂x (B blocks of Out×In) by forward tangents;
+//   - HessianBatch: ∇ₓf and ∇ₓ∇ₓᵀf (B blocks of In×In) of a scalar network
+//     from one forward-over-reverse pass.
+//
+// Forward, InputGrad and Hessian run the same passes on one point. Callers
+// own the output buffers (a nil buffer is allocated and returned). Results
+// agree with the one-point methods to rounding; the last bits may depend on
+// B, since the products sum in a different order. hnn, lnn and flows
+// evaluate their trained networks this way; linalg.LUSolve is the plain-Go
+// solve beside it.
 //
 // # Rules
 //
@@ -55,8 +80,7 @@
 // on: the output bias drops out of every input derivative, so leave it out
 // of the Grad of a loss built only from derivatives (HNN, LNN).
 //
-// Dense is a plain-Go copy of the trained weights for rollouts and plots
-// (no graph, no machine), safe for concurrent use. It evaluates whatever it
+// Dense is safe for concurrent use. It evaluates whatever it
 // is given: a NaN in x gives NaN outputs, not an error (check data once with
 // CheckFinite, which rejects NaN and Inf, rather than every point of a
 // rollout).
