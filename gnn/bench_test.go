@@ -7,6 +7,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/cputime"
 	"github.com/physbias/physbias/internal/rng"
 )
 
@@ -48,7 +49,7 @@ func BenchmarkMessagePassing(b *testing.B) {
 			defer vm.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
-			c0 := cpuSeconds()
+			c0 := cputime.Seconds()
 			for range b.N {
 				if err := vm.RunAll(); err != nil {
 					b.Fatal(err)
@@ -57,7 +58,7 @@ func BenchmarkMessagePassing(b *testing.B) {
 			}
 			// CPU time per edge (all threads): on a busy machine the wall
 			// time also counts waiting for a core.
-			b.ReportMetric((cpuSeconds()-c0)*1e9/float64(b.N)/float64(e), "cpu-ns/edge")
+			b.ReportMetric((cputime.Seconds()-c0)*1e9/float64(b.N)/float64(e), "cpu-ns/edge")
 		})
 	}
 }
@@ -83,9 +84,9 @@ func BenchmarkStepGNN(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := cputime.Seconds()
 	if _, err := m.Train(context.Background(), d, TrainConfig{Steps: b.N, Loss: MAE, MessageL1: 1e-2}); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }

@@ -1,6 +1,10 @@
 package hnn
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/physbias/physbias/internal/cputime"
+)
 
 // benchNet times the plain-Go evaluator of the paper's 2-200-200-1 tanh
 // network (or the 2-200-200-2 baseline) on B states: one call is one
@@ -26,7 +30,7 @@ func benchNet(b *testing.B, baseline bool, B int) {
 	}
 	g := make([]float64, len(x))
 	b.ReportAllocs()
-	start := netCPUSeconds()
+	start := cputime.Seconds()
 	for b.Loop() {
 		if baseline {
 			nt.forward(x, B)
@@ -48,3 +52,14 @@ func BenchmarkNetGrad750(b *testing.B) { benchNet(b, false, 750) }
 
 // BenchmarkNetForward25 is the baseline's RK4 stage on 25 states.
 func BenchmarkNetForward25(b *testing.B) { benchNet(b, true, 25) }
+
+// netCPUMetric reports the CPU time per iteration since start (a
+// cputime.Seconds reading) as cpu-ns/op: on a shared machine wall time
+// includes time spent waiting for a core. Off unix it reports nothing.
+func netCPUMetric(b interface {
+	ReportMetric(float64, string)
+}, start float64, n int) {
+	if c := cputime.Seconds(); c > 0 && n > 0 {
+		b.ReportMetric((c-start)*1e9/float64(n), "cpu-ns/op")
+	}
+}

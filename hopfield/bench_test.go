@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/physbias/physbias/internal/cputime"
 	"github.com/physbias/physbias/internal/rng"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -149,9 +150,9 @@ func BenchmarkStepPooling(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := cputime.Seconds()
 	if _, err := TrainGraph(context.Background(), o, TrainConfig{Steps: b.N}); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/physbias/physbias/internal/cputime"
 	"github.com/physbias/physbias/internal/rng"
 )
 
@@ -29,12 +30,12 @@ func BenchmarkStep(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := cputime.Seconds()
 	tc.Steps = b.N
 	if _, err := m.Train(context.Background(), d, tc); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkGradMemory measures memory against the number of solver steps

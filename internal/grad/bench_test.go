@@ -16,6 +16,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/cputime"
 	"github.com/physbias/physbias/internal/linalg"
 	"github.com/physbias/physbias/internal/train"
 )
@@ -153,10 +154,10 @@ func benchStep(b *testing.B, p stepProblem) {
 	nodes := len(p.g.AllNodes())
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := cputime.Seconds()
 	h := runSteps(b, p, b.N)
 	b.StopTimer()
-	b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(nodes), "nodes")
 	if l := h.Loss[len(h.Loss)-1]; math.IsNaN(l) || math.IsInf(l, 0) {
 		b.Fatalf("loss is %v", l)

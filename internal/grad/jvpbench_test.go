@@ -5,6 +5,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/cputime"
 )
 
 // BenchmarkJVP: one run of the graph of a node-like network f(y) (2-64-64-2
@@ -36,11 +38,11 @@ func BenchmarkJVP(b *testing.B) {
 			e := newEvaluator(b, g, out)
 			nodes := len(g.AllNodes())
 			b.ResetTimer()
-			c0 := cpuSeconds()
+			c0 := cputime.Seconds()
 			for i := 0; i < b.N; i++ {
 				e.run()
 			}
-			b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+			b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(nodes), "nodes")
 		})
 	}

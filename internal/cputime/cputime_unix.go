@@ -1,13 +1,12 @@
 //go:build unix
 
-package grad
+package cputime
 
 import "syscall"
 
-// cpuSeconds returns the user+system CPU time of this process so far: the
-// benchmarks report it per step, since on a shared machine the wall time also
-// counts waiting for a core.
-func cpuSeconds() float64 {
+// Seconds returns the user+system CPU time of this process so far, summed
+// over all its threads, or 0 if getrusage fails.
+func Seconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
