@@ -189,7 +189,7 @@ func (f *ModelFile) LoadParams(params []*G.Node) error {
 	}
 	if err := Load(bytes.NewReader(f.ckpt), params); err != nil {
 		// Load's messages start "train: Load: "; say it once, as ours.
-		return fail.Errorf(fail.ErrCorrupt, f.prefix, "Load: parameters: %s", strings.TrimPrefix(err.Error(), "train: Load: "))
+		return fail.Errorf(fail.ErrCorrupt, f.prefix, "Load: parameters: %w", fail.Trim(err, "train: Load"))
 	}
 	return nil
 }

@@ -223,3 +223,49 @@ func TestModelHolds(t *testing.T) {
 		t.Fatalf("nil ModelFile: %v", err)
 	}
 }
+
+// TestLoadParamsWrapsTheCause: LoadParams' error wraps Load's with %w, so
+// errors.As and errors.Unwrap reach it, and its text says "train: Load"
+// nowhere.
+func TestLoadParamsWrapsTheCause(t *testing.T) {
+	cfg := toyConfig{Hidden: []int{4}, Activation: "tanh", Scale: 1, Seed: 1}
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, toyKind, cfg, toyModel(toyConfig{Hidden: []int{6}, Scale: 1})); err != nil {
+		t.Fatal(err)
+	}
+	var got toyConfig
+	mf, err := ReadModel(&buf, toyKind, &got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = mf.LoadParams(toyModel(got))
+	if !errors.Is(err, fail.ErrCorrupt) {
+		t.Fatalf("got %v, want an error matching ErrCorrupt", err)
+	}
+	// Walk the wrapped errors for Load's own.
+	var found bool
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if strings.HasPrefix(e.Error(), "train: Load: ") {
+			found = true
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	if !found {
+		t.Fatalf("%q does not wrap Load's error", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "toy: Load: parameters: ") || strings.Contains(msg, "train:") {
+		t.Fatalf("message %q", msg)
+	}
+}
