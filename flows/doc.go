@@ -40,6 +40,20 @@
 // Leapfrog and LeapfrogInverse run the same map for a user's own Separable
 // Hamiltonian (for example H = |p|²/2 + V(q) of a physical system).
 //
+// # A user's own K and V
+//
+// NewNHFNetworks takes K(p) and V(q) as any gorgonia graphs (Network: a
+// Build that makes the parameters and returns a function of the input
+// node), for example a kinetic energy with learned masses or a network with
+// a skip connection. ∇K and ∇V inside the training graph then come from
+// internal/grad, the core's general reverse pass (exact to any order), and
+// outside it from a small compiled graph of the same gradient; the fused
+// tanh MLP of NewNHF stays the default and the fast path, and the two agree
+// where both apply (the same tanh network written in gorgonia's ops gives
+// the fused path's log-densities to 2e-15). Inside a Network, use Reshape,
+// not G.Reshape. A model of user networks saves with Save and loads with
+// LoadNHFNetworks and the same K and V.
+//
 // # The baseline
 //
 // RealNVP stacks affine coupling layers y = x⊙e^{s} + t on alternate halves
@@ -68,7 +82,9 @@
 //     training (which then stops and names the step);
 //   - ErrCorrupt: a model file that is truncated, corrupted or foreign;
 //   - ErrZeroValue: a method of a model not made by its New or Load;
-//   - ErrCallback: a Separable's gradient function panicked.
+//   - ErrCallback: a Separable's gradient function panicked, or a user's
+//     Network failed, panicked, returned a wrong shape or parameters that
+//     are unnamed, not float64, or named twice.
 //
 // Training a flow is stochastic only through its seeds: the same
 // NHFConfig.Seed, RealNVPConfig.Seed and TrainConfig.Seed give

@@ -38,9 +38,10 @@ var log2Pi = math.Log(2 * math.Pi)
 //
 // trained by maximum likelihood with gradients through every leapfrog step.
 type NHF struct {
-	dim int
-	cfg NHFConfig
-	p   *params
+	dim  int
+	cfg  NHFConfig
+	p    *params
+	user bool // K and V are a user's Networks (NewNHFNetworks)
 }
 
 // NewNHF returns an untrained NHF for data of dimension dim (the length of
@@ -64,10 +65,10 @@ func NewNHF(dim int, cfg NHFConfig) (*NHF, error) {
 func nhfSpecs(dim int, c NHFConfig) []netSpec {
 	h := append(append([]int{dim}, c.Hidden...), 1)
 	e := append(append([]int{dim}, c.EncoderHidden...), dim)
-	specs := []netSpec{{"encoder.mean", e}, {"encoder.logstd", e}}
+	specs := []netSpec{{name: "encoder.mean", sizes: e}, {name: "encoder.logstd", sizes: e}}
 	for s := 0; s < c.Stages; s++ {
 		st := "stage" + strconv.Itoa(s)
-		specs = append(specs, netSpec{st + ".V", h}, netSpec{st + ".K", h})
+		specs = append(specs, netSpec{name: st + ".V", sizes: h}, netSpec{name: st + ".K", sizes: h})
 	}
 	return specs
 }
@@ -118,6 +119,10 @@ func (m *NHF) Hamiltonian(stage int) (Separable, error) {
 	}
 	if stage < 0 || stage >= m.cfg.Stages {
 		return Separable{}, errorf(ErrInput, "Hamiltonian: stage %d; the model has stages 0 to %d", stage, m.cfg.Stages-1)
+	}
+	if m.user {
+		v, k := m.p.evals[netV(stage)], m.p.evals[netK(stage)]
+		return Separable{Dim: m.dim, GradK: k.grad, GradV: v.grad}, nil
 	}
 	v, k := m.p.net(netV(stage)), m.p.net(netK(stage))
 	return Separable{
@@ -370,12 +375,8 @@ func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	// The output biases of V and K shift them by constants and drop out of
 	// their gradients, the only way they enter the flow: not trained.
 	var ps []*G.Node
-	for i, mlp := range ms {
-		w := mlp.Params()
-		if i >= netV(0) {
-			w = w[:len(w)-1]
-		}
-		ps = append(ps, w...)
+	for i, n := range ms {
+		ps = append(ps, n.trainable(i >= netV(0))...)
 	}
 	hist, err := fit(ctx, g, loss, ps, n, feed, tc)
 	if rerr := m.p.read(ms); rerr != nil && err == nil {

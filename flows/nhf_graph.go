@@ -2,8 +2,6 @@ package flows
 
 import (
 	G "gorgonia.org/gorgonia"
-
-	"github.com/physbias/physbias/internal/ad"
 )
 
 // lossGraph builds the NHF's negative evidence lower bound, averaged over
@@ -12,7 +10,7 @@ import (
 //	p = μ(q) + e^{s(q)} ⊙ ε,            log f(p|q) = Σ(−s − ε²/2) − (d/2) log 2π,
 //	(q₀, p₀) = leapfrog⁻¹(q, p),        log p(q, p) = −½Σ(q₀² + p₀²) − d log 2π,
 //	loss = mean over the batch of log f(p|q) − log p(q, p).
-func (m *NHF) lossGraph(b *gb, ms []*ad.MLP, q, eps *G.Node, B int) *G.Node {
+func (m *NHF) lossGraph(b *gb, ms []*gnet, q, eps *G.Node, B int) *G.Node {
 	mu := b.do("encoder mean", func() (*G.Node, error) { return ms[netMean].Forward(q) })
 	ls := b.do("encoder log std", func() (*G.Node, error) { return ms[netLogStd].Forward(q) })
 	p := b.add(mu, b.had(b.exp(ls), eps))

@@ -8,10 +8,25 @@ import (
 	"github.com/physbias/physbias/internal/train"
 )
 
-// netSpec names one network of a model and gives its layer sizes.
+// netSpec names one network of a model and gives its layer sizes (the
+// built-in tanh MLP) or a user's Network on points of dim values.
 type netSpec struct {
 	name  string
 	sizes []int
+	user  Network
+	dim   int
+}
+
+// buildOn adds the network to g, its initial parameters drawn from seed.
+func (s netSpec) buildOn(g *G.ExprGraph, seed uint64) (*gnet, error) {
+	if s.user != nil {
+		return buildUser(s.user, g, s.name, seed)
+	}
+	m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, seed)
+	if err != nil {
+		return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+	}
+	return &gnet{name: s.name, mlp: m, params: m.Params()}, nil
 }
 
 // params holds the weights of a model's networks in plain Go, between
@@ -21,16 +36,22 @@ type netSpec struct {
 type params struct {
 	specs []netSpec
 	theta [][]float64
-	dense []*ad.Dense
+	dense []*ad.Dense // the MLPs' evaluators (nil for a user's network)
+	evals []*userGrad // the user networks' gradients (nil for an MLP)
 }
 
 // set installs new weights and their evaluators; non-finite weights are an
 // error matching ErrNotFinite.
 func (p *params) set(theta [][]float64) error {
 	dense := make([]*ad.Dense, len(theta))
+	evals := make([]*userGrad, len(theta))
 	for i, th := range theta {
 		if err := finite("network "+p.specs[i].name+" parameters", th); err != nil {
 			return err
+		}
+		if p.specs[i].user != nil {
+			evals[i] = &userGrad{spec: p.specs[i], theta: th}
+			continue
 		}
 		d, err := denseOf(p.specs[i].sizes, th)
 		if err != nil {
@@ -38,7 +59,12 @@ func (p *params) set(theta [][]float64) error {
 		}
 		dense[i] = d
 	}
-	p.theta, p.dense = theta, dense
+	for _, e := range p.evals {
+		if e != nil {
+			e.close()
+		}
+	}
+	p.theta, p.dense, p.evals = theta, dense, evals
 	return nil
 }
 
@@ -48,16 +74,21 @@ func newParams(specs []netSpec, seed uint64) (*params, error) {
 	p := &params{specs: specs}
 	g := G.NewGraph()
 	var theta [][]float64
+	var ns []*gnet
 	for i, s := range specs {
-		m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, rng.Stream(seed, uint64(i)).Uint64())
+		m, err := s.buildOn(g, rng.Stream(seed, uint64(i)).Uint64())
 		if err != nil {
-			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+			return nil, err
 		}
+		ns = append(ns, m)
 		th, err := train.Values(m.Params())
 		if err != nil {
 			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
 		}
 		theta = append(theta, th)
+	}
+	if err := checkNames(ns); err != nil {
+		return nil, err
 	}
 	if err := p.set(theta); err != nil {
 		return nil, err
@@ -66,23 +97,26 @@ func newParams(specs []netSpec, seed uint64) (*params, error) {
 }
 
 // build adds the networks to g with the current weights.
-func (p *params) build(g *G.ExprGraph) ([]*ad.MLP, error) {
-	ms := make([]*ad.MLP, len(p.specs))
+func (p *params) build(g *G.ExprGraph) ([]*gnet, error) {
+	ms := make([]*gnet, len(p.specs))
 	for i, s := range p.specs {
-		m, err := ad.NewMLP(g, s.name, s.sizes, ad.Tanh, 0)
+		m, err := s.buildOn(g, 0)
 		if err != nil {
-			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+			return nil, err
 		}
 		if err := train.SetValues(m.Params(), p.theta[i]); err != nil {
-			return nil, errorf(ErrInput, "network %s: %w", s.name, err)
+			return nil, errorf(ErrCallback, "network %s: its parameters differ from those it first made: %w", s.name, err)
 		}
 		ms[i] = m
+	}
+	if err := checkNames(ms); err != nil {
+		return nil, err
 	}
 	return ms, nil
 }
 
 // nodes returns every parameter node of ms, in order.
-func nodes(ms []*ad.MLP) []*G.Node {
+func nodes(ms []*gnet) []*G.Node {
 	var out []*G.Node
 	for _, m := range ms {
 		out = append(out, m.Params()...)
@@ -91,7 +125,7 @@ func nodes(ms []*ad.MLP) []*G.Node {
 }
 
 // read copies the weights of ms back into p.
-func (p *params) read(ms []*ad.MLP) error {
+func (p *params) read(ms []*gnet) error {
 	theta := make([][]float64, len(ms))
 	for i, m := range ms {
 		th, err := train.Values(m.Params())

@@ -7,7 +7,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
-	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/rng"
 )
 
@@ -53,7 +52,7 @@ func realNVPSpecs(dim int, c RealNVPConfig) []netSpec {
 	sizes := append(append([]int{h}, c.Hidden...), h)
 	var specs []netSpec
 	for l := 0; l < c.Layers; l++ {
-		specs = append(specs, netSpec{layerName(l, "s"), sizes}, netSpec{layerName(l, "t"), sizes})
+		specs = append(specs, netSpec{name: layerName(l, "s"), sizes: sizes}, netSpec{name: layerName(l, "t"), sizes: sizes})
 	}
 	return specs
 }
@@ -256,7 +255,7 @@ func (m *RealNVP) Train(ctx context.Context, x []float64, tc TrainConfig) (Histo
 // The halves are selected and put back with constant 0/1 matrices (a
 // product with (d, d/2) and (d/2, d) matrices), which keeps every node a
 // plain matrix product and avoids column slices.
-func (m *RealNVP) lossGraph(b *gb, ms []*ad.MLP, x *G.Node, B int) *G.Node {
+func (m *RealNVP) lossGraph(b *gb, ms []*gnet, x *G.Node, B int) *G.Node {
 	d, h := m.dim, m.dim/2
 	var logdet *G.Node
 	for l := 0; l < m.cfg.Layers && b.err == nil; l++ {

@@ -34,8 +34,17 @@ var (
 // dimension and Config as JSON, the parameters bit for bit and one SHA-256.
 const (
 	kindNHF     = "flows.NHF v1"
+	kindNHFNet  = "flows.NHF(Network) v1" // an NHF of a user's K and V
 	kindRealNVP = "flows.RealNVP v1"
 )
+
+// kind returns the model file's kind tag.
+func (m *NHF) kind() string {
+	if m.user {
+		return kindNHFNet
+	}
+	return kindNHF
+}
 
 // nhfFile and realNVPFile are the configurations a model file holds.
 type nhfFile struct {
@@ -49,7 +58,8 @@ type realNVPFile struct {
 }
 
 // Save writes the model (kind, dimension, configuration and parameters bit
-// for bit) to w; Load reads it back.
+// for bit) to w; Load reads it back, or LoadNHFNetworks for a model of a
+// user's networks (NewNHFNetworks), whose code the file cannot hold.
 func (m *NHF) Save(w io.Writer) error {
 	if err := m.ok(); err != nil {
 		return err
@@ -58,7 +68,7 @@ func (m *NHF) Save(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return train.SaveModel(w, kindNHF, nhfFile{m.dim, m.Config()}, ps)
+	return train.SaveModel(w, m.kind(), nhfFile{m.dim, m.Config()}, ps)
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
@@ -71,7 +81,7 @@ func (m *NHF) SaveFile(path string) error {
 	if err != nil {
 		return err
 	}
-	return train.SaveModelFile(path, kindNHF, nhfFile{m.dim, m.Config()}, ps)
+	return train.SaveModelFile(path, m.kind(), nhfFile{m.dim, m.Config()}, ps)
 }
 
 // Save writes the model (kind, dimension, configuration and parameters bit
@@ -118,10 +128,43 @@ func Load(r io.Reader) (Flow, error) {
 	}
 	// The kind tag is near the start; a file naming neither kind is read as
 	// an NHF, whose kind check then reports it.
-	if bytes.Contains(data[:min(len(data), 256)], []byte(kindRealNVP)) {
+	head := data[:min(len(data), 256)]
+	if bytes.Contains(head, []byte(kindRealNVP)) {
 		return loadRealNVP(data)
 	}
+	if bytes.Contains(head, []byte(kindNHFNet)) {
+		return nil, errorf(ErrInput, "Load: the file holds an NHF of user networks; read it with LoadNHFNetworks and the same K and V")
+	}
 	return loadNHF(data)
+}
+
+// LoadNHFNetworks reads an NHF of a user's networks written by Save: K and
+// V must be the networks NewNHFNetworks got (the same parameters by name
+// and shape). A truncated, corrupted or foreign file, or one whose
+// parameters do not fit K and V, is an error matching ErrCorrupt.
+func LoadNHFNetworks(r io.Reader, K, V Network) (*NHF, error) {
+	if r == nil {
+		return nil, errorf(ErrInput, "LoadNHFNetworks: nil io.Reader")
+	}
+	var c nhfFile
+	f, err := train.ReadModel(io.LimitReader(r, maxFile+1), kindNHFNet, &c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Dim < 1 || c.Dim > 1<<16 {
+		return nil, errorf(ErrCorrupt, "LoadNHFNetworks: dimension %d out of range", c.Dim)
+	}
+	if _, err := c.Config.withDefaults(); err != nil {
+		return nil, corrupt(err)
+	}
+	m, err := NewNHFNetworks(c.Dim, K, V, c.Config)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	if err := f.Holds(m.p.count()); err != nil {
+		return nil, err
+	}
+	return m, loadParams(f, m.p)
 }
 
 func loadNHF(data []byte) (Flow, error) {
