@@ -1,10 +1,6 @@
 package gnn
 
-import (
-	"strings"
-
-	"github.com/physbias/physbias/internal/fail"
-)
+import "github.com/physbias/physbias/internal/fail"
 
 // The conditions gnn's errors match with errors.Is (shared by every
 // physbias package).
@@ -28,10 +24,8 @@ func errorf(kind error, format string, args ...any) error {
 	return fail.Errorf(kind, "gnn", format, args...)
 }
 
-// cause wraps one of gnn's own errors to be wrapped again (with %w) under
-// another message, without a second "gnn: " in the text; errors.Is and
-// errors.As still see it.
-type cause struct{ err error }
-
-func (c cause) Error() string { return strings.TrimPrefix(c.err.Error(), "gnn: ") }
-func (c cause) Unwrap() error { return c.err }
+// wrapf returns an error starting with "gnn: " and the formatted text that
+// wraps err (named "gnn" once) and matches kind.
+func wrapf(kind, err error, format string, args ...any) error {
+	return fail.Wrap(kind, "gnn", err, format, args...)
+}

@@ -201,7 +201,7 @@ func SimulateNBody(cfg NBodyConfig) (*NBody, error) {
 			}
 			for i := range n {
 				if err := checkFinite(g.Nodes[i], len(d.Graphs), "node", i); err != nil {
-					return nil, errorf(ErrNotFinite, "system %d diverged: %w", s, cause{err})
+					return nil, wrapf(ErrNotFinite, err, "system %d diverged", s)
 				}
 			}
 			d.Graphs = append(d.Graphs, g)

@@ -75,18 +75,18 @@ func LoadFile(path string) (*Model, error) {
 func fromFile(f *train.ModelFile, cfg Config) (*Model, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", cause{err})
+		return nil, wrapf(ErrCorrupt, err, "Load: the file's configuration is not valid")
 	}
 	if err := f.Holds(c.numParams()); err != nil {
 		return nil, err
 	}
 	m, err := New(c)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", cause{err})
+		return nil, wrapf(ErrCorrupt, err, "Load: the file's configuration is not valid")
 	}
 	n, err := newNets(G.NewGraph(), m.cfg)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", cause{err})
+		return nil, wrapf(ErrCorrupt, err, "Load")
 	}
 	if err := f.LoadParams(n.params()); err != nil {
 		return nil, err

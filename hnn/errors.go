@@ -30,3 +30,10 @@ var (
 func errorf(kind error, format string, a ...any) error {
 	return fail.Errorf(kind, "hnn", format, a...)
 }
+
+// wrapf returns an error starting with "hnn: " and the formatted text that
+// wraps err (naming hnn once) and matches kind; errors.Is and errors.As
+// still see err.
+func wrapf(kind, err error, format string, a ...any) error {
+	return fail.Wrap(kind, "hnn", err, format, a...)
+}

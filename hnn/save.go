@@ -70,7 +70,7 @@ func LoadFile(path string) (*Model, error) {
 func fromFile(f *train.ModelFile, s saved) (*Model, error) {
 	m, err := New(s.Dim, s.Config)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", err)
+		return nil, wrapf(ErrCorrupt, err, "Load: the file's configuration is not valid")
 	}
 	params, err := m.graphParams()
 	if err != nil {
@@ -81,11 +81,11 @@ func fromFile(f *train.ModelFile, s saved) (*Model, error) {
 	}
 	theta, err := train.Values(params)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", err)
+		return nil, wrapf(ErrCorrupt, err, "Load")
 	}
 	nt, err := newNet(m.sizes, theta)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: %w", err)
+		return nil, wrapf(ErrCorrupt, err, "Load")
 	}
 	m.theta, m.net = theta, nt
 	return m, nil

@@ -321,7 +321,7 @@ func cnfFromFile(f *train.ModelFile, s savedCNF) (*CNF, error) {
 	}
 	c, err := NewCNF(s.Dim, s.Config)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", cause{err})
+		return nil, wrapf(ErrCorrupt, err, "Load: the file's configuration is not valid")
 	}
 	return c, c.m.loadParams(f)
 }

@@ -2,7 +2,6 @@ package node
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/ode"
@@ -55,15 +54,12 @@ func wrapODE(err error) error {
 	case errors.Is(err, ode.ErrStepSize):
 		kind = ErrStepSize
 	}
-	return errorf(kind, "%w", cause{err})
+	return errorf(kind, "%w", fail.Trim(err, "node", "ode"))
 }
 
-// cause wraps one of node's own errors, or internal/ode's, to be wrapped
-// again (with %w) under node's prefix, without a second "node: " or an
-// "ode: " in the text; errors.Is and errors.As still see it.
-type cause struct{ err error }
-
-func (c cause) Error() string {
-	return strings.TrimPrefix(strings.TrimPrefix(c.err.Error(), "node: "), "ode: ")
+// wrapf returns an error starting with "node: " and the formatted text that
+// wraps err, without err's own "node: " or "ode: " in the text, and matches
+// kind; errors.Is and errors.As still see err.
+func wrapf(kind, err error, format string, args ...any) error {
+	return errorf(kind, format+": %w", append(args, fail.Trim(err, "node", "ode"))...)
 }
-func (c cause) Unwrap() error { return c.err }

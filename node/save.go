@@ -134,7 +134,7 @@ func modelFromFile(f *train.ModelFile, s savedModel) (*Model, error) {
 	}
 	m, err := New(s.Dim, s.Config)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", cause{err})
+		return nil, wrapf(ErrCorrupt, err, "Load: the file's configuration is not valid")
 	}
 	return m, m.loadParams(f)
 }
