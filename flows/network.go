@@ -49,6 +49,9 @@ func (f NetworkFunc) Build(g *G.ExprGraph, name string, seed uint64) (func(x *G.
 // op over it may run in place and overwrite the input, and the gradient
 // would read wrong values (such graphs are refused with an error).
 func Reshape(x *G.Node, shape ...int) (*G.Node, error) {
+	if x == nil {
+		return nil, errorf(ErrInput, "Reshape: nil node")
+	}
 	r, err := grad.Reshape(x, tensor.Shape(shape))
 	if err != nil {
 		return nil, errorf(ErrInput, "Reshape: %w", err)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -200,7 +201,62 @@ func TestUserNetworkErrors(t *testing.T) {
 	if _, err := NewNHFNetworks(2, good, good, NHFConfig{Hidden: []int{4}}); !errors.Is(err, ErrInput) {
 		t.Errorf("Hidden with user networks: got %v, want ErrInput", err)
 	}
+	if _, err := Reshape(nil, 2); !errors.Is(err, ErrInput) {
+		t.Errorf("Reshape(nil): got %v, want ErrInput", err)
+	}
+	if _, err := LoadNHFNetworks(nil, good, good); !errors.Is(err, ErrInput) {
+		t.Errorf("LoadNHFNetworks(nil): got %v, want ErrInput", err)
+	}
 	if _, err := NewNHFNetworks(2, nil, good, NHFConfig{}); !errors.Is(err, ErrInput) {
 		t.Errorf("nil K: got %v, want ErrInput", err)
+	}
+}
+
+// TestUserNetworkFiles: a model of user networks loads back with
+// LoadNHFNetworks, bit for bit; Load refuses it and LoadNHFNetworks refuses
+// a built-in model's file and a truncated one (ErrCorrupt), and networks
+// whose parameters differ from the file's.
+func TestUserNetworkFiles(t *testing.T) {
+	K, V := skipNet(2, 4), skipNet(2, 3)
+	m, err := NewNHFNetworks(2, K, V, NHFConfig{EncoderHidden: []int{4}, Stages: 1, Leapfrog: 2, EvalSamples: 2, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+	back, err := LoadNHFNetworks(bytes.NewReader(file), K, V)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := TwoMoons.Sample(8, 1)
+	a, _ := m.LogProb(x)
+	b, _ := back.LogProb(x)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("loaded model: LogProb[%d] = %v, saved model %v", i, b[i], a[i])
+		}
+	}
+	if _, err := Load(bytes.NewReader(file)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Load of a user-network file: got %v, want ErrCorrupt", err)
+	}
+	if _, err := LoadNHFNetworks(bytes.NewReader(file[:len(file)/2]), K, V); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated file: got %v, want ErrCorrupt", err)
+	}
+	if _, err := LoadNHFNetworks(bytes.NewReader(file), skipNet(2, 5), V); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("other networks: got %v, want ErrCorrupt", err)
+	}
+	builtin, err := NewNHF(2, NHFConfig{Hidden: []int{4}, Stages: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := builtin.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadNHFNetworks(&buf, K, V); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a built-in model's file: got %v, want ErrCorrupt", err)
 	}
 }

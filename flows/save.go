@@ -133,7 +133,7 @@ func Load(r io.Reader) (Flow, error) {
 		return loadRealNVP(data)
 	}
 	if bytes.Contains(head, []byte(kindNHFNet)) {
-		return nil, errorf(ErrInput, "Load: the file holds an NHF of user networks; read it with LoadNHFNetworks and the same K and V")
+		return nil, errorf(ErrCorrupt, "Load: the file holds an NHF of user networks, which Load cannot rebuild; read it with LoadNHFNetworks and the same K and V")
 	}
 	return loadNHF(data)
 }
