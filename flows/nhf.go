@@ -337,7 +337,9 @@ func logMeanExp(w []float64) float64 {
 // p = μ(q) + σ(q)⊙ε, runs the leapfrog steps backward from (q, p) to the
 // base on the graph and backpropagates through them. The derivatives ∇V(q)
 // and ∇K(p) in the graph come from internal/ad's exact fused input
-// gradients. Training continues from the current weights.
+// gradients, or, for a user's networks (NewNHFNetworks), from
+// internal/grad's exact general ones. Training continues from the current
+// weights.
 func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, error) {
 	if err := m.ok(); err != nil {
 		return History{}, err
