@@ -31,7 +31,7 @@ import (
 func main() {
 	out := flag.String("out", "out", "folder for the PNG plots and the saved model")
 	mnistDir := flag.String("mnist", "", "folder holding the MNIST idx .gz files (default: the GoMNIST module's data folder)")
-	epochs := flag.Float64("epochs", 10, "passes over the 60,000 MNIST training digits")
+	epochs := flag.Float64("epochs", 5, "passes over the 60,000 MNIST training digits")
 	k := flag.Int("k", 1, "Gibbs steps of CD-k")
 	lr := flag.Float64("lr", 0.05, "learning rate of the MNIST RBM at the first update")
 	finalLR := flag.Float64("final-lr", 0, "learning rate at the last update, falling linearly from -lr (0: constant)")
