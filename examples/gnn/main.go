@@ -234,7 +234,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		for i := range x {
 			x[i] = float64(i + 1)
 		}
-		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: smooth(r.hist.Loss, 50)})
+		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: plotting.RunningMean(r.hist.Loss, 50)})
 	}
 	return plotting.Lines(filepath.Join(out, "gnn-"+name+"-loss.png"), plotting.Figure{
 		Title: name + ": training loss (L1 on accelerations + message penalty)", XLabel: "Adam step",
@@ -283,18 +283,4 @@ func column(rows [][]float64, c int) []float64 {
 		y[i] = r[c]
 	}
 	return y
-}
-
-// smooth returns the running mean of y over the last w values.
-func smooth(y []float64, w int) []float64 {
-	out := make([]float64, len(y))
-	s := 0.0
-	for i, v := range y {
-		s += v
-		if i >= w {
-			s -= y[i-w]
-		}
-		out[i] = s / float64(min(i+1, w))
-	}
-	return out
 }

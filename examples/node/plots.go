@@ -49,7 +49,7 @@ func spiralPlots(out string, ts, clean, noisy []float64, runs []spiralRun) error
 		for i := range x {
 			x[i] = float64(i + 1)
 		}
-		loss = append(loss, plotting.Series{Name: r.name, X: x, Y: smooth(r.hist.Fit, 50)})
+		loss = append(loss, plotting.Series{Name: r.name, X: x, Y: plotting.RunningMean(r.hist.Fit, 50)})
 	}
 	fig := plotting.Figure{Title: "Spiral: training loss (window MSE, running mean of 50 steps)", XLabel: "training step", YLabel: "mean squared error", LogY: true}
 	if err := plotting.Lines(filepath.Join(out, "node-spiral-loss.png"), fig, loss...); err != nil {
@@ -105,20 +105,6 @@ func trajectoryPlot(path string, series []plotting.Series) error {
 	p.Y.Min, p.Y.Max = -3, 2
 	p.X.Min, p.X.Max = -2, 2.2
 	return p.Save(18*vg.Centimeter, 20*vg.Centimeter, path)
-}
-
-// smooth is the running mean of v over the last w values.
-func smooth(v []float64, w int) []float64 {
-	out := make([]float64, len(v))
-	s := 0.0
-	for i, x := range v {
-		s += x
-		if i >= w {
-			s -= v[i-w]
-		}
-		out[i] = s / float64(min(i+1, w))
-	}
-	return out
 }
 
 // grid is a vector field sampled on a regular grid, for plotter.Field.
