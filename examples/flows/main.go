@@ -6,6 +6,7 @@
 //
 //	go run ./examples/flows                       # all four densities, plots in ./out
 //	go run ./examples/flows -steps 500 -only two-moons -cnf=false
+//	go run ./examples/flows -user -only gaussian-ring -cnf=false  # also an NHF of a user's own K and V
 //
 // The three models have about the same number of parameters (printed: about
 // 5,000 each, small enough that all three train in minutes on a CPU). The
@@ -37,10 +38,11 @@ func main() {
 	nTest := flag.Int("test", 1000, "test points per density")
 	only := flag.String("only", "", "comma-separated density names (default: all)")
 	withCNF := flag.Bool("cnf", true, "also train node's continuous normalizing flow")
+	withUser := flag.Bool("user", false, "also train an NHF of a user's own K(p) and V(q) (gorgonia graphs, gradients by internal/grad; see user.go)")
 	gridN := flag.Int("grid", 60, "grid points per axis of the density panels")
 	limit := flag.Duration("time", 0, "training time limit per model (0: none); the step count then varies with the machine's load")
 	flag.Parse()
-	if err := run(*out, *steps, *batch, *lr, *limit, *nTrain, *nTest, *only, *withCNF, *gridN); err != nil {
+	if err := run(*out, *steps, *batch, *lr, *limit, *nTrain, *nTest, *only, *withCNF, *withUser, *gridN); err != nil {
 		fmt.Fprintln(os.Stderr, "flows:", err)
 		os.Exit(1)
 	}
@@ -55,7 +57,7 @@ type result struct {
 	elapsed time.Duration
 }
 
-func run(out string, steps, batch int, lr float64, limit time.Duration, nTrain, nTest int, only string, withCNF bool, gridN int) error {
+func run(out string, steps, batch int, lr float64, limit time.Duration, nTrain, nTest int, only string, withCNF, withUser bool, gridN int) error {
 	want := map[string]bool{}
 	for _, s := range strings.Split(only, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -108,6 +110,22 @@ func run(out string, steps, batch int, lr float64, limit time.Duration, nTrain, 
 		panels = append(panels, panel{title: "NHF samples", points: s})
 		densities = append(densities, panel{title: "NHF (bound, 8 momenta)", logp: gridOf(gridN, func(x []float64) ([]float64, error) { return nhf.Bound(x, 8, 4) })})
 
+		if withUser {
+			unhf, err := newUserNHF()
+			if err != nil {
+				return err
+			}
+			if r, err = fit(unhf, "NHF-user", d, train, test, tc); err != nil {
+				return err
+			}
+			res = append(res, r)
+			if s, err = unhf.Sample(4000, 5); err != nil {
+				return err
+			}
+			panels = append(panels, panel{title: "NHF (user K, V) samples", points: s})
+			densities = append(densities, panel{title: "NHF user (bound, 8)", logp: gridOf(gridN, func(x []float64) ([]float64, error) { return unhf.Bound(x, 8, 4) })})
+		}
+
 		// RealNVP: 8 coupling layers with scale and shift networks
 		// 1-16-16-1, about the NHF's parameter count.
 		nvp, err := flows.NewRealNVP(2, flows.RealNVPConfig{Layers: 8, Hidden: []int{16, 16}, Seed: 1})
@@ -149,7 +167,11 @@ func run(out string, steps, batch int, lr float64, limit time.Duration, nTrain, 
 		table = append(table, row)
 	}
 	fmt.Printf("\nTest log-likelihood (nats per point, higher is better), Adam with batch %d, lr %g; time is training wall time on this machine\n", batch, lr)
-	head := "| density | exact | NHF (IW bound, 64) | RealNVP |"
+	head := "| density | exact | NHF (IW bound, 64) |"
+	if withUser {
+		head += " NHF, user K, V (IW bound, 64) |"
+	}
+	head += " RealNVP |"
 	if withCNF {
 		head += " CNF (node) |"
 	}
