@@ -5,11 +5,12 @@ import (
 	"hash"
 	"hash/fnv"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // The fused ops. Every derivative this package builds is a short chain of
@@ -435,7 +436,7 @@ func valueData(v G.Value) ([]float64, error) {
 // a contiguous float64 tensor of that size not sharing memory with an input.
 func outputBuffer(prealloc G.Value, s tensor.Shape, in ...[]float64) (*tensor.Dense, []float64) {
 	if t, ok := prealloc.(*tensor.Dense); ok && t != nil && t.Dtype() == tensor.Float64 && !t.RequiresIterator() {
-		if d, ok := t.Data().([]float64); ok && len(d) == s.TotalSize() && !overlapsAny(d, in) {
+		if d, ok := t.Data().([]float64); ok && len(d) == s.TotalSize() && !opbuf.Overlaps(d, in...) {
 			if !t.Shape().Eq(s) {
 				if err := t.Reshape(s...); err != nil {
 					goto fresh
@@ -447,22 +448,4 @@ func outputBuffer(prealloc G.Value, s tensor.Shape, in ...[]float64) (*tensor.De
 fresh:
 	t := tensor.New(tensor.WithShape(s.Clone()...), tensor.Of(tensor.Float64))
 	return t, t.Data().([]float64)
-}
-
-func overlapsAny(d []float64, others [][]float64) bool {
-	if len(d) == 0 {
-		return false
-	}
-	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(d)))
-	a1 := a0 + uintptr(len(d))*8
-	for _, o := range others {
-		if len(o) == 0 {
-			continue
-		}
-		b0 := uintptr(unsafe.Pointer(unsafe.SliceData(o)))
-		if a0 < b0+uintptr(len(o))*8 && b0 < a1 {
-			return true
-		}
-	}
-	return false
 }
