@@ -3,7 +3,6 @@ package hopfield
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/physbias/physbias/internal/fail"
 )
@@ -33,48 +32,32 @@ func errorf(kind error, format string, args ...any) error {
 	return fail.Errorf(kind, "hopfield", format, args...)
 }
 
-// wrapped is a cause from the core in hopfield's words: the message says
-// what was being done, without stacking the core's prefix; Unwrap gives
-// the cause, so errors.Is sees its sentinels.
-type wrapped struct {
-	msg  string
-	err  error
-	kind error // nil, or a sentinel the cause does not carry itself
-}
-
-func (w *wrapped) Error() string { return w.msg }
-
-func (w *wrapped) Unwrap() []error {
-	if w.kind == nil {
-		return []error{w.err}
-	}
-	return []error{w.kind, w.err}
-}
+// corePrefixes are the prefixes a cause's message loses when hopfield
+// wraps it: its own and the core's, so the message names hopfield once.
+var corePrefixes = []string{"hopfield", "train", "build", "spin", "ode"}
 
 // wrapKind is wrap for a cause that matches no sentinel itself (errors
 // of internal/spin): the result also matches kind.
 func wrapKind(kind, err error, format string, args ...any) error {
-	w := wrap(err, format, args...)
-	if w != nil {
-		w.(*wrapped).kind = kind
+	if err == nil {
+		return nil
 	}
-	return w
+	if what := fmt.Sprintf(format, args...); what != "" {
+		return errorf(kind, "%s: %w", what, fail.Trim(err, corePrefixes...))
+	}
+	return errorf(kind, "%w", fail.Trim(err, corePrefixes...))
 }
 
 // wrap returns err (nil if nil) as "hopfield: what: cause", dropping the
-// cause's own package prefix.
+// cause's own package prefix; errors.Is and errors.As see the cause.
 func wrap(err error, format string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	for _, p := range []string{"hopfield: ", "train: ", "build: ", "spin: ", "ode: "} {
-		msg = strings.TrimPrefix(msg, p)
-	}
 	if what := fmt.Sprintf(format, args...); what != "" {
-		msg = what + ": " + msg
+		return fmt.Errorf("hopfield: %s: %w", what, fail.Trim(err, corePrefixes...))
 	}
-	return &wrapped{msg: "hopfield: " + msg, err: err}
+	return fmt.Errorf("hopfield: %w", fail.Trim(err, corePrefixes...))
 }
 
 // errZero is the error of a method called on a zero value of type typ,

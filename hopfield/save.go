@@ -60,7 +60,7 @@ func LoadFile(path string) (*Model, error) {
 func load(f *train.ModelFile, cfg Config) (*Model, error) {
 	m, err := NewModel(cfg)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the saved Config: %w", err)
+		return nil, wrapKind(ErrCorrupt, err, "Load: the saved Config")
 	}
 	n, err := m.graph(1, false)
 	if err != nil {
