@@ -120,7 +120,9 @@
 //     ErrSingular, ErrCorrupt, ErrZeroValue, ErrCallback) and its typed
 //     errors that carry data (lnn.SingularError). Its doc.go lists them.
 //   - Messages start with the package's name once ("hnn: ..."); causes are
-//     wrapped with %w (fail.Errorf), never %v, and prefixes do not stack.
+//     wrapped with %w (fail.Errorf), never %v, and prefixes do not stack:
+//     a cause that starts with the package's own name (an error of New
+//     reported by Load) is wrapped with fail.Wrap, or fail.Trim under %w.
 //
 // Graphs:
 //   - Graph-building code keeps the first error in one builder,
@@ -132,5 +134,10 @@
 //     reverse pass (gorgonia's nested Grad is wrong).
 //
 // Plots: PNG files named <package>-<what>.png, axis labels in words with
-// units, legends that do not cover the curves.
+// units, legends that do not cover the curves; internal/plotting draws
+// line plots and heat maps and smooths a loss curve (RunningMean).
+//
+// Benchmarks report CPU time beside wall time (internal/cputime); custom
+// gorgonia Ops read their inputs and pick their output buffer with
+// internal/opbuf.
 package internal
