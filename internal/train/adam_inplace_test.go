@@ -9,16 +9,7 @@ import (
 // (reading gradients, clipping, weight decay, writing the parameters)
 // allocates nothing, with every option on.
 func TestAdamStepAllocatesNothing(t *testing.T) {
-	p, params := adamProblem(t)
-	cfg, err := Config{}.withDefaults(&p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSession(p, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.m.Close()
+	s, params := adamSession(t)
 	if _, err := s.eval(1); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,23 @@ var (
 	adamX0 = []float64{0.3, 0.1, -0.4, 0.8, 0.05, -0.6, -1}
 )
 
+// adamSession is a session over adamProblem with the default Config,
+// closed when the test ends.
+func adamSession(t *testing.T) (*session, []*G.Node) {
+	t.Helper()
+	p, params := adamProblem(t)
+	cfg, err := Config{}.withDefaults(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession(p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.m.Close() })
+	return s, params
+}
+
 func adamProblem(t *testing.T) (Problem, []*G.Node) {
 	t.Helper()
 	g := G.NewGraph()

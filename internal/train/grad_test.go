@@ -13,16 +13,7 @@ import (
 // gradients before each pass). Tolerance: the loss is a smooth quartic of
 // size ~10, so a central difference with step 1e-6 is good to ~1e-8.
 func TestEvalGradientFD(t *testing.T) {
-	p, params := adamProblem(t)
-	cfg, err := Config{}.withDefaults(&p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSession(p, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.m.Close()
+	s, params := adamSession(t)
 	x0, _ := Values(params)
 	grad := func() []float64 {
 		t.Helper()
@@ -72,13 +63,7 @@ func TestEvalGradientFD(t *testing.T) {
 // If an upgrade changes this, eval's zeroing is still right, but DESIGN.md's
 // pitfall note should be updated.
 func TestGorgoniaAccumulates(t *testing.T) {
-	p, params := adamProblem(t)
-	cfg, _ := Config{}.withDefaults(&p)
-	s, err := newSession(p, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.m.Close()
+	s, params := adamSession(t)
 	for i := 0; i < 2; i++ {
 		if err := s.m.RunAll(); err != nil {
 			t.Fatal(err)
