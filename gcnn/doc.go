@@ -62,23 +62,29 @@
 //
 // # Results
 //
-// On MNIST-rot after 600 Adam steps of 64 images (3.2 passes over the
-// training set; seed 1; no batch norm or dropout), on all 50,000 test
-// images: P4CNN 5.82% test error, Z2CNN 18.08%, against Cohen and
-// Welling's 2.28% and 5.03% after full training. Training took 10 min and
-// 2 min of wall time on a shared, heavily loaded 2-core machine:
+// On MNIST-rot (seed 1; Adam at 1e-3, batches of 64; no batch norm or
+// dropout), beside Cohen and Welling's 2.28% (P4CNN) and 5.03% (Z2CNN)
+// after full training:
 //
-//	go run ./examples/gcnn -steps 600
+//	steps  test images  P4CNN  Z2CNN   wall time (P4CNN, Z2CNN), shared loaded 2-core machine
+//	  600  all 50,000   5.82%  18.08%  10 min, 2 min    go run ./examples/gcnn -steps 600
+//	 1000  10,000       4.77%  13.25%   9 min, 2.5 min  go run ./examples/gcnn -steps 1000 -test 10000
+//
+// (600 steps are 3.2 passes over the 12,000 training images.) A step costs
+// about 0.17 CPU-s for P4CNN and 0.07 for Z2CNN on one quiet core, so 20
+// passes (3,750 steps each) take about 15 CPU-minutes.
 //
 // # Speed
 //
-// One P4CNN training step (float32, batch 64, 28×28, Adam), one thread,
-// on a shared 2-core AMD EPYC: about 0.16–0.20 CPU-s in Go against 0.11 for
-// PyTorch 1.13 (1.8×; 1.9× with OpenBLAS), where gorgonia's own Conv2d took
-// 5.5×. A p4 group convolution costs what an ordinary convolution with as
-// many output maps costs (the filter expansion is a gather):
+// One P4CNN training step (float32, batch 64, 28×28, Adam), one thread, on
+// a shared 2-core AMD EPYC (timings are noisy): 175 CPU-ms in Go (164 with
+// OpenBLAS) against 106 for PyTorch 1.13 on the CPU, 1.7× (1.6×), where
+// gorgonia's own Conv2d took 5.5×. A p4 group convolution costs what an
+// ordinary convolution with as many output maps costs (77 and 81 CPU-ms
+// for forward and backward on 64×40×24×24 maps; the filter expansion is a
+// gather):
 //
-//	ROWS=p4cnn bench/compare.sh
+//	ROWS=p4cnn COUNT=3 bench/compare.sh
 //	go test -run '^$' -bench . -cpu 1 ./gcnn
 //
 // # Errors
