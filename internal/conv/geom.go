@@ -144,6 +144,19 @@ func col2im[T float](g geom, col, x []T) {
 
 // gemm sets c = alpha·op(a)·op(b) + beta·c (m×n, inner k) with gorgonia's BLAS.
 func gemm[T float](ta, tb gblas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if k == 0 { // c = beta·c; BLAS implementations differ on empty inputs
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row) // overwritten, as BLAS does, even where c is NaN
+				continue
+			}
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+		return
+	}
 	switch a := any(a).(type) {
 	case []float64:
 		G.WhichBLAS().Dgemm(ta, tb, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
@@ -156,18 +169,10 @@ func gemm[T float](ta, tb gblas.Transpose, m, n, k int, alpha T, a []T, lda int,
 	}
 }
 
-// kernelGemm runs a float32 product on the kernel: aᵀ is read in place
+// kernelGemm runs a float32 product (k ≥ 1) on the kernel: aᵀ is read in place
 // with swapped strides; a transposed b is copied into its k×n layout
 // first.
 func kernelGemm(ta, tb gblas.Transpose, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if k == 0 {
-		if beta == 0 {
-			for i := 0; i < m; i++ {
-				clear(c[i*ldc : i*ldc+n])
-			}
-		}
-		return
-	}
 	rs, ks := lda, 1
 	if ta == gblas.Trans {
 		rs, ks = 1, lda
