@@ -82,6 +82,7 @@ type hardTask struct {
 // hardOptions are the flags of the hard-PDE tasks.
 type hardOptions struct {
 	methods  string
+	paperEps bool // the causal paper's ε schedule instead of JAX-PI's ε = 1
 	width    int
 	depth    int
 	n        int
@@ -103,6 +104,9 @@ func (o hardOptions) config(v variant, seed uint64) pinn.Config {
 		// JAX-PI's setting for Allen–Cahn: ε = 1, 32 slabs; with the
 		// paper's stopping rule at δ = 0.99.
 		c.Causal = &pinn.Causal{Slabs: 32, Eps: []float64{1}}
+		if o.paperEps {
+			c.Causal.Eps = nil // 1e-2, 1e-1, 1, 10, 100
+		}
 	}
 	if v.balance {
 		c.Balance = &pinn.Balance{Every: 100}

@@ -74,12 +74,13 @@ func main() {
 	ncol := flag.Int("ncol", 2048, "allen-cahn, convection: collocation points")
 	windows := flag.Int("windows", 4, "allen-cahn, convection: time-marching windows")
 	beta := flag.Float64("beta", 30, "convection: speed β")
+	paperEps := flag.Bool("eps-schedule", false, "allen-cahn, convection: causal training with the paper's ε schedule 1e-2 … 100 (default: JAX-PI's ε = 1)")
 	flag.Parse()
 	if *task == "allen-cahn" || *task == "convection" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fail(err)
 		}
-		o := hardOptions{methods: *methods, width: *width, depth: *depth, n: *ncol, windows: *windows, budget: *budget1,
+		o := hardOptions{methods: *methods, paperEps: *paperEps, width: *width, depth: *depth, n: *ncol, windows: *windows, budget: *budget1,
 			lr: *lr, seed: *seed, out: *out, progress: pinn.ProgressBar(os.Stderr, "pinn")}
 		var t hardTask
 		if *task == "convection" {
