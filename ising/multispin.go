@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/physbias/physbias/internal/fail"
 )
@@ -52,6 +50,7 @@ type multiSpin struct {
 	stripes         int
 	rng             []wyrand
 	scratch         [][]uint64 // per stripe: the masks ma, mb of one word row
+	team            msTeam     // helper goroutines of the parallel half-sweeps
 	simd            simdState  // the optional AVX-512 kernel (GOEXPERIMENT=simd)
 
 	J, h, T float64
@@ -218,20 +217,7 @@ func (ms *multiSpin) half(t int) {
 		}
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= ms.stripes {
-					return
-				}
-				ms.stripe(t, k)
-			}
-		})
-	}
-	wg.Wait()
+	ms.team.run(ms, t, workers-1)
 }
 
 // stripe updates the words of colour t in stripe k.
