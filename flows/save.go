@@ -5,10 +5,10 @@ import (
 	"context"
 	"io"
 	"os"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -272,5 +272,5 @@ func realNVPSpecsOf(dim int, c RealNVPConfig) ([]netSpec, error) {
 // corrupt turns an error of this package met while reading a file into an
 // ErrCorrupt error, keeping its text without a second "flows: " prefix.
 func corrupt(err error) error {
-	return errorf(ErrCorrupt, "Load: %s", strings.TrimPrefix(err.Error(), "flows: "))
+	return errorf(ErrCorrupt, "Load: %w", fail.Trim(err, "flows"))
 }

@@ -68,7 +68,7 @@ func fromFile(f *train.ModelFile, cfg Config) (*Model, error) {
 	m, err := New(cfg)
 	if err != nil {
 		if errors.Is(err, fail.ErrInput) {
-			return nil, errorf(ErrCorrupt, "Load: the file's Config is not a valid one: %w", err)
+			return nil, errorf(ErrCorrupt, "Load: the file's Config is not a valid one: %w", fail.Trim(err, "gcnn"))
 		}
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -86,10 +87,10 @@ func LoadFile(path string) (*Model, error) {
 func fromFile(f *train.ModelFile, s saved) (*Model, error) {
 	m, err := New(s.Dof, s.Config)
 	if err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", err)
+		return nil, errorf(ErrCorrupt, "Load: the file's configuration is not valid: %w", fail.Trim(err, "lnn"))
 	}
 	if err := checkTimeScale(s.Tau); err != nil {
-		return nil, errorf(ErrCorrupt, "Load: the file's %v", err)
+		return nil, errorf(ErrCorrupt, "Load: the file's %w", fail.Trim(err, "lnn"))
 	}
 	m.tau, m.tauOK = s.Tau, s.TauSet
 	nets, err := m.networks(G.NewGraph())

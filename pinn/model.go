@@ -2,7 +2,6 @@ package pinn
 
 import (
 	"math"
-	"strings"
 
 	"github.com/physbias/physbias/internal/ad"
 	_ "github.com/physbias/physbias/internal/blas" // BLAS chosen at build time
@@ -69,7 +68,7 @@ func New(p Problem, cfg Config) (*Model, error) {
 	}
 	act, err := ad.ParseActivation(cfg.Activation)
 	if err != nil {
-		return nil, errorf(ErrInput, "Config.Activation: %s", strings.TrimPrefix(err.Error(), "ad: "))
+		return nil, errorf(ErrInput, "Config.Activation: %w", fail.Trim(err, "ad"))
 	}
 	m := &Model{prob: p, cfg: cfg, act: act}
 	m.prob.Conditions = append([]Condition(nil), p.Conditions...)
