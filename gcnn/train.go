@@ -3,7 +3,6 @@ package gcnn
 import (
 	"context"
 	"io"
-	"math"
 	"time"
 
 	G "gorgonia.org/gorgonia"
@@ -53,18 +52,7 @@ func ProgressBar(w io.Writer, label string) func(Progress) { return train.Progre
 const StopTimeLimit = train.StopTimeLimit
 
 func (tc TrainConfig) check() error {
-	if tc.Steps < 0 || tc.BatchSize < 0 || tc.TimeLimit < 0 {
-		return errorf(ErrInput, "TrainConfig.Steps %d, BatchSize %d, TimeLimit %v: want ≥ 0 (0 means the default)", tc.Steps, tc.BatchSize, tc.TimeLimit)
-	}
-	for _, v := range []struct {
-		name string
-		x    float64
-	}{{"LR", tc.LR}, {"WeightDecay", tc.WeightDecay}} {
-		if v.x < 0 || math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-			return errorf(ErrInput, "TrainConfig.%s = %v, want ≥ 0 and finite", v.name, v.x)
-		}
-	}
-	return nil
+	return train.AdamSettings(tc).Check(ErrInput, "gcnn")
 }
 
 // Train fits the model to data.Train (data.Test is not used) by Adam on
@@ -125,9 +113,7 @@ func (m *Model) Train(ctx context.Context, data *Dataset, tc TrainConfig) (Histo
 		}
 		return nil
 	}
-	h, err := train.Run(train.Problem{Graph: nt.g, Loss: loss, Params: nt.params, N: im.Len(), Feed: feed},
-		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay},
-		train.Config{Steps: tc.Steps, BatchSize: tc.BatchSize, Seed: tc.Seed, Progress: tc.Progress,
-			Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "gcnn"})
+	h, err := train.AdamSettings(tc).Run(ctx,
+		train.Problem{Graph: nt.g, Loss: loss, Params: nt.params, N: im.Len(), Feed: feed}, "gcnn")
 	return h, err
 }

@@ -3,7 +3,6 @@ package hopfield
 import (
 	"context"
 	"io"
-	"math"
 	"time"
 
 	"github.com/physbias/physbias/internal/train"
@@ -51,18 +50,7 @@ const StopTimeLimit = train.StopTimeLimit
 // checkTrainConfig rejects negative and non-finite settings (the zero
 // values become train's defaults: 1000 steps, learning rate 1e-3).
 func checkTrainConfig(tc TrainConfig) error {
-	if tc.Steps < 0 || tc.BatchSize < 0 || tc.TimeLimit < 0 {
-		return errorf(ErrInput, "TrainConfig.Steps %d, BatchSize %d, TimeLimit %v: want ≥ 0 (0 means the default)", tc.Steps, tc.BatchSize, tc.TimeLimit)
-	}
-	for _, v := range []struct {
-		name string
-		x    float64
-	}{{"LR", tc.LR}, {"WeightDecay", tc.WeightDecay}} {
-		if v.x < 0 || math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-			return errorf(ErrInput, "TrainConfig.%s = %v, want ≥ 0 and finite", v.name, v.x)
-		}
-	}
-	return nil
+	return train.AdamSettings(tc).Check(ErrInput, "hopfield")
 }
 
 // Train fits the Model to d with Adam. Cancelling ctx stops it after the
@@ -103,10 +91,8 @@ func (m *Model) Train(ctx context.Context, d Data, tc TrainConfig) (History, err
 		}
 		return nil
 	}
-	h, runErr := train.Run(train.Problem{Graph: n.g, Loss: n.loss, Params: n.params, N: len(d.X), Feed: feed},
-		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay},
-		train.Config{Steps: tc.Steps, BatchSize: tc.BatchSize, Seed: tc.Seed, Progress: tc.Progress,
-			Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "hopfield"})
+	h, runErr := train.AdamSettings(tc).Run(ctx,
+		train.Problem{Graph: n.g, Loss: n.loss, Params: n.params, N: len(d.X), Feed: feed}, "hopfield")
 	// The parameters hold the last completed (or last good) step's values
 	// whatever the outcome.
 	vals, err := train.Values(n.params)
