@@ -66,22 +66,12 @@ func (m *Model) forSave() (saved, []*G.Node, error) {
 // for bit as the saved one did. A truncated, corrupted or foreign file is
 // an error matching ErrCorrupt.
 func Load(r io.Reader) (*Model, error) {
-	var s saved
-	f, err := train.ReadModel(r, modelKind, &s)
-	if err != nil {
-		return nil, err
-	}
-	return fromFile(f, s)
+	return train.LoadModel(r, modelKind, fromFile)
 }
 
 // LoadFile loads a model from the file path (see Load).
 func LoadFile(path string) (*Model, error) {
-	var s saved
-	f, err := train.ReadModelFile(path, modelKind, &s)
-	if err != nil {
-		return nil, err
-	}
-	return fromFile(f, s)
+	return train.LoadModelFile(path, modelKind, fromFile)
 }
 
 func fromFile(f *train.ModelFile, s saved) (*Model, error) {
