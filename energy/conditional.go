@@ -1,11 +1,9 @@
 package energy
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/physbias/physbias/internal/ad"
@@ -383,24 +381,13 @@ func LoadConditional(r io.Reader) (*Conditional, error) {
 	if err != nil {
 		return nil, errorf(ErrCorrupt, "LoadConditional: config: %w", err)
 	}
-	if err := loadParams(body, c.net.params()); err != nil {
+	if err := c.net.loadBody(body, "LoadConditional"); err != nil {
 		return nil, err
-	}
-	if !finite(c.net.theta) {
-		return nil, errorf(ErrCorrupt, "LoadConditional: the parameters are not finite")
-	}
-	if err := c.net.resnap(); err != nil {
-		return nil, errorf(ErrCorrupt, "LoadConditional: %w", err)
 	}
 	return c, nil
 }
 
 // LoadConditionalFile reads a Conditional saved with SaveFile from path.
 func LoadConditionalFile(path string) (*Conditional, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, errorf(ErrInput, "LoadConditionalFile: %w", err)
-	}
-	defer f.Close()
-	return LoadConditional(bufio.NewReader(f))
+	return loadFile(path, "LoadConditionalFile", LoadConditional)
 }

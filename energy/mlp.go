@@ -440,26 +440,43 @@ func LoadMLP(r io.Reader) (*MLPEnergy, error) {
 	if err != nil {
 		return nil, errorf(ErrCorrupt, "LoadMLP: config: %w", err)
 	}
-	if err := loadParams(body, m.params()); err != nil {
+	if err := m.loadBody(body, "LoadMLP"); err != nil {
 		return nil, err
-	}
-	if !finite(m.theta) {
-		return nil, errorf(ErrCorrupt, "LoadMLP: the parameters are not finite")
-	}
-	if err := m.resnap(); err != nil {
-		return nil, errorf(ErrCorrupt, "LoadMLP: %w", err)
 	}
 	return m, nil
 }
 
+// loadBody loads the parameters in body (a model file's after its header)
+// into m, checks that they are finite and rebuilds the evaluator; what (the
+// loader's name) starts the messages of its errors.
+func (m *MLPEnergy) loadBody(body []byte, what string) error {
+	if err := loadParams(body, m.params()); err != nil {
+		return err
+	}
+	if !finite(m.theta) {
+		return errorf(ErrCorrupt, "%s: the parameters are not finite", what)
+	}
+	if err := m.resnap(); err != nil {
+		return errorf(ErrCorrupt, "%s: %w", what, err)
+	}
+	return nil
+}
+
 // LoadMLPFile reads an MLP energy saved with SaveFile from path.
 func LoadMLPFile(path string) (*MLPEnergy, error) {
+	return loadFile(path, "LoadMLPFile", LoadMLP)
+}
+
+// loadFile opens path and reads a model from it with load; what (the
+// caller's name) starts the message of an error opening the file.
+func loadFile[M any](path, what string, load func(io.Reader) (M, error)) (M, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, errorf(ErrInput, "LoadMLPFile: %w", err)
+		var zero M
+		return zero, errorf(ErrInput, "%s: %w", what, err)
 	}
 	defer f.Close()
-	return LoadMLP(bufio.NewReader(f))
+	return load(bufio.NewReader(f))
 }
 
 // resnap rebuilds the plain-Go evaluator from m.theta.
