@@ -344,20 +344,11 @@ func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	if err := m.ok(); err != nil {
 		return History{}, err
 	}
-	n, err := checkData("training data", x, m.dim)
+	n, tc, b, ms, err := m.p.trainGraph(x, m.dim, tc)
 	if err != nil {
-		return History{}, err
-	}
-	if tc, err = tc.withDefaults(n); err != nil {
 		return History{}, err
 	}
 	B, d := tc.BatchSize, m.dim
-	g := G.NewGraph()
-	b := &gb{g: g}
-	ms, err := m.p.build(g)
-	if err != nil {
-		return History{}, err
-	}
 	q, qs := b.input("q", B, d)
 	eps, es := b.input("eps", B, d)
 	loss := m.lossGraph(b, ms, q, eps, B)
@@ -380,9 +371,5 @@ func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	for i, n := range ms {
 		ps = append(ps, n.trainable(i >= netV(0))...)
 	}
-	hist, err := fit(ctx, g, loss, ps, n, feed, tc)
-	if rerr := m.p.read(ms); rerr != nil && err == nil {
-		err = rerr
-	}
-	return hist, err
+	return m.p.fitRead(ctx, b, ms, loss, ps, n, feed, tc)
 }

@@ -219,20 +219,11 @@ func (m *RealNVP) Train(ctx context.Context, x []float64, tc TrainConfig) (Histo
 	if err := m.ok(); err != nil {
 		return History{}, err
 	}
-	n, err := checkData("training data", x, m.dim)
+	n, tc, b, ms, err := m.p.trainGraph(x, m.dim, tc)
 	if err != nil {
-		return History{}, err
-	}
-	if tc, err = tc.withDefaults(n); err != nil {
 		return History{}, err
 	}
 	B, d := tc.BatchSize, m.dim
-	g := G.NewGraph()
-	b := &gb{g: g}
-	ms, err := m.p.build(g)
-	if err != nil {
-		return History{}, err
-	}
 	xn, xs := b.input("x", B, d)
 	loss := m.lossGraph(b, ms, xn, B)
 	if b.err != nil {
@@ -244,8 +235,35 @@ func (m *RealNVP) Train(ctx context.Context, x []float64, tc TrainConfig) (Histo
 		}
 		return nil
 	}
-	hist, err := fit(ctx, g, loss, nodes(ms), n, feed, tc)
-	if rerr := m.p.read(ms); rerr != nil && err == nil {
+	return m.p.fitRead(ctx, b, ms, loss, nodes(ms), n, feed, tc)
+}
+
+// trainGraph opens a Train of a flow on p's networks: it checks the
+// training data x (rows of dim values), fills in tc's defaults and builds
+// the networks on a new graph. It returns the number of points, tc with
+// defaults, the graph builder and the networks.
+func (p *params) trainGraph(x []float64, dim int, tc TrainConfig) (int, TrainConfig, *gb, []*gnet, error) {
+	n, err := checkData("training data", x, dim)
+	if err != nil {
+		return 0, tc, nil, nil, err
+	}
+	if tc, err = tc.withDefaults(n); err != nil {
+		return 0, tc, nil, nil, err
+	}
+	b := &gb{g: G.NewGraph()}
+	ms, err := p.build(b.g)
+	if err != nil {
+		return 0, tc, nil, nil, err
+	}
+	return n, tc, b, ms, nil
+}
+
+// fitRead closes a Train: it minimises loss over ps (see fit) and reads the
+// networks ms back into p whatever the outcome (the weights of the last
+// completed step); an error of fit comes first.
+func (p *params) fitRead(ctx context.Context, b *gb, ms []*gnet, loss *G.Node, ps []*G.Node, n int, feed func([]int) error, tc TrainConfig) (History, error) {
+	hist, err := fit(ctx, b.g, loss, ps, n, feed, tc)
+	if rerr := p.read(ms); rerr != nil && err == nil {
 		err = rerr
 	}
 	return hist, err
