@@ -34,56 +34,92 @@ func (op filterGradOp) Type() hm.Type {
 }
 
 func (op filterGradOp) geom(xs, gs tensor.Shape) (geom, error) {
-	if len(gs) != 4 || len(xs) != 4 {
-		return geom{}, fmt.Errorf("conv: Conv2D filter gradient: shapes %v and %v, want 4 axes", xs, gs)
-	}
-	g, err := newGeom("Conv2D filter gradient", xs, tensor.Shape{gs[1], xs[1], op.kh, op.kw}, op.stride, op.pad)
-	if err != nil {
-		return geom{}, err
-	}
-	if !g.yShape().Eq(gs) {
-		return geom{}, fmt.Errorf("conv: Conv2D filter gradient: gradient has shape %v, want %v", gs, g.yShape())
-	}
-	return g, nil
+	return gradGeom("Conv2D filter gradient", xs, gs, op.stride, op.pad, func() (x, w tensor.Shape) {
+		return xs, tensor.Shape{gs[1], xs[1], op.kh, op.kw}
+	})
+}
+
+// grad is the op as a convGrad: from the input and the gradient to ∂w.
+func (op filterGradOp) grad() convGrad {
+	return convGrad{fn: "Conv2D filter gradient", geom: op.geom, out: geom.wShape,
+		run32: filterGrad[float32], run64: filterGrad[float64]}
 }
 
 func (op filterGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("conv: Conv2D filter gradient: %d inputs, want 2", len(ds))
-	}
-	xs, err := shapeOf("Conv2D filter gradient", ds[0], 4)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := shapeOf("Conv2D filter gradient", ds[1], 4)
-	if err != nil {
-		return nil, err
-	}
-	g, err := op.geom(xs, gs)
-	if err != nil {
-		return nil, err
-	}
-	return g.wShape(), nil
+	return op.grad().inferShape(ds)
 }
 
 func (op filterGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op filterGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("conv: Conv2D filter gradient: %d inputs, want 2", len(in))
+	return op.grad().do(prealloc, in)
+}
+
+// convGrad is what the two Conv2D gradient ops (filterGradOp and
+// inputGradOp) share: their InferShape and UsePreallocDo differ only in the
+// op's name fn, how the geometry follows from the two inputs' shapes
+// (geom), which of its shapes the result has (out), and the kernels.
+type convGrad struct {
+	fn           string
+	geom         func(a, gs tensor.Shape) (geom, error)
+	out          func(geom) tensor.Shape
+	run32, run64 func(g geom, prealloc G.Value, in []G.Value) (G.Value, error)
+}
+
+func (c convGrad) inferShape(ds []G.DimSizer) (tensor.Shape, error) {
+	if len(ds) != 2 {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want 2", c.fn, len(ds))
 	}
-	g, err := op.geom(in[0].Shape(), in[1].Shape())
+	a, err := shapeOf(c.fn, ds[0], 4)
 	if err != nil {
 		return nil, err
 	}
-	dt, err := dtypeOf("Conv2D filter gradient", in[0])
+	gs, err := shapeOf(c.fn, ds[1], 4)
+	if err != nil {
+		return nil, err
+	}
+	g, err := c.geom(a, gs)
+	if err != nil {
+		return nil, err
+	}
+	return c.out(g), nil
+}
+
+func (c convGrad) do(prealloc G.Value, in []G.Value) (G.Value, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want 2", c.fn, len(in))
+	}
+	g, err := c.geom(in[0].Shape(), in[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	dt, err := dtypeOf(c.fn, in[0])
 	if err != nil {
 		return nil, err
 	}
 	if dt == tensor.Float32 {
-		return filterGrad[float32](g, prealloc, in)
+		return c.run32(g, prealloc, in)
 	}
-	return filterGrad[float64](g, prealloc, in)
+	return c.run64(g, prealloc, in)
+}
+
+// gradGeom rebuilds a convolution's geometry for a gradient op named fn
+// from its first input's shape a and the upstream gradient's shape gs,
+// both of 4 axes: shapes returns the convolution's input and filter shapes
+// (called only once both have 4 axes), and gs must be its output's.
+func gradGeom(fn string, a, gs tensor.Shape, stride, pad int, shapes func() (x, w tensor.Shape)) (geom, error) {
+	if len(gs) != 4 || len(a) != 4 {
+		return geom{}, fmt.Errorf("conv: %s: shapes %v and %v, want 4 axes", fn, a, gs)
+	}
+	x, w := shapes()
+	g, err := newGeom(fn, x, w, stride, pad)
+	if err != nil {
+		return geom{}, err
+	}
+	if !g.yShape().Eq(gs) {
+		return geom{}, fmt.Errorf("conv: %s: gradient has shape %v, want %v", fn, gs, g.yShape())
+	}
+	return g, nil
 }
 
 func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error) {

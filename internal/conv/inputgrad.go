@@ -36,56 +36,25 @@ func (op inputGradOp) Type() hm.Type {
 // geom rebuilds the convolution's geometry from the filters' and the
 // gradient's shapes.
 func (op inputGradOp) geom(ws, gs tensor.Shape) (geom, error) {
-	if len(gs) != 4 || len(ws) != 4 {
-		return geom{}, fmt.Errorf("conv: Conv2D input gradient: shapes %v and %v, want 4 axes", ws, gs)
-	}
-	g, err := newGeom("Conv2D input gradient", tensor.Shape{gs[0], ws[1], op.h, op.w}, ws, op.stride, op.pad)
-	if err != nil {
-		return geom{}, err
-	}
-	if !g.yShape().Eq(gs) {
-		return geom{}, fmt.Errorf("conv: Conv2D input gradient: gradient has shape %v, want %v", gs, g.yShape())
-	}
-	return g, nil
+	return gradGeom("Conv2D input gradient", ws, gs, op.stride, op.pad, func() (x, w tensor.Shape) {
+		return tensor.Shape{gs[0], ws[1], op.h, op.w}, ws
+	})
+}
+
+// grad is the op as a convGrad: from the filters and the gradient to ∂x.
+func (op inputGradOp) grad() convGrad {
+	return convGrad{fn: "Conv2D input gradient", geom: op.geom, out: geom.xShape,
+		run32: inputGrad[float32], run64: inputGrad[float64]}
 }
 
 func (op inputGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("conv: Conv2D input gradient: %d inputs, want 2", len(ds))
-	}
-	ws, err := shapeOf("Conv2D input gradient", ds[0], 4)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := shapeOf("Conv2D input gradient", ds[1], 4)
-	if err != nil {
-		return nil, err
-	}
-	g, err := op.geom(ws, gs)
-	if err != nil {
-		return nil, err
-	}
-	return g.xShape(), nil
+	return op.grad().inferShape(ds)
 }
 
 func (op inputGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op inputGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("conv: Conv2D input gradient: %d inputs, want 2", len(in))
-	}
-	g, err := op.geom(in[0].Shape(), in[1].Shape())
-	if err != nil {
-		return nil, err
-	}
-	dt, err := dtypeOf("Conv2D input gradient", in[0])
-	if err != nil {
-		return nil, err
-	}
-	if dt == tensor.Float32 {
-		return inputGrad[float32](g, prealloc, in)
-	}
-	return inputGrad[float64](g, prealloc, in)
+	return op.grad().do(prealloc, in)
 }
 
 func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
