@@ -69,35 +69,16 @@ var (
 
 func (op axisPoolOp) Arity() int { return 1 }
 
-func (op axisPoolOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: len(op.in), Of: a}, G.TensorType{Dims: len(op.out), Of: a})
-}
+func (op axisPoolOp) Type() hm.Type { return flatType(op.in, op.out) }
 
 func (op axisPoolOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 1 {
-		return nil, fmt.Errorf("conv: AxisPool: %d inputs, want 1", len(ds))
-	}
-	if s, ok := ds[0].(tensor.Shape); !ok || !s.Eq(op.in) {
-		return nil, fmt.Errorf("conv: AxisPool: input shape %v, want %v", ds[0], op.in)
-	}
-	return op.out.Clone(), nil
+	return inferFlat("AxisPool", ds, op.in, op.out)
 }
 
 func (op axisPoolOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op axisPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("conv: AxisPool: %d inputs, want 1", len(in))
-	}
-	dt, err := dtypeOf("AxisPool", in[0])
-	if err != nil {
-		return nil, err
-	}
-	if dt == tensor.Float32 {
-		return axisPool[float32](op, prealloc, in[0])
-	}
-	return axisPool[float64](op, prealloc, in[0])
+	return doUnary("AxisPool", op, prealloc, in, axisPool[float32], axisPool[float64])
 }
 
 func axisPool[T float](op axisPoolOp, prealloc, in G.Value) (G.Value, error) {

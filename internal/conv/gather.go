@@ -67,35 +67,16 @@ var (
 
 func (op gatherOp) Arity() int { return 1 }
 
-func (op gatherOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: len(op.in), Of: a}, G.TensorType{Dims: len(op.out), Of: a})
-}
+func (op gatherOp) Type() hm.Type { return flatType(op.in, op.out) }
 
 func (op gatherOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 1 {
-		return nil, fmt.Errorf("conv: Gather: %d inputs, want 1", len(ds))
-	}
-	if s, ok := ds[0].(tensor.Shape); !ok || !s.Eq(op.in) {
-		return nil, fmt.Errorf("conv: Gather: input shape %v, want %v", ds[0], op.in)
-	}
-	return op.out.Clone(), nil
+	return inferFlat("Gather", ds, op.in, op.out)
 }
 
 func (op gatherOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op gatherOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("conv: Gather: %d inputs, want 1", len(in))
-	}
-	dt, err := dtypeOf("Gather", in[0])
-	if err != nil {
-		return nil, err
-	}
-	if dt == tensor.Float32 {
-		return gather[float32](op, prealloc, in[0])
-	}
-	return gather[float64](op, prealloc, in[0])
+	return doUnary("Gather", op, prealloc, in, gather[float32], gather[float64])
 }
 
 func gather[T float](op gatherOp, prealloc, in G.Value) (G.Value, error) {
@@ -151,4 +132,40 @@ func hashInts(h hash.Hash, v []int) {
 		binary.LittleEndian.PutUint64(b[:], uint64(k))
 		h.Write(b[:])
 	}
+}
+
+// flatType is the type of a one-input op (gatherOp, scatterOp, axisPoolOp)
+// from a tensor of len(in) axes to one of len(out) axes.
+func flatType(in, out tensor.Shape) hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: len(in), Of: a}, G.TensorType{Dims: len(out), Of: a})
+}
+
+// inferFlat is the InferShape of a one-input op named fn that takes a
+// tensor of exactly the shape in and returns one of the shape out.
+func inferFlat(fn string, ds []G.DimSizer, in, out tensor.Shape) (tensor.Shape, error) {
+	if len(ds) != 1 {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want 1", fn, len(ds))
+	}
+	if s, ok := ds[0].(tensor.Shape); !ok || !s.Eq(in) {
+		return nil, fmt.Errorf("conv: %s: input shape %v, want %v", fn, ds[0], in)
+	}
+	return out.Clone(), nil
+}
+
+// doUnary is the UsePreallocDo of a one-input op named fn: it checks the
+// number of inputs and their dtype and runs the float32 or the float64
+// kernel on op, prealloc and the input.
+func doUnary[O any](fn string, op O, prealloc G.Value, in []G.Value, run32, run64 func(O, G.Value, G.Value) (G.Value, error)) (G.Value, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want 1", fn, len(in))
+	}
+	dt, err := dtypeOf(fn, in[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return run32(op, prealloc, in[0])
+	}
+	return run64(op, prealloc, in[0])
 }

@@ -46,35 +46,16 @@ var (
 
 func (op scatterOp) Arity() int { return 1 }
 
-func (op scatterOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: len(op.in), Of: a}, G.TensorType{Dims: len(op.out), Of: a})
-}
+func (op scatterOp) Type() hm.Type { return flatType(op.in, op.out) }
 
 func (op scatterOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 1 {
-		return nil, fmt.Errorf("conv: Scatter: %d inputs, want 1", len(ds))
-	}
-	if s, ok := ds[0].(tensor.Shape); !ok || !s.Eq(op.in) {
-		return nil, fmt.Errorf("conv: Scatter: input shape %v, want %v", ds[0], op.in)
-	}
-	return op.out.Clone(), nil
+	return inferFlat("Scatter", ds, op.in, op.out)
 }
 
 func (op scatterOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op scatterOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("conv: Scatter: %d inputs, want 1", len(in))
-	}
-	dt, err := dtypeOf("Scatter", in[0])
-	if err != nil {
-		return nil, err
-	}
-	if dt == tensor.Float32 {
-		return scatter[float32](op, prealloc, in[0])
-	}
-	return scatter[float64](op, prealloc, in[0])
+	return doUnary("Scatter", op, prealloc, in, scatter[float32], scatter[float64])
 }
 
 func scatter[T float](op scatterOp, prealloc, in G.Value) (G.Value, error) {
