@@ -143,14 +143,7 @@ func (op axisPoolOp) DiffWRT(int) []bool { return []bool{true} }
 // SymDiff: the mean spreads ḡ/n over each run; the maximum sends ḡ to the
 // first largest value of the run (the backward op reads x again).
 func (op axisPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("conv: AxisPool: SymDiff with %d inputs, want 1", len(in))
-	}
-	dx, err := G.ApplyOp(axisPoolGradOp{op}, in[0], grad)
-	if err != nil {
-		return nil, fmt.Errorf("conv: AxisPool: derivative: %w", err)
-	}
-	return G.Nodes{dx}, nil
+	return diffXG("AxisPool", axisPoolGradOp{op}, in, grad)
 }
 
 // axisPoolGradOp is AxisPool's derivative: inputs x and ḡ, output ∂x.
@@ -257,4 +250,18 @@ func (op axisPoolGradOp) DiffWRT(int) []bool { return []bool{false, false} }
 // SymDiff is not offered: the backward ops are not differentiated again.
 func (op axisPoolGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("conv: the AxisPool gradient has no derivative")
+}
+
+// diffXG is the SymDiff of a one-input op named fn (AxisPool, MaxPool2D)
+// whose derivative is the op back applied to the input and the upstream
+// gradient.
+func diffXG(fn string, back G.Op, in G.Nodes, grad *G.Node) (G.Nodes, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("conv: %s: SymDiff with %d inputs, want 1", fn, len(in))
+	}
+	dx, err := G.ApplyOp(back, in[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("conv: %s: derivative: %w", fn, err)
+	}
+	return G.Nodes{dx}, nil
 }

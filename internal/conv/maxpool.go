@@ -159,14 +159,7 @@ func (op maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
 
 // SymDiff: the gradient goes to each window's largest input.
 func (op maxPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("conv: MaxPool2D: SymDiff with %d inputs, want 1", len(in))
-	}
-	dx, err := G.ApplyOp(maxPoolGradOp{op}, in[0], grad)
-	if err != nil {
-		return nil, fmt.Errorf("conv: MaxPool2D: derivative: %w", err)
-	}
-	return G.Nodes{dx}, nil
+	return diffXG("MaxPool2D", maxPoolGradOp{op}, in, grad)
 }
 
 // maxPoolGradOp is MaxPool2D's derivative: inputs x and ḡ, output ∂x.
