@@ -23,6 +23,13 @@
 #   OUT_DIR    where raw outputs are kept                      [a mktemp dir]
 #   CLOCK      what the ROW lines report: wall (wall-clock) or cpu (process
 #              CPU time, all threads, steadier on a busy machine)        [wall]
+#   ISA        native, or avx2: on a CPU with AVX-512, cap both sides at AVX2
+#              so the figures stand in for an AVX2-only CPU of the same
+#              core (OPENBLAS_CORETYPE=Haswell for OpenBLAS under Go and under
+#              PyTorch, ONEDNN_MAX_CPU_ISA=AVX2 for PyTorch's convolutions,
+#              PHYSBIAS_NOAVX512=1 for physbias's own kernels; PyTorch 1.13's
+#              elementwise kernels already stop at AVX2). It emulates the
+#              instruction set only, not another core's caches or clocks.  [native]
 #
 # Output: a table (row, backend, then go, torch and ratio = go/torch in
 # wall-clock and in CPU ms per step; the Go CPU time is the benchmark's
@@ -63,6 +70,7 @@ TORCH_ROUNDS=${TORCH_ROUNDS:-1}
 PYTHON=${PYTHON:-/usr/bin/python3}
 NO_INSTALL=${NO_INSTALL:-0}
 CLOCK=${CLOCK:-wall}
+ISA=${ISA:-native}
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 note() { echo "compare.sh: $*" >&2; }
@@ -73,6 +81,7 @@ note() { echo "compare.sh: $*" >&2; }
 [[ $TORCH_ROUNDS =~ ^[1-9][0-9]*$ ]] || die "TORCH_ROUNDS=$TORCH_ROUNDS, want a positive integer"
 [[ $TORCH_MIN_TIME =~ ^[0-9]*\.?[0-9]+$ ]] || die "TORCH_MIN_TIME=$TORCH_MIN_TIME, want seconds"
 [[ $CLOCK == wall || $CLOCK == cpu ]] || die "CLOCK=$CLOCK, want wall or cpu"
+[[ $ISA == native || $ISA == avx2 ]] || die "ISA=$ISA, want native or avx2"
 for b in $BACKENDS; do
   [[ $b == purego || $b == openblas ]] || die "BACKENDS has '$b', want purego and/or openblas"
 done
@@ -161,8 +170,14 @@ fi
 
 NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+if [[ $ISA == avx2 ]]; then
+  export OPENBLAS_CORETYPE=Haswell ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 PHYSBIAS_NOAVX512=1
+fi
+CPU_NAME=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+grep -qw avx512f /proc/cpuinfo 2>/dev/null && CPU_ISA="AVX-512" || CPU_ISA="no AVX-512"
 
 echo "# physbias compare: $(date -u '+%Y-%m-%d %H:%M UTC'), $NCPU CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# CPU: ${CPU_NAME:-unknown} ($CPU_ISA); ISA=$ISA"
 echo "# $(go version); THREADS=$THREADS (GOMAXPROCS=$GOCPU, OPENBLAS_NUM_THREADS=$THREADS); BENCHTIME=$BENCHTIME COUNT=$COUNT"
 echo "# raw outputs in $OUT_DIR"
 
