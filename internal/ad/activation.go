@@ -18,13 +18,14 @@ const (
 	Softplus                   // σ(z) = log(1 + eᶻ)
 	Sigmoid                    // σ(z) = 1/(1 + e⁻ᶻ)
 	Sin                        // σ(z) = sin z
+	ReLU                       // σ(z) = max(0, z); σ′ = 1 for z > 0, else 0; σ″ = σ‴ = 0
 )
 
 // square, σ(z) = z², is unexported: its networks are exact quadratic forms,
 // which the closed-form Hessian test needs.
 const square Activation = -1
 
-var activationNames = [...]string{"identity", "tanh", "softplus", "sigmoid", "sin"}
+var activationNames = [...]string{"identity", "tanh", "softplus", "sigmoid", "sin", "relu"}
 
 // String returns the lower-case name of a ("tanh", "softplus", ...).
 func (a Activation) String() string {
@@ -40,7 +41,7 @@ func (a Activation) String() string {
 func (a Activation) valid() bool { return a == square || (a >= 0 && int(a) < len(activationNames)) }
 
 // ParseActivation returns the activation named s (case-insensitive): one of
-// identity, tanh, softplus, sigmoid, sin.
+// identity, tanh, softplus, sigmoid, sin, relu.
 func ParseActivation(s string) (Activation, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	for i, n := range activationNames {
@@ -69,6 +70,11 @@ func (a Activation) eval(z float64) (s0, s1, s2, s3 float64) {
 	case Sin:
 		sn, cs := math.Sincos(z)
 		return sn, cs, -sn, -cs
+	case ReLU:
+		if z > 0 {
+			return z, 1, 0, 0
+		}
+		return 0, 0, 0, 0
 	case square:
 		return z * z, 2 * z, 2, 0
 	default:

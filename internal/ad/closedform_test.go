@@ -202,8 +202,8 @@ func TestActivationDerivatives(t *testing.T) {
 			t.Errorf("ParseActivation(%q) = %v, %v", a.String(), p, err)
 		}
 	}
-	if _, err := ParseActivation("relu"); err == nil || !strings.Contains(err.Error(), "relu") {
-		t.Errorf("ParseActivation(relu) error = %v", err)
+	if _, err := ParseActivation("gelu"); err == nil || !strings.Contains(err.Error(), "gelu") {
+		t.Errorf("ParseActivation(gelu) error = %v", err)
 	}
 	if sp := softplus(800); sp != 800 {
 		t.Errorf("softplus(800) = %g, want 800 without overflow", sp)

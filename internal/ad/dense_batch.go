@@ -351,6 +351,11 @@ func (a Activation) eval1(z float64) (s0, s1 float64) {
 	case Softplus:
 		s0, s1, _ = softplusDerivs(z)
 		return s0, s1
+	case ReLU:
+		if z > 0 {
+			return z, 1
+		}
+		return 0, 0
 	}
 	s0, s1, _, _ = a.eval(z)
 	return s0, s1
@@ -365,6 +370,11 @@ func (a Activation) eval2(z float64) (s0, s1, s2 float64) {
 		return t, d, -2 * t * d
 	case Softplus:
 		return softplusDerivs(z)
+	case ReLU:
+		if z > 0 {
+			return z, 1, 0
+		}
+		return 0, 0, 0
 	}
 	s0, s1, s2, _ = a.eval(z)
 	return s0, s1, s2
