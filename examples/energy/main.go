@@ -12,6 +12,7 @@
 //     drawn from it.
 //
 //     go run -tags openblas ./examples/energy            # everything, PNGs in out/
+//     go run -tags openblas ./examples/energy -skip-2d -k 25 -k-ramp -epochs 10 -final-lr 0.001
 //     go run ./examples/energy -skip-mnist               # the 2-D densities only
 //     go run ./examples/energy -epochs 2 -ais-betas 2000 # a quick MNIST run
 //
@@ -33,6 +34,8 @@ func main() {
 	mnistDir := flag.String("mnist", "", "folder holding the MNIST idx .gz files (default: the GoMNIST module's data folder)")
 	epochs := flag.Float64("epochs", 5, "passes over the 60,000 MNIST training digits")
 	k := flag.Int("k", 1, "Gibbs steps of CD-k")
+	kRamp := flag.Bool("k-ramp", false, "raise k from 1 to -k in equal stages over training (Salakhutdinov & Murray's CD-25 model was trained with k increased gradually)")
+	momentum := flag.Float64("momentum", 0.5, "momentum of the MNIST RBM's updates")
 	lr := flag.Float64("lr", 0.05, "learning rate of the MNIST RBM at the first update")
 	finalLR := flag.Float64("final-lr", 0, "learning rate at the last update, falling linearly from -lr (0: constant)")
 	hidden := flag.Int("hidden", 500, "hidden units of the MNIST RBM")
@@ -46,7 +49,7 @@ func main() {
 		fail(err)
 	}
 	if !*skipMNIST {
-		if err := runMNIST(*out, *mnistDir, *epochs, *k, *lr, *finalLR, *hidden, *betas, *runs); err != nil {
+		if err := runMNIST(*out, *mnistDir, mnistRun{epochs: *epochs, k: *k, kRamp: *kRamp, lr: *lr, finalLR: *finalLR, momentum: *momentum, hidden: *hidden}, *betas, *runs); err != nil {
 			fail(err)
 		}
 	}

@@ -28,16 +28,26 @@ var published = []struct {
 	ll   float64
 }{{"CD-1", -125.53}, {"CD-3", -105.50}, {"CD-25", -86.34}}
 
+// mnistRun is the training budget of the MNIST RBM.
+type mnistRun struct {
+	epochs      float64
+	k           int  // Gibbs steps of CD-k
+	kRamp       bool // raise k from 1 to k in equal stages
+	lr, finalLR float64
+	momentum    float64
+	hidden      int
+}
+
 // runMNIST trains the RBM, estimates its test log-likelihood by AIS and
 // plots filters and samples.
-func runMNIST(out, dir string, epochs float64, k int, lr, finalLR float64, hidden, nBetas, runs int) error {
+func runMNIST(out, dir string, run mnistRun, nBetas, runs int) error {
 	fmt.Println("== MNIST: RBM trained by CD-k, test log-likelihood by AIS ==")
 	trainX, testX, err := loadMNIST(dir)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("   %d training and %d test digits, binarised at 0.5; BLAS %s\n", len(trainX), len(testX), blas.Name())
-	m, err := energy.New(energy.Config{Visible: 784, Hidden: hidden, Seed: 1})
+	m, err := energy.New(energy.Config{Visible: 784, Hidden: run.hidden, Seed: 1})
 	if err != nil {
 		return err
 	}
@@ -57,17 +67,53 @@ func runMNIST(out, dir string, epochs float64, k int, lr, finalLR float64, hidde
 	if err := m.SetWeights(w, b, c); err != nil {
 		return err
 	}
-	steps := int(epochs * float64(len(trainX)) / 100)
-	tc := energy.TrainConfig{Steps: steps, LR: lr, FinalLR: finalLR, BatchSize: 100, K: k, Momentum: 0.5, WeightDecay: 2e-4, Seed: 2,
-		Progress: energy.ProgressBar(os.Stdout, fmt.Sprintf("   CD-%d", k))}
+	k := run.k
+	steps := int(run.epochs * float64(len(trainX)) / 100)
+	// Stages: one of CD-k, or with kRamp k stages of CD-1, CD-2, ..., CD-k
+	// of equal length; the learning rate falls linearly over the whole run
+	// (each stage runs its part of the line).
+	stages := 1
+	if run.kRamp {
+		stages = k
+	}
+	lrAt := func(step int) float64 {
+		if run.finalLR <= 0 || steps <= 1 {
+			return run.lr
+		}
+		f := float64(step) / float64(steps-1)
+		return (1-f)*run.lr + f*run.finalLR
+	}
+	label := fmt.Sprintf("CD-%d", k)
+	if run.kRamp {
+		label = fmt.Sprintf("CD-1→%d", k)
+	}
 	t0 := time.Now()
-	h, err := m.Train(context.Background(), trainX, tc)
-	if err != nil {
-		return err
+	var last float64
+	done := 0
+	for s := range stages {
+		n := steps*(s+1)/stages - done
+		if n < 1 {
+			continue
+		}
+		ks := k
+		if run.kRamp {
+			ks = s + 1
+		}
+		tc := energy.TrainConfig{Steps: n, LR: lrAt(done), BatchSize: 100, K: ks, Momentum: run.momentum, WeightDecay: 2e-4, Seed: uint64(2 + s),
+			Progress: energy.ProgressBar(os.Stdout, fmt.Sprintf("   CD-%d", ks))}
+		if run.finalLR > 0 && n > 1 {
+			tc.FinalLR = lrAt(done + n - 1)
+		}
+		h, err := m.Train(context.Background(), trainX, tc)
+		if err != nil {
+			return err
+		}
+		done += h.Steps
+		last = h.Loss[len(h.Loss)-1]
 	}
 	trainTime := time.Since(t0)
-	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), CD-%d, LR %v (final %v; 0: constant), momentum 0.5, weight decay 2e-4: %v; reconstruction error %.4f\n",
-		h.Steps, epochs, k, lr, finalLR, trainTime.Round(time.Second), h.Loss[len(h.Loss)-1])
+	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), %s, LR %v (final %v; 0: constant), momentum %v, weight decay 2e-4: %v; reconstruction error %.4f\n",
+		done, run.epochs, label, run.lr, run.finalLR, run.momentum, trainTime.Round(time.Second), last)
 	if err := m.SaveFile(filepath.Join(out, "energy-mnist-rbm.bin")); err != nil {
 		return err
 	}
@@ -99,7 +145,7 @@ func runMNIST(out, dir string, epochs float64, k int, lr, finalLR float64, hidde
 	for _, p := range published {
 		fmt.Printf("     %-6s %.2f\n", p.name, p.ll)
 	}
-	fmt.Printf("     here   %.2f (CD-%d, %.1f epochs)\n", llTest, k, epochs)
+	fmt.Printf("     here   %.2f (%s, %.1f epochs)\n", llTest, label, run.epochs)
 
 	if err := plotFilters(out, m); err != nil {
 		return err
