@@ -16,6 +16,9 @@ type tape struct {
 type tapeStep struct {
 	t, h float64
 	y, k [][]float64 // stage states Y_i and derivatives k_i (flat states)
+	// recs are the fused MLP's records of the stages' evaluations (nil on
+	// the gorgonia path, which evaluates f again in its reverse pass).
+	recs []*fusedRec
 }
 
 type tapeOut struct {
@@ -23,15 +26,42 @@ type tapeOut struct {
 	theta   float64
 }
 
-// forwardTape solves sys with tableau tb and records the tape.
+// forwardTape solves sys with tableau tb and records the tape. On the
+// fused path every evaluation of f keeps its activations in a record of
+// the fused MLP's slab; the record of the last evaluation into a stage's
+// buffer (ode.RK evaluates k_i into the same buffer in every step and
+// trial) is pinned to the step when the step is accepted, so rejected
+// trials reuse theirs.
 func forwardTape(sys *system, tb *ode.Tableau, y0, ts []float64, o ode.RKOptions) ([][]float64, ode.Stats, *tape, error) {
 	tp := &tape{tb: tb}
+	var cur map[*float64]*fusedRec
+	if sys.fm != nil {
+		sys.fm.reset()
+		cur = map[*float64]*fusedRec{}
+		rs := *sys
+		rs.rec = func(d []float64) *fusedRec {
+			r := cur[&d[0]]
+			if r == nil || r.pinned {
+				r = sys.fm.take()
+				cur[&d[0]] = r
+			}
+			return r
+		}
+		sys = &rs
+	}
 	hooks := &ode.Hooks{
 		Step: func(r *ode.StepRecord) {
 			st := tapeStep{t: r.T, h: r.H, y: make([][]float64, len(r.Stages)), k: make([][]float64, len(r.K))}
 			for i := range r.Stages {
 				st.y[i] = append([]float64(nil), r.Stages[i]...)
 				st.k[i] = append([]float64(nil), r.K[i]...)
+			}
+			if cur != nil {
+				st.recs = make([]*fusedRec, len(r.K))
+				for i, k := range r.K {
+					st.recs[i] = cur[&k[0]]
+					st.recs[i].pinned = true
+				}
 			}
 			tp.steps = append(tp.steps, st)
 		},
@@ -140,12 +170,18 @@ func (tp *tape) backward(sys *system, ts []float64, cot [][]float64, fixed bool,
 			if zero(kbar[i]) {
 				continue
 			}
-			tbar, err := sys.vjp(st.t+tp.tb.C[i]*h, st.y[i], kbar[i], ybar, tmpTheta, nil)
-			if err != nil {
-				return nil, nil, 0, nvjp, err
+			var tbar float64
+			if st.recs != nil {
+				// The fused MLP adds its ∂θ to gtheta itself.
+				tbar = sys.fm.backward(st.recs[i], kbar[i], ybar, gtheta)
+			} else {
+				var err error
+				if tbar, err = sys.vjp(st.t+tp.tb.C[i]*h, st.y[i], kbar[i], ybar, tmpTheta, nil); err != nil {
+					return nil, nil, 0, nvjp, err
+				}
+				add(gtheta, 1, tmpTheta)
 			}
 			nvjp++
-			add(gtheta, 1, tmpTheta)
 			add(lam, 1, ybar)
 			Tbar += tbar * (dtdT[j] + tp.tb.C[i]*dhdT[j])
 			for r, a := range tp.tb.A[i] {

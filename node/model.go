@@ -63,6 +63,11 @@ type Model struct {
 	custom  bool
 	theta   []float64
 	kernels map[string]*kernel
+	// fused holds the fused MLP's evaluators by batch size (the built-in
+	// MLP's fast path, see fused); noFused makes every evaluation take the
+	// gorgonia kernel instead (tests compare the two).
+	fused   map[int]*fused
+	noFused bool
 }
 
 // New returns a model whose f is the built-in MLP of Config, with input
@@ -120,6 +125,28 @@ func (m *Model) init() error {
 }
 
 func key(B int, terms []term) string { return fmt.Sprint(B, terms) }
+
+// system returns the ODE of a batch of B states with terms and per-sample
+// start times off: on the fused MLP when f is the built-in MLP and there
+// are no terms, else on a compiled gorgonia kernel.
+func (m *Model) system(B int, terms []term, off []float64) (*system, error) {
+	if net, ok := m.net.(*mlpNet); ok && len(terms) == 0 && !m.noFused {
+		if m.fused == nil {
+			m.fused = map[int]*fused{}
+		}
+		fm := m.fused[B]
+		if fm == nil {
+			fm = newFused(net, B, m.dim, m.theta)
+			m.fused[B] = fm
+		}
+		return newFusedSystem(fm, off), nil
+	}
+	k, err := m.kernel(B, terms)
+	if err != nil {
+		return nil, err
+	}
+	return newSystem(k, off), nil
+}
 
 // kernel returns the compiled kernel for batch size B and terms, with the
 // current parameters.
@@ -225,11 +252,10 @@ func (m *Model) Solve(y0 []float64, ts []float64, s Solver, o Options) (*Solutio
 	if err != nil {
 		return nil, err
 	}
-	k, err := m.kernel(B, nil)
+	sys, err := m.system(B, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	sys := newSystem(k, nil)
 	ys, st, err := ode.RK(tb, sys.rhs, y0, ts, o.rk(), nil)
 	if err != nil {
 		return nil, wrapODE(err)
@@ -334,14 +360,13 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 	if method != Backprop && method != Adjoint {
 		return nil, errorf(ErrInput, "unknown GradMethod %d", int(method))
 	}
-	k, err := m.kernel(B, terms)
+	sys, err := m.system(B, terms, off)
 	if err != nil {
 		return nil, err
 	}
 	if eps != nil {
-		copy(k.eps, eps)
+		copy(sys.k.eps, eps) // only terms take ε, and terms take the kernel
 	}
-	sys := newSystem(k, off)
 	z0 := make([]float64, sys.size())
 	copy(z0, y0)
 	ro := o.rk()
@@ -365,10 +390,20 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 	r := &gradResult{ys: ys, fwd: Solution{T: slices.Clone(ts), NFE: st.NFE, Steps: st.Steps, Rejected: st.Rejected}}
 	var full []float64
 	if method == Backprop {
+		recs := map[*fusedRec]bool{}
 		for _, st := range tp.steps {
 			r.held += 8 * (len(st.y) + len(st.k)) * sys.size()
+			for _, rc := range st.recs {
+				recs[rc] = true // FSAL steps share a record
+			}
+		}
+		if sys.fm != nil {
+			r.held += len(recs) * sys.fm.recBytes()
 		}
 		full, r.gtheta, r.tbar, r.bnfe, err = tp.backward(sys, ts, cot, ro.Dt > 0, len(m.theta))
+		if sys.fm != nil {
+			sys.fm.trim()
+		}
 	} else {
 		zlen := sys.ny() + sys.size() + len(m.theta)
 		r.held = 8 * (len(ts)*sys.size() + (len(tb.B)+3)*zlen)
@@ -411,11 +446,10 @@ func (m *Model) Field(y []float64, t float64) ([]float64, error) {
 	if math.IsNaN(t) || math.IsInf(t, 0) {
 		return nil, errorf(ErrInput, "Field: t = %v is not finite", t)
 	}
-	k, err := m.kernel(B, nil)
+	sys, err := m.system(B, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	sys := newSystem(k, nil)
 	d := make([]float64, sys.size())
 	if err := sys.rhs(t, y, d); err != nil {
 		return nil, err

@@ -174,5 +174,6 @@ func (m *Model) loadParams(f *train.ModelFile) error {
 		return errorf(ErrCorrupt, "Load: parameter %d is %v", i, theta[i])
 	}
 	m.theta = theta
+	m.fused = nil // the fused evaluators view the old θ
 	return nil
 }

@@ -1,17 +1,26 @@
 package node
 
-// system is the ODE a kernel defines for the solvers on a flat state: the
-// batch's states y (B·n, row per sample) followed by the integrals of the
-// terms (B·m, m per sample), at solver time τ; sample b sees the network
-// time off[b] + τ.
+// system is the ODE a kernel (or the fused MLP) defines for the solvers on
+// a flat state: the batch's states y (B·n, row per sample) followed by the
+// integrals of the terms (B·m, m per sample), at solver time τ; sample b
+// sees the network time off[b] + τ.
 type system struct {
-	k       *kernel
+	k       *kernel // the gorgonia kernel, or nil on the fused path
+	fm      *fused  // the fused MLP (no terms), or nil
 	B, n, m int
 	off     []float64 // per-sample start times; nil means 0
+	// rec, when not nil, gives the record a fused evaluation into d keeps
+	// (backprop's tape); nil means fm's scratch record.
+	rec func(d []float64) *fusedRec
 }
 
 func newSystem(k *kernel, off []float64) *system {
 	return &system{k: k, B: k.B, n: k.n, m: len(k.terms), off: off}
+}
+
+// newFusedSystem returns the system of the fused MLP fm (no terms).
+func newFusedSystem(fm *fused, off []float64) *system {
+	return &system{fm: fm, B: fm.B, n: fm.n, off: off}
 }
 
 // size is the length of the flat state.
@@ -32,6 +41,14 @@ func (s *system) setInputs(tau float64, y []float64) {
 
 // rhs writes d/dτ of the flat state.
 func (s *system) rhs(tau float64, y, d []float64) error {
+	if s.fm != nil {
+		r := s.fm.tmp
+		if s.rec != nil {
+			r = s.rec(d)
+		}
+		s.fm.forward(tau, s.off, y, d, r)
+		return nil
+	}
 	s.setInputs(tau, y)
 	if err := s.k.forward(); err != nil {
 		return err
@@ -57,8 +74,18 @@ func (s *system) read(d []float64) {
 // cotᵀ∂rhs/∂θ into gtheta (overwritten), the right-hand side itself into d
 // when d is not nil, and returns cotᵀ∂rhs/∂τ.
 func (s *system) vjp(tau float64, y, cot, ybar, gtheta, d []float64) (float64, error) {
-	s.setInputs(tau, y)
 	ny := s.ny()
+	if s.fm != nil {
+		out := d
+		if out == nil {
+			out = s.fm.out
+		}
+		s.fm.forward(tau, s.off, y, out, s.fm.tmp)
+		clear(gtheta)
+		tbar := s.fm.backward(s.fm.tmp, cot[:ny], ybar, gtheta)
+		return tbar, nil
+	}
+	s.setInputs(tau, y)
 	copy(s.k.a, cot[:ny])
 	for i := 0; i < s.m; i++ {
 		for b := 0; b < s.B; b++ {

@@ -1,0 +1,260 @@
+package node
+
+import (
+	"github.com/physbias/physbias/internal/ad"
+	"github.com/physbias/physbias/internal/blas"
+)
+
+// fused is the built-in MLP f of a Model (New) evaluated in plain Go on the
+// core's GEMM (internal/blas), without gorgonia: the fast path of every
+// solve and gradient that integrates no regularizer or trace term. A
+// forward evaluation keeps what the reverse pass needs in a record (the
+// input x = (y, t), every hidden layer's activation a_l = σ(z_l), and σ′(z_l)
+// where it is not a function of a_l), so a vector–Jacobian product runs
+// the reverse pass without evaluating f again:
+//
+//	g = cot,  ∂W_l += a_{l−1}ᵀg,  ∂b_l += Σ_rows g,  g ← (g·W_lᵀ) ⊙ σ′(z_{l−1}),
+//
+// down to g·W_0ᵀ = (∂L/∂y, ∂L/∂t). The gorgonia kernel computes the same
+// products (tests: the two agree to 1e-13 relative). Records come from a
+// slab kept with the model and reused between calls, so that after the
+// first call a solve or gradient allocates nothing per evaluation of f.
+type fused struct {
+	sizes     []int // [in, h_1, ..., n]
+	act       ad.Activation
+	timeInput bool
+	B, n      int
+	w, b      [][]float64 // views into the model's θ: W_l row-major (sizes[l], sizes[l+1])
+	off       []int       // offset of W_l in θ (b_l follows it)
+
+	g0, g1 []float64 // reverse-pass buffers, B×max width
+	out    []float64 // f when a vjp's caller does not want it
+	tmp    *fusedRec // the record of evaluations that are not kept
+
+	slab []*fusedRec // records of a backprop tape; slab[:used] are in use
+	used int
+}
+
+// fusedRec is what one evaluation of f keeps for its reverse pass.
+type fusedRec struct {
+	x      []float64   // input, B×sizes[0]
+	a      [][]float64 // a[l] = σ(z_l), B×sizes[l+1], for the hidden layers
+	d      [][]float64 // σ′(z_l) when it is not a function of a[l]; else nil
+	pinned bool        // on a tape: the next evaluation into its buffer takes a new record
+}
+
+// derivFromValue reports whether σ′(z) is computed from σ(z) in the
+// reverse pass (so records need not keep it).
+func derivFromValue(a ad.Activation) bool {
+	switch a {
+	case ad.Tanh, ad.Sigmoid, ad.Identity, ad.ReLU:
+		return true
+	}
+	return false
+}
+
+// newFused returns the fused evaluator of net for batches of B states, on
+// the parameters theta (laid out as Model.Params: W0, b0, W1, b1, ...).
+func newFused(net *mlpNet, B, n int, theta []float64) *fused {
+	f := &fused{sizes: net.sizes, act: net.act, timeInput: net.timeInput, B: B, n: n}
+	p, maxW := 0, 0
+	for l := 0; l+1 < len(f.sizes); l++ {
+		fi, fo := f.sizes[l], f.sizes[l+1]
+		f.off = append(f.off, p)
+		f.w = append(f.w, theta[p:p+fi*fo:p+fi*fo])
+		p += fi * fo
+		f.b = append(f.b, theta[p:p+fo:p+fo])
+		p += fo
+		maxW = max(maxW, fi, fo)
+	}
+	f.g0, f.g1 = make([]float64, B*maxW), make([]float64, B*maxW)
+	f.out = make([]float64, B*n)
+	f.tmp = f.newRec()
+	return f
+}
+
+// newRec allocates a record.
+func (f *fused) newRec() *fusedRec {
+	L := len(f.sizes) - 1
+	size := f.B * f.sizes[0]
+	keepD := !derivFromValue(f.act)
+	for l := 0; l < L-1; l++ {
+		size += f.B * f.sizes[l+1]
+		if keepD {
+			size += f.B * f.sizes[l+1]
+		}
+	}
+	buf := make([]float64, size)
+	take := func(k int) []float64 {
+		s := buf[:k:k]
+		buf = buf[k:]
+		return s
+	}
+	r := &fusedRec{x: take(f.B * f.sizes[0])}
+	r.a = make([][]float64, L-1)
+	r.d = make([][]float64, L-1)
+	for l := 0; l < L-1; l++ {
+		r.a[l] = take(f.B * f.sizes[l+1])
+		if keepD {
+			r.d[l] = take(f.B * f.sizes[l+1])
+		}
+	}
+	return r
+}
+
+// recBytes is the size of one record in bytes.
+func (f *fused) recBytes() int {
+	r := f.tmp
+	n := len(r.x)
+	for l := range r.a {
+		n += len(r.a[l]) + len(r.d[l])
+	}
+	return 8 * n
+}
+
+// reset frees every record of the slab for reuse.
+func (f *fused) reset() {
+	for _, r := range f.slab[:f.used] {
+		r.pinned = false
+	}
+	f.used = 0
+}
+
+// take returns a free record of the slab, growing it when all are in use.
+func (f *fused) take() *fusedRec {
+	if f.used == len(f.slab) {
+		f.slab = append(f.slab, f.newRec())
+	}
+	r := f.slab[f.used]
+	f.used++
+	r.pinned = false
+	return r
+}
+
+// maxSlabBytes bounds the records a model keeps between calls; a larger
+// tape is dropped after its gradient, so that one long solve does not hold
+// its memory for the model's life.
+const maxSlabBytes = 256 << 20
+
+// trim drops the slab when it is larger than maxSlabBytes.
+func (f *fused) trim() {
+	f.reset()
+	if len(f.slab)*f.recBytes() > maxSlabBytes {
+		f.slab = nil
+	}
+}
+
+// forward writes f at network times tau + off[r] (off nil means 0) and
+// states y (B×n) into d (B×n), keeping the activations in rec.
+func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
+	B, n, in := f.B, f.n, f.sizes[0]
+	x := rec.x
+	if f.timeInput {
+		for r := 0; r < B; r++ {
+			copy(x[r*in:r*in+n], y[r*n:(r+1)*n])
+			t := tau
+			if off != nil {
+				t += off[r]
+			}
+			x[r*in+n] = t
+		}
+	} else {
+		copy(x, y[:B*n])
+	}
+	L := len(f.sizes) - 1
+	a := x
+	for l := 0; l < L; l++ {
+		fi, fo := f.sizes[l], f.sizes[l+1]
+		var z []float64
+		if l < L-1 {
+			z = rec.a[l]
+		} else {
+			z = d[:B*fo]
+		}
+		blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, false)
+		bias := f.b[l]
+		for r := 0; r < B; r++ {
+			zr := z[r*fo : (r+1)*fo]
+			zr = zr[:len(bias)]
+			for j, v := range bias {
+				zr[j] += v
+			}
+		}
+		if l < L-1 {
+			f.act.Apply(z, z, rec.d[l])
+		}
+		a = z
+	}
+}
+
+// backward runs the reverse pass of the evaluation kept in rec for the
+// cotangent cot (B×n) of f: it writes cotᵀ∂f/∂y into ybar (B×n), adds
+// cotᵀ∂f/∂θ to gtheta (laid out as θ) and returns cotᵀ∂f/∂τ, summed over
+// the batch (every sample's time moves with τ).
+func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
+	B, n, in := f.B, f.n, f.sizes[0]
+	L := len(f.sizes) - 1
+	g := cot[:B*n]
+	buf, next := f.g0, f.g1
+	for l := L - 1; l >= 0; l-- {
+		fi, fo := f.sizes[l], f.sizes[l+1]
+		a := rec.x
+		if l > 0 {
+			a = rec.a[l-1]
+		}
+		p := f.off[l]
+		blas.Gemm(true, false, fi, fo, B, a, fi, g, fo, gtheta[p:p+fi*fo], fo, true)
+		gb := gtheta[p+fi*fo : p+fi*fo+fo]
+		for r := 0; r < B; r++ {
+			gr := g[r*fo : (r+1)*fo]
+			gr = gr[:len(gb)]
+			for j, v := range gr {
+				gb[j] += v
+			}
+		}
+		gn := buf[:B*fi]
+		blas.Gemm(false, true, B, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
+		if l > 0 {
+			f.scaleByDeriv(gn, a, rec.d[l-1])
+		}
+		g = gn
+		buf, next = next, buf
+	}
+	tbar := 0.0
+	if f.timeInput {
+		for r := 0; r < B; r++ {
+			copy(ybar[r*n:(r+1)*n], g[r*in:r*in+n])
+			tbar += g[r*in+n]
+		}
+	} else {
+		copy(ybar[:B*n], g)
+	}
+	return tbar
+}
+
+// scaleByDeriv multiplies g by σ′(z) elementwise, σ′ taken from the
+// activation a = σ(z) or from the kept derivatives d.
+func (f *fused) scaleByDeriv(g, a, d []float64) {
+	a = a[:len(g)]
+	switch {
+	case d != nil:
+		d = d[:len(g)]
+		for i, v := range d {
+			g[i] *= v
+		}
+	case f.act == ad.Tanh:
+		for i, v := range a {
+			g[i] *= 1 - v*v
+		}
+	case f.act == ad.Sigmoid:
+		for i, v := range a {
+			g[i] *= v * (1 - v)
+		}
+	case f.act == ad.ReLU:
+		for i, v := range a {
+			if v <= 0 {
+				g[i] = 0
+			}
+		}
+	}
+}
