@@ -1,0 +1,19 @@
+//go:build amd64
+
+package vmath
+
+// The AVX2/FMA kernels (vmath_amd64.s): dst[i] = f(x[i]) for i < n, n a
+// multiple of 4. They must not run unless haveAVX2.
+
+//go:noescape
+func expAVX2(dst, x *float64, n int)
+
+//go:noescape
+func tanhAVX2(dst, x *float64, n int)
+
+//go:noescape
+func sigmoidAVX2(dst, x *float64, n int)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)

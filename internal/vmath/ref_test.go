@@ -1,0 +1,82 @@
+package vmath
+
+import "math"
+
+// The kernels' algorithm in scalar Go, operation for operation (math.FMA
+// where the assembly fuses): the assembly must match it bit for bit.
+
+var invFact = func() [14]float64 {
+	var c [14]float64
+	f := 1.0
+	for n := 1; n <= 13; n++ {
+		f *= float64(n)
+		c[n] = 1 / f
+	}
+	return c
+}()
+
+const (
+	ln2hi = 6.93147180369123816490e-01
+	ln2lo = 1.90821492927058770002e-10
+)
+
+// reduce returns k = round(v/ln 2) and r = v − k·ln 2.
+func reduce(v float64) (k, r float64) {
+	k = math.RoundToEven(v * math.Log2E)
+	r = math.FMA(-k, ln2hi, v)
+	r = math.FMA(-k, ln2lo, r)
+	return k, r
+}
+
+// expm1r is expm1(r) for |r| ≤ ln2/2.
+func expm1r(r float64) float64 {
+	p := invFact[13]
+	for n := 12; n >= 2; n-- {
+		p = math.FMA(p, r, invFact[n])
+	}
+	return math.FMA(r*r, p, r)
+}
+
+func pow2(k int) float64 { return math.Float64frombits(uint64(k+1023) << 52) }
+
+func refExp(x float64) float64 {
+	if !(x >= -746) { // NaN too
+		if x != x {
+			return x
+		}
+		x = -746
+	}
+	x = math.Min(x, 710)
+	k, r := reduce(x)
+	e := expm1r(r)
+	ki := int(k)
+	k1 := ki >> 1
+	k2 := ki - k1
+	s2 := pow2(k2)
+	return math.FMA(s2, e, s2) * pow2(k1)
+}
+
+func refTanh(x float64) float64 {
+	if x != x {
+		return x
+	}
+	a := math.Min(math.Abs(x), 20)
+	v := -2 * a
+	k, r := reduce(v)
+	e := expm1r(r)
+	s := pow2(int(k))
+	t := math.FMA(s, e, s-1)
+	q := t / (t + 2)
+	return math.Copysign(math.Abs(q), x)
+}
+
+func refSigmoid(x float64) float64 {
+	if x != x {
+		return x
+	}
+	e := refExp(-math.Abs(x))
+	if x >= 0 {
+		return 1 / (1 + e)
+	}
+	return e / (1 + e)
+}

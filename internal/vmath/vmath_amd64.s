@@ -1,0 +1,308 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// Constants, each four times (a 32-byte vector), for memory operands.
+//   0 log2e: 1/ln 2
+DATA consts<>+0(SB)/8, $0x3ff71547652b82fe
+DATA consts<>+8(SB)/8, $0x3ff71547652b82fe
+DATA consts<>+16(SB)/8, $0x3ff71547652b82fe
+DATA consts<>+24(SB)/8, $0x3ff71547652b82fe
+//  32 ln2hi: ln 2, high part (fdlibm)
+DATA consts<>+32(SB)/8, $0x3fe62e42fee00000
+DATA consts<>+40(SB)/8, $0x3fe62e42fee00000
+DATA consts<>+48(SB)/8, $0x3fe62e42fee00000
+DATA consts<>+56(SB)/8, $0x3fe62e42fee00000
+//  64 ln2lo: ln 2, low part
+DATA consts<>+64(SB)/8, $0x3dea39ef35793c76
+DATA consts<>+72(SB)/8, $0x3dea39ef35793c76
+DATA consts<>+80(SB)/8, $0x3dea39ef35793c76
+DATA consts<>+88(SB)/8, $0x3dea39ef35793c76
+//  96 c13: 1/13!
+DATA consts<>+96(SB)/8, $0x3de6124613a86d09
+DATA consts<>+104(SB)/8, $0x3de6124613a86d09
+DATA consts<>+112(SB)/8, $0x3de6124613a86d09
+DATA consts<>+120(SB)/8, $0x3de6124613a86d09
+// 128 c12: 1/12!
+DATA consts<>+128(SB)/8, $0x3e21eed8eff8d898
+DATA consts<>+136(SB)/8, $0x3e21eed8eff8d898
+DATA consts<>+144(SB)/8, $0x3e21eed8eff8d898
+DATA consts<>+152(SB)/8, $0x3e21eed8eff8d898
+// 160 c11: 1/11!
+DATA consts<>+160(SB)/8, $0x3e5ae64567f544e4
+DATA consts<>+168(SB)/8, $0x3e5ae64567f544e4
+DATA consts<>+176(SB)/8, $0x3e5ae64567f544e4
+DATA consts<>+184(SB)/8, $0x3e5ae64567f544e4
+// 192 c10: 1/10!
+DATA consts<>+192(SB)/8, $0x3e927e4fb7789f5c
+DATA consts<>+200(SB)/8, $0x3e927e4fb7789f5c
+DATA consts<>+208(SB)/8, $0x3e927e4fb7789f5c
+DATA consts<>+216(SB)/8, $0x3e927e4fb7789f5c
+// 224 c9: 1/9!
+DATA consts<>+224(SB)/8, $0x3ec71de3a556c734
+DATA consts<>+232(SB)/8, $0x3ec71de3a556c734
+DATA consts<>+240(SB)/8, $0x3ec71de3a556c734
+DATA consts<>+248(SB)/8, $0x3ec71de3a556c734
+// 256 c8: 1/8!
+DATA consts<>+256(SB)/8, $0x3efa01a01a01a01a
+DATA consts<>+264(SB)/8, $0x3efa01a01a01a01a
+DATA consts<>+272(SB)/8, $0x3efa01a01a01a01a
+DATA consts<>+280(SB)/8, $0x3efa01a01a01a01a
+// 288 c7: 1/7!
+DATA consts<>+288(SB)/8, $0x3f2a01a01a01a01a
+DATA consts<>+296(SB)/8, $0x3f2a01a01a01a01a
+DATA consts<>+304(SB)/8, $0x3f2a01a01a01a01a
+DATA consts<>+312(SB)/8, $0x3f2a01a01a01a01a
+// 320 c6: 1/6!
+DATA consts<>+320(SB)/8, $0x3f56c16c16c16c17
+DATA consts<>+328(SB)/8, $0x3f56c16c16c16c17
+DATA consts<>+336(SB)/8, $0x3f56c16c16c16c17
+DATA consts<>+344(SB)/8, $0x3f56c16c16c16c17
+// 352 c5: 1/5!
+DATA consts<>+352(SB)/8, $0x3f81111111111111
+DATA consts<>+360(SB)/8, $0x3f81111111111111
+DATA consts<>+368(SB)/8, $0x3f81111111111111
+DATA consts<>+376(SB)/8, $0x3f81111111111111
+// 384 c4: 1/4!
+DATA consts<>+384(SB)/8, $0x3fa5555555555555
+DATA consts<>+392(SB)/8, $0x3fa5555555555555
+DATA consts<>+400(SB)/8, $0x3fa5555555555555
+DATA consts<>+408(SB)/8, $0x3fa5555555555555
+// 416 c3: 1/3!
+DATA consts<>+416(SB)/8, $0x3fc5555555555555
+DATA consts<>+424(SB)/8, $0x3fc5555555555555
+DATA consts<>+432(SB)/8, $0x3fc5555555555555
+DATA consts<>+440(SB)/8, $0x3fc5555555555555
+// 448 c2: 1/2!
+DATA consts<>+448(SB)/8, $0x3fe0000000000000
+DATA consts<>+456(SB)/8, $0x3fe0000000000000
+DATA consts<>+464(SB)/8, $0x3fe0000000000000
+DATA consts<>+472(SB)/8, $0x3fe0000000000000
+// 480 one: 1
+DATA consts<>+480(SB)/8, $0x3ff0000000000000
+DATA consts<>+488(SB)/8, $0x3ff0000000000000
+DATA consts<>+496(SB)/8, $0x3ff0000000000000
+DATA consts<>+504(SB)/8, $0x3ff0000000000000
+// 512 two: 2
+DATA consts<>+512(SB)/8, $0x4000000000000000
+DATA consts<>+520(SB)/8, $0x4000000000000000
+DATA consts<>+528(SB)/8, $0x4000000000000000
+DATA consts<>+536(SB)/8, $0x4000000000000000
+// 544 mtwo: -2
+DATA consts<>+544(SB)/8, $0xc000000000000000
+DATA consts<>+552(SB)/8, $0xc000000000000000
+DATA consts<>+560(SB)/8, $0xc000000000000000
+DATA consts<>+568(SB)/8, $0xc000000000000000
+// 576 tclamp: tanh: |x| clamped to 20
+DATA consts<>+576(SB)/8, $0x4034000000000000
+DATA consts<>+584(SB)/8, $0x4034000000000000
+DATA consts<>+592(SB)/8, $0x4034000000000000
+DATA consts<>+600(SB)/8, $0x4034000000000000
+// 608 elo: exp: x clamped to [-746, 710]
+DATA consts<>+608(SB)/8, $0xc087500000000000
+DATA consts<>+616(SB)/8, $0xc087500000000000
+DATA consts<>+624(SB)/8, $0xc087500000000000
+DATA consts<>+632(SB)/8, $0xc087500000000000
+// 640 ehi: 
+DATA consts<>+640(SB)/8, $0x4086300000000000
+DATA consts<>+648(SB)/8, $0x4086300000000000
+DATA consts<>+656(SB)/8, $0x4086300000000000
+DATA consts<>+664(SB)/8, $0x4086300000000000
+// 672 abs: sign bit clear
+DATA consts<>+672(SB)/8, $0x7fffffffffffffff
+DATA consts<>+680(SB)/8, $0x7fffffffffffffff
+DATA consts<>+688(SB)/8, $0x7fffffffffffffff
+DATA consts<>+696(SB)/8, $0x7fffffffffffffff
+// 704 sign: sign bit
+DATA consts<>+704(SB)/8, $0x8000000000000000
+DATA consts<>+712(SB)/8, $0x8000000000000000
+DATA consts<>+720(SB)/8, $0x8000000000000000
+DATA consts<>+728(SB)/8, $0x8000000000000000
+// 736 bias: int32 1023 four times
+DATA consts<>+736(SB)/4, $1023
+DATA consts<>+740(SB)/4, $1023
+DATA consts<>+744(SB)/4, $1023
+DATA consts<>+748(SB)/4, $1023
+GLOBL consts<>(SB), RODATA|NOPTR, $752
+#define K_log2e consts<>+0(SB)
+#define K_ln2hi consts<>+32(SB)
+#define K_ln2lo consts<>+64(SB)
+#define K_c13 consts<>+96(SB)
+#define K_c12 consts<>+128(SB)
+#define K_c11 consts<>+160(SB)
+#define K_c10 consts<>+192(SB)
+#define K_c9 consts<>+224(SB)
+#define K_c8 consts<>+256(SB)
+#define K_c7 consts<>+288(SB)
+#define K_c6 consts<>+320(SB)
+#define K_c5 consts<>+352(SB)
+#define K_c4 consts<>+384(SB)
+#define K_c3 consts<>+416(SB)
+#define K_c2 consts<>+448(SB)
+#define K_one consts<>+480(SB)
+#define K_two consts<>+512(SB)
+#define K_mtwo consts<>+544(SB)
+#define K_tclamp consts<>+576(SB)
+#define K_elo consts<>+608(SB)
+#define K_ehi consts<>+640(SB)
+#define K_abs consts<>+672(SB)
+#define K_sign consts<>+704(SB)
+#define K_bias consts<>+736(SB)
+
+// EXPM1R sets Y3 = expm1(Y2) for |Y2| ≤ ln2/2 (a bit more is fine):
+// r + r²·(1/2! + r/3! + … + r¹¹/13!), Horner; Y4 is scratch.
+#define EXPM1R \
+	VMOVUPD K_c13, Y3 \
+	VFMADD213PD K_c12, Y2, Y3 \
+	VFMADD213PD K_c11, Y2, Y3 \
+	VFMADD213PD K_c10, Y2, Y3 \
+	VFMADD213PD K_c9, Y2, Y3 \
+	VFMADD213PD K_c8, Y2, Y3 \
+	VFMADD213PD K_c7, Y2, Y3 \
+	VFMADD213PD K_c6, Y2, Y3 \
+	VFMADD213PD K_c5, Y2, Y3 \
+	VFMADD213PD K_c4, Y2, Y3 \
+	VFMADD213PD K_c3, Y2, Y3 \
+	VFMADD213PD K_c2, Y2, Y3 \
+	VMULPD Y2, Y2, Y4 \
+	VFMADD213PD Y2, Y4, Y3
+
+// REDUCE: from Y0 = v, Y1 = k = round(v/ln2) and Y2 = r = v − k·ln2
+// (two-part ln2, fused multiply-adds).
+#define REDUCE \
+	VMULPD K_log2e, Y0, Y1 \
+	VROUNDPD $0, Y1, Y1 \
+	VMOVAPD Y0, Y2 \
+	VFNMADD231PD K_ln2hi, Y1, Y2 \
+	VFNMADD231PD K_ln2lo, Y1, Y2
+
+// EXPV sets Y3 = exp(Y0) for Y0 in [-746, 710]: 2^k1·(2^k2·(1 + expm1(r)))
+// with k1 = k>>1, k2 = k − k1, so that subnormal results round once
+// and results past 2^1024 overflow to +Inf. Y1, Y2, Y4, Y5, Y6 scratch.
+#define EXPV \
+	REDUCE \
+	EXPM1R \
+	VCVTPD2DQY Y1, X5 \
+	VPSRAD $1, X5, X6 \
+	VPSUBD X6, X5, X5 \
+	VPADDD K_bias, X6, X6 \
+	VPADDD K_bias, X5, X5 \
+	VPMOVZXDQ X6, Y6 \
+	VPMOVZXDQ X5, Y5 \
+	VPSLLQ $52, Y6, Y6 \
+	VPSLLQ $52, Y5, Y5 \
+	VFMADD213PD Y5, Y5, Y3 \
+	VMULPD Y6, Y3, Y3
+
+// func expAVX2(dst, x *float64, n int)
+// dst[i] = exp(x[i]) for i < n; n is a multiple of 4.
+TEXT ·expAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ expdone
+	VMOVUPD K_elo, Y14
+	VMOVUPD K_ehi, Y15
+
+exploop:
+	VMOVUPD (SI), Y0
+	VMAXPD Y0, Y14, Y0 // max(−746, x), NaN stays NaN
+	VMINPD Y0, Y15, Y0 // min(710, x)
+	EXPV
+	VMOVUPD Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ exploop
+	VZEROUPPER
+
+expdone:
+	RET
+
+// func tanhAVX2(dst, x *float64, n int)
+// dst[i] = tanh(x[i]) = sign(x)·(−t/(t+2)), t = expm1(−2·min(|x|, 20)).
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ tanhdone
+	VMOVUPD K_tclamp, Y14
+
+tanhloop:
+	VMOVUPD (SI), Y8
+	VANDPD K_abs, Y8, Y7
+	VMINPD Y7, Y14, Y7 // min(20, |x|), NaN stays NaN
+	VMULPD K_mtwo, Y7, Y0 // v = −2|x| in [−40, 0]
+	REDUCE
+	EXPM1R
+	VCVTPD2DQY Y1, X5 // k in [−58, 0]: 2^k is normal
+	VPADDD K_bias, X5, X5
+	VPMOVZXDQ X5, Y5
+	VPSLLQ $52, Y5, Y5 // s = 2^k
+	VSUBPD K_one, Y5, Y6 // s − 1, exact
+	VFMADD213PD Y6, Y5, Y3 // t = s·e + (s − 1) = expm1(v)
+	VADDPD K_two, Y3, Y4
+	VDIVPD Y4, Y3, Y3 // t/(t+2) = −tanh|x|
+	VANDPD K_abs, Y3, Y3
+	VANDPD K_sign, Y8, Y8
+	VORPD Y8, Y3, Y3
+	VMOVUPD Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ tanhloop
+	VZEROUPPER
+
+tanhdone:
+	RET
+
+// func sigmoidAVX2(dst, x *float64, n int)
+// dst[i] = 1/(1+e) for x ≥ 0, e/(1+e) otherwise, e = exp(−|x|).
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ sigdone
+	VMOVUPD K_elo, Y14
+	VXORPD Y15, Y15, Y15
+
+sigloop:
+	VMOVUPD (SI), Y8
+	VORPD K_sign, Y8, Y0 // −|x|
+	VMAXPD Y0, Y14, Y0 // max(−746, −|x|), NaN stays NaN
+	EXPV
+	VADDPD K_one, Y3, Y4 // 1 + e
+	VCMPPD $13, Y15, Y8, Y9 // x ≥ 0 (false for NaN)
+	VBLENDVPD Y9, K_one, Y3, Y10 // 1 where x ≥ 0, else e
+	VDIVPD Y4, Y10, Y10
+	VMOVUPD Y10, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ sigloop
+	VZEROUPPER
+
+sigdone:
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
