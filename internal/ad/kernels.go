@@ -4,6 +4,7 @@ import (
 	"math"
 	"unsafe"
 
+	"github.com/physbias/physbias/internal/vmath"
 	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 )
@@ -137,18 +138,28 @@ func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
 	s1, s2, s3 := c.s1[:n], c.s2[:n], c.s3[:n]
 	switch a {
 	case Tanh:
-		for i, zi := range z {
-			t := math.Tanh(zi)
-			if s0 != nil {
-				s0[i] = t
+		t := s0 // tanh z, vectorized (internal/vmath: within 2 ulp of math.Tanh)
+		if t == nil {
+			if len(c.t) != n {
+				c.t = make([]float64, n)
 			}
-			d := 1 - t*t
-			s1[i] = d
-			if ord >= 2 {
-				s2[i] = -2 * t * d
-				if ord >= 3 {
-					s3[i] = -2 * d * (1 - 3*t*t)
-				}
+			t = c.t
+		}
+		vmath.Tanh(t, z)
+		switch ord {
+		case 1:
+			for i, ti := range t {
+				s1[i] = 1 - ti*ti
+			}
+		case 2:
+			for i, ti := range t {
+				d := 1 - ti*ti
+				s1[i], s2[i] = d, -2*ti*d
+			}
+		default:
+			for i, ti := range t {
+				d := 1 - ti*ti
+				s1[i], s2[i], s3[i] = d, -2*ti*d, -2*d*(1-3*ti*ti)
 			}
 		}
 	case Softplus:
