@@ -26,7 +26,7 @@ type EdgeTable struct {
 }
 
 // Edges returns the EdgeTable of graphs whose node features are laid out
-// as SimulateNBody makes them, [x (dim), v (dim), q, m], with p's forces.
+// as Simulate makes them, [x (dim), v (dim), q, m], with p's forces.
 func (p Potential) Edges(gs []Graph, dim int) (*EdgeTable, error) {
 	if p < 0 || int(p) >= len(potNames) {
 		return nil, errorf(ErrInput, "unknown Potential %d", int(p))
@@ -186,13 +186,17 @@ func leastSquares(X *mat.Dense, y []float64) ([]float64, []float64, float64, err
 		mean += v
 	}
 	mean /= float64(len(y))
-	var res, tot float64
+	var res, tot, big float64
 	for i, v := range y {
 		res += (v - p[i]) * (v - p[i])
 		tot += (v - mean) * (v - mean)
+		big = math.Max(big, math.Abs(v))
 	}
-	r2 := 1.0
-	if tot > 0 {
+	// A target that does not vary beyond rounding (a dead message
+	// component, constant up to 1e-12 of its size) explains nothing: R² 0,
+	// not the 1 of a perfect fit of a constant.
+	r2 := 0.0
+	if noise := 1e-12 * big; tot > float64(len(y))*noise*noise && tot > 0 {
 		r2 = 1 - res/tot
 	}
 	return mat.Col(nil, 0, &beta), p, r2, nil

@@ -41,10 +41,11 @@ const (
 	Tanh                       // tanh z
 	Sigmoid                    // 1/(1 + e⁻ᶻ)
 	Sin                        // sin z
+	ReLU                       // max(0, z), the activation of Cranmer et al. 2020's networks
 )
 
-var actNames = [...]string{"softplus", "tanh", "sigmoid", "sin"}
-var actAD = [...]ad.Activation{ad.Softplus, ad.Tanh, ad.Sigmoid, ad.Sin}
+var actNames = [...]string{"softplus", "tanh", "sigmoid", "sin", "relu"}
+var actAD = [...]ad.Activation{ad.Softplus, ad.Tanh, ad.Sigmoid, ad.Sin, ad.ReLU}
 
 // String returns the activation's lower-case name.
 func (a Activation) String() string {
@@ -198,7 +199,7 @@ type TrainConfig struct {
 }
 
 // TranslatePositions returns an Augment function that shifts the first
-// dim node features (the positions of SimulateNBody's graphs) of every
+// dim node features (the positions of Simulate's graphs) of every
 // node of a graph by one offset drawn from N(0, sigma²) per coordinate:
 // Cranmer et al. 2020 train with such shifts (sigma 3), which teach the
 // network that forces depend on positions only through differences.

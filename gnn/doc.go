@@ -45,10 +45,14 @@
 //
 // # n-body data and force laws
 //
-// SimulateNBody makes the paper's kind of data: systems of particles under
-// springs, 1/r, 1/r² or charge potentials in 2-D or 3-D, as fully
-// connected graphs with node features [x, v, q, m] and accelerations as
-// targets. Potential.Edges tabulates per edge the offset Δx, the distance,
+// Simulate makes the paper's kind of data from a System: particles
+// interacting in pairs, integrated by leapfrog, each recorded state a fully
+// connected graph with node features [x, v, q, m] and the exact
+// accelerations as targets, a held-out part in Dataset.Test.
+// Potential.System gives the paper's systems (springs, 1/r, 1/r² and
+// charge potentials in 1-D to 3-D, with Cranmer et al.'s initial states
+// and data sizes in System.Paper); a user's own law is a Force function.
+// Potential.Edges tabulates per edge the offset Δx, the distance,
 // the masses and charges and the true force; FitMessages fits the most
 // significant message components linearly to the forces and reports R²;
 // FitLaw searches laws y ≈ b + Σ (a·Δx)·s·r^p over scalings s (1, masses,

@@ -30,12 +30,15 @@ func ExampleDeepSets() {
 // Read the spring law off exact forces: FitLaw returns the force's
 // x-component as 2·Δx/r − 2·Δx, i.e. F = −2(r − 1)·Δx/r.
 func ExampleFitLaw() {
-	nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: gnn.Spring, Sims: 5, Steps: 4, Seed: 1})
+	sys := gnn.Spring.System(2, 4) // 2-D, 4 particles
+	cfg := sys.Paper               // the paper's data set, made smaller
+	cfg.Sims, cfg.Steps, cfg.TestFraction = 5, 4, 0
+	d, err := gnn.Simulate(sys, cfg)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	et, err := gnn.Spring.Edges(nb.Data.Graphs, 2)
+	et, err := gnn.Spring.Edges(d.Graphs, 2)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -56,23 +59,24 @@ func ExampleFitLaw() {
 // An interaction network predicts one acceleration per particle from
 // messages summed at each receiver.
 func ExampleModel_Apply() {
-	nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: gnn.Charge, Particles: 3, Sims: 1, Steps: 1, Seed: 1})
+	sys := gnn.Charge.System(2, 3)
+	d, err := gnn.Simulate(sys, gnn.DataConfig{Sims: 1, Steps: 1, DT: 0.001, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 2, 2, []int{16}))
+	m, err := gnn.New(gnn.InteractionNetwork(sys.Dim(), 2, 2, []int{16}))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	out, err := m.Apply(nb.Data.Graphs)
+	out, err := m.Apply(d.Graphs)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	g := out[0]
 	fmt.Printf("%d particles, %d edges, %d messages of size %d, %d accelerations of size %d\n",
-		len(nb.Data.Graphs[0].Nodes), g.NumEdges(), len(g.Edges), len(g.Edges[0]), len(g.Nodes), len(g.Nodes[0]))
+		len(d.Graphs[0].Nodes), g.NumEdges(), len(g.Edges), len(g.Edges[0]), len(g.Nodes), len(g.Nodes[0]))
 	// Output: 3 particles, 6 edges, 6 messages of size 2, 3 accelerations of size 2
 }

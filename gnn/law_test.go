@@ -26,11 +26,8 @@ func TestFitLawRecoversExactLaws(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, dim := range []int{2, 3} {
-			nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: tc.pot, Dim: dim, Particles: 2*dim - 1, Sims: 10, Steps: 5, Seed: 3, MassSpread: 0.5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			et, err := tc.pot.Edges(nb.Data.Graphs, dim)
+			nb := simulate(t, tc.pot, dim, 2*dim-1, 10, 5, 3, 0.5)
+			et, err := tc.pot.Edges(nb.Graphs, dim)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,11 +72,8 @@ func TestFitLawRecoversExactLaws(t *testing.T) {
 // force and whose others are near constant: FitMessages picks the two, with
 // R² 1 and the transform's coefficients.
 func TestFitMessagesLinear(t *testing.T) {
-	nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: gnn.Spring, Sims: 50, Steps: 10, Seed: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	et, _ := gnn.Spring.Edges(nb.Data.Graphs, 2)
+	nb := simulate(t, gnn.Spring, 2, 4, 50, 10, 4, 0)
+	et, _ := gnn.Spring.Edges(nb.Graphs, 2)
 	msgs := make([][]float64, len(et.Force))
 	for e, f := range et.Force {
 		// components 1 and 3 carry 3F₁ − F₂ and F₁ + 2F₂; 0 and 2 are tiny.
@@ -100,6 +94,25 @@ func TestFitMessagesLinear(t *testing.T) {
 	}
 }
 
+// Dead message components (a ReLU layer that never fires leaves its bias,
+// a constant) explain none of the force: R² 0, not the 1 of a constant
+// fitted exactly.
+func TestFitMessagesConstant(t *testing.T) {
+	nb := simulate(t, gnn.Spring, 2, 4, 5, 10, 4, 0)
+	et, _ := gnn.Spring.Edges(nb.Graphs, 2)
+	msgs := make([][]float64, len(et.Force))
+	for e := range msgs {
+		msgs[e] = []float64{0.3, -1.7}
+	}
+	fit, err := gnn.FitMessages(msgs, et.Force, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.R2[0] != 0 || fit.R2[1] != 0 {
+		t.Fatalf("constant messages: R² %v, want 0", fit.R2)
+	}
+}
+
 // With noise of 20% of the force's spread added, FitLaw still returns the
 // spring law (two powers, −1 and 0, in the ratio −1) and a single power for
 // the charge law; measured relative errors 0.20, the noise level.
@@ -108,8 +121,8 @@ func TestFitLawNoisy(t *testing.T) {
 		pot    gnn.Potential
 		powers []int
 	}{{gnn.Spring, []int{-1, 0}}, {gnn.Charge, []int{-3}}, {gnn.R1, []int{-2}}} {
-		nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Potential: tc.pot, Sims: 20, Steps: 10, Seed: 5, MassSpread: 0.5})
-		et, _ := tc.pot.Edges(nb.Data.Graphs, 2)
+		nb := simulate(t, tc.pot, 2, 4, 20, 10, 5, 0.5)
+		et, _ := tc.pot.Edges(nb.Graphs, 2)
 		r := rng.New(6)
 		y := make([]float64, len(et.Force))
 		for e, f := range et.Force {
@@ -149,8 +162,8 @@ func stdDev(y []float64) float64 {
 }
 
 func TestAnalysisBadInput(t *testing.T) {
-	nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 2, Steps: 5, Seed: 1})
-	et, _ := gnn.Spring.Edges(nb.Data.Graphs, 2)
+	nb := simulate(t, gnn.Spring, 2, 4, 2, 5, 1, 0)
+	et, _ := gnn.Spring.Edges(nb.Graphs, 2)
 	y := make([]float64, len(et.Dx))
 	bad := *et
 	bad.Dx = append([][]float64{{1}}, et.Dx[1:]...)
@@ -170,14 +183,24 @@ func TestAnalysisBadInput(t *testing.T) {
 	if _, err := gnn.FitMessages(et.Force, et.Force, 3); !errors.Is(err, gnn.ErrInput) {
 		t.Errorf("k too large: %v", err)
 	}
-	if _, err := gnn.Spring.Edges(nb.Data.Graphs, 3); !errors.Is(err, gnn.ErrInput) {
+	if _, err := gnn.Spring.Edges(nb.Graphs, 3); !errors.Is(err, gnn.ErrInput) {
 		t.Errorf("wrong dimension: %v", err)
 	}
-	for name, c := range map[string]gnn.NBodyConfig{
-		"dim": {Dim: 4}, "particles": {Particles: 1}, "dt": {DT: -1}, "noise": {Noise: math.NaN()}, "potential": {Potential: 9}, "mass": {MassSpread: -1},
+	ok := gnn.DataConfig{Sims: 2, Steps: 3, DT: 0.01}
+	for name, sys := range map[string]gnn.System{
+		"space": gnn.Spring.System(4, 4), "particles": gnn.Spring.System(2, 1), "potential": gnn.Potential(9).System(2, 4),
 	} {
-		if _, err := gnn.SimulateNBody(c); !errors.Is(err, gnn.ErrInput) {
-			t.Errorf("NBodyConfig %s: %v", name, err)
+		if _, err := gnn.Simulate(sys, ok); !errors.Is(err, gnn.ErrInput) {
+			t.Errorf("System %s: %v", name, err)
+		}
+	}
+	for name, c := range map[string]gnn.DataConfig{
+		"zero": {}, "dt": {Sims: 2, Steps: 3, DT: -1}, "noise": {Sims: 2, Steps: 3, DT: 0.01, Noise: math.NaN()},
+		"substeps": {Sims: 2, Steps: 3, DT: 0.01, Substeps: -1}, "test": {Sims: 2, Steps: 3, DT: 0.01, TestFraction: 0.9},
+		"size": {Sims: 1 << 20, Steps: 1 << 10, DT: 0.01},
+	} {
+		if _, err := gnn.Simulate(gnn.Spring.System(2, 4), c); !errors.Is(err, gnn.ErrInput) {
+			t.Errorf("DataConfig %s: %v", name, err)
 		}
 	}
 }

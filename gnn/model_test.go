@@ -99,17 +99,14 @@ func TestDeepSetsTrainSaveLoad(t *testing.T) {
 // Same seeds, same result: two trainings from the same Config and
 // TrainConfig give bit-identical weights (here compared through outputs).
 func TestDeterministic(t *testing.T) {
-	nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 4, Steps: 10, Seed: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nb := simulate(t, gnn.Spring, 2, 4, 4, 10, 9, 0)
 	var outs [2][]gnn.Graph
 	for i := range outs {
-		m, _ := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 4, 2, []int{16}))
-		if _, err := m.Train(context.Background(), nb.Data, gnn.TrainConfig{Steps: 20, BatchSize: 8, Seed: 3, Loss: gnn.MAE, MessageL1: 0.01}); err != nil {
+		m, _ := gnn.New(gnn.InteractionNetwork(6, 4, 2, []int{16}))
+		if _, err := m.Train(context.Background(), nb, gnn.TrainConfig{Steps: 20, BatchSize: 8, Seed: 3, Loss: gnn.MAE, MessageL1: 0.01}); err != nil {
 			t.Fatal(err)
 		}
-		outs[i], _ = m.Apply(nb.Data.Graphs[:3])
+		outs[i], _ = m.Apply(nb.Graphs[:3])
 	}
 	for g := range outs[0] {
 		for k, row := range outs[0][g].Nodes {
@@ -123,27 +120,27 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestTrainStops(t *testing.T) {
-	nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 4, Steps: 10, Seed: 9})
-	m, _ := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 4, 2, []int{8}))
-	before, _ := m.Apply(nb.Data.Graphs[:1])
+	nb := simulate(t, gnn.Spring, 2, 4, 4, 10, 9, 0)
+	m, _ := gnn.New(gnn.InteractionNetwork(6, 4, 2, []int{8}))
+	before, _ := m.Apply(nb.Graphs[:1])
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	h, err := m.Train(ctx, nb.Data, gnn.TrainConfig{Steps: 50, BatchSize: 4})
+	h, err := m.Train(ctx, nb, gnn.TrainConfig{Steps: 50, BatchSize: 4})
 	if !errors.Is(err, context.Canceled) || h.Steps != 0 || h.Stop != "canceled" || !strings.HasPrefix(err.Error(), "gnn: ") {
 		t.Fatalf("cancelled: %d steps, error %v", h.Steps, err)
 	}
-	after, _ := m.Apply(nb.Data.Graphs[:1])
+	after, _ := m.Apply(nb.Graphs[:1])
 	if maxDiff(t, before[0].Nodes, after[0].Nodes) != 0 {
 		t.Fatal("a cancelled run before its first step changed the weights")
 	}
-	h, err = m.Train(context.Background(), nb.Data, gnn.TrainConfig{Steps: 1 << 30, BatchSize: 4, TimeLimit: 50 * time.Millisecond})
+	h, err = m.Train(context.Background(), nb, gnn.TrainConfig{Steps: 1 << 30, BatchSize: 4, TimeLimit: 50 * time.Millisecond})
 	if err != nil || h.Stop != "time limit" || h.Steps == 0 {
 		t.Fatalf("time limit: %d steps, stop %q, error %v", h.Steps, h.Stop, err)
 	}
 	// Targets of 1e300: the squared loss is Inf at the first step.
-	bad := *nb.Data
-	bad.NodeTargets = make([][][]float64, len(nb.Data.NodeTargets))
-	for i, ts := range nb.Data.NodeTargets {
+	bad := *nb
+	bad.NodeTargets = make([][][]float64, len(nb.NodeTargets))
+	for i, ts := range nb.NodeTargets {
 		for _, row := range ts {
 			bad.NodeTargets[i] = append(bad.NodeTargets[i], []float64{1e300, row[1]})
 		}
@@ -261,10 +258,10 @@ func flip(b []byte, i int) []byte {
 // size-changing callback is an error matching ErrCallback, a NaN one
 // ErrNotFinite.
 func TestAugment(t *testing.T) {
-	nb, _ := gnn.SimulateNBody(gnn.NBodyConfig{Sims: 4, Steps: 10, Seed: 9})
-	m, _ := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 4, 2, []int{8}))
+	nb := simulate(t, gnn.Spring, 2, 4, 4, 10, 9, 0)
+	m, _ := gnn.New(gnn.InteractionNetwork(6, 4, 2, []int{8}))
 	tc := gnn.TrainConfig{Steps: 5, BatchSize: 4, Augment: gnn.TranslatePositions(2, 3)}
-	if _, err := m.Train(context.Background(), nb.Data, tc); err != nil {
+	if _, err := m.Train(context.Background(), nb, tc); err != nil {
 		t.Fatal(err)
 	}
 	for name, tc2 := range map[string]struct {
@@ -276,7 +273,7 @@ func TestAugment(t *testing.T) {
 		"NaN":    {func(n [][]float64, _ *rand.Rand) { n[1][0] = math.NaN() }, gnn.ErrNotFinite},
 	} {
 		tc.Augment = tc2.f
-		_, err := m.Train(context.Background(), nb.Data, tc)
+		_, err := m.Train(context.Background(), nb, tc)
 		if !errors.Is(err, tc2.kind) || strings.Count(err.Error(), "gnn: ") != 1 {
 			t.Errorf("%s: error %v, want one matching %v", name, err, tc2.kind)
 		}

@@ -3,7 +3,9 @@ package gnn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rng"
 )
 
@@ -73,118 +75,172 @@ func (p Potential) Force(dx []float64, mi, mj, qi, qj float64, f []float64) floa
 	return r
 }
 
-// NBodyConfig describes a simulated n-body data set. Its zero value means
-// the defaults in the fields' comments.
-type NBodyConfig struct {
-	// Potential is the pairwise law; the zero value is Spring.
-	Potential Potential
-	// Dim is the spatial dimension, 2 or 3; 0 means 2.
-	Dim int
-	// Particles per system; 0 means 4 (the paper's).
+// System is an n-body system: Particles particles in Space dimensions that
+// interact in pairs. Simulate makes data from it; the package's own
+// systems come from Potential.System, and a user's own law is a Force
+// function.
+type System struct {
+	// Name is a short label ("charge", "spring", ...).
+	Name string
+	// Space is the spatial dimension, 1 to 3.
+	Space int
+	// Particles is the number of particles, 2 to 1000.
 	Particles int
-	// Sims is the number of independent systems; 0 means 100.
+	// Force writes into f (Space values) the force on a particle from
+	// another at offset dx = x_i − x_j, with masses mi, mj and charges
+	// qi, qj.
+	Force func(dx []float64, mi, mj, qi, qj float64, f []float64)
+	// Initial draws the state a system starts from: positions x and
+	// velocities v (Particles·Space values each, particle after particle),
+	// masses m (positive) and charges q (Particles values each). r is a
+	// *rand.Rand of the standard library's math/rand/v2, seeded from
+	// DataConfig.Seed by Simulate (import "math/rand/v2"). nil means the
+	// paper's: positions and velocities N(0, 1) per coordinate, masses
+	// exp(N(0, 1)), charges ±1 with equal odds.
+	Initial func(r *rand.Rand, x, v, m, q []float64)
+	// Paper is the data set of Cranmer et al. 2020's code for this system
+	// (zero for a user's system): pass it to Simulate to make the paper's
+	// data.
+	Paper DataConfig
+}
+
+// Dim returns the number of node features of the system's graphs,
+// 2·Space + 2: [x, v, q, m]. It is the NodeIn of a model of the system.
+func (s System) Dim() int { return 2*s.Space + 2 }
+
+// System returns the n-body system of p in space dimensions with the given
+// number of particles, as in Cranmer et al. 2020's code: positions and
+// velocities N(0, 1), masses exp(N(0, 1)), charges ±1, and the paper's data
+// set in Paper (10,000 systems, 100 recorded states each, one every five
+// integration steps of 0.01 for springs, 0.005 for 1/r and 0.001 for 1/r²
+// and charges, a quarter held out for test). The paper's 10⁶ states take
+// about a gigabyte; the examples use fewer.
+func (p Potential) System(space, particles int) System {
+	s := System{Name: p.String(), Space: space, Particles: particles}
+	if p < 0 || int(p) >= len(potNames) {
+		return s // no Force: Simulate says so
+	}
+	s.Force = func(dx []float64, mi, mj, qi, qj float64, f []float64) { p.Force(dx, mi, mj, qi, qj, f) }
+	dt := map[Potential]float64{Spring: 0.01, R1: 0.005, R2: 0.001, Charge: 0.001}[p]
+	s.Paper = DataConfig{Sims: 10000, Steps: 100, DT: 5 * dt, Substeps: 5, TestFraction: 0.25}
+	return s
+}
+
+// DataConfig describes a data set Simulate makes. Its sizes have no
+// default a user's system could share: zero Sims, Steps or DT is an error;
+// start from the system's Paper config.
+type DataConfig struct {
+	// Sims is the number of independent systems, training and test.
 	Sims int
-	// Steps is the number of states recorded per system, one every DT;
-	// 0 means 100.
+	// Steps is the number of states recorded per system, one every DT.
 	Steps int
-	// DT is the time between recorded states (one leapfrog step); 0 means
-	// 0.01 for springs and 0.001 for the other laws.
+	// DT is the time between recorded states.
 	DT float64
+	// Substeps is the number of leapfrog steps between recorded states;
+	// 0 means 1.
+	Substeps int
 	// Noise is the standard deviation of Gaussian noise added to the
 	// target accelerations; 0 means none.
 	Noise float64
-	// MassSpread is the standard deviation σ of the log-masses: masses
-	// are exp(σ·N(0, 1)); 0 means every mass is 1.
-	MassSpread float64
-	// Seed draws the initial states, masses and charges.
+	// TestFraction is the fraction of systems held out in Dataset.Test,
+	// in [0, 1); 0 means none. A positive fraction holds out at least one.
+	TestFraction float64
+	// Seed draws the initial states (the generator System.Initial gets)
+	// and the noise.
 	Seed uint64
 }
 
-func (c NBodyConfig) withDefaults() (NBodyConfig, error) {
-	if c.Potential < 0 || int(c.Potential) >= len(potNames) {
-		return c, errorf(ErrInput, "unknown NBodyConfig.Potential %d", int(c.Potential))
-	}
-	if c.Dim == 0 {
-		c.Dim = 2
-	}
-	if c.Particles == 0 {
-		c.Particles = 4
-	}
-	if c.Sims == 0 {
-		c.Sims = 100
-	}
-	if c.Steps == 0 {
-		c.Steps = 100
-	}
-	if c.DT == 0 {
-		c.DT = 0.001
-		if c.Potential == Spring {
-			c.DT = 0.01
-		}
-	}
+// check validates c for a system whose graphs have nodes nodes.
+func (c DataConfig) check(nodes int) error {
+	const hint = "set it, or start from the system's Paper config"
 	switch {
-	case c.Dim != 2 && c.Dim != 3:
-		return c, errorf(ErrInput, "NBodyConfig.Dim is %d; want 2 or 3", c.Dim)
-	case c.Particles < 2 || c.Particles > 1000:
-		return c, errorf(ErrInput, "NBodyConfig.Particles is %d; want 2 to 1000", c.Particles)
-	case c.Sims < 1 || c.Steps < 1 || c.Sims > 1<<24/c.Steps:
-		return c, errorf(ErrInput, "NBodyConfig.Sims %d × Steps %d; want positive, at most 2²⁴ states", c.Sims, c.Steps)
+	case c.Sims < 1 || c.Steps < 1:
+		return errorf(ErrInput, "DataConfig.Sims is %d and Steps %d; both must be positive (%s)", c.Sims, c.Steps, hint)
+	case c.Sims > 1<<26/c.Steps/nodes:
+		return errorf(ErrInput, "DataConfig.Sims %d × Steps %d × %d particles; at most 2²⁶ particle states", c.Sims, c.Steps, nodes)
 	case !(c.DT > 0) || math.IsInf(c.DT, 0):
-		return c, errorf(ErrInput, "NBodyConfig.DT is %v; want positive and finite", c.DT)
-	case !(c.MassSpread >= 0) || c.MassSpread > 5:
-		return c, errorf(ErrInput, "NBodyConfig.MassSpread is %v; want 0 to 5", c.MassSpread)
+		return errorf(ErrInput, "DataConfig.DT is %v; want positive and finite (%s)", c.DT, hint)
+	case c.Substeps < 0 || c.Substeps > 1<<20:
+		return errorf(ErrInput, "DataConfig.Substeps is %d; want 0 (one) to 2²⁰", c.Substeps)
 	case !(c.Noise >= 0) || math.IsInf(c.Noise, 0):
-		return c, errorf(ErrInput, "NBodyConfig.Noise is %v; want non-negative and finite", c.Noise)
+		return errorf(ErrInput, "DataConfig.Noise is %v; want non-negative and finite (0 means none)", c.Noise)
+	case !(c.TestFraction >= 0 && c.TestFraction < 1):
+		return errorf(ErrInput, "DataConfig.TestFraction is %v; must be in [0, 1) (0 means none)", c.TestFraction)
 	}
-	return c, nil
+	return nil
 }
 
-// NBody is a simulated n-body data set: each recorded state is a fully
-// connected graph (see FullyConnected) whose node features are
-// [x (Dim), v (Dim), q, m], with the particles' accelerations as node
-// targets.
-type NBody struct {
-	// Config is the configuration with defaults filled in.
-	Config NBodyConfig
-	// Data holds the graphs and their target accelerations, Sims·Steps of
-	// them, system by system.
-	Data *Dataset
+// check reports whether s is usable.
+func (s System) check() error {
+	switch {
+	case s.Space < 1 || s.Space > 3:
+		return errorf(ErrInput, "system %q has Space %d; want 1 to 3", s.Name, s.Space)
+	case s.Particles < 2 || s.Particles > 1000:
+		return errorf(ErrInput, "system %q has %d particles; want 2 to 1000", s.Name, s.Particles)
+	case s.Force == nil:
+		return errorf(ErrInput, "system %q has no Force", s.Name)
+	}
+	return nil
 }
 
-// NodeIn returns the number of node features, 2·Dim + 2.
-func (nb *NBody) NodeIn() int { return 2*nb.Config.Dim + 2 }
-
-// SimulateNBody simulates cfg.Sims systems of cfg.Particles particles with
-// the leapfrog (kick–drift–kick) integrator. Positions and velocities start
-// N(0, 1) per coordinate, masses exp(σ·N(0, 1)) with σ = cfg.MassSpread
-// and charges ±1, drawn from cfg.Seed.
-func SimulateNBody(cfg NBodyConfig) (*NBody, error) {
-	c, err := cfg.withDefaults()
-	if err != nil {
+// Simulate makes a data set from sys: cfg.Sims systems started from
+// sys.Initial, each integrated with the leapfrog (kick–drift–kick) scheme,
+// cfg.Substeps steps of DT/Substeps between recorded states. Every recorded
+// state is a fully connected graph (see FullyConnected) whose node features
+// are [x (Space), v (Space), q, m], with the exact accelerations Σ_j F_ij/m_i
+// at those positions as node targets (plus cfg.Noise). The last
+// round(TestFraction·Sims) systems go to the returned Dataset's Test.
+//
+// A callback that panics is an error matching ErrCallback; non-positive
+// masses from Initial are an error matching ErrCallback; a system whose
+// state stops being finite is an error matching ErrNotFinite.
+func Simulate(sys System, cfg DataConfig) (d *Dataset, err error) {
+	if err := sys.check(); err != nil {
 		return nil, err
 	}
-	r := rng.New(c.Seed)
-	n, dim := c.Particles, c.Dim
+	c := cfg
+	if err := c.check(sys.Particles); err != nil {
+		return nil, err
+	}
+	if c.Substeps == 0 {
+		c.Substeps = 1
+	}
+	nTest := int(math.Round(c.TestFraction * float64(c.Sims)))
+	if c.TestFraction > 0 && nTest == 0 {
+		nTest = 1
+	}
+	if nTest >= c.Sims {
+		return nil, errorf(ErrInput, "DataConfig.TestFraction %v of %d systems leaves none for training", c.TestFraction, c.Sims)
+	}
+	init := sys.Initial
+	if init == nil {
+		init = paperInitial
+	}
+	defer fail.Recover(&err, "gnn", "System.Initial or System.Force")
+	r := rng.Stream(c.Seed, 0)
+	noise := rng.Stream(c.Seed, 1)
+	n, dim := sys.Particles, sys.Space
 	send, recv := FullyConnected(n)
-	d := &Dataset{}
+	train, test := &Dataset{}, &Dataset{}
 	x := make([]float64, n*dim)
 	v := make([]float64, n*dim)
 	a := make([]float64, n*dim)
 	m := make([]float64, n)
 	q := make([]float64, n)
+	h := c.DT / float64(c.Substeps)
 	for s := range c.Sims {
-		for i := range x {
-			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
+		out := train
+		if s >= c.Sims-nTest {
+			out = test
 		}
-		for i := range m {
-			m[i] = math.Exp(c.MassSpread * r.NormFloat64())
-			q[i] = 1
-			if r.IntN(2) == 0 {
-				q[i] = -1
+		init(r, x, v, m, q)
+		for i, mi := range m {
+			if !(mi > 0) || math.IsInf(mi, 0) || math.IsNaN(q[i]) || math.IsInf(q[i], 0) {
+				return nil, errorf(ErrCallback, "System.Initial drew mass %v and charge %v for particle %d; want a positive mass and finite values", mi, q[i], i)
 			}
 		}
-		c.Potential.accelerations(x, m, q, dim, a)
-		for range c.Steps {
+		accelerations(sys.Force, x, m, q, dim, a)
+		for step := range c.Steps {
 			g := Graph{Nodes: make([][]float64, n), Senders: send, Receivers: recv}
 			t := make([][]float64, n)
 			for i := range n {
@@ -193,35 +249,55 @@ func SimulateNBody(cfg NBodyConfig) (*NBody, error) {
 				row = append(row, v[i*dim:(i+1)*dim]...)
 				g.Nodes[i] = append(row, q[i], m[i])
 				t[i] = append([]float64(nil), a[i*dim:(i+1)*dim]...)
-				for k := range t[i] {
-					if c.Noise > 0 {
-						t[i][k] += c.Noise * r.NormFloat64()
+				if c.Noise > 0 {
+					for k := range t[i] {
+						t[i][k] += c.Noise * noise.NormFloat64()
 					}
 				}
-			}
-			for i := range n {
-				if err := checkFinite(g.Nodes[i], len(d.Graphs), "node", i); err != nil {
-					return nil, wrapf(ErrNotFinite, err, "system %d diverged", s)
+				if err := checkFinite(g.Nodes[i], len(out.Graphs), "node", i); err != nil {
+					return nil, wrapf(ErrNotFinite, err, "system %d diverged at recorded state %d", s, step)
+				}
+				if err := checkFinite(t[i], len(out.Graphs), "acceleration", i); err != nil {
+					return nil, wrapf(ErrNotFinite, err, "system %d diverged at recorded state %d", s, step)
 				}
 			}
-			d.Graphs = append(d.Graphs, g)
-			d.NodeTargets = append(d.NodeTargets, t)
-			// One leapfrog step.
-			for i := range v {
-				v[i] += 0.5 * c.DT * a[i]
-				x[i] += c.DT * v[i]
-			}
-			c.Potential.accelerations(x, m, q, dim, a)
-			for i := range v {
-				v[i] += 0.5 * c.DT * a[i]
+			out.Graphs = append(out.Graphs, g)
+			out.NodeTargets = append(out.NodeTargets, t)
+			for range c.Substeps {
+				for i := range v {
+					v[i] += 0.5 * h * a[i]
+					x[i] += h * v[i]
+				}
+				accelerations(sys.Force, x, m, q, dim, a)
+				for i := range v {
+					v[i] += 0.5 * h * a[i]
+				}
 			}
 		}
 	}
-	return &NBody{Config: c, Data: d}, nil
+	if nTest > 0 {
+		train.Test = test
+	}
+	return train, nil
 }
 
-// accelerations sets a to the accelerations of particles at x.
-func (p Potential) accelerations(x, m, q []float64, dim int, a []float64) {
+// paperInitial draws the initial state of Cranmer et al. 2020's code.
+func paperInitial(r *rand.Rand, x, v, m, q []float64) {
+	for i := range x {
+		x[i], v[i] = r.NormFloat64(), r.NormFloat64()
+	}
+	for i := range m {
+		m[i] = math.Exp(r.NormFloat64())
+		q[i] = 1
+		if r.IntN(2) == 0 {
+			q[i] = -1
+		}
+	}
+}
+
+// accelerations sets a to the accelerations of particles at x under the
+// pairwise force.
+func accelerations(force func(dx []float64, mi, mj, qi, qj float64, f []float64), x, m, q []float64, dim int, a []float64) {
 	clear(a)
 	n := len(m)
 	dx := make([]float64, dim)
@@ -234,7 +310,7 @@ func (p Potential) accelerations(x, m, q []float64, dim int, a []float64) {
 			for k := range dim {
 				dx[k] = x[i*dim+k] - x[j*dim+k]
 			}
-			p.Force(dx, m[i], m[j], q[i], q[j], f)
+			force(dx, m[i], m[j], q[i], q[j], f)
 			for k := range dim {
 				a[i*dim+k] += f[k] / m[i]
 			}

@@ -22,6 +22,10 @@ type Dataset struct {
 	NodeTargets [][][]float64
 	// GlobalTargets, if not nil, holds GlobalOut target values per graph.
 	GlobalTargets [][]float64
+	// Test is the held-out set Simulate makes beside the training set
+	// (nil when DataConfig.TestFraction is 0): pass it to Evaluate. Train
+	// ignores it.
+	Test *Dataset
 }
 
 // History is the record of a training run: the loss of every step (data

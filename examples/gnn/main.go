@@ -25,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -36,6 +37,8 @@ import (
 )
 
 var lossNames = map[gnn.Loss]string{gnn.MAE: "mae", gnn.MSE: "mse"}
+
+var activation gnn.Activation
 
 type variant struct {
 	name string
@@ -52,34 +55,60 @@ type result struct {
 	msgs     [][]float64
 }
 
+// options are the command's flags.
+type options struct {
+	out, which             string
+	sims, record, substeps int
+	steps, batch, msg      int
+	hidden                 []int
+	act                    gnn.Activation
+	loss                   gnn.Loss
+	lr, dt, test           float64
+	mass, l1, aug, keep    float64
+	budget                 time.Duration
+	seed                   uint64
+}
+
 func main() {
-	out := flag.String("out", "out", "folder for the PNG plots")
-	sims := flag.Int("sims", 200, "training systems per law (each gives -record states)")
-	record := flag.Int("record", 50, "states recorded per system")
-	steps := flag.Int("steps", 6000, "Adam steps per model")
-	batch := flag.Int("batch", 32, "graphs per step (the paper: 64)")
+	var o options
+	flag.StringVar(&o.out, "out", "out", "folder for the PNG plots")
+	flag.IntVar(&o.sims, "sims", 1000, "systems per law, training and test (the paper: 10,000)")
+	flag.IntVar(&o.record, "record", 20, "states recorded per system (the paper: 100)")
+	flag.IntVar(&o.substeps, "substeps", 5, "leapfrog steps between recorded states (the paper's code records every fifth)")
+	flag.Float64Var(&o.dt, "dt", 0, "time between recorded states; 0: the paper's (5 × 0.01 for springs, 5 × 0.001 for charges)")
+	flag.Float64Var(&o.test, "test", 0.2, "fraction of the systems held out for test")
+	flag.IntVar(&o.steps, "steps", 6000, "Adam steps per model")
+	flag.IntVar(&o.batch, "batch", 32, "graphs per step (the paper: 64)")
 	hidden := flag.String("hidden", "64,64", "hidden widths of each update network (the paper: 300,300,300)")
-	msg := flag.Int("msg", 100, "message size of the standard and L1 models (the paper: 100)")
+	flag.IntVar(&o.msg, "msg", 100, "message size of the standard and L1 models (the paper: 100)")
 	only := flag.String("only", "", "run only this law: spring or charge")
-	lr := flag.Float64("lr", 1e-2, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
-	which := flag.String("variants", "standard,bottleneck,L1", "models to train")
-	aug := flag.Float64("augment", 0, "σ of the random translation of each training graph's positions (the paper's code: 3); 0: none")
-	keep := flag.Float64("keep", 0.9, "fraction of probe edges, by force magnitude from the smallest, used in the message fits (drops the softened close encounters)")
-	l1 := flag.Float64("l1", 1e-2, "weight of the L1 model's message penalty (TrainConfig.MessageL1)")
-	mass := flag.Float64("mass-spread", 0, "σ of the log-masses, exp(σ·N(0,1)); 0: equal masses")
+	flag.Float64Var(&o.lr, "lr", 1e-2, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
+	flag.StringVar(&o.which, "variants", "standard,bottleneck,L1", "models to train")
+	flag.Float64Var(&o.aug, "augment", 0, "σ of the random translation of each training graph's positions (the paper's code: 3); 0: none")
+	flag.Float64Var(&o.keep, "keep", 0.9, "fraction of probe edges, by force magnitude from the smallest, used in the message fits (drops the softened close encounters)")
+	flag.Float64Var(&o.l1, "l1", 1e-2, "weight of the L1 model's message penalty (TrainConfig.MessageL1)")
+	flag.Float64Var(&o.mass, "mass-spread", 1, "σ of the log-masses, exp(σ·N(0,1)) (the paper's: 1); 0: equal masses")
 	lossName := flag.String("loss", "mae", "training loss: mae (the paper's L1 loss) or mse")
+	actName := flag.String("act", "softplus", "activation of the hidden layers: softplus, relu (the paper's), tanh")
+	flag.DurationVar(&o.budget, "time", 0, "wall-time budget of each model's training (0: none); the phases share it 3:1")
+	seed := flag.Uint64("seed", 1, "seed of the data")
 	flag.Parse()
-	var hs []int
+	o.seed = *seed
+	act, ok := map[string]gnn.Activation{"softplus": gnn.Softplus, "relu": gnn.ReLU, "tanh": gnn.Tanh}[*actName]
+	if !ok {
+		fail(fmt.Errorf("bad -act %q", *actName))
+	}
+	o.act = act
 	for _, s := range strings.Split(*hidden, ",") {
 		var h int
 		if _, err := fmt.Sscan(strings.TrimSpace(s), &h); err != nil || h < 1 {
 			fail(fmt.Errorf("bad -hidden %q", *hidden))
 		}
-		hs = append(hs, h)
+		o.hidden = append(o.hidden, h)
 	}
-	loss := gnn.MAE
+	o.loss = gnn.MAE
 	if *lossName == "mse" {
-		loss = gnn.MSE
+		o.loss = gnn.MSE
 	} else if *lossName != "mae" {
 		fail(fmt.Errorf("bad -loss %q", *lossName))
 	}
@@ -89,7 +118,7 @@ func main() {
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(*out, name, pot, *sims, *record, *steps, *batch, *msg, hs, *lr, *which, loss, *mass, *l1, *aug, *keep); err != nil {
+		if err := run(o, name, pot); err != nil {
 			fail(err)
 		}
 	}
@@ -101,28 +130,48 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg int, hidden []int, lr float64, which string, loss gnn.Loss, mass, l1w, aug, keep float64) error {
+// paperLoss holds Cranmer et al. 2020's test losses (standard, bottleneck,
+// L1) for the 2-D laws.
+var paperLoss = map[string][3]float64{"spring": {0.047, 0.046, 0.045}, "charge": {1.613, 1.640, 1.184}}
+
+func run(o options, name string, pot gnn.Potential) error {
 	const dim = 2
-	trainSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: sims, Steps: record, Seed: 1, MassSpread: mass})
+	sys := pot.System(dim, 4)
+	spread := o.mass
+	sys.Initial = func(r *rand.Rand, x, v, m, q []float64) { // the paper's, with masses exp(σ·N(0,1))
+		for i := range x {
+			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
+		}
+		for i := range m {
+			m[i] = math.Exp(spread * r.NormFloat64())
+			q[i] = float64(2*r.IntN(2) - 1)
+		}
+	}
+	dc := sys.Paper
+	dc.Sims, dc.Steps, dc.Substeps, dc.TestFraction, dc.Seed = o.sims, o.record, o.substeps, o.test, o.seed
+	if o.dt > 0 {
+		dc.DT = o.dt
+	}
+	trainSet, err := gnn.Simulate(sys, dc)
 	if err != nil {
 		return err
 	}
-	testSet, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: pot, Dim: dim, Sims: max(1, sims/4), Steps: record, Seed: 2, MassSpread: mass})
-	if err != nil {
-		return err
+	testSet := trainSet.Test
+	if testSet == nil {
+		return fmt.Errorf("-test %v holds out no systems", o.test)
 	}
 	// Messages are read on (at most) 1,000 test graphs.
-	probe := testSet.Data.Graphs[:min(1000, len(testSet.Data.Graphs))]
+	probe := testSet.Graphs[:min(1000, len(testSet.Graphs))]
 	all, err := pot.Edges(probe, dim)
 	if err != nil {
 		return err
 	}
-	et, kept := strongest(all, keep)
-	fmt.Printf("\n%s (2-D, 4 particles): %d training and %d test states; hidden %v, %d steps of %d graphs, %s loss, LR %g\n",
-		name, len(trainSet.Data.Graphs), len(testSet.Data.Graphs), hidden, steps, batch, strings.ToUpper(lossNames[loss]), lr)
+	et, kept := strongest(all, o.keep)
+	fmt.Printf("\n%s (2-D, 4 particles, masses exp(%g·N(0,1))): %d training and %d test states (%d systems, one state every %g); hidden %v %v, %d steps of %d graphs, %s loss, LR %g\n",
+		name, o.mass, len(trainSet.Graphs), len(testSet.Graphs), o.sims, dc.DT, o.hidden, o.act, o.steps, o.batch, strings.ToUpper(lossNames[o.loss]), o.lr)
 	var variants []variant
-	for _, v := range []variant{{"standard", msg, 0}, {"bottleneck", 0, 0}, {"L1", msg, l1w}} {
-		if strings.Contains(","+which+",", ","+v.name+",") {
+	for _, v := range []variant{{"standard", o.msg, 0}, {"bottleneck", 0, 0}, {"L1", o.msg, o.l1}} {
+		if strings.Contains(","+o.which+",", ","+v.name+",") {
 			variants = append(variants, v)
 		}
 	}
@@ -132,30 +181,37 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		if m == 0 {
 			m = dim
 		}
-		model, err := gnn.New(gnn.InteractionNetwork(trainSet.NodeIn(), m, dim, hidden))
+		cfg := gnn.InteractionNetwork(sys.Dim(), m, dim, o.hidden)
+		cfg.Activation = o.act
+		model, err := gnn.New(cfg)
 		if err != nil {
 			return err
 		}
-		// Two phases: LR for three quarters of the steps, LR/10 after.
+		// Two phases: LR for three quarters of the steps (and of the time
+		// budget), LR/10 after.
 		var h gnn.History
-		for phase, n := range []int{steps - steps/4, steps / 4} {
+		for phase, n := range []int{o.steps - o.steps/4, o.steps / 4} {
 			tc := gnn.PaperTrainConfig()
-			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed, tc.Loss = n, batch, v.l1, lr, uint64(phase), loss
+			tc.Steps, tc.BatchSize, tc.MessageL1, tc.LR, tc.Seed, tc.Loss = n, o.batch, v.l1, o.lr, uint64(phase), o.loss
+			tc.TimeLimit = o.budget * 3 / 4
 			if phase == 1 {
-				tc.LR = lr / 10
+				tc.LR = o.lr / 10
+				tc.TimeLimit = o.budget / 4
 			}
-			if aug > 0 {
-				tc.Augment = gnn.TranslatePositions(dim, aug)
+			if o.aug > 0 {
+				tc.Augment = gnn.TranslatePositions(dim, o.aug)
 			}
 			tc.Progress = gnn.ProgressBar(os.Stderr, fmt.Sprintf("%s %-10s phase %d", name, v.name, phase+1))
-			hp, err := model.Train(context.Background(), trainSet.Data, tc)
+			hp, err := model.Train(context.Background(), trainSet, tc)
 			if err != nil {
 				return err
 			}
 			h.Loss = append(h.Loss, hp.Loss...)
+			h.Steps += hp.Steps
+			h.Elapsed += hp.Elapsed
 		}
 		r := result{v: v, hist: h}
-		if r.testLoss, err = model.Evaluate(testSet.Data, gnn.MAE); err != nil {
+		if r.testLoss, err = model.Evaluate(testSet, gnn.MAE); err != nil {
 			return err
 		}
 		outs, err := model.Apply(probe)
@@ -180,7 +236,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	}
 	zero := 0.0 // the test loss of predicting zero acceleration
 	cnt := 0
-	for _, ts := range testSet.Data.NodeTargets {
+	for _, ts := range testSet.NodeTargets {
 		for _, row := range ts {
 			for _, v := range row {
 				zero += math.Abs(v)
@@ -190,15 +246,15 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 	}
 	zero /= float64(cnt)
 	fmt.Printf("test loss = mean |a − â| (predicting zero: %.3f); R² over the %.0f%% of %d probe edges with the smallest forces\n",
-		zero, 100*keep, len(all.Force))
-	paper := map[string][3]float64{"spring": {0.047, 0.046, 0.045}}[name]
-	fmt.Printf("%-11s %10s %10s %8s  %s\n", "model", "test loss", "paper", "R²", "law fitted to the top message component")
+		zero, 100*o.keep, len(all.Force))
+	paper := paperLoss[name]
+	fmt.Printf("%-11s %10s %10s %8s %7s %6s  %s\n", "model", "test loss", "paper", "R²", "steps", "time", "law fitted to the top message component")
 	for _, r := range res {
 		p := "—"
 		if i := map[string]int{"standard": 0, "bottleneck": 1, "L1": 2}[r.v.name]; paper[i] > 0 {
 			p = fmt.Sprintf("%.3f", paper[i])
 		}
-		fmt.Printf("%-11s %10.3f %10s %8.3f  %v  (rel. err %.2f)\n", r.v.name, r.testLoss, p, r.fit.MeanR2(), r.law, r.law.RelErr)
+		fmt.Printf("%-11s %10.3f %10s %8.3f %7d %5.0fs  %v  (rel. err %.2f)\n", r.v.name, r.testLoss, p, r.fit.MeanR2(), r.hist.Steps, r.hist.Elapsed.Seconds(), r.law, r.law.RelErr)
 	}
 	// Plots: messages against the linear fit of the true forces, and
 	// training curves.
@@ -219,12 +275,10 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		}
 	}
 	series = append(series, plotting.Series{Name: "y = x", X: []float64{lo, hi}, Y: []float64{lo, hi}, Dashed: true})
-	if err := plotting.Lines(filepath.Join(out, "gnn-"+name+"-messages.png"), plotting.Figure{
+	if err := plotting.Lines(filepath.Join(o.out, "gnn-"+name+"-messages.png"), plotting.Figure{
 		Title:  fmt.Sprintf("%s, %s messages: top components vs linear fit of the true force", name, l1.v.name),
 		XLabel: "linear combination of the true force components a·F + b (simulation units)",
-		// Springs fill the diagonal and leave the top left free; the charges'
-		// failed fit fills the top, so its legend goes to the bottom right.
-		YLabel: "message component (simulation units)", LegendLeft: name == "spring", LegendBottom: name != "spring",
+		YLabel: "message component (simulation units)", LegendLeft: true,
 	}, series...); err != nil {
 		return err
 	}
@@ -236,7 +290,7 @@ func run(out, name string, pot gnn.Potential, sims, record, steps, batch, msg in
 		}
 		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: plotting.RunningMean(r.hist.Loss, 50)})
 	}
-	return plotting.Lines(filepath.Join(out, "gnn-"+name+"-loss.png"), plotting.Figure{
+	return plotting.Lines(filepath.Join(o.out, "gnn-"+name+"-loss.png"), plotting.Figure{
 		Title: name + ": training loss (L1 on accelerations + message penalty)", XLabel: "Adam step",
 		YLabel: "loss (moving average of 50 steps)", LogY: true,
 	}, curves...)

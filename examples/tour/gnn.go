@@ -22,16 +22,17 @@ func init() {
 // the symbolic fit returns the spring law. go run ./examples/gnn runs the
 // full comparison of regularizers on springs and charges.
 func runGNN(out string) error {
-	nb, err := gnn.SimulateNBody(gnn.NBodyConfig{Potential: gnn.Spring, Sims: 40, Steps: 25, Seed: 1})
+	sys := gnn.Spring.System(2, 4)
+	nb, err := gnn.Simulate(sys, gnn.DataConfig{Sims: 40, Steps: 25, DT: 0.01, Seed: 1})
 	if err != nil {
 		return err
 	}
-	probe := nb.Data.Graphs[:200]
+	probe := nb.Graphs[:200]
 	et, err := gnn.Spring.Edges(probe, 2)
 	if err != nil {
 		return err
 	}
-	m, err := gnn.New(gnn.InteractionNetwork(nb.NodeIn(), 2, 2, []int{32, 32}))
+	m, err := gnn.New(gnn.InteractionNetwork(sys.Dim(), 2, 2, []int{32, 32}))
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func runGNN(out string) error {
 	tc := gnn.PaperTrainConfig()
 	tc.Steps, tc.LR, tc.BatchSize, tc.MessageL1, tc.TimeLimit = 1500, 1e-2, 32, 0, 8*time.Second
 	tc.Augment = gnn.TranslatePositions(2, 3) // the paper's random shifts
-	h, err := m.Train(context.Background(), nb.Data, tc)
+	h, err := m.Train(context.Background(), nb, tc)
 	if err != nil {
 		return err
 	}
