@@ -39,6 +39,22 @@
 // gradient of the MLP (internal/ad's reverse pass, batched here and checked
 // against ad.Dense).
 //
+// # A user's own energy network
+//
+// NewNetwork makes a trainable energy of any gorgonia graph E(x; θ) a user
+// writes (a Network, or a NetworkFunc: a quadratic form, skip connections,
+// any of gorgonia's differentiable ops), not only the built-in MLP. Its
+// ∇ₓE is the core's exact reverse pass over the user's graph
+// (internal/grad), so NetworkEnergy samples by Langevin (Langevin, or
+// AsEnergy for the function Langevin), trains as MLPEnergy does (Train with
+// an MLPTrainConfig: Langevin negatives from a replay buffer), and saves
+// its parameters bit for bit (Save; LoadNetwork takes the same Network
+// again, since a file cannot hold code). Tested on networks the package
+// does not ship: ∇ₓE matches central differences to 7e-11; Langevin on a
+// user's Gaussian energy ½(x − μ)ᵀA(x − μ) gives mean μ and covariance A⁻¹
+// within 4 standard errors; trained on Gaussian data, the same energy
+// reaches the maximum-likelihood mean and covariance within 0.03 and 0.05.
+//
 // # Contrastive losses
 //
 // Conditional is an energy E(y, x) (an MLP on [x, y]) trained with one of
@@ -54,8 +70,8 @@
 // their comments. Train methods take a context (cancelling stops after the
 // current step), report progress through TrainConfig.Progress (see
 // ProgressBar) and stop at the first NaN or Inf. Models save and load bit
-// for bit (Save, Load, LoadMLP, LoadConditional); persistent chains and the
-// replay buffer are not saved. All randomness takes a seed.
+// for bit (Save, Load, LoadMLP, LoadConditional, LoadNetwork); persistent
+// chains and the replay buffer are not saved. All randomness takes a seed.
 //
 // # Errors
 //
@@ -64,6 +80,6 @@
 // ErrInput (bad sizes, shapes, configs, k < 1, non-binary data for binary
 // units), ErrNotFinite (NaN or Inf data, states, losses or parameters),
 // ErrCorrupt (a file Load cannot read), ErrZeroValue (a method on a model
-// not made by New or Load) and ErrCallback (a user's energy function that
-// panicked); a cancelled context gives an error matching context.Canceled.
+// not made by New or Load) and ErrCallback (a user's energy function or
+// Network that panicked, failed or returned the wrong shape); a cancelled context gives an error matching context.Canceled.
 package energy

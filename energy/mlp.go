@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"time"
 
@@ -289,15 +288,7 @@ func (m *MLPEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrainConf
 	if err != nil {
 		return h, err
 	}
-	lo, hi := tc.Box[0], tc.Box[1]
-	if lo == 0 && hi == 0 {
-		lo, hi = math.Inf(1), math.Inf(-1)
-		for _, v := range flat {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-		w := math.Max(hi-lo, 1e-3)
-		lo, hi = lo-w/4, hi+w/4
-	}
+	lo, hi := noiseBox(tc.Box, flat)
 	B := tc.BatchSize
 	g := G.NewGraph()
 	net, err := ad.NewMLP(g, "energy", m.sizes, m.act, m.cfg.Seed)
@@ -359,7 +350,7 @@ func (m *MLPEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrainConf
 			return errorf(ErrNotFinite, "step %d: a Langevin chain became NaN or Inf (smaller Langevin.StepSize?)", step)
 		}
 		for k := range B {
-			m.push(neg[k*d:(k+1)*d], tc.BufferSize, r)
+			pushBuffer(&m.buffer, neg[k*d:(k+1)*d], tc.BufferSize, r)
 		}
 		if err := G.Let(xp, posT); err != nil {
 			return err
@@ -374,15 +365,6 @@ func (m *MLPEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrainConf
 		err = perr
 	}
 	return h, err
-}
-
-// push adds x to the replay buffer, replacing a random entry when full.
-func (m *MLPEnergy) push(x []float64, capacity int, r *rand.Rand) {
-	if len(m.buffer) < capacity {
-		m.buffer = append(m.buffer, append([]float64(nil), x...))
-		return
-	}
-	copy(m.buffer[r.IntN(len(m.buffer))], x)
 }
 
 const kindMLP = "energy.MLPEnergy"
