@@ -68,5 +68,6 @@
 // (NaN or Inf features or targets, or a loss or gradient during training),
 // ErrCorrupt (a file Load cannot read), ErrZeroValue (a Model not made by
 // New or Load) or ErrCallback (TrainConfig.Augment panicked or changed
-// sizes), or context.Canceled when Train's context is cancelled.
+// sizes; a System's Force or Initial panicked or drew a non-positive
+// mass), or context.Canceled when Train's context is cancelled.
 package gnn

@@ -15,7 +15,8 @@ var (
 	// ErrZeroValue: a method was called on a Model not made by New or Load.
 	ErrZeroValue = fail.ErrZeroValue
 	// ErrCallback: TrainConfig.Augment panicked or changed the sizes of
-	// the node features.
+	// the node features, or a System's Force or Initial panicked or
+	// Initial drew a non-positive mass.
 	ErrCallback = fail.ErrCallback
 )
 
