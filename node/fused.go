@@ -26,6 +26,10 @@ type fused struct {
 	B, n      int
 	w, b      [][]float64 // views into the model's θ: W_l row-major (sizes[l], sizes[l+1])
 	off       []int       // offset of W_l in θ (b_l follows it)
+	// wt[l] is W_lᵀ for a narrow layer (fewer outputs than the GEMM
+	// kernel's 8 columns), nil otherwise: its product is then one dot
+	// product of contiguous rows per output (see sync).
+	wt [][]float64
 
 	g0, g1 []float64 // reverse-pass buffers, B×max width
 	out    []float64 // f when a vjp's caller does not want it
@@ -67,10 +71,38 @@ func newFused(net *mlpNet, B, n int, theta []float64) *fused {
 		p += fo
 		maxW = max(maxW, fi, fo)
 	}
+	f.wt = make([][]float64, len(f.w))
+	for l := range f.w {
+		if f.sizes[l+1] < narrow {
+			f.wt[l] = make([]float64, len(f.w[l]))
+		}
+	}
 	f.g0, f.g1 = make([]float64, B*maxW), make([]float64, B*maxW)
 	f.out = make([]float64, B*n)
 	f.tmp = f.newRec()
 	return f
+}
+
+// narrow is the number of outputs below which a layer's forward product
+// runs on its transposed weights (internal/blas's kernel is 8 columns
+// wide; narrower products with an untransposed right factor stride down
+// its columns).
+const narrow = 8
+
+// sync copies the transposed weights of the narrow layers from θ; callers
+// run it before a solve, after θ may have changed.
+func (f *fused) sync() {
+	for l, wt := range f.wt {
+		if wt == nil {
+			continue
+		}
+		fi, fo := f.sizes[l], f.sizes[l+1]
+		for i := 0; i < fi; i++ {
+			for j := 0; j < fo; j++ {
+				wt[j*fi+i] = f.w[l][i*fo+j]
+			}
+		}
+	}
 }
 
 // newRec allocates a record.
@@ -171,7 +203,11 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 		} else {
 			z = d[:B*fo]
 		}
-		blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, false)
+		if wt := f.wt[l]; wt != nil {
+			blas.Gemm(false, true, B, fo, fi, a, fi, wt, fi, z, fo, false)
+		} else {
+			blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, false)
+		}
 		bias := f.b[l]
 		for r := 0; r < B; r++ {
 			zr := z[r*fo : (r+1)*fo]

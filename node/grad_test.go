@@ -43,26 +43,45 @@ func fd4(L func(h float64) float64, h float64) float64 {
 
 func relErr(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(b), 1e-3) }
 
+// paths runs test on the built-in MLP's fused plain-Go path and on its
+// gorgonia kernel.
+func paths(t *testing.T, test func(t *testing.T, gorgonia bool)) {
+	for _, gorgonia := range []bool{false, true} {
+		name := "fused"
+		if gorgonia {
+			name = "gorgonia"
+		}
+		t.Run(name, func(t *testing.T) { test(t, gorgonia) })
+	}
+}
+
 // TestBackpropMatchesFiniteDifferences: backprop through 110 fixed RK4 steps
 // is the exact gradient of the discrete solution, so it matches fourth-order
 // central differences of that same solution to 1e-8 relative (measured
-// 2.4e-10) in y0, θ and the end time.
+// 2.4e-10 on both paths) in y0, θ and the end time.
 func TestBackpropMatchesFiniteDifferences(t *testing.T) {
-	m, y0, ts, cot := gradCase(t)
-	s, o := node.RK4(), node.Options{Dt: 0.01}
-	g, err := m.Gradient(y0, ts, cot, s, o, node.Backprop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkFD(t, m, y0, ts, cot, s, o, g, 1e-8)
+	paths(t, func(t *testing.T, gorgonia bool) {
+		m, y0, ts, cot := gradCase(t)
+		node.UseGorgonia(m, gorgonia)
+		s, o := node.RK4(), node.Options{Dt: 0.01}
+		g, err := m.Gradient(y0, ts, cot, s, o, node.Backprop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFD(t, m, y0, ts, cot, s, o, g, 1e-8)
+	})
 }
 
 // TestAdjointMatchesBackpropAndFD: the adjoint method and backprop through
 // Dormand–Prince at tolerance 1e-10 agree with each other and with finite
 // differences of tight solves within 1e-5 relative, the bound
-// (measured: 1.6e-7 between the two, 1.1e-8 against finite differences).
-func TestAdjointMatchesBackpropAndFD(t *testing.T) {
+// (measured on both paths: 1.6e-7 between the two, 1.1e-8 against finite
+// differences).
+func TestAdjointMatchesBackpropAndFD(t *testing.T) { paths(t, adjointMatchesBackpropAndFD) }
+
+func adjointMatchesBackpropAndFD(t *testing.T, gorgonia bool) {
 	m, y0, ts, cot := gradCase(t)
+	node.UseGorgonia(m, gorgonia)
 	s, o := node.DormandPrince(), node.Options{RTol: 1e-10, ATol: 1e-10}
 	adj, err := m.Gradient(y0, ts, cot, s, o, node.Adjoint)
 	if err != nil {

@@ -139,6 +139,7 @@ func (m *Model) system(B int, terms []term, off []float64) (*system, error) {
 			fm = newFused(net, B, m.dim, m.theta)
 			m.fused[B] = fm
 		}
+		fm.sync()
 		return newFusedSystem(fm, off), nil
 	}
 	k, err := m.kernel(B, terms)
