@@ -302,9 +302,11 @@ type Gradient struct {
 	Forward     Solution
 	BackwardNFE int
 	// HeldBytes counts the bytes of solver states the backward pass needs
-	// kept: every stage state and derivative of every step for Backprop
-	// (growing with the steps); the states at the output times and the
-	// backward solver's own stages for Adjoint (not growing with them).
+	// kept: every stage state and derivative of every step for Backprop,
+	// and on the built-in MLP's fused path the activations of every stage
+	// evaluation (growing with the steps); the states at the output times
+	// and the backward solver's own stages for Adjoint (not growing with
+	// them).
 	HeldBytes int
 }
 
