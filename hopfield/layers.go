@@ -3,6 +3,7 @@ package hopfield
 import (
 	"math"
 
+	"github.com/physbias/physbias/internal/attention"
 	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for gorgonia
 	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/fail"
@@ -294,22 +295,13 @@ func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 	if err := check3("stored patterns Y", y, p.dimY, p.Q.Graph()); err != nil {
 		return nil, err
 	}
-	b, n := y.Shape()[0], y.Shape()[1]
 	o := build.New(y.Graph(), "hopfield")
-	y2 := o.Reshape(maybeNorm(o, y, p.cfg.Normalize), b*n, p.dimY)
-	wq := o.Mul(p.WK, o.Transpose(p.Q))                                // (dimY, S): W_K Qᵀ first, the smaller product
-	scores := o.Reshape(o.Scale(p.cfg.Beta, o.Mul(y2, wq)), b, n, p.s) // (B, N, S)
-	a := softmax(o, scores, 1)                                         // over N
-	v := o.Reshape(o.Mul(y2, p.WV), b, n, p.cfg.DimV)                  // (B, N, dv)
-	var z *G.Node
-	if p.s == 1 {
-		// One query: z_b = Σ_n a_bn v_bn as a broadcast product and a sum
-		// over the set (gorgonia's BatchedMatMul slices and allocates per
-		// batch item, and was most of a training step's time).
-		z = o.Reshape(o.Sum(o.BroadcastHadamardProd(a, v, []byte{2}, nil), 1), b, 1, p.cfg.DimV)
-	} else {
-		z = o.Do("batched product", func() (*G.Node, error) { return G.BatchedMatMul(a, v, true, false) }) // (B, S, dv)
-	}
+	yn := maybeNorm(o, y, p.cfg.Normalize)
+	// One fused op (internal/attention): gorgonia's graph of the same
+	// update (projections, SoftMax, a broadcast product or BatchedMatMul)
+	// had some 30 nodes a step, most of them allocating, and was most of a
+	// training step's time. It is differentiable once.
+	z := o.Do("pooling", func() (*G.Node, error) { return attention.Pool(yn, p.Q, p.WK, p.WV, p.cfg.Beta) }) // (B, S, dv)
 	return z, wrap(o.Err(), "%s", p.cfg.Name)
 }
 

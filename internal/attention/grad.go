@@ -62,9 +62,9 @@ func (op gradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	out, g := opbuf.Output(prealloc, tensor.Shape{op.gradLen()}, x...)
+	g := output(&op.c.outG, tensor.Shape{op.gradLen()}, x...)
 	op.c.backward(op.dims, x[0], x[1], x[2], x[3], x[4], x[5], g)
-	return out, nil
+	return op.c.outG, nil
 }
 
 func (op gradOp) ReturnsPtr() bool     { return false }
@@ -87,6 +87,7 @@ type partOp struct {
 	off, total int
 	shape      tensor.Shape
 	id         uint64
+	out        **tensor.Dense // the node's own output buffer
 }
 
 var (
@@ -121,9 +122,9 @@ func (op partOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	out, y := opbuf.Output(prealloc, op.shape, x)
+	y := output(op.out, op.shape, x)
 	copy(y, x[op.off:op.off+len(y)])
-	return out, nil
+	return *op.out, nil
 }
 
 func (op partOp) ReturnsPtr() bool     { return false }

@@ -81,15 +81,21 @@ func (m dims) writeHash(h hash.Hash, name string, id uint64) {
 
 // cache holds a forward pass's intermediates for the backward Op of the
 // same node (which takes the forward's output as an input, so it runs
-// after it in a machine): W = β W_K Qᵀ (d, S), the weights A (B, N, S) and
-// the pooled sets P = Aᵀ Y (B, S, d), with the addresses of the Y and Z
-// they belong to.
+// after it in a machine): Wᵀ = β Q W_Kᵀ (S, d), the weights A (B, N, S)
+// and the pooled sets P = Aᵀ Y (B, S, d), with the addresses of the Y and
+// Z they belong to. It also owns the nodes' output tensors: allocated on
+// the first run and rewritten by every later one (gorgonia's tape machine
+// calls Do without a preallocated value), so that, as with gorgonia's
+// memory reuse, a value read from a node is only valid until the next run.
 type cache struct {
-	id      uint64
-	w, a, p []float64
-	dp, ds  []float64 // backward scratch: dP (B, S, d), dA then dS (B, N, S)
-	dw      []float64 // dW (d, S)
-	y, z    uintptr
+	id       uint64
+	wt, a, p []float64
+	dp, ds   []float64 // backward scratch: dP (B, S, d), dS (B, N, S)
+	dwt      []float64 // dWᵀ (S, d)
+	y, z     uintptr
+	outZ     *tensor.Dense // the forward's output
+	outG     *tensor.Dense // the backward's flat output
+	outPart  [4]*tensor.Dense
 }
 
 var ids atomic.Uint64
@@ -103,48 +109,78 @@ func grow(x []float64, n int) []float64 {
 	return x[:n]
 }
 
-// forward computes W, A, P into the cache and Z into z.
+// output returns *t when it is a free buffer of shape s (see opbuf.Output),
+// a new tensor otherwise, and keeps it in *t.
+func output(t **tensor.Dense, s tensor.Shape, inputs ...[]float64) []float64 {
+	var pre G.Value
+	if *t != nil {
+		pre = *t
+	}
+	o, d := opbuf.Output(pre, s, inputs...)
+	*t = o
+	return d
+}
+
+// forward computes Wᵀ, A, P into the cache and Z into z.
 func (c *cache) forward(m dims, y, q, wk, wv, z []float64) {
 	B, N, d, S, k, dv := m.b, m.n, m.d, m.s, m.k, m.dv
-	c.w, c.a, c.p = grow(c.w, d*S), grow(c.a, B*N*S), grow(c.p, B*S*d)
-	w, a, p := c.w, c.a, c.p
-	blas.Gemm(false, true, d, S, k, wk, k, q, k, w, S, false) // W_K Qᵀ
-	for i := range w {
-		w[i] *= m.beta
+	c.wt, c.a, c.p = grow(c.wt, S*d), grow(c.a, B*N*S), grow(c.p, B*S*d)
+	wt, a, p := c.wt, c.a, c.p
+	blas.Gemm(false, true, S, d, k, q, k, wk, k, wt, d, false) // Q W_Kᵀ
+	for i := range wt {
+		wt[i] *= m.beta
 	}
-	blas.Gemm(false, false, B*N, S, d, y, d, w, S, a, S, false) // scores (B·N, S)
-	// Softmax over N for each (b, s): subtract the maximum, exp, normalise.
+	// Scores a[b,n,s] = y_bn · w_s, less each (b, s)'s maximum over n.
+	mx := make([]float64, S)
 	for b := 0; b < B; b++ {
-		ab := a[b*N*S : (b+1)*N*S]
-		for s := 0; s < S; s++ {
-			mx := math.Inf(-1)
-			for i := s; i < len(ab); i += S {
-				if ab[i] > mx {
-					mx = ab[i]
+		ab, yb := a[b*N*S:(b+1)*N*S], y[b*N*d:(b+1)*N*d]
+		for s := range mx {
+			mx[s] = math.Inf(-1)
+		}
+		for n := 0; n < N; n++ {
+			yn := yb[n*d : (n+1)*d]
+			for s := 0; s < S; s++ {
+				v := dot(yn, wt[s*d:(s+1)*d])
+				ab[n*S+s] = v
+				if v > mx[s] {
+					mx[s] = v
 				}
 			}
-			if math.IsInf(mx, -1) { // all −Inf or NaN: let NaN through
-				mx = 0
+		}
+		for s, v := range mx {
+			if math.IsInf(v, 0) { // all −Inf, or an infinite score: let NaN through
+				mx[s] = 0
 			}
-			for i := s; i < len(ab); i += S {
-				ab[i] -= mx
+		}
+		for n := 0; n < N; n++ {
+			for s := 0; s < S; s++ {
+				ab[n*S+s] -= mx[s]
 			}
 		}
 	}
 	vmath.Exp(a, a)
+	sum := mx
 	for b := 0; b < B; b++ {
-		ab := a[b*N*S : (b+1)*N*S]
-		for s := 0; s < S; s++ {
-			sum := 0.0
-			for i := s; i < len(ab); i += S {
-				sum += ab[i]
+		ab, yb, pb := a[b*N*S:(b+1)*N*S], y[b*N*d:(b+1)*N*d], p[b*S*d:(b+1)*S*d]
+		clear(sum)
+		for n := 0; n < N; n++ {
+			for s := 0; s < S; s++ {
+				sum[s] += ab[n*S+s]
 			}
-			for i := s; i < len(ab); i += S {
-				ab[i] /= sum
+		}
+		for n := 0; n < N; n++ {
+			for s := 0; s < S; s++ {
+				ab[n*S+s] /= sum[s]
 			}
 		}
 		// P_b = A_bᵀ Y_b (S×d)
-		blas.Gemm(true, false, S, d, N, ab, S, y[b*N*d:(b+1)*N*d], d, p[b*S*d:(b+1)*S*d], d, false)
+		clear(pb)
+		for n := 0; n < N; n++ {
+			yn := yb[n*d : (n+1)*d]
+			for s := 0; s < S; s++ {
+				axpy(pb[s*d:(s+1)*d], ab[n*S+s], yn)
+			}
+		}
 	}
 	blas.Gemm(false, false, B*S, dv, d, p, d, wv, dv, z, dv, false) // Z = P W_V
 	c.y, c.z = addr(y), addr(z)
@@ -161,34 +197,63 @@ func (c *cache) backward(m dims, y, q, wk, wv, z, dz, out []float64) {
 	dq := out[B*N*d : B*N*d+S*k]
 	dwk := out[B*N*d+S*k : B*N*d+S*k+d*k]
 	dwv := out[B*N*d+S*k+d*k:]
-	c.dp, c.ds, c.dw = grow(c.dp, B*S*d), grow(c.ds, B*N*S), grow(c.dw, d*S)
-	w, a, p, dp, ds, dw := c.w, c.a, c.p, c.dp, c.ds, c.dw
+	c.dp, c.ds, c.dwt = grow(c.dp, B*S*d), grow(c.ds, B*N*S), grow(c.dwt, S*d)
+	wt, a, p, dp, ds, dwt := c.wt, c.a, c.p, c.dp, c.ds, c.dwt
 	blas.Gemm(true, false, d, dv, B*S, p, d, dz, dv, dwv, dv, false) // dW_V = Pᵀ dZ
 	blas.Gemm(false, true, B*S, d, dv, dz, dv, wv, dv, dp, d, false) // dP = dZ W_Vᵀ
+	clear(dwt)
+	t := make([]float64, S)
 	for b := 0; b < B; b++ {
-		yb, dpb := y[b*N*d:(b+1)*N*d], dp[b*S*d:(b+1)*S*d]
+		yb, dyb, dpb := y[b*N*d:(b+1)*N*d], dy[b*N*d:(b+1)*N*d], dp[b*S*d:(b+1)*S*d]
 		ab, dsb := a[b*N*S:(b+1)*N*S], ds[b*N*S:(b+1)*N*S]
-		blas.Gemm(false, true, N, S, d, yb, d, dpb, d, dsb, S, false) // dA_b = Y_b dP_bᵀ
-		for s := 0; s < S; s++ {                                      // dS = A ⊙ (dA − Σ_N A ⊙ dA)
-			t := 0.0
-			for i := s; i < len(ab); i += S {
-				t += ab[i] * dsb[i]
-			}
-			for i := s; i < len(ab); i += S {
-				dsb[i] = ab[i] * (dsb[i] - t)
+		// dA = Y_b dP_bᵀ, then dS = A ⊙ (dA − Σ_N A ⊙ dA).
+		clear(t)
+		for n := 0; n < N; n++ {
+			yn := yb[n*d : (n+1)*d]
+			for s := 0; s < S; s++ {
+				v := dot(yn, dpb[s*d:(s+1)*d])
+				dsb[n*S+s] = v
+				t[s] += ab[n*S+s] * v
 			}
 		}
-		blas.Gemm(false, false, N, d, S, ab, S, dpb, d, dy[b*N*d:(b+1)*N*d], d, false) // A_b dP_b
+		for n := 0; n < N; n++ {
+			yn, dyn := yb[n*d:(n+1)*d], dyb[n*d:(n+1)*d]
+			clear(dyn)
+			for s := 0; s < S; s++ {
+				as := ab[n*S+s]
+				g := as * (dsb[n*S+s] - t[s])
+				dsb[n*S+s] = g
+				axpy(dyn, as, dpb[s*d:(s+1)*d]) // dY = A dP + dS Wᵀ
+				axpy(dyn, g, wt[s*d:(s+1)*d])
+				axpy(dwt[s*d:(s+1)*d], g, yn) // dWᵀ = dSᵀ Y
+			}
+		}
 	}
-	blas.Gemm(false, true, B*N, d, S, ds, S, w, S, dy, d, true)  // dY += dS Wᵀ
-	blas.Gemm(true, false, d, S, B*N, y, d, ds, S, dw, S, false) // dW = Yᵀ dS
-	blas.Gemm(false, false, d, k, S, dw, S, q, k, dwk, k, false) // dW_K = β dW Q
-	blas.Gemm(true, false, S, k, d, dw, S, wk, k, dq, k, false)  // dQ = β dWᵀ W_K
+	blas.Gemm(true, false, d, k, S, dwt, d, q, k, dwk, k, false)  // dW_K = β dW Q
+	blas.Gemm(false, false, S, k, d, dwt, d, wk, k, dq, k, false) // dQ = β dWᵀ W_K
 	for i := range dwk {
 		dwk[i] *= m.beta
 	}
 	for i := range dq {
 		dq[i] *= m.beta
+	}
+}
+
+// dot is Σ x[i]·y[i] over len(x).
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	s := 0.0
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+// axpy sets y += α·x.
+func axpy(y []float64, alpha float64, x []float64) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += alpha * v
 	}
 }
 
@@ -233,7 +298,8 @@ func inputs(name string, in []G.Value, want []tensor.Shape) ([][]float64, error)
 	return x, nil
 }
 
-// UsePreallocDo writes Z into prealloc when it fits, allocating otherwise.
+// UsePreallocDo writes Z into the node's own output buffer (prealloc is
+// not used: the buffer outlives the machine's registers).
 func (op poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	if len(in) != 4 {
 		return nil, fmt.Errorf("attention: Pool: %d inputs, want 4", len(in))
@@ -242,9 +308,9 @@ func (op poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	out, z := opbuf.Output(prealloc, tensor.Shape{op.b, op.s, op.dv}, x...)
+	z := output(&op.c.outZ, tensor.Shape{op.b, op.s, op.dv}, x...)
 	op.c.forward(op.dims, x[0], x[1], x[2], x[3], z)
-	return out, nil
+	return op.c.outZ, nil
 }
 
 func (op poolOp) ReturnsPtr() bool     { return false }
@@ -280,7 +346,7 @@ func (op poolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	res := make(G.Nodes, 4)
 	off := 0
 	for i, s := range op.shapes() {
-		p := partOp{off: off, total: op.gradLen(), shape: s, id: op.c.id}
+		p := partOp{off: off, total: op.gradLen(), shape: s, id: op.c.id, out: &op.c.outPart[i]}
 		if res[i], err = G.ApplyOp(p, flat); err != nil {
 			return nil, fmt.Errorf("attention: Pool: derivative: %w", err)
 		}
