@@ -297,12 +297,12 @@ func augment(f func([][]float64, *rand.Rand), nodes [][]float64, r *rand.Rand, w
 func (b *builder) errorTerm(pred, y *G.Node, l Loss) *G.Node {
 	diff := b.Sub(pred, y)
 	if l == MAE {
-		return b.Mean(b.Abs(diff))
+		return b.l1(diff, 1)
 	}
 	return b.Mean(b.Square(diff))
 }
 
-// l1 returns w · mean|x| (mean over every entry).
+// l1 returns w · mean|x| (mean over every entry), one fused op.
 func (b *builder) l1(x *G.Node, w float64) *G.Node {
-	return b.Scale(w, b.Mean(b.Abs(x)))
+	return b.Do("mean absolute value", func() (*G.Node, error) { return meanAbs(x, w) })
 }
