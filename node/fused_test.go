@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -134,5 +135,36 @@ func TestAdjointAllocationsFlat(t *testing.T) {
 	t.Logf("backprop: %.0f B at 16 steps, %.0f B at 256 steps", p16, p256)
 	if p256 < 8*p16 {
 		t.Errorf("backprop allocates %.0f B at 16 steps and %.0f B at 256: expected growth with the steps", p16, p256)
+	}
+}
+
+// TestFusedTrainMatchesGorgonia: training the built-in MLP with f(y, t) on
+// windows of trajectories (each sample at its own start time) by either
+// gradient method takes the same steps on the fused path as on the
+// gorgonia kernel: the losses and the parameters after 5 Adam steps agree
+// within 1e-14 relative (measured 2.0e-16 and 1.9e-16 with both methods).
+func TestFusedTrainMatchesGorgonia(t *testing.T) {
+	d := dampedData(t)
+	for _, method := range []node.GradMethod{node.Backprop, node.Adjoint} {
+		var loss [2][]float64
+		var theta [2][]float64
+		for i, gorgonia := range []bool{false, true} {
+			m, err := node.New(2, node.Config{Hidden: []int{16, 16}, TimeInput: true, Seed: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			node.UseGorgonia(m, gorgonia)
+			h, err := m.Train(context.Background(), d, node.TrainConfig{Steps: 5, LR: 1e-2, Window: 4, BatchSize: 12, Seed: 1,
+				Solver: node.RK4(), Options: node.Options{Dt: 0.1}, Gradient: method})
+			if err != nil {
+				t.Fatal(err)
+			}
+			loss[i], theta[i] = h.Loss, m.Params()
+		}
+		dl, dt := maxRelDiff(loss[0], loss[1]), maxRelDiff(theta[0], theta[1])
+		t.Logf("%v: losses differ by %.3g, parameters by %.3g relative", method, dl, dt)
+		if dl > 1e-14 || dt > 1e-14 {
+			t.Errorf("%v: fused and gorgonia training differ: losses by %.3g, parameters by %.3g relative", method, dl, dt)
+		}
 	}
 }
