@@ -3,9 +3,11 @@ package hopfield
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/cputime"
 	"github.com/physbias/physbias/internal/rng"
 	"gonum.org/v1/gonum/blas"
@@ -19,8 +21,10 @@ import (
 //   - gemm_Gmadd/s: the machine's GEMM rate in the same run, the
 //     multiply-adds per second of the two plain dgemm calls a retrieval
 //     needs, at full size (scores B×P = Q Xᵀ, then values B×d = S X; 2·b·p·d
-//     multiply-adds), by the same BLAS (blas64), in the faster of two
-//     layouts (X stored P×d or d×P);
+//     multiply-adds), by the fastest GEMM of the build: the build's BLAS
+//     (blas64: gonum's native Dgemm, or OpenBLAS under -tags openblas) in
+//     either layout (X stored P×d or d×P), or the core's GEMM (ad.Gemm,
+//     AVX2/FMA kernel) on the layout UpdateBatch uses;
 //   - gemm_fraction: the retrieval's multiply-add rate (2·b·p·d per
 //     update) divided by that GEMM rate. 1 would mean the softmax, the
 //     query blocking and the bookkeeping cost nothing; above 1, the
@@ -53,18 +57,24 @@ func benchRetrieval(b *testing.B, queries, p, d int) {
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, q.RawMatrix(), xt, 0, sc)
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, sc, xt, 0, o)
 	}
-	gemmsPd() // warm up
-	gemmsDp()
-	var tPd, tDp time.Duration
+	qd := q.RawMatrix().Data
+	coreDp := func() { // the core's GEMM (ad.Gemm), X stored d×P and P×d: what UpdateBatch runs on
+		ad.Gemm(false, false, queries, p, d, qd, d, m.xt, p, sc.Data, p)
+		ad.Gemm(false, false, queries, d, p, sc.Data, p, m.x, d, o.Data, d)
+	}
+	refs := []func(){gemmsPd, gemmsDp, coreDp}
+	for _, f := range refs { // warm up
+		f()
+	}
+	tRef := make([]time.Duration, len(refs))
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		t0 := time.Now()
-		gemmsPd()
-		t1 := time.Now()
-		gemmsDp()
-		tPd += t1.Sub(t0)
-		tDp += time.Since(t1)
+		for i, f := range refs {
+			t0 := time.Now()
+			f()
+			tRef[i] += time.Since(t0)
+		}
 		b.StartTimer()
 		if _, err := m.UpdateBatch(out, q); err != nil {
 			b.Fatal(err)
@@ -72,7 +82,7 @@ func benchRetrieval(b *testing.B, queries, p, d int) {
 	}
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	work := float64(queries) * float64(p) * float64(d)
-	gemm := 2 * work * float64(b.N) / min(tPd, tDp).Seconds()
+	gemm := 2 * work * float64(b.N) / slices.Min(tRef).Seconds()
 	b.ReportMetric(work/sec, "qpd/s")
 	b.ReportMetric(2*work/sec/gemm, "gemm_fraction")
 	b.ReportMetric(gemm/1e9, "gemm_Gmadd/s")
