@@ -129,6 +129,10 @@ func convForward[T float](g geom, bias bool, prealloc G.Value, in []G.Value) (G.
 		}
 	}
 	out, y := output[T](prealloc, g.yShape(), x, w, b)
+	if x32, ok := any(x).([]float32); ok && g.direct() {
+		directForward(g, x32, any(w).([]float32), any(b).([]float32), any(y).([]float32))
+		return out, nil
+	}
 	rows, cols := g.rows(), g.cols()
 	xs, ys := g.C*g.H*g.W, g.O*cols
 	forChunks(g.B, func(_, lo, hi int) {

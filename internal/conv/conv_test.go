@@ -96,6 +96,15 @@ var convCases = []convCase{
 	{9, 2, 6, 7, 3, 3, 2, 3, 2, true}, // more samples than chunks
 }
 
+// wideCases are layers wide enough for full tiles of every kernel beside
+// padded row and column tiles; too large for finite differences, their
+// float32 gradients are checked against the float64 ones (TestConvPathsAgree).
+var wideCases = []convCase{
+	{2, 9, 11, 10, 13, 3, 3, 1, 0, true},
+	{3, 7, 9, 12, 17, 2, 3, 1, 2, false},
+	{9, 16, 8, 8, 16, 3, 3, 1, 1, true},
+}
+
 // runConv builds loss = Σ c ⊙ y² over y = Conv2D(x, w, b) and returns the
 // output and the gradients of x, w and b.
 func runConv(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64) (y, dx, dw, db []float64) {
@@ -141,6 +150,34 @@ func runConv(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64) (y
 	return
 }
 
+// forPaths runs f once for every float32 convolution path this CPU has:
+// im2col, and the direct path on each kernel set (AVX2, AVX-512).
+func forPaths(t *testing.T, f func(path string)) {
+	t.Helper()
+	defer func(m int, k kernels) { minDirectCols, active = m, k }(minDirectCols, active)
+	minDirectCols = 1 << 30
+	f("im2col")
+	if !haveKernel {
+		return
+	}
+	minDirectCols = 1
+	for _, k := range []kernels{kernelsAVX2, kernelsAVX512} {
+		if k.unitStride && !haveAVX512 {
+			continue
+		}
+		active = k
+		f("direct " + k.name)
+	}
+}
+
+func maxAbs(a []float64) float64 {
+	var m float64
+	for _, v := range a {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
 func maxAbsDiff(a, b []float64) float64 {
 	var m float64
 	for i := range a {
@@ -151,7 +188,7 @@ func maxAbsDiff(a, b []float64) float64 {
 
 func TestConvMatchesDefinition(t *testing.T) {
 	r := rng.New(1)
-	for _, k := range convCases {
+	for _, k := range append(convCases[:len(convCases):len(convCases)], wideCases...) {
 		x := randn(r, k.B*k.C*k.H*k.W)
 		w := randn(r, k.O*k.C*k.KH*k.KW)
 		b := randn(r, k.O)
@@ -161,15 +198,20 @@ func TestConvMatchesDefinition(t *testing.T) {
 		want, HO, WO := direct(x, w, b, k.B, k.C, k.H, k.W, k.O, k.KH, k.KW, k.S, k.P)
 		c := randn(r, len(want))
 		y, _, _, _ := runConv(t, k, tensor.Float64, x, w, b, c)
-		// Measured ≤ 3.6e-15 (summation order of the GEMM).
-		if d := maxAbsDiff(y, want); d > 2e-14 {
-			t.Errorf("%+v: float64 differs from the definition by %.2g (HO=%d WO=%d)", k, d, HO, WO)
+		scale := max(1, maxAbs(want))
+		// Summation order of the GEMM: measured ≤ 5.5e-16 relative to
+		// the largest value (up to 52).
+		if d := maxAbsDiff(y, want); d > 4e-15*scale {
+			t.Errorf("%+v: float64 differs from the definition by %.2g (HO=%d WO=%d, largest %.2g)", k, d, HO, WO, scale)
 		}
-		y32, _, _, _ := runConv(t, k, tensor.Float32, x, w, b, c)
-		// Measured ≤ 1.7e-6 with values of order 5.
-		if d := maxAbsDiff(y32, want); d > 1e-5 {
-			t.Errorf("%+v: float32 differs from the definition by %.2g", k, d)
-		}
+		forPaths(t, func(path string) {
+			y32, _, _, _ := runConv(t, k, tensor.Float32, x, w, b, c)
+			// Rounding x and w to float32 and float32 sums: measured
+			// ≤ 3.1e-7 relative to the largest value, on every path.
+			if d := maxAbsDiff(y32, want); d > 1.5e-6*scale {
+				t.Errorf("%+v %s: float32 differs from the definition by %.2g (largest %.2g)", k, path, d, scale)
+			}
+		})
 	}
 }
 
@@ -216,13 +258,44 @@ func TestConvGradientsFD(t *testing.T) {
 				t.Errorf("%+v: ∂%s differs from finite differences by %.2g", k, p.name, d)
 			}
 		}
-		_, dx32, dw32, db32 := runConv(t, k, tensor.Float32, x, w, b, c)
-		// float32 against float64: measured ≤ 3.3e-5 on gradients up to 300.
-		for _, p := range [][2][]float64{{dx32, dx}, {dw32, dw}, {db32, db}} {
-			if d := maxAbsDiff(p[0], p[1]); d > 1e-4 {
-				t.Errorf("%+v: float32 gradient differs from float64 by %.2g", k, d)
+		forPaths(t, func(path string) {
+			_, dx32, dw32, db32 := runConv(t, k, tensor.Float32, x, w, b, c)
+			// float32 against float64: measured ≤ 3.3e-5 on gradients up
+			// to 300.
+			for i, p := range [][2][]float64{{dx32, dx}, {dw32, dw}, {db32, db}} {
+				if d := maxAbsDiff(p[0], p[1]); d > 1e-4 {
+					t.Errorf("%+v %s: float32 ∂%s differs from float64 by %.2g", k, path, [3]string{"x", "w", "b"}[i], d)
+				}
 			}
+		})
+	}
+}
+
+// TestConvPathsAgree checks the float32 gradients of every path on the
+// wide cases against the float64 ones (im2col, which TestConvGradientsFD
+// checks against finite differences).
+func TestConvPathsAgree(t *testing.T) {
+	r := rng.New(4)
+	for _, k := range wideCases {
+		x := randn(r, k.B*k.C*k.H*k.W)
+		w := randn(r, k.O*k.C*k.KH*k.KW)
+		var b []float64
+		if k.bias {
+			b = randn(r, k.O)
 		}
+		y0, _, _ := direct(x, w, b, k.B, k.C, k.H, k.W, k.O, k.KH, k.KW, k.S, k.P)
+		c := randn(r, len(y0))
+		_, dx, dw, db := runConv(t, k, tensor.Float64, x, w, b, c)
+		forPaths(t, func(path string) {
+			_, dx32, dw32, db32 := runConv(t, k, tensor.Float32, x, w, b, c)
+			// Measured ≤ 3.6e-7 relative to the largest gradient (up to
+			// 1.8e3), on every path.
+			for i, p := range [][2][]float64{{dx32, dx}, {dw32, dw}, {db32, db}} {
+				if d := maxAbsDiff(p[0], p[1]); d > 1e-6*maxAbs(p[1]) {
+					t.Errorf("%+v %s: float32 ∂%s differs from float64 by %.2g (largest %.2g)", k, path, [3]string{"x", "w", "b"}[i], d, maxAbs(p[1]))
+				}
+			}
+		})
 	}
 }
 

@@ -133,6 +133,10 @@ func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error
 		return nil, err
 	}
 	out, dw := output[T](prealloc, g.wShape(), x, dy)
+	if x32, ok := any(x).([]float32); ok && g.direct() {
+		directFilterGrad(g, x32, any(dy).([]float32), any(dw).([]float32))
+		return out, nil
+	}
 	rows, cols := g.rows(), g.cols()
 	xs, ys := g.C*g.H*g.W, g.O*cols
 	nw := len(dw)

@@ -68,6 +68,10 @@ func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error)
 		return nil, err
 	}
 	out, dx := output[T](prealloc, g.xShape(), w, dy)
+	if w32, ok := any(w).([]float32); ok && g.direct() {
+		directInputGrad(g, w32, any(dy).([]float32), any(dx).([]float32))
+		return out, nil
+	}
 	rows, cols := g.rows(), g.cols()
 	xs, ys := g.C*g.H*g.W, g.O*cols
 	forChunks(g.B, func(_, lo, hi int) {

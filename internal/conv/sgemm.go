@@ -1,82 +1,197 @@
 package conv
 
 import (
+	"fmt"
+	"sync"
+
 	"github.com/physbias/physbias/internal/blas"
 )
 
-// useKernel: the float32 products of the pure-Go build run on the AVX2/FMA
-// kernel when the CPU has it; with OpenBLAS (build tag openblas), or
-// without the instructions, they go to gorgonia's BLAS (Sgemm).
+// envNoAVX512 is the environment variable that, set to anything but "" or
+// "0" when the program starts, keeps the float32 products on the AVX2
+// kernels on a CPU with AVX-512 (to measure the path CPUs without AVX-512
+// take).
+const envNoAVX512 = "PHYSBIAS_NOAVX512"
+
+// useKernel: the float32 products of im2col convolutions in the pure-Go
+// build run on the assembly kernels when the CPU has AVX2 and FMA; with
+// OpenBLAS (build tag openblas), or without the instructions, they go to
+// gorgonia's BLAS (Sgemm). The direct convolutions (direct.go) run on the
+// kernels under both builds.
 var useKernel = haveKernel && blas.Name() == "purego"
+
+// kernFn is an assembly micro-kernel (see sgemm_amd64.go).
+type kernFn func(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
+// kernel is a micro-kernel and its tile: mr rows by nr columns.
+type kernel struct {
+	mr, nr int
+	fn     kernFn
+}
+
+// kernels is a set of micro-kernels for one instruction set, widest
+// first (then tallest); unitStride means they read A with ks = 1 only.
+type kernels struct {
+	name       string
+	unitStride bool
+	list       []kernel
+}
+
+// active is the kernel set the products use: AVX-512 where the CPU has it
+// and PHYSBIAS_NOAVX512 is not set, else AVX2 (tests switch it).
+var active = defaultKernels()
+
+// KernelName returns the float32 kernel set in use: "avx512", "avx2", or
+// "" without the assembly kernels.
+func KernelName() string { return active.name }
+
+// pickCols returns the widest nr of set that fits in rem columns, or the
+// narrowest one (a zero-padded strip) when none does.
+func (s kernels) pickCols(rem int) int {
+	for _, k := range s.list {
+		if k.nr <= rem {
+			return k.nr
+		}
+	}
+	return s.list[len(s.list)-1].nr
+}
+
+// pickRows returns the kernel of width nr with the most rows that fit in
+// rem rows, or the one with the fewest rows (padded) when none does.
+func (s kernels) pickRows(nr, rem int) kernel {
+	var small kernel
+	for _, k := range s.list {
+		if k.nr != nr {
+			continue
+		}
+		if k.mr <= rem {
+			return k
+		}
+		small = k
+	}
+	return small
+}
 
 // sgemm sets c = op(a)·b + beta·c for float32 (m×n, inner k ≥ 1; beta 0
 // or 1), b not transposed. Element (i, x) of op(a) is a[i·rs + x·ks]
-// (rs = lda, ks = 1 for a; rs = 1, ks = lda for aᵀ). Column strips of 16
-// run the kernel over all row strips of 4 (the k×16 strip of b stays in
-// cache). A last, narrower column strip is copied into a zero-padded
-// k×16 panel and a last, shorter row strip into a zero-padded 4×k panel;
-// their tiles go through a 4×16 scratch tile, so every product runs on the
-// kernel.
+// (rs = lda, ks = 1 for a; rs = 1, ks = lda for aᵀ).
 func sgemm(m, n, k int, a []float32, rs, ks int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ao := getInts(m)
+	defer intPool.Put(ao)
+	for i := range *ao {
+		(*ao)[i] = i * rs
+	}
+	bo := getInts(k)
+	defer intPool.Put(bo)
+	for x := range *bo {
+		(*bo)[x] = x * ldb
+	}
+	sgemmOff(m, n, k, a, *ao, ks, b, *bo, beta, c, ldc)
+}
+
+// sgemmOff sets c = A·B + beta·c for float32 (m×n, inner k ≥ 1; beta 0
+// or 1) where row i of A starts at a[aoff[i]] with its elements ks apart,
+// and row x of B is the n values from b[boff[x]]: the offset tables let A
+// and B be windows of an image (direct.go) without copying them into
+// matrices. Column strips run the widest kernel that fits over all row
+// tiles (the k×nr strip of B stays in cache); a last, narrower strip is
+// copied into a zero-padded panel, and a last, shorter row tile reads its
+// last row again; such tiles go through a scratch tile, so every product
+// runs on a kernel.
+func sgemmOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []int, beta float32, c []float32, ldc int) {
+	if m < 1 || n < 1 || k < 1 {
+		return
+	}
+	checkOff(m, n, k, a, aoff, ks, b, boff, c, ldc)
+	set := active
+	if set.unitStride && ks != 1 {
+		set = kernelsAVX2
+	}
 	add := 0
 	if beta != 0 {
 		add = 1
 	}
-	m4, n16 := m-m%4, n-n%16
-	// The last rows of op(a), packed (row stride k, element stride 1).
-	var ap []float32
-	if m4 < m {
-		buf := getBuf[float32](4 * k)
-		defer bufPool.Put(buf)
-		ap = *buf
-		clear(ap)
-		for i := m4; i < m; i++ {
-			for x := 0; x < k; x++ {
-				ap[(i-m4)*k+x] = a[i*rs+x*ks]
-			}
+	var tile [8 * 32]float32
+	var pad [8]int
+	var seq *[]int
+	var bp *[]float32
+	defer func() {
+		if bp != nil {
+			bufPool.Put(bp)
+			intPool.Put(seq)
 		}
-	}
-	var tile [4 * 16]float32
-	// tileOut adds or copies the scratch tile's first rows×cols values
-	// into c at (i, j).
-	tileOut := func(i, j, rows, cols int) {
-		for r := 0; r < rows; r++ {
-			dst := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
-			src := tile[r*16 : r*16+cols]
-			if add == 0 {
-				copy(dst, src)
+	}()
+	for j := 0; j < n; {
+		nr := set.pickCols(n - j)
+		cols := min(nr, n-j)
+		bb, bo, bj := b, boff, j
+		if cols < nr {
+			if bp == nil {
+				bp = getBuf[float32](k * nr)
+				seq = getInts(k)
+			}
+			p := (*bp)[:k*nr]
+			clear(p)
+			s := (*seq)[:k]
+			for x := 0; x < k; x++ {
+				copy(p[x*nr:x*nr+cols], b[boff[x]+j:boff[x]+j+cols])
+				s[x] = x * nr
+			}
+			bb, bo, bj = p, s, 0
+		}
+		for i := 0; i < m; {
+			kr := set.pickRows(nr, m-i)
+			rows := min(kr.mr, m-i)
+			if rows == kr.mr && cols == nr {
+				kr.fn(k, &a[0], &aoff[i], ks, &bb[bj], &bo[0], &c[i*ldc+j], ldc, add)
+				i += rows
 				continue
 			}
-			for q, v := range src {
-				dst[q] += v
+			for r := 0; r < kr.mr; r++ {
+				pad[r] = aoff[i+min(r, rows-1)]
 			}
+			kr.fn(k, &a[0], &pad[0], ks, &bb[bj], &bo[0], &tile[0], nr, 0)
+			for r := 0; r < rows; r++ {
+				dst := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
+				src := tile[r*nr : r*nr+cols]
+				if add == 0 {
+					copy(dst, src)
+					continue
+				}
+				for q, v := range src {
+					dst[q] += v
+				}
+			}
+			i += rows
 		}
+		j += cols
 	}
-	for j := 0; j < n16; j += 16 {
-		for i := 0; i < m4; i += 4 {
-			kern4x16(k, &a[i*rs], rs, ks, &b[j], ldb, &c[i*ldc+j], ldc, add)
-		}
-		if ap != nil {
-			kern4x16(k, &ap[0], k, 1, &b[j], ldb, &tile[0], 16, 0)
-			tileOut(m4, j, m-m4, 16)
-		}
+}
+
+// checkOff panics unless every element sgemmOff reads or writes is inside
+// a, b and c: the kernels do not check bounds.
+func checkOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []int, c []float32, ldc int) {
+	bad := len(aoff) < m || len(boff) < k || ks < 1 || ldc < n || (m-1)*ldc+n > len(c)
+	for _, o := range aoff[:min(m, len(aoff))] {
+		bad = bad || o < 0 || o+(k-1)*ks >= len(a)
 	}
-	if n16 < n {
-		cols := n - n16
-		buf := getBuf[float32](16 * k)
-		defer bufPool.Put(buf)
-		bp := *buf
-		clear(bp)
-		for x := 0; x < k; x++ {
-			copy(bp[x*16:x*16+cols], b[x*ldb+n16:x*ldb+n])
-		}
-		for i := 0; i < m4; i += 4 {
-			kern4x16(k, &a[i*rs], rs, ks, &bp[0], 16, &tile[0], 16, 0)
-			tileOut(i, n16, 4, cols)
-		}
-		if ap != nil {
-			kern4x16(k, &ap[0], k, 1, &bp[0], 16, &tile[0], 16, 0)
-			tileOut(m4, n16, m-m4, cols)
-		}
+	for _, o := range boff[:min(k, len(boff))] {
+		bad = bad || o < 0 || o+n > len(b)
 	}
+	if bad {
+		panic(fmt.Sprintf("conv: sgemmOff %d×%d×%d out of bounds (len a %d, b %d, c %d, ldc %d, ks %d)", m, n, k, len(a), len(b), len(c), ldc, ks))
+	}
+}
+
+// intPool holds offset tables.
+var intPool sync.Pool
+
+// getInts returns a table of n ints.
+func getInts(n int) *[]int {
+	if p, ok := intPool.Get().(*[]int); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]int, n)
+	return &s
 }

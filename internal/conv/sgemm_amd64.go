@@ -2,13 +2,33 @@
 
 package conv
 
-// kern4x16 adds the product of a 4×k panel of A and a k×16 panel of B to
-// the 4×16 float32 tile at c (row stride ldc), or overwrites the tile when
-// add is 0. Element (r, x) of the A panel is at a[r·rs + x·ks]; row x of the
-// B panel is the 16 values at b[x·ldb]. It needs AVX2 and FMA.
+import "os"
+
+// The micro-kernels (sgemm_amd64.s). Each adds the product of an mr×k
+// panel of A and a k×nr panel of B to the mr×nr float32 tile at c (row
+// stride ldc), or overwrites the tile when add is 0. Row r of the A panel
+// starts at element aoff[r] of a, its element x a further x·ks elements on;
+// row x of the B panel is the nr values from element boff[x] of b.
+
+// kern4x16 is the AVX2/FMA 4×16 kernel.
 //
 //go:noescape
-func kern4x16(k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, add int)
+func kern4x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
+// kern6x16 is the AVX2/FMA 6×16 kernel.
+//
+//go:noescape
+func kern6x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
+// kern8x32z is the AVX-512F 8×32 kernel; ks must be 1.
+//
+//go:noescape
+func kern8x32z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
+// kern8x16z is the AVX-512F 8×16 kernel; ks must be 1.
+//
+//go:noescape
+func kern8x16z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
@@ -31,3 +51,40 @@ var haveKernel = func() bool {
 	_, b7, _, _ := cpuid(7, 0)
 	return b7&(1<<5) != 0 // AVX2
 }()
+
+// haveAVX512 reports whether the CPU and OS support AVX-512F (and the
+// AVX2 kernels), and PHYSBIAS_NOAVX512 is not set to a non-empty value
+// other than 0 when the program starts.
+var haveAVX512 = func() bool {
+	if !haveKernel {
+		return false
+	}
+	if v := os.Getenv(envNoAVX512); v != "" && v != "0" {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 { // opmask, ZMM0–15 upper halves, ZMM16–31
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<16) != 0 // AVX512F
+}()
+
+// The kernel sets: the AVX2 one and, where the CPU has it, the AVX-512 one.
+var (
+	kernelsAVX2 = kernels{name: "avx2", list: []kernel{
+		{mr: 6, nr: 16, fn: kern6x16},
+		{mr: 4, nr: 16, fn: kern4x16},
+	}}
+	kernelsAVX512 = kernels{name: "avx512", unitStride: true, list: []kernel{
+		{mr: 8, nr: 32, fn: kern8x32z},
+		{mr: 8, nr: 16, fn: kern8x16z},
+	}}
+)
+
+// defaultKernels is the fastest kernel set the CPU supports.
+func defaultKernels() kernels {
+	if haveAVX512 {
+		return kernelsAVX512
+	}
+	return kernelsAVX2
+}

@@ -2,25 +2,33 @@
 
 #include "textflag.h"
 
-// func kern4x16(k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, add int)
+// The float32 micro-kernels. Each adds the product of an mr×k panel of A
+// and a k×nr panel of B to the mr×nr tile at c (row stride ldc), or
+// overwrites the tile when add is 0. Row r of the A panel starts at
+// a + 4·aoff[r] (element offsets, aoff holds mr of them), its element x at
+// a further 4·x·ks bytes; row x of the B panel is the nr values at
+// b + 4·boff[x]. Loads are unaligned.
+
+// func kern4x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 //
-// Row r of the 4×k A panel, element x, is at a + 4·(r·rs + x·ks); row x of
-// the k×16 B panel starts at b + 4·x·ldb. With add = 0 the 4×16 tile at c
-// (row stride ldc) is overwritten, otherwise added to.
+// AVX2 and FMA: 8 accumulators Y0–Y7.
 TEXT ·kern4x16(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ rs+16(FP), R9
+	MOVQ a+8(FP), AX
+	MOVQ aoff+16(FP), BX
+	MOVQ 0(BX), SI
+	LEAQ (AX)(SI*4), SI
+	MOVQ 8(BX), R9
+	LEAQ (AX)(R9*4), R9
+	MOVQ 16(BX), R10
+	LEAQ (AX)(R10*4), R10
+	MOVQ 24(BX), R13
+	LEAQ (AX)(R13*4), R13
 	MOVQ ks+24(FP), R11
-	MOVQ b+32(FP), DI
-	MOVQ ldb+40(FP), R12
-	MOVQ c+48(FP), DX
-	MOVQ ldc+56(FP), R8
-	SHLQ $2, R8
-	SHLQ $2, R9
 	SHLQ $2, R11
-	SHLQ $2, R12
-	LEAQ (R9)(R9*2), R10
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -30,55 +38,59 @@ TEXT ·kern4x16(SB), NOSPLIT, $0-72
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	TESTQ CX, CX
-	JE store
+	JE k4store
 
-loop:
-	VMOVUPS (DI), Y8
-	VMOVUPS 32(DI), Y9
-	VBROADCASTSS (SI), Y10
+k4loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Y8
+	VMOVUPS 32(DI)(R14*4), Y9
+	VBROADCASTSS (SI)(BX*1), Y10
 	VFMADD231PS Y8, Y10, Y0
 	VFMADD231PS Y9, Y10, Y1
-	VBROADCASTSS (SI)(R9*1), Y11
+	VBROADCASTSS (R9)(BX*1), Y11
 	VFMADD231PS Y8, Y11, Y2
 	VFMADD231PS Y9, Y11, Y3
-	VBROADCASTSS (SI)(R9*2), Y12
+	VBROADCASTSS (R10)(BX*1), Y12
 	VFMADD231PS Y8, Y12, Y4
 	VFMADD231PS Y9, Y12, Y5
-	VBROADCASTSS (SI)(R10*1), Y13
+	VBROADCASTSS (R13)(BX*1), Y13
 	VFMADD231PS Y8, Y13, Y6
 	VFMADD231PS Y9, Y13, Y7
-	ADDQ R11, SI
-	ADDQ R12, DI
+	ADDQ R11, BX
+	ADDQ $8, R12
 	DECQ CX
-	JNZ loop
+	JNZ k4loop
 
-store:
-	MOVQ add+64(FP), R13
-	TESTQ R13, R13
-	JE overwrite
+k4store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE k4over
 	VADDPS (DX), Y0, Y0
-	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
+	VMOVUPS Y0, (DX)
 	VMOVUPS Y1, 32(DX)
 	ADDQ R8, DX
 	VADDPS (DX), Y2, Y2
-	VMOVUPS Y2, (DX)
 	VADDPS 32(DX), Y3, Y3
+	VMOVUPS Y2, (DX)
 	VMOVUPS Y3, 32(DX)
 	ADDQ R8, DX
 	VADDPS (DX), Y4, Y4
-	VMOVUPS Y4, (DX)
 	VADDPS 32(DX), Y5, Y5
+	VMOVUPS Y4, (DX)
 	VMOVUPS Y5, 32(DX)
 	ADDQ R8, DX
 	VADDPS (DX), Y6, Y6
-	VMOVUPS Y6, (DX)
 	VADDPS 32(DX), Y7, Y7
+	VMOVUPS Y6, (DX)
 	VMOVUPS Y7, 32(DX)
 	VZEROUPPER
 	RET
 
-overwrite:
+k4over:
 	VMOVUPS Y0, (DX)
 	VMOVUPS Y1, 32(DX)
 	ADDQ R8, DX
@@ -90,6 +102,374 @@ overwrite:
 	ADDQ R8, DX
 	VMOVUPS Y6, (DX)
 	VMOVUPS Y7, 32(DX)
+	VZEROUPPER
+	RET
+
+// func kern6x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX2 and FMA: 12 accumulators Y0–Y11, the B row in Y12–Y13, broadcasts
+// in Y14–Y15.
+TEXT ·kern6x16(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), DX
+	MOVQ aoff+16(FP), BX
+	MOVQ 0(BX), SI
+	LEAQ (DX)(SI*4), SI
+	MOVQ 8(BX), R9
+	LEAQ (DX)(R9*4), R9
+	MOVQ 16(BX), R10
+	LEAQ (DX)(R10*4), R10
+	MOVQ 24(BX), R13
+	LEAQ (DX)(R13*4), R13
+	MOVQ 32(BX), AX
+	LEAQ (DX)(AX*4), AX
+	MOVQ 40(BX), R8
+	LEAQ (DX)(R8*4), R8
+	MOVQ ks+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JE k6store
+
+k6loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Y12
+	VMOVUPS 32(DI)(R14*4), Y13
+	VBROADCASTSS (SI)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R9)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R10)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R13)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (AX)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R8)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ R11, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ k6loop
+
+k6store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE k6over
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VADDPS 32(DX), Y3, Y3
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VADDPS 32(DX), Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y6, Y6
+	VADDPS 32(DX), Y7, Y7
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y8, Y8
+	VADDPS 32(DX), Y9, Y9
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y10, Y10
+	VADDPS 32(DX), Y11, Y11
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+k6over:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+// The AVX-512 kernels read A with ks = 1 (the driver sends other strides
+// to the AVX2 ones). Eight row pointers: SI, R9, R10, R13, AX, R8, R11, DX.
+#define ROWS8 \
+	MOVQ a+8(FP), DX; \
+	MOVQ aoff+16(FP), BX; \
+	MOVQ 0(BX), SI; \
+	LEAQ (DX)(SI*4), SI; \
+	MOVQ 8(BX), R9; \
+	LEAQ (DX)(R9*4), R9; \
+	MOVQ 16(BX), R10; \
+	LEAQ (DX)(R10*4), R10; \
+	MOVQ 24(BX), R13; \
+	LEAQ (DX)(R13*4), R13; \
+	MOVQ 32(BX), AX; \
+	LEAQ (DX)(AX*4), AX; \
+	MOVQ 40(BX), R8; \
+	LEAQ (DX)(R8*4), R8; \
+	MOVQ 48(BX), R11; \
+	LEAQ (DX)(R11*4), R11; \
+	MOVQ 56(BX), BX; \
+	LEAQ (DX)(BX*4), DX
+
+// func kern8x32z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX-512F: 16 accumulators Z0–Z15, the B row in Z16–Z17, A broadcast
+// from memory into the FMAs. ks must be 1.
+TEXT ·kern8x32z(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	ROWS8
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JE z32store
+
+z32loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Z16
+	VMOVUPS 64(DI)(R14*4), Z17
+	VFMADD231PS.BCST (SI)(BX*1), Z16, Z0
+	VFMADD231PS.BCST (SI)(BX*1), Z17, Z1
+	VFMADD231PS.BCST (R9)(BX*1), Z16, Z2
+	VFMADD231PS.BCST (R9)(BX*1), Z17, Z3
+	VFMADD231PS.BCST (R10)(BX*1), Z16, Z4
+	VFMADD231PS.BCST (R10)(BX*1), Z17, Z5
+	VFMADD231PS.BCST (R13)(BX*1), Z16, Z6
+	VFMADD231PS.BCST (R13)(BX*1), Z17, Z7
+	VFMADD231PS.BCST (AX)(BX*1), Z16, Z8
+	VFMADD231PS.BCST (AX)(BX*1), Z17, Z9
+	VFMADD231PS.BCST (R8)(BX*1), Z16, Z10
+	VFMADD231PS.BCST (R8)(BX*1), Z17, Z11
+	VFMADD231PS.BCST (R11)(BX*1), Z16, Z12
+	VFMADD231PS.BCST (R11)(BX*1), Z17, Z13
+	VFMADD231PS.BCST (DX)(BX*1), Z16, Z14
+	VFMADD231PS.BCST (DX)(BX*1), Z17, Z15
+	ADDQ $4, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ z32loop
+
+z32store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE z32over
+	VADDPS (DX), Z0, Z0
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z2, Z2
+	VADDPS 64(DX), Z3, Z3
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z4, Z4
+	VADDPS 64(DX), Z5, Z5
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z6, Z6
+	VADDPS 64(DX), Z7, Z7
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z8, Z8
+	VADDPS 64(DX), Z9, Z9
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z10, Z10
+	VADDPS 64(DX), Z11, Z11
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z12, Z12
+	VADDPS 64(DX), Z13, Z13
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z14, Z14
+	VADDPS 64(DX), Z15, Z15
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+z32over:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+// func kern8x16z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX-512F: 8 accumulators Z0–Z7, the B row in Z16; for the last, narrow
+// column strip. ks must be 1.
+TEXT ·kern8x16z(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	ROWS8
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JE z16store
+
+z16loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Z16
+	VFMADD231PS.BCST (SI)(BX*1), Z16, Z0
+	VFMADD231PS.BCST (R9)(BX*1), Z16, Z1
+	VFMADD231PS.BCST (R10)(BX*1), Z16, Z2
+	VFMADD231PS.BCST (R13)(BX*1), Z16, Z3
+	VFMADD231PS.BCST (AX)(BX*1), Z16, Z4
+	VFMADD231PS.BCST (R8)(BX*1), Z16, Z5
+	VFMADD231PS.BCST (R11)(BX*1), Z16, Z6
+	VFMADD231PS.BCST (DX)(BX*1), Z16, Z7
+	ADDQ $4, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ z16loop
+
+z16store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE z16over
+	VADDPS (DX), Z0, Z0
+	VMOVUPS Z0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z1, Z1
+	VMOVUPS Z1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z2, Z2
+	VMOVUPS Z2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z3, Z3
+	VMOVUPS Z3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z4, Z4
+	VMOVUPS Z4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z5, Z5
+	VMOVUPS Z5, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z6, Z6
+	VMOVUPS Z6, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Z7, Z7
+	VMOVUPS Z7, (DX)
+	VZEROUPPER
+	RET
+
+z16over:
+	VMOVUPS Z0, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z3, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z5, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z7, (DX)
 	VZEROUPPER
 	RET
 

@@ -2,10 +2,14 @@
 
 package conv
 
-// haveKernel is false: there is no float32 assembly kernel on this
-// platform, and gorgonia's BLAS does the products.
-const haveKernel = false
+// haveKernel and haveAVX512 are false: there are no float32 assembly
+// kernels on this platform, and gorgonia's BLAS does the products.
+const (
+	haveKernel = false
+	haveAVX512 = false
+)
 
-func kern4x16(k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, add int) {
-	panic("conv: kern4x16 without the assembly kernel")
-}
+// The kernel sets are empty here.
+var kernelsAVX2, kernelsAVX512 kernels
+
+func defaultKernels() kernels { return kernels{} }
