@@ -35,9 +35,11 @@ func benchScalar(b *testing.B, f func(float64) float64) {
 	})
 }
 
-func BenchmarkExp(b *testing.B)         { benchVec(b, Exp) }
-func BenchmarkExpMath(b *testing.B)     { benchScalar(b, math.Exp) }
-func BenchmarkTanh(b *testing.B)        { benchVec(b, Tanh) }
-func BenchmarkTanhMath(b *testing.B)    { benchScalar(b, math.Tanh) }
-func BenchmarkSigmoid(b *testing.B)     { benchVec(b, Sigmoid) }
-func BenchmarkSigmoidMath(b *testing.B) { benchScalar(b, sigmoid) }
+func BenchmarkExp(b *testing.B)          { benchVec(b, Exp) }
+func BenchmarkExpMath(b *testing.B)      { benchScalar(b, math.Exp) }
+func BenchmarkTanh(b *testing.B)         { benchVec(b, Tanh) }
+func BenchmarkTanhMath(b *testing.B)     { benchScalar(b, math.Tanh) }
+func BenchmarkSigmoid(b *testing.B)      { benchVec(b, Sigmoid) }
+func BenchmarkSigmoidMath(b *testing.B)  { benchScalar(b, sigmoid) }
+func BenchmarkSoftplus(b *testing.B)     { benchVec(b, Softplus) }
+func BenchmarkSoftplusMath(b *testing.B) { benchScalar(b, softplus) }

@@ -14,6 +14,9 @@ func tanhAVX2(dst, x *float64, n int)
 //go:noescape
 func sigmoidAVX2(dst, x *float64, n int)
 
+//go:noescape
+func softplusAVX2(dst, x *float64, n int)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)

@@ -80,3 +80,35 @@ func refSigmoid(x float64) float64 {
 	}
 	return e / (1 + e)
 }
+
+var lg = [...]float64{6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+	2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01}
+
+func refSoftplus(x float64) float64 {
+	if x != x {
+		return x
+	}
+	u := refExp(-math.Abs(x))
+	w := 1 + u
+	c := (u - (w - 1)) / w
+	m, e := w, 0.0
+	if w > math.Sqrt2 {
+		m, e = w*0.5, 1
+	}
+	f := m - 1
+	s := f / (2 + f)
+	z := s * s
+	r := lg[6]
+	for i := 5; i >= 0; i-- {
+		r = math.FMA(r, z, lg[i])
+	}
+	r *= z
+	hfsq := f * f * 0.5
+	t := s * (hfsq + r)
+	lo := math.FMA(e, ln2lo, c)
+	t += lo
+	v := hfsq - t
+	v -= f
+	l := math.FMA(e, ln2hi, -v)
+	return math.Max(x, 0) + l
+}

@@ -45,6 +45,28 @@ func Sigmoid(dst, x []float64) {
 	}
 }
 
+// Softplus sets dst[i] = log(1+exp(x[i])) for every i < len(x), as
+// max(x, 0) + log1p(exp(−|x|)), which neither overflows nor loses the
+// tail. dst must be at least as long as x; it may be x itself.
+func Softplus(dst, x []float64) {
+	dst = dst[:len(x)]
+	if haveAVX2 {
+		run(softplusAVX2, dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = softplus(v)
+	}
+}
+
+// softplus is the portable log(1+eˣ).
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
 // sigmoid is the portable logistic function: 1/(1+e⁻ˣ) for x ≥ 0 and
 // eˣ/(1+eˣ) below, so that it neither overflows nor loses the tail.
 func sigmoid(x float64) float64 {

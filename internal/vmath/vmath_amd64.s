@@ -118,12 +118,57 @@ DATA consts<>+704(SB)/8, $0x8000000000000000
 DATA consts<>+712(SB)/8, $0x8000000000000000
 DATA consts<>+720(SB)/8, $0x8000000000000000
 DATA consts<>+728(SB)/8, $0x8000000000000000
-// 736 bias: int32 1023 four times
-DATA consts<>+736(SB)/4, $1023
-DATA consts<>+740(SB)/4, $1023
-DATA consts<>+744(SB)/4, $1023
-DATA consts<>+748(SB)/4, $1023
-GLOBL consts<>(SB), RODATA|NOPTR, $752
+// 736 sqrt2: log1p: w > √2 is halved
+DATA consts<>+736(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+744(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+752(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+760(SB)/8, $0x3ff6a09e667f3bcd
+// 768 half: 0.5
+DATA consts<>+768(SB)/8, $0x3fe0000000000000
+DATA consts<>+776(SB)/8, $0x3fe0000000000000
+DATA consts<>+784(SB)/8, $0x3fe0000000000000
+DATA consts<>+792(SB)/8, $0x3fe0000000000000
+// 800 lg1: log: fdlibm's Lg1..Lg7
+DATA consts<>+800(SB)/8, $0x3fe5555555555593
+DATA consts<>+808(SB)/8, $0x3fe5555555555593
+DATA consts<>+816(SB)/8, $0x3fe5555555555593
+DATA consts<>+824(SB)/8, $0x3fe5555555555593
+// 832 lg2: 
+DATA consts<>+832(SB)/8, $0x3fd999999997fa04
+DATA consts<>+840(SB)/8, $0x3fd999999997fa04
+DATA consts<>+848(SB)/8, $0x3fd999999997fa04
+DATA consts<>+856(SB)/8, $0x3fd999999997fa04
+// 864 lg3: 
+DATA consts<>+864(SB)/8, $0x3fd2492494229359
+DATA consts<>+872(SB)/8, $0x3fd2492494229359
+DATA consts<>+880(SB)/8, $0x3fd2492494229359
+DATA consts<>+888(SB)/8, $0x3fd2492494229359
+// 896 lg4: 
+DATA consts<>+896(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+904(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+912(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+920(SB)/8, $0x3fcc71c51d8e78af
+// 928 lg5: 
+DATA consts<>+928(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+936(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+944(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+952(SB)/8, $0x3fc7466496cb03de
+// 960 lg6: 
+DATA consts<>+960(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+968(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+976(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+984(SB)/8, $0x3fc39a09d078c69f
+// 992 lg7: 
+DATA consts<>+992(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1000(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1008(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1016(SB)/8, $0x3fc2f112df3e5244
+// 1024 bias: int32 1023 four times
+DATA consts<>+1024(SB)/4, $1023
+DATA consts<>+1028(SB)/4, $1023
+DATA consts<>+1032(SB)/4, $1023
+DATA consts<>+1036(SB)/4, $1023
+GLOBL consts<>(SB), RODATA|NOPTR, $1040
 #define K_log2e consts<>+0(SB)
 #define K_ln2hi consts<>+32(SB)
 #define K_ln2lo consts<>+64(SB)
@@ -147,7 +192,16 @@ GLOBL consts<>(SB), RODATA|NOPTR, $752
 #define K_ehi consts<>+640(SB)
 #define K_abs consts<>+672(SB)
 #define K_sign consts<>+704(SB)
-#define K_bias consts<>+736(SB)
+#define K_sqrt2 consts<>+736(SB)
+#define K_half consts<>+768(SB)
+#define K_lg1 consts<>+800(SB)
+#define K_lg2 consts<>+832(SB)
+#define K_lg3 consts<>+864(SB)
+#define K_lg4 consts<>+896(SB)
+#define K_lg5 consts<>+928(SB)
+#define K_lg6 consts<>+960(SB)
+#define K_lg7 consts<>+992(SB)
+#define K_bias consts<>+1024(SB)
 
 // EXPM1R sets Y3 = expm1(Y2) for |Y2| ≤ ln2/2 (a bit more is fine):
 // r + r²·(1/2! + r/3! + … + r¹¹/13!), Horner; Y4 is scratch.
@@ -286,6 +340,65 @@ sigloop:
 	VZEROUPPER
 
 sigdone:
+	RET
+
+// func softplusAVX2(dst, x *float64, n int)
+// dst[i] = max(x, 0) + log1p(u), u = exp(−|x|) in (0, 1]: log1p(u) =
+// log(w) + c/w with w = 1 + u rounded and c = u − (w − 1) exact; log(w) =
+// e·ln2 + log(m), m = w or w/2 in [√2/2, √2], by fdlibm's log polynomial.
+TEXT ·softplusAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ spdone
+	VMOVUPD K_elo, Y14
+	VXORPD Y15, Y15, Y15
+
+sploop:
+	VMOVUPD (SI), Y8
+	VORPD K_sign, Y8, Y0 // −|x|
+	VMAXPD Y0, Y14, Y0 // max(−746, −|x|), NaN stays NaN
+	EXPV // Y3 = u
+	VADDPD K_one, Y3, Y9 // w = 1 + u
+	VSUBPD K_one, Y9, Y10 // w − 1, exact
+	VSUBPD Y10, Y3, Y10 // c = u − (w − 1), exact
+	VDIVPD Y9, Y10, Y10 // c/w
+	VCMPPD $0x1e, K_sqrt2, Y9, Y11 // w > √2
+	VMULPD K_half, Y9, Y12
+	VBLENDVPD Y11, Y12, Y9, Y12 // m = w/2 where w > √2, else w
+	VANDPD K_one, Y11, Y13 // e = 1 where w > √2, else 0
+	VSUBPD K_one, Y12, Y12 // f = m − 1, exact
+	VADDPD K_two, Y12, Y1
+	VDIVPD Y1, Y12, Y1 // s = f/(2 + f)
+	VMULPD Y1, Y1, Y2 // z = s²
+	VMOVUPD K_lg7, Y4
+	VFMADD213PD K_lg6, Y2, Y4
+	VFMADD213PD K_lg5, Y2, Y4
+	VFMADD213PD K_lg4, Y2, Y4
+	VFMADD213PD K_lg3, Y2, Y4
+	VFMADD213PD K_lg2, Y2, Y4
+	VFMADD213PD K_lg1, Y2, Y4
+	VMULPD Y2, Y4, Y4 // R
+	VMULPD Y12, Y12, Y5
+	VMULPD K_half, Y5, Y5 // hfsq = f²/2
+	VADDPD Y5, Y4, Y4
+	VMULPD Y1, Y4, Y4 // s·(hfsq + R)
+	VFMADD231PD K_ln2lo, Y13, Y10 // e·ln2lo + c/w
+	VADDPD Y10, Y4, Y4
+	VSUBPD Y4, Y5, Y5 // hfsq − (s·(hfsq + R) + e·ln2lo + c/w)
+	VSUBPD Y12, Y5, Y5 // … − f
+	VFMSUB231PD K_ln2hi, Y13, Y5 // log1p(u) = e·ln2hi − (…)
+	VMAXPD Y15, Y8, Y6 // max(x, 0)
+	VADDPD Y6, Y5, Y5
+	VMOVUPD Y5, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ sploop
+	VZEROUPPER
+
+spdone:
 	RET
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)

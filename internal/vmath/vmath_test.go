@@ -65,6 +65,7 @@ var funcs = []struct {
 	{"exp", Exp, refExp, expMath, 2},
 	{"tanh", Tanh, refTanh, math.Tanh, 2},
 	{"sigmoid", Sigmoid, refSigmoid, sigmoidMath, 2},
+	{"softplus", Softplus, refSoftplus, softplus, 2},
 }
 
 // TestAccuracy: every kernel within maxULP of the math package over the
@@ -103,6 +104,7 @@ func TestSpecial(t *testing.T) {
 		{Exp, nan, nan}, {Exp, inf, inf}, {Exp, -inf, 0}, {Exp, 0, 1}, {Exp, 710, inf}, {Exp, -746, 0},
 		{Tanh, nan, nan}, {Tanh, inf, 1}, {Tanh, -inf, -1}, {Tanh, 0, 0}, {Tanh, negZero, negZero}, {Tanh, 19.5, 1},
 		{Sigmoid, nan, nan}, {Sigmoid, inf, 1}, {Sigmoid, -inf, 0}, {Sigmoid, 0, 0.5}, {Sigmoid, negZero, 0.5},
+		{Softplus, nan, nan}, {Softplus, inf, inf}, {Softplus, -inf, 0}, {Softplus, 0, math.Ln2}, {Softplus, 800, 800},
 	}
 	for i, c := range cases {
 		got := []float64{c.x}
