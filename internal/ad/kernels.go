@@ -1,7 +1,6 @@
 package ad
 
 import (
-	"math"
 	"unsafe"
 
 	"github.com/physbias/physbias/internal/vmath"
@@ -162,24 +161,13 @@ func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
 				s1[i], s2[i], s3[i] = d, -2*ti*d, -2*d*(1-3*ti*ti)
 			}
 		}
-	case Softplus:
-		for i, zi := range z {
-			var e, sg float64 // sg = sigmoid(zi), e = exp(−|zi|)
-			if zi >= 0 {
-				e = math.Exp(-zi)
-				sg = 1 / (1 + e)
-				if s0 != nil {
-					s0[i] = zi + math.Log1p(e)
-				}
-			} else {
-				e = math.Exp(zi)
-				sg = e / (1 + e)
-				if s0 != nil {
-					s0[i] = math.Log1p(e)
-				}
-			}
-			s1[i] = sg
-			if ord >= 2 {
+	case Softplus: // vectorized (internal/vmath: within 2 ulp of math's)
+		if s0 != nil {
+			vmath.Softplus(s0, z)
+		}
+		vmath.Sigmoid(s1, z)
+		if ord >= 2 {
+			for i, sg := range s1 {
 				d := sg * (1 - sg)
 				s2[i] = d
 				if ord >= 3 {
@@ -187,21 +175,23 @@ func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
 				}
 			}
 		}
-	case ReLU:
-		for i, zi := range z {
-			var v, d float64
-			if zi > 0 {
-				v, d = zi, 1
+	case Sigmoid:
+		sg := s0
+		if sg == nil {
+			if len(c.t) != n {
+				c.t = make([]float64, n)
 			}
-			if s0 != nil {
-				s0[i] = v
-			}
-			s1[i] = d
+			sg = c.t
 		}
-		if ord >= 2 {
-			clear(s2)
-			if ord >= 3 {
-				clear(s3)
+		vmath.Sigmoid(sg, z)
+		for i, v := range sg {
+			d := v * (1 - v)
+			s1[i] = d
+			if ord >= 2 {
+				s2[i] = d * (1 - 2*v)
+				if ord >= 3 {
+					s3[i] = d * (1 - 6*d)
+				}
 			}
 		}
 	default:

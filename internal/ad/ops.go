@@ -88,7 +88,7 @@ type actCache struct {
 	id         uint64
 	ord        int // highest derivative the layer's ops use (1..3); 0 means 3
 	s1, s2, s3 []float64
-	t          []float64 // σ itself when the caller does not want it (tanh)
+	t          []float64 // σ itself when the caller does not want it (tanh, sigmoid)
 	z          uintptr   // address of the data it was computed from
 }
 
