@@ -51,38 +51,17 @@ func TestSolveGradFD(t *testing.T) {
 				nb, n := sz.nb, sz.n
 				r := newRand(uint64(1000*nb + n))
 				a, b := wellConditioned(r, nb, n)
-				w := make([]float64, nb*n)
-				for k := range w {
-					w[k] = 2*r.Float64() - 1
-				}
+				w := uniform(r, nb*n)
 				g := G.NewGraph()
 				an := input(g, "A", a, nb, n, n)
 				bn := input(g, "b", b, nb, n)
 				wn := input(g, "W", w, nb, n)
-				f := Solve
-				if trans {
-					f = SolveT
-				}
-				x, err := f(an, bn)
+				x, err := solveFunc(trans)(an, bn)
 				if err != nil {
 					t.Fatal(err)
 				}
-				loss, err := G.HadamardProd(wn, x)
-				if err == nil {
-					loss, err = G.Sum(loss)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				grads, err := G.Grad(loss, an, bn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				ga, gb := read(grads[0]), read(grads[1])
-				if err := run(g); err != nil {
-					t.Fatal(err)
-				}
-				gotA, gotB := ga.data(t), gb.data(t)
+				grads := weightedGrads(t, g, wn, x, an, bn)
+				gotA, gotB := grads[0], grads[1]
 
 				var worst float64
 				check := func(i int, ai, bi []float64, got []float64, v []float64, which string) {
@@ -94,10 +73,7 @@ func TestSolveGradFD(t *testing.T) {
 						}
 						return s
 					}
-					fd := make([]float64, len(v))
-					for k := range v {
-						fd[k] = centralDiff(li, v, k, fdStep)
-					}
+					fd := fdGrad(li, v, fdStep)
 					e := maxRelErr(got, fd, 1)
 					worst = math.Max(worst, e)
 					if e > fdTol {
@@ -127,10 +103,7 @@ func TestChainedSolveGradFD(t *testing.T) {
 	const nb, n = 300, 3
 	r := newRand(99)
 	a, b := wellConditioned(r, nb, n)
-	w := make([]float64, nb*n)
-	for k := range w {
-		w[k] = 2*r.Float64() - 1
-	}
+	w := uniform(r, nb*n)
 	g := G.NewGraph()
 	an := input(g, "A", a, nb, n, n)
 	bn := input(g, "b", b, nb, n)
@@ -143,16 +116,8 @@ func TestChainedSolveGradFD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loss := G.Must(G.Sum(G.Must(G.HadamardProd(wn, y))))
-	grads, err := G.Grad(loss, an, bn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ga, gb := read(grads[0]), read(grads[1])
-	if err := run(g); err != nil {
-		t.Fatal(err)
-	}
-	gotA, gotB := ga.data(t), gb.data(t)
+	grads := weightedGrads(t, g, wn, y, an, bn)
+	gotA, gotB := grads[0], grads[1]
 	for i := range nb {
 		ai := slices.Clone(a[i*n*n : (i+1)*n*n])
 		bi := slices.Clone(b[i*n : (i+1)*n])
@@ -168,10 +133,7 @@ func TestChainedSolveGradFD(t *testing.T) {
 			v, got []float64
 			which  string
 		}{{ai, gotA[i*n*n : (i+1)*n*n], "A"}, {bi, gotB[i*n : (i+1)*n], "b"}} {
-			fd := make([]float64, len(c.v))
-			for k := range c.v {
-				fd[k] = centralDiff(li, c.v, k, fdStep)
-			}
+			fd := fdGrad(li, c.v, fdStep)
 			if e := maxRelErr(c.got, fd, 1); e > fdTol {
 				t.Fatalf("∂L/∂%s of batch element %d: Grad %v, finite differences %v (rel err %.3g)", c.which, i, c.got, fd, e)
 			}
@@ -186,13 +148,6 @@ func TestChainedSolveGradFD(t *testing.T) {
 func TestOuterMatVecFD(t *testing.T) {
 	const nb, n, m = 257, 3, 2
 	r := newRand(5)
-	rnd := func(k int) []float64 {
-		s := make([]float64, k)
-		for i := range s {
-			s[i] = 2*r.Float64() - 1
-		}
-		return s
-	}
 	type tc struct {
 		name   string
 		op     G.Op
@@ -250,8 +205,8 @@ func TestOuterMatVecFD(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x, y := rnd(size(c.xs)), rnd(size(c.ys))
-			w := rnd(size(c.out))
+			x, y := uniform(r, size(c.xs)), uniform(r, size(c.ys))
+			w := uniform(r, size(c.out))
 			g := G.NewGraph()
 			xn, yn := input(g, "x", x, c.xs...), input(g, "y", y, c.ys...)
 			wn := input(g, "W", w, c.out...)
@@ -259,15 +214,8 @@ func TestOuterMatVecFD(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			loss := G.Must(G.Sum(G.Must(G.HadamardProd(wn, out))))
-			grads, err := G.Grad(loss, xn, yn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			vr, gx, gy := read(out), read(grads[0]), read(grads[1])
-			if err := run(g); err != nil {
-				t.Fatal(err)
-			}
+			vr := read(out)
+			grads := weightedGrads(t, g, wn, out, xn, yn)
 			if e := maxRelErr(vr.data(t), c.ref(x, y), 1); e > 1e-14 {
 				t.Fatalf("values differ from the plain loop: rel err %.3g", e)
 			}
@@ -281,12 +229,8 @@ func TestOuterMatVecFD(t *testing.T) {
 			for _, in := range []struct {
 				v, got []float64
 				which  string
-			}{{x, gx.data(t), "first input"}, {y, gy.data(t), "second input"}} {
-				fd := make([]float64, len(in.v))
-				for k := range in.v {
-					fd[k] = centralDiff(l, in.v, k, 1e-3)
-				}
-				if e := maxRelErr(in.got, fd, 1); e > 1e-8 {
+			}{{x, grads[0], "first input"}, {y, grads[1], "second input"}} {
+				if e := maxRelErr(in.got, fdGrad(l, in.v, 1e-3), 1); e > 1e-8 {
 					t.Fatalf("gradient wrt %s: rel err %.3g vs finite differences", in.which, e)
 				}
 			}

@@ -92,6 +92,63 @@ func run(g *G.ExprGraph) error {
 	return m.RunAll()
 }
 
+// solveFunc returns SolveT when trans is set, Solve otherwise.
+func solveFunc(trans bool) func(a, b *G.Node) (*G.Node, error) {
+	if trans {
+		return SolveT
+	}
+	return Solve
+}
+
+// uniform returns k values uniform in [−1, 1) drawn from r.
+func uniform(r *rand.Rand, k int) []float64 {
+	s := make([]float64, k)
+	for i := range s {
+		s[i] = 2*r.Float64() - 1
+	}
+	return s
+}
+
+// weightedGrads adds the loss L = Σ W ⊙ out to g, runs g once and returns
+// ∂L/∂x from gorgonia's Grad for each x of xs.
+func weightedGrads(t testing.TB, g *G.ExprGraph, w, out *G.Node, xs ...*G.Node) [][]float64 {
+	t.Helper()
+	prod, err := G.HadamardProd(w, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := G.Sum(prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads, err := G.Grad(loss, xs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := make([]*reader, len(grads))
+	for i, gr := range grads {
+		rs[i] = read(gr)
+	}
+	if err := run(g); err != nil {
+		t.Fatal(err)
+	}
+	got := make([][]float64, len(rs))
+	for i, r := range rs {
+		got[i] = r.data(t)
+	}
+	return got
+}
+
+// fdGrad returns the central differences of l with respect to every
+// coordinate of v, with step h.
+func fdGrad(l func() float64, v []float64, h float64) []float64 {
+	fd := make([]float64, len(v))
+	for k := range v {
+		fd[k] = centralDiff(l, v, k, h)
+	}
+	return fd
+}
+
 // maxRelErr returns max|got−want| / max(max|want|, floor).
 func maxRelErr(got, want []float64, floor float64) float64 {
 	var num, den float64

@@ -1,6 +1,9 @@
 package linalg
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // MaxN is the largest system size Solve accepts.
 const MaxN = 16
@@ -119,4 +122,43 @@ func (w *luWork) solve(x, b []float64, n int, trans bool) {
 	for i := range n {
 		x[w.perm[i]] = y[i]
 	}
+}
+
+// solveChecked solves one n×n system A x = b (Aᵀ x = b when trans is set)
+// with the checks Solve and LUSolve share: a right-hand side holding NaN or
+// Inf, a numerically singular A (a *SingularError of op and batch) or a
+// solution that overflows is an error and x is then undefined. batch < 0
+// means a lone system: the messages then name op alone and the
+// SingularError has Batch 0.
+func (w *luWork) solveChecked(x, a, b []float64, n int, trans bool, op string, batch int) error {
+	if !finite(b) {
+		return fmt.Errorf("linalg: %s: right-hand side holds NaN or Inf", where(op, batch))
+	}
+	if col, piv, scale, ok := w.factor(a, n); !ok {
+		return &SingularError{Op: op, Batch: max(batch, 0), Column: col, Pivot: piv, Scale: scale}
+	}
+	w.solve(x, b, n, trans)
+	if !finite(x) {
+		return fmt.Errorf("linalg: %s: solution overflowed", where(op, batch))
+	}
+	return nil
+}
+
+// finite reports whether v holds no NaN and no Inf.
+func finite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// where names a system in an error message: "op: batch element i", or op
+// alone for a lone system (batch < 0).
+func where(op string, batch int) string {
+	if batch < 0 {
+		return op
+	}
+	return fmt.Sprintf("%s: batch element %d", op, batch)
 }

@@ -1,9 +1,6 @@
 package linalg
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // LUSolve solves A·x = b in plain Go, outside any graph, for one n×n
 // row-major matrix a (1 ≤ n ≤ MaxN), writing x into x (which may be b; a
@@ -20,20 +17,6 @@ func LUSolve(x, a, b []float64, n int) error {
 	if len(a) != n*n || len(b) != n || len(x) != n {
 		return fmt.Errorf("linalg: LUSolve: lengths %d, %d, %d of A, b, x; want %d, %d, %d", len(a), len(b), len(x), n*n, n, n)
 	}
-	for _, v := range b {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("linalg: LUSolve: right-hand side holds NaN or Inf")
-		}
-	}
 	var w luWork
-	if col, piv, scale, ok := w.factor(a, n); !ok {
-		return &SingularError{Op: "LUSolve", Column: col, Pivot: piv, Scale: scale}
-	}
-	w.solve(x, b, n, false)
-	for _, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("linalg: LUSolve: solution overflowed")
-		}
-	}
-	return nil
+	return w.solveChecked(x, a, b, n, false, "LUSolve", -1)
 }

@@ -3,14 +3,11 @@ package linalg
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // MatVec returns the batched product y[i] = M[i]·u[i] of float64 nodes
@@ -30,6 +27,7 @@ func matVec(m, u *G.Node, trans bool) (*G.Node, error) {
 // matVecOp is the scaled batched matrix–vector product
 // y[i] = scale·M[i]·u[i], or scale·M[i]ᵀ·u[i] when trans is set.
 type matVecOp struct {
+	binaryOp
 	trans bool
 	scale float64
 }
@@ -39,19 +37,16 @@ var (
 	_ G.UsePreallocDoer = matVecOp{}
 )
 
-func (op matVecOp) Arity() int { return 2 }
-
 func (op matVecOp) Type() hm.Type {
 	t := hm.TypeVariable('a')
 	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
 }
 
-func (op matVecOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+func (op matVecOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
+
+// outShape checks the shapes of M and u and returns y's.
+func (op matVecOp) outShape(ms, us tensor.Shape) (tensor.Shape, error) {
 	fn := op.String()
-	ms, us, err := twoShapes(fn, ds)
-	if err != nil {
-		return nil, err
-	}
 	if len(ms) != 3 || ms[0] < 1 || ms[1] < 1 || ms[2] < 1 {
 		return nil, fmt.Errorf("linalg: %s: M has shape %v, want (B, n, m)", fn, ms)
 	}
@@ -69,25 +64,12 @@ func (op matVecOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallo
 
 // UsePreallocDo writes into prealloc when it fits, allocating otherwise.
 func (op matVecOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
-	fn := op.String()
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
-	}
-	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
+	_, mat, u, out, y, err := binaryArgs(op, prealloc, inputs)
 	if err != nil {
 		return nil, err
 	}
 	ms := inputs[0].Shape()
 	nb, n, m := ms[0], ms[1], ms[2]
-	mat, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n, m})
-	if err != nil {
-		return nil, err
-	}
-	u, err := opbuf.Input("linalg", fn, 1, inputs[1], inputs[1].Shape())
-	if err != nil {
-		return nil, err
-	}
-	out, y := opbuf.Output(prealloc, s, mat, u)
 	for i := range nb {
 		mi := mat[i*n*m : (i+1)*n*m]
 		if !op.trans {
@@ -113,19 +95,11 @@ func (op matVecOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, 
 	return out, nil
 }
 
-func (op matVecOp) ReturnsPtr() bool     { return false }
-func (op matVecOp) CallsExtern() bool    { return false }
-func (op matVecOp) OverwritesInput() int { return -1 }
-
 func (op matVecOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "linalg.matVecOp{trans=%t,scale=%016x}", op.trans, math.Float64bits(op.scale))
 }
 
-func (op matVecOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op matVecOp) Hashcode() uint32 { return hashOf(op) }
 
 func (op matVecOp) String() string {
 	name := "MatVec"
@@ -138,13 +112,11 @@ func (op matVecOp) String() string {
 	return name
 }
 
-func (op matVecOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
-
 // SymDiff: for y = s·M u, ∂M = s·ȳ uᵀ and ∂u = s·Mᵀȳ; for y = s·Mᵀu,
 // ∂M = s·u ȳᵀ and ∂u = s·M ȳ.
 func (op matVecOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	if err := symDiffArgs(op, inputs); err != nil {
+		return nil, err
 	}
 	m, u := inputs[0], inputs[1]
 	p, q := grad, u

@@ -3,14 +3,11 @@ package linalg
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/physbias/physbias/internal/opbuf"
 )
 
 // Outer returns the batched outer product C[i] = u[i]·v[i]ᵀ of float64 nodes
@@ -21,26 +18,26 @@ func Outer(u, v *G.Node) (*G.Node, error) {
 }
 
 // outerOp is the scaled batched outer product C[i] = scale·u[i]·v[i]ᵀ.
-type outerOp struct{ scale float64 }
+type outerOp struct {
+	binaryOp
+	scale float64
+}
 
 var (
 	_ G.SDOp            = outerOp{}
 	_ G.UsePreallocDoer = outerOp{}
 )
 
-func (op outerOp) Arity() int { return 2 }
-
 func (op outerOp) Type() hm.Type {
 	t := hm.TypeVariable('a')
 	return hm.NewFnType(G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 3, Of: t})
 }
 
-func (op outerOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+func (op outerOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
+
+// outShape checks the shapes of u and v and returns C's.
+func (op outerOp) outShape(us, vs tensor.Shape) (tensor.Shape, error) {
 	fn := op.String()
-	us, vs, err := twoShapes(fn, ds)
-	if err != nil {
-		return nil, err
-	}
 	if len(us) != 2 || len(vs) != 2 || us[0] != vs[0] || us[0] < 1 || us[1] < 1 || vs[1] < 1 {
 		return nil, fmt.Errorf("linalg: %s: u has shape %v and v %v, want (B, n) and (B, m)", fn, us, vs)
 	}
@@ -51,24 +48,11 @@ func (op outerOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePrealloc
 
 // UsePreallocDo writes into prealloc when it fits, allocating otherwise.
 func (op outerOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
-	fn := op.String()
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
-	}
-	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
+	s, u, v, out, c, err := binaryArgs(op, prealloc, inputs)
 	if err != nil {
 		return nil, err
 	}
 	nb, n, m := s[0], s[1], s[2]
-	u, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n})
-	if err != nil {
-		return nil, err
-	}
-	v, err := opbuf.Input("linalg", fn, 1, inputs[1], tensor.Shape{nb, m})
-	if err != nil {
-		return nil, err
-	}
-	out, c := opbuf.Output(prealloc, s, u, v)
 	for i := range nb {
 		ui, vi := u[i*n:i*n+n], v[i*m:i*m+m]
 		ci := c[i*n*m : (i+1)*n*m]
@@ -83,19 +67,11 @@ func (op outerOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, e
 	return out, nil
 }
 
-func (op outerOp) ReturnsPtr() bool     { return false }
-func (op outerOp) CallsExtern() bool    { return false }
-func (op outerOp) OverwritesInput() int { return -1 }
-
 func (op outerOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "linalg.outerOp{scale=%016x}", math.Float64bits(op.scale))
 }
 
-func (op outerOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op outerOp) Hashcode() uint32 { return hashOf(op) }
 
 func (op outerOp) String() string {
 	if op.scale == 1 {
@@ -104,12 +80,10 @@ func (op outerOp) String() string {
 	return fmt.Sprintf("Outer(×%g)", op.scale)
 }
 
-func (op outerOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
-
 // SymDiff: for C = s·u vᵀ, ∂u = s·C̄ v and ∂v = s·C̄ᵀ u.
 func (op outerOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	if err := symDiffArgs(op, inputs); err != nil {
+		return nil, err
 	}
 	du, err := G.ApplyOp(matVecOp{scale: op.scale}, grad, inputs[1])
 	if err != nil {

@@ -3,12 +3,9 @@ package linalg
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
-	"math"
 
 	"github.com/chewxy/hm"
 	_ "github.com/physbias/physbias/internal/blas" // BLAS choice for the graphs built here
-	"github.com/physbias/physbias/internal/opbuf"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -32,26 +29,26 @@ func solve(a, b *G.Node, trans bool) (*G.Node, error) {
 }
 
 // solveOp solves a batch of small dense systems, A x = b or (trans) Aᵀ x = b.
-type solveOp struct{ trans bool }
+type solveOp struct {
+	binaryOp
+	trans bool
+}
 
 var (
 	_ G.SDOp            = solveOp{}
 	_ G.UsePreallocDoer = solveOp{}
 )
 
-func (op solveOp) Arity() int { return 2 }
-
 func (op solveOp) Type() hm.Type {
 	t := hm.TypeVariable('a')
 	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
 }
 
-func (op solveOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+func (op solveOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
+
+// outShape checks the shapes of A and b and returns x's.
+func (op solveOp) outShape(as, bs tensor.Shape) (tensor.Shape, error) {
 	fn := op.String()
-	as, bs, err := twoShapes(fn, ds)
-	if err != nil {
-		return nil, err
-	}
 	if len(as) != 3 || as[1] != as[2] {
 		return nil, fmt.Errorf("linalg: %s: A has shape %v, want (B, n, n)", fn, as)
 	}
@@ -72,57 +69,24 @@ func (op solveOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePrealloc
 // UsePreallocDo solves into prealloc when it fits (gorgonia's tape machine
 // passes the node's previous value), allocating otherwise.
 func (op solveOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+	s, a, b, out, x, err := binaryArgs(op, prealloc, inputs)
+	if err != nil {
+		return nil, err
+	}
 	fn := op.String()
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: %d inputs, want 2", fn, len(inputs))
-	}
-	s, err := op.InferShape(inputs[0].Shape(), inputs[1].Shape())
-	if err != nil {
-		return nil, err
-	}
 	nb, n := s[0], s[1]
-	a, err := opbuf.Input("linalg", fn, 0, inputs[0], tensor.Shape{nb, n, n})
-	if err != nil {
-		return nil, err
-	}
-	b, err := opbuf.Input("linalg", fn, 1, inputs[1], s)
-	if err != nil {
-		return nil, err
-	}
-	out, x := opbuf.Output(prealloc, s, a, b)
 	var w luWork
 	for i := range nb {
-		bi := b[i*n : i*n+n]
-		for _, v := range bi {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("linalg: %s: batch element %d: right-hand side holds NaN or Inf", fn, i)
-			}
-		}
-		if col, piv, scale, ok := w.factor(a[i*n*n:(i+1)*n*n], n); !ok {
-			return nil, &SingularError{Op: fn, Batch: i, Column: col, Pivot: piv, Scale: scale}
-		}
-		xi := x[i*n : i*n+n]
-		w.solve(xi, bi, n, op.trans)
-		for _, v := range xi {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("linalg: %s: batch element %d: solution overflowed", fn, i)
-			}
+		if err := w.solveChecked(x[i*n:i*n+n], a[i*n*n:(i+1)*n*n], b[i*n:i*n+n], n, op.trans, fn, i); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func (op solveOp) ReturnsPtr() bool     { return false }
-func (op solveOp) CallsExtern() bool    { return false }
-func (op solveOp) OverwritesInput() int { return -1 }
-
 func (op solveOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "linalg.solveOp{trans=%t}", op.trans) }
 
-func (op solveOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op solveOp) Hashcode() uint32 { return hashOf(op) }
 
 func (op solveOp) String() string {
 	if op.trans {
@@ -131,13 +95,11 @@ func (op solveOp) String() string {
 	return "Solve"
 }
 
-func (op solveOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
-
 // SymDiff: for x = A⁻¹b, λ = A⁻ᵀḡ, ∂b = λ, ∂A = −λxᵀ; for x = A⁻ᵀb,
 // λ = A⁻¹ḡ, ∂b = λ, ∂A = −xλᵀ.
 func (op solveOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("linalg: %s: SymDiff with %d inputs, want 2", op, len(inputs))
+	if err := symDiffArgs(op, inputs); err != nil {
+		return nil, err
 	}
 	lam, err := G.ApplyOp(solveOp{trans: !op.trans}, inputs[0], grad)
 	if err != nil {

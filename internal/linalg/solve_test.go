@@ -33,11 +33,7 @@ func TestSolveMatchesGonum(t *testing.T) {
 				g := G.NewGraph()
 				an := input(g, "A", a, nb, n, n)
 				bn := input(g, "b", b, nb, n)
-				f := Solve
-				if trans {
-					f = SolveT
-				}
-				x, err := f(an, bn)
+				x, err := solveFunc(trans)(an, bn)
 				if err != nil {
 					t.Fatal(err)
 				}
