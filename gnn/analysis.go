@@ -209,8 +209,10 @@ func leastSquares(X *mat.Dense, y []float64) ([]float64, []float64, float64, err
 // with one scaling s (1, a mass, the product of masses, or the product of
 // charges) and one or two powers p_t of the distance.
 type Law struct {
-	// Scale names s: "1", "m_r", "m_s", "m_r·m_s" or "q_r·q_s"
-	// (receiver and sender).
+	// Scale names s: "1", "m_r", "m_s", "m_r·m_s", "q_r·q_s" (receiver
+	// and sender), or a force divided by a receiver property: "q_s" (the
+	// sender's field), "1/m_r", "m_s/m_r", "q_s/m_r", "q_r·q_s/m_r" (the
+	// acceleration the sender causes).
 	Scale string
 	// Powers are the powers p_t of r, ascending.
 	Powers []int
@@ -322,6 +324,15 @@ func FitLaw(t *EdgeTable, y []float64) (Law, error) {
 		{"m_s", func(e int) float64 { return t.MS[e] }},
 		{"m_r·m_s", func(e int) float64 { return t.MR[e] * t.MS[e] }},
 		{"q_r·q_s", func(e int) float64 { return t.QR[e] * t.QS[e] }},
+		// A message may carry the force divided by a property of the
+		// receiver that the node update multiplies back: the sender's
+		// field (q_s, the force per unit receiver charge) or the
+		// acceleration it causes (÷ m_r).
+		{"q_s", func(e int) float64 { return t.QS[e] }},
+		{"1/m_r", func(e int) float64 { return 1 / t.MR[e] }},
+		{"m_s/m_r", func(e int) float64 { return t.MS[e] / t.MR[e] }},
+		{"q_s/m_r", func(e int) float64 { return t.QS[e] / t.MR[e] }},
+		{"q_r·q_s/m_r", func(e int) float64 { return t.QR[e] * t.QS[e] / t.MR[e] }},
 	}
 	fit := func(si int, powers []int) (Law, error) {
 		X := mat.NewDense(n, 1+len(powers)*dim, nil)

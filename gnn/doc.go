@@ -56,7 +56,9 @@
 // the masses and charges and the true force; FitMessages fits the most
 // significant message components linearly to the forces and reports R²;
 // FitLaw searches laws y ≈ b + Σ (a·Δx)·s·r^p over scalings s (1, masses,
-// charges) and one or two powers p, and returns the simplest good one: from
+// charges, and a force divided by the receiver's charge or mass: a field or
+// an acceleration) and one or two powers p, and returns the simplest good
+// one: from
 // exact spring forces it returns F = 2·Δx/r − 2·Δx, the spring law with
 // rest length 1.
 //
