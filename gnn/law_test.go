@@ -12,17 +12,24 @@ import (
 // From exact forces, FitLaw returns each simulator's law: the right
 // scaling and powers, coefficients to 1e-9 (measured ≤ 1e-12) and a
 // relative error near rounding, in 2-D and 3-D and for 3 and 5 particles.
+// From a force divided by the receiver's charge or mass (what a message
+// may carry when the node update multiplies it back) it returns the
+// sender's field, q_s·Δx/r³, or the acceleration, m_s·Δx/r³.
 func TestFitLawRecoversExactLaws(t *testing.T) {
 	cases := []struct {
 		pot    gnn.Potential
+		div    string // "", "q_r" or "m_r": the force divided by the receiver's charge or mass
 		scale  string
 		powers []int
 		coef   []float64 // per power, on the component's own Δx
 	}{
-		{gnn.Spring, "1", []int{-1, 0}, []float64{2, -2}},
-		{gnn.R1, "m_r·m_s", []int{-2}, []float64{-1}},
-		{gnn.R2, "m_r·m_s", []int{-3}, []float64{-1}},
-		{gnn.Charge, "q_r·q_s", []int{-3}, []float64{1}},
+		{gnn.Spring, "", "1", []int{-1, 0}, []float64{2, -2}},
+		{gnn.R1, "", "m_r·m_s", []int{-2}, []float64{-1}},
+		{gnn.R2, "", "m_r·m_s", []int{-3}, []float64{-1}},
+		{gnn.Charge, "", "q_r·q_s", []int{-3}, []float64{1}},
+		{gnn.Charge, "q_r", "q_s", []int{-3}, []float64{1}},
+		{gnn.Charge, "m_r", "q_r·q_s/m_r", []int{-3}, []float64{1}},
+		{gnn.R2, "m_r", "m_s", []int{-3}, []float64{-1}},
 	}
 	for _, tc := range cases {
 		for _, dim := range []int{2, 3} {
@@ -35,6 +42,12 @@ func TestFitLawRecoversExactLaws(t *testing.T) {
 				y := make([]float64, len(et.Force))
 				for e, f := range et.Force {
 					y[e] = f[d]
+					switch tc.div {
+					case "q_r":
+						y[e] /= et.QR[e]
+					case "m_r":
+						y[e] /= et.MR[e]
+					}
 				}
 				law, err := gnn.FitLaw(et, y)
 				if err != nil {
