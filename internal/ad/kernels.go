@@ -194,6 +194,23 @@ func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
 				}
 			}
 		}
+	case ReLU:
+		for i, zi := range z {
+			var v, d float64
+			if zi > 0 {
+				v, d = zi, 1
+			}
+			if s0 != nil {
+				s0[i] = v
+			}
+			s1[i] = d
+		}
+		if ord >= 2 {
+			clear(s2)
+			if ord >= 3 {
+				clear(s3)
+			}
+		}
 	default:
 		for i, zi := range z {
 			v, d1, d2, d3 := a.eval(zi)
