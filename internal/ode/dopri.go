@@ -33,9 +33,6 @@ type Adaptive struct {
 	MaxStep float64
 }
 
-// DefaultMaxSteps is the step limit when Adaptive.MaxSteps is 0.
-const DefaultMaxSteps = 100000
-
 // Dormand–Prince 5(4) coefficients (Dormand and Prince 1980; Hairer,
 // Nørsett and Wanner, Table II.5.2).
 const (
@@ -61,16 +58,6 @@ const (
 	// Dense output (Shampine 1986, as in Hairer's DOPRI5 code).
 	dpD1, dpD3, dpD4, dpD5, dpD6, dpD7 = -12715105075.0 / 11282082432, 87487479700.0 / 32700410799, -10690763975.0 / 1880347072,
 		701980252875.0 / 199316789632, -1453857185.0 / 822651844, 69997945.0 / 29380423
-)
-
-// Controller constants (Hairer, Nørsett and Wanner, §II.4).
-const (
-	dpSafety = 0.9
-	dpFacMin = 0.2
-	dpFacMax = 10.0
-	// After this many consecutive trial steps with NaN or Inf, give up
-	// with ErrNotFinite (the step has shrunk by 0.2³⁰ ≈ 1e-21).
-	dpMaxNonFinite = 30
 )
 
 // Solve integrates dy/dt = f(t, y) from t0 to t1 and returns y(t1) in a
@@ -105,19 +92,9 @@ func (a Adaptive) SolveAt(f Func, y0 []float64, ts []float64) ([][]float64, Stat
 	if len(ts) == 0 {
 		return nil, Stats{}, inputErr("SolveAt needs at least one time, got none")
 	}
-	for i, t := range ts {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil, Stats{}, inputErr("ts[%d]=%g is not finite", i, t)
-		}
-	}
-	dir := 1.0
-	if len(ts) > 1 && ts[1] < ts[0] {
-		dir = -1
-	}
-	for i := 1; i < len(ts); i++ {
-		if !(dir*(ts[i]-ts[i-1]) > 0) {
-			return nil, Stats{}, inputErr("ts must be strictly monotone: ts[%d]=%g, ts[%d]=%g", i-1, ts[i-1], i, ts[i])
-		}
+	dir, err := checkTimes(ts)
+	if err != nil {
+		return nil, Stats{}, err
 	}
 	out := make([][]float64, len(ts))
 	next := 1
@@ -208,42 +185,22 @@ func (s *dpState) run(a Adaptive, f Func, y0 []float64, t0, t1 float64, each fun
 	if t1 < t0 {
 		dir = -1
 	}
-	maxSteps := a.MaxSteps
-	if maxSteps == 0 {
-		maxSteps = DefaultMaxSteps
-	}
-	hMax := a.MaxStep
-	if hMax == 0 || hMax > math.Abs(t1-t0) {
-		hMax = math.Abs(t1 - t0)
-	}
-
+	c := newStepControl(4, a.MinStep, a.MaxStep, a.MaxSteps, t0, t1)
 	cf(t0, s.y, s.k[0])
-	if i := firstNonFinite(s.k[0]); i >= 0 {
-		return st, newErr(ErrNotFinite, t0, "right-hand side is %s at t0=%g (component %d)", nanOrInf(s.k[0][i]), t0, i)
+	if err := firstF(s.k[0], t0); err != nil {
+		return st, err
 	}
-	h := a.FirstStep // magnitude; the signed step is dir·h
-	if h == 0 {
-		h = s.firstStep(a, cf, dir, hMax)
+	// h is a magnitude; the signed step is dir·h.
+	h, err := c.start(a.FirstStep, func(hMax float64) (float64, error) {
+		return hairerFirstStep(func(t float64, y, dydt []float64) error { cf(t, y, dydt); return nil },
+			s.t, dir, hMax, s.y, s.k[0], s.tmp, s.k[1], a.RTol, a.ATol, 4)
+	})
+	if err != nil {
+		return st, err
 	}
-	h = math.Min(h, hMax)
-
-	rejectedLast := false
-	nonFinite := 0
 	for {
-		if st.Steps+st.Rejected >= maxSteps {
-			return st, newErr(ErrStepLimit, s.t, "step limit of %d steps reached at t=%g (of %g to %g); raise MaxSteps or loosen the tolerances", maxSteps, s.t, t0, t1)
-		}
-		if a.MinStep > 0 && h < a.MinStep {
-			if nonFinite > 0 {
-				return st, newErr(ErrNotFinite, s.t, "state became NaN or Inf at t=%g for every step size down to MinStep=%g", s.t, a.MinStep)
-			}
-			return st, newErr(ErrStepSize, s.t, "step size %g fell below MinStep=%g at t=%g", h, a.MinStep, s.t)
-		}
-		if 0.1*h <= math.Abs(s.t)*0x1p-52 || h == 0 {
-			if nonFinite > 0 {
-				return st, newErr(ErrNotFinite, s.t, "state became NaN or Inf at t=%g for every step size down to %g", s.t, h)
-			}
-			return st, newErr(ErrStepSize, s.t, "step size underflow at t=%g: step %g no longer changes t (stiff problem or singularity?)", s.t, h)
+		if err := c.before(st, s.t, h); err != nil {
+			return st, err
 		}
 		last := false
 		hs := dir * h
@@ -251,21 +208,12 @@ func (s *dpState) run(a Adaptive, f Func, y0 []float64, t0, t1 float64, each fun
 			hs, last = t1-s.t, true
 		}
 		errNorm := s.trial(a, cf, hs)
-		if math.IsNaN(errNorm) || math.IsInf(errNorm, 0) {
-			nonFinite++
-			if nonFinite >= dpMaxNonFinite {
-				return st, newErr(ErrNotFinite, s.t, "state became NaN or Inf at t=%g: trial steps down to %g all gave NaN or Inf", s.t, math.Abs(hs))
-			}
-			st.Rejected++
-			rejectedLast = true
-			h = math.Abs(hs) * dpFacMin
-			continue
+		ok, hRetry, err := c.judge(&st, s.t, hs, errNorm)
+		if err != nil {
+			return st, err
 		}
-		nonFinite = 0
-		if errNorm > 1 {
-			st.Rejected++
-			rejectedLast = true
-			h = math.Abs(hs) * math.Max(dpFacMin, dpSafety*math.Pow(errNorm, -0.2))
+		if !ok {
+			h = hRetry
 			continue
 		}
 		// Accept: the new state is in k[6]'s companion s.tmp; FSAL.
@@ -288,16 +236,7 @@ func (s *dpState) run(a Adaptive, f Func, y0 []float64, t0, t1 float64, each fun
 		if last {
 			return st, nil
 		}
-		facMax := dpFacMax
-		if rejectedLast {
-			facMax = 1
-		}
-		fac := facMax
-		if errNorm > 0 {
-			fac = math.Min(facMax, math.Max(dpFacMin, dpSafety*math.Pow(errNorm, -0.2)))
-		}
-		h = math.Min(math.Abs(hs)*fac, hMax)
-		rejectedLast = false
+		h = math.Min(math.Abs(hs)*c.grow(errNorm), c.hMax)
 	}
 }
 
@@ -340,49 +279,6 @@ func (s *dpState) trial(a Adaptive, f Func, h float64) float64 {
 	return math.Sqrt(sum / float64(len(z)))
 }
 
-// firstStep is Hairer's starting step size guess (Solving ODEs I, §II.4):
-// from the sizes of y0, f(t0, y0) and an estimate of the second derivative
-// made with one explicit Euler step. It uses s.tmp and k[1].
-func (s *dpState) firstStep(a Adaptive, f Func, dir, hMax float64) float64 {
-	y, f0 := s.y, s.k[0]
-	n := float64(len(y))
-	var d0, d1 float64
-	for i := range y {
-		sc := a.ATol + a.RTol*math.Abs(y[i])
-		d0 += (y[i] / sc) * (y[i] / sc)
-		d1 += (f0[i] / sc) * (f0[i] / sc)
-	}
-	d0, d1 = math.Sqrt(d0/n), math.Sqrt(d1/n)
-	h0 := 1e-6
-	if d0 >= 1e-5 && d1 >= 1e-5 {
-		h0 = 0.01 * d0 / d1
-	}
-	h0 = math.Min(h0, hMax)
-	for i := range y {
-		s.tmp[i] = y[i] + dir*h0*f0[i]
-	}
-	f1 := s.k[1]
-	f(s.t+dir*h0, s.tmp, f1)
-	var d2 float64
-	for i := range y {
-		sc := a.ATol + a.RTol*math.Abs(y[i])
-		d := (f1[i] - f0[i]) / sc
-		d2 += d * d
-	}
-	d2 = math.Sqrt(d2/n) / h0
-	m := math.Max(d1, d2)
-	var h1 float64
-	switch {
-	case math.IsNaN(m) || math.IsInf(m, 0):
-		h1 = h0 // f misbehaves near y0: the controller will shrink the step
-	case m <= 1e-15:
-		h1 = math.Max(1e-6, h0*1e-3)
-	default:
-		h1 = math.Pow(0.01/m, 1.0/5)
-	}
-	return math.Min(math.Min(100*h0, h1), hMax)
-}
-
 // denseCoefficients prepares the continuous extension of the step just
 // accepted, from (tOld, yOld) to (t, y); k[0] is still the stage at tOld and
 // k[6] the one at t.
@@ -412,11 +308,4 @@ func (s *dpState) interpolate(t float64, dst []float64) []float64 {
 		dst[i] = s.rc[0][i] + th*(s.rc[1][i]+th1*(s.rc[2][i]+th*(s.rc[3][i]+th1*s.rc[4][i])))
 	}
 	return dst
-}
-
-func nanOrInf(v float64) string {
-	if math.IsNaN(v) {
-		return "NaN"
-	}
-	return "Inf"
 }

@@ -156,19 +156,9 @@ func (r *rkRun) init(tb *Tableau, f FuncE, y0 []float64, ts []float64, o RKOptio
 	if tb.E != nil && len(tb.E) != len(tb.B) {
 		return inputErr("tableau %q: E has length %d, want %d", tb.Name, len(tb.E), len(tb.B))
 	}
-	for i, t := range ts {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return inputErr("ts[%d]=%g is not finite", i, t)
-		}
-	}
-	r.dir = 1
-	if len(ts) > 1 && ts[1] < ts[0] {
-		r.dir = -1
-	}
-	for i := 1; i < len(ts); i++ {
-		if !(r.dir*(ts[i]-ts[i-1]) > 0) {
-			return inputErr("output times must be strictly increasing or strictly decreasing: ts[%d]=%g, ts[%d]=%g", i-1, ts[i-1], i, ts[i])
-		}
+	var err error
+	if r.dir, err = checkTimes(ts); err != nil {
+		return err
 	}
 	if math.IsInf(ts[len(ts)-1]-ts[0], 0) {
 		return inputErr("the interval [%g, %g] is too long: t1 − t0 overflows", ts[0], ts[len(ts)-1])
@@ -382,48 +372,27 @@ func (r *rkRun) maxSteps() int {
 // adaptive runs the step-size controller from ts[0] to the last time.
 func (r *rkRun) adaptive() error {
 	t0, tEnd := r.ts[0], r.ts[len(r.ts)-1]
-	hMax := r.o.MaxStep
-	if hMax == 0 || hMax > math.Abs(tEnd-t0) {
-		hMax = math.Abs(tEnd - t0)
-	}
+	c := newStepControl(r.tb.ErrOrder, r.o.MinStep, r.o.MaxStep, r.o.MaxSteps, t0, tEnd)
 	if err := r.eval(t0, r.y, r.k[0]); err != nil {
 		return err
 	}
 	r.k0ok = true
-	if i := firstNonFinite(r.k[0]); i >= 0 {
-		return newErr(ErrNotFinite, t0, "right-hand side is %s at t0=%g (component %d)", nanOrInf(r.k[0][i]), t0, i)
+	if err := firstF(r.k[0], t0); err != nil {
+		return err
 	}
-	h := r.o.FirstStep
-	if h == 0 {
-		var err error
-		if h, err = r.firstStep(hMax); err != nil {
-			return err
-		}
+	h, err := c.start(r.o.FirstStep, func(hMax float64) (float64, error) {
+		return hairerFirstStep(r.eval, r.t, r.dir, hMax, r.y, r.k[0], r.ynew, r.k[1], r.o.RTol, r.o.ATol, r.tb.ErrOrder)
+	})
+	if err != nil {
+		return err
 	}
-	h = math.Min(h, hMax)
-	expo := -1.0 / float64(r.tb.ErrOrder+1)
-	maxSteps := r.maxSteps()
-	rejectedLast := false
-	nonFinite := 0
 	for r.next < len(r.ts) {
 		target := tEnd
 		if r.o.Stops {
 			target = r.ts[r.next]
 		}
-		if r.st.Steps+r.st.Rejected >= maxSteps {
-			return newErr(ErrStepLimit, r.t, "step limit of %d steps reached at t=%g (of %g to %g); raise MaxSteps or loosen the tolerances", maxSteps, r.t, t0, tEnd)
-		}
-		if r.o.MinStep > 0 && h < r.o.MinStep {
-			if nonFinite > 0 {
-				return newErr(ErrNotFinite, r.t, "state became NaN or Inf at t=%g for every step size down to MinStep=%g", r.t, r.o.MinStep)
-			}
-			return newErr(ErrStepSize, r.t, "step size %g fell below MinStep=%g at t=%g", h, r.o.MinStep, r.t)
-		}
-		if 0.1*h <= math.Abs(r.t)*0x1p-52 || h == 0 {
-			if nonFinite > 0 {
-				return newErr(ErrNotFinite, r.t, "state became NaN or Inf at t=%g for every step size down to %g", r.t, h)
-			}
-			return newErr(ErrStepSize, r.t, "step size underflow at t=%g: step %g no longer changes t (stiff problem or singularity?)", r.t, h)
+		if err := c.before(r.st, r.t, h); err != nil {
+			return err
 		}
 		last := false
 		hs := r.dir * h
@@ -434,21 +403,12 @@ func (r *rkRun) adaptive() error {
 		if err != nil {
 			return err
 		}
-		if math.IsNaN(errNorm) || math.IsInf(errNorm, 0) {
-			nonFinite++
-			if nonFinite >= dpMaxNonFinite {
-				return newErr(ErrNotFinite, r.t, "state became NaN or Inf at t=%g: trial steps down to %g all gave NaN or Inf", r.t, math.Abs(hs))
-			}
-			r.st.Rejected++
-			rejectedLast = true
-			h = math.Abs(hs) * dpFacMin
-			continue
+		ok, hRetry, err := c.judge(&r.st, r.t, hs, errNorm)
+		if err != nil {
+			return err
 		}
-		nonFinite = 0
-		if errNorm > 1 {
-			r.st.Rejected++
-			rejectedLast = true
-			h = math.Abs(hs) * math.Max(dpFacMin, dpSafety*math.Pow(errNorm, expo))
+		if !ok {
+			h = hRetry
 			continue
 		}
 		tNew := r.t + hs
@@ -458,66 +418,14 @@ func (r *rkRun) adaptive() error {
 		if err := r.accept(hs, tNew); err != nil {
 			return err
 		}
-		facMax := dpFacMax
-		if rejectedLast {
-			facMax = 1
-		}
-		fac := facMax
-		if errNorm > 0 {
-			fac = math.Min(facMax, math.Max(dpFacMin, dpSafety*math.Pow(errNorm, expo)))
-		}
+		fac := c.grow(errNorm)
 		// A step shortened to land on an output time does not shrink the
 		// next one below the size the controller chose before it.
 		hNext := math.Abs(hs) * fac
 		if last && r.o.Stops && fac >= 1 {
 			hNext = math.Max(hNext, h)
 		}
-		h = math.Min(hNext, hMax)
-		rejectedLast = false
+		h = math.Min(hNext, c.hMax)
 	}
 	return nil
-}
-
-// firstStep is Hairer's starting step (Solving ODEs I, §II.4), as in
-// SciPy's select_initial_step, with the embedded order in the exponent.
-func (r *rkRun) firstStep(hMax float64) (float64, error) {
-	y, f0 := r.y, r.k[0]
-	n := float64(len(y))
-	var d0, d1 float64
-	for i := range y {
-		sc := r.o.ATol + r.o.RTol*math.Abs(y[i])
-		d0 += (y[i] / sc) * (y[i] / sc)
-		d1 += (f0[i] / sc) * (f0[i] / sc)
-	}
-	d0, d1 = math.Sqrt(d0/n), math.Sqrt(d1/n)
-	h0 := 1e-6
-	if d0 >= 1e-5 && d1 >= 1e-5 {
-		h0 = 0.01 * d0 / d1
-	}
-	h0 = math.Min(h0, hMax)
-	tmp, f1 := r.ynew, r.k[1]
-	for i := range y {
-		tmp[i] = y[i] + r.dir*h0*f0[i]
-	}
-	if err := r.eval(r.t+r.dir*h0, tmp, f1); err != nil {
-		return 0, err
-	}
-	var d2 float64
-	for i := range y {
-		sc := r.o.ATol + r.o.RTol*math.Abs(y[i])
-		d := (f1[i] - f0[i]) / sc
-		d2 += d * d
-	}
-	d2 = math.Sqrt(d2/n) / h0
-	m := math.Max(d1, d2)
-	var h1 float64
-	switch {
-	case math.IsNaN(m) || math.IsInf(m, 0):
-		h1 = h0
-	case m <= 1e-15:
-		h1 = math.Max(1e-6, h0*1e-3)
-	default:
-		h1 = math.Pow(0.01/m, 1.0/float64(r.tb.ErrOrder+1))
-	}
-	return math.Min(math.Min(100*h0, h1), hMax), nil
 }
