@@ -287,7 +287,10 @@ func (p *HopfieldPooling) Params() []*G.Node {
 	return []*G.Node{p.Q, p.WK, p.WV}
 }
 
-// Forward pools the sets y (B, N, dimY) into (B, S, DimV).
+// Forward pools the sets y (B, N, dimY) into (B, S, DimV). The update is
+// one fused op with a hand-written backward pass: its output is
+// differentiable once (gradients for training), and a second derivative
+// through it (Grad of a gradient) is an error.
 func (p *HopfieldPooling) Forward(y *G.Node) (*G.Node, error) {
 	if p == nil || p.Q == nil {
 		return nil, errZero("HopfieldPooling", "NewHopfieldPooling")
