@@ -80,6 +80,12 @@ func checkNode(fn, name string, x *G.Node, dims int) error {
 // convolution. x, w and b share one dtype, float32 or float64; gradients
 // flow to all three.
 func Lift(x, w, b *G.Node, grp Group, c Conv) (*G.Node, error) {
+	return lift(x, w, b, grp, c, conv.Options{})
+}
+
+// lift is Lift with the convolution's options (a ReLU inside the op, no
+// input gradient).
+func lift(x, w, b *G.Node, grp Group, c Conv, opt conv.Options) (*G.Node, error) {
 	const fn = "Lift"
 	if err := grp.check(0); err != nil {
 		return nil, err
@@ -111,7 +117,7 @@ func Lift(x, w, b *G.Node, grp Group, c Conv) (*G.Node, error) {
 			}
 		}
 	}
-	return expandConv(fn, x, w, b, idx, tensor.Shape{o * n, ci, kh, kw}, n, c)
+	return expandConv(fn, x, w, b, idx, tensor.Shape{o * n, ci, kh, kw}, n, c, opt)
 }
 
 // GroupConv is the group convolution from feature maps on grp to feature
@@ -123,6 +129,11 @@ func Lift(x, w, b *G.Node, grp Group, c Conv) (*G.Node, error) {
 // transforms as the group acts on it when x does. With grp Z2 it is an
 // ordinary convolution (N = 1).
 func GroupConv(x, w, b *G.Node, grp Group, c Conv) (*G.Node, error) {
+	return groupConv(x, w, b, grp, c, conv.Options{})
+}
+
+// groupConv is GroupConv with the convolution's options.
+func groupConv(x, w, b *G.Node, grp Group, c Conv, opt conv.Options) (*G.Node, error) {
 	const fn = "GroupConv"
 	if err := grp.check(0); err != nil {
 		return nil, err
@@ -160,12 +171,12 @@ func GroupConv(x, w, b *G.Node, grp Group, c Conv) (*G.Node, error) {
 			}
 		}
 	}
-	return expandConv(fn, x, w, b, idx, tensor.Shape{o * n, ci * n, kh, kw}, n, c)
+	return expandConv(fn, x, w, b, idx, tensor.Shape{o * n, ci * n, kh, kw}, n, c, opt)
 }
 
 // expandConv gathers the filter bank of shape s from w by idx, repeats each
-// bias n times and convolves.
-func expandConv(fn string, x, w, b *G.Node, idx []int, s tensor.Shape, n int, c Conv) (*G.Node, error) {
+// bias n times and convolves with options opt.
+func expandConv(fn string, x, w, b *G.Node, idx []int, s tensor.Shape, n int, c Conv, opt conv.Options) (*G.Node, error) {
 	if w.Dtype() != x.Dtype() {
 		return nil, errorf(ErrInput, "%s: input dtype %v, filter dtype %v", fn, x.Dtype(), w.Dtype())
 	}
@@ -191,7 +202,7 @@ func expandConv(fn string, x, w, b *G.Node, idx []int, s tensor.Shape, n int, c 
 	if err != nil {
 		return nil, errorf(ErrInput, "%s: filters: %w", fn, err)
 	}
-	y, err := conv.Conv2D(x, wx, bx, c.stride(), c.Pad)
+	y, err := conv.Conv2DWith(x, wx, bx, c.stride(), c.Pad, opt)
 	if err != nil {
 		return nil, errorf(ErrInput, "%s: %w", fn, err)
 	}

@@ -34,13 +34,15 @@ func (m *Model) buildNet(batch int) (*net, error) {
 		bias := b.Do("cast", func() (*G.Node, error) { return conv.Cast(nt.params[2*i+1], dt) })
 		cv := Conv{Stride: l.Stride, Pad: l.Pad}
 		in := h
+		// The ReLU runs inside the convolution op (one pass less over
+		// every feature map each way); the images need no gradient.
+		opt := conv.Options{ReLU: i < len(c.Layers)-1, NoInputGrad: i == 0}
 		if i == 0 {
-			h = b.Do("lift", func() (*G.Node, error) { return Lift(in, w, bias, c.Group, cv) })
+			h = b.Do("lift", func() (*G.Node, error) { return lift(in, w, bias, c.Group, cv, opt) })
 		} else {
-			h = b.Do("group conv", func() (*G.Node, error) { return GroupConv(in, w, bias, c.Group, cv) })
+			h = b.Do("group conv", func() (*G.Node, error) { return groupConv(in, w, bias, c.Group, cv, opt) })
 		}
 		if i < len(c.Layers)-1 {
-			h = b.Do("relu", func() (*G.Node, error) { return conv.ReLU(h) })
 			if l.MaxPool > 0 {
 				h = b.Do("max-pool", func() (*G.Node, error) { return MaxPool(h, l.MaxPool, c.Group) })
 			}

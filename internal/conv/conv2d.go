@@ -19,6 +19,25 @@ import (
 // with zeros outside x, of shape (B, O, HO, WO), HO = ⌊(H+2·pad−KH)/stride⌋+1
 // (WO likewise). x, w and b have one dtype, float32 or float64.
 func Conv2D(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
+	return Conv2DWith(x, w, b, stride, pad, Options{})
+}
+
+// Options are what Conv2DWith adds to Conv2D.
+type Options struct {
+	// ReLU applies max(·, 0) to the output inside the op (its derivative
+	// masks the upstream gradient inside the three derivative ops): one
+	// pass over the output less each way than Conv2D followed by ReLU.
+	ReLU bool
+	// NoInputGrad declares that no derivative with respect to x is
+	// wanted (x is the data): the input-gradient op is not added to the
+	// graph, and asking gorgonia for ∂x fails. gorgonia runs every node of
+	// a graph, wanted or not, so an input gradient nobody reads costs a
+	// full product.
+	NoInputGrad bool
+}
+
+// Conv2DWith is Conv2D with Options.
+func Conv2DWith(x, w, b *G.Node, stride, pad int, o Options) (*G.Node, error) {
 	const fn = "Conv2D"
 	if x == nil || w == nil {
 		return nil, fmt.Errorf("conv: %s: nil input or filters", fn)
@@ -29,7 +48,7 @@ func Conv2D(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
 	if x.Dtype() != w.Dtype() || (x.Dtype() != tensor.Float32 && x.Dtype() != tensor.Float64) {
 		return nil, fmt.Errorf("conv: %s: input dtype %v and filter dtype %v, want both float32 or both float64", fn, x.Dtype(), w.Dtype())
 	}
-	op := convOp{stride: stride, pad: pad, bias: b != nil}
+	op := convOp{stride: stride, pad: pad, bias: b != nil, relu: o.ReLU, noDX: o.NoInputGrad, out: new(keep)}
 	in := []*G.Node{x, w}
 	if b != nil {
 		if s := b.Shape(); len(s) != 1 || s[0] != w.Shape()[0] {
@@ -47,10 +66,13 @@ func Conv2D(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
 	return y, nil
 }
 
-// convOp is the forward convolution; inputs x, w and, with bias, b.
+// convOp is the forward convolution; inputs x, w and, with bias, b; with
+// relu, max(·, 0) of it; with noDX, no derivative with respect to x. out
+// keeps its output tensor from run to run (not part of the hash).
 type convOp struct {
-	stride, pad int
-	bias        bool
+	stride, pad      int
+	bias, relu, noDX bool
+	out              *keep
 }
 
 var (
@@ -108,12 +130,13 @@ func (op convOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 		return nil, err
 	}
 	if dt == tensor.Float32 {
-		return convForward[float32](g, op.bias, prealloc, in)
+		return convForward[float32](op, g, prealloc, in)
 	}
-	return convForward[float64](g, op.bias, prealloc, in)
+	return convForward[float64](op, g, prealloc, in)
 }
 
-func convForward[T float](g geom, bias bool, prealloc G.Value, in []G.Value) (G.Value, error) {
+func convForward[T float](op convOp, g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
+	bias := op.bias
 	x, err := dataOf[T]("Conv2D", 0, in[0], g.xShape())
 	if err != nil {
 		return nil, err
@@ -128,9 +151,9 @@ func convForward[T float](g geom, bias bool, prealloc G.Value, in []G.Value) (G.
 			return nil, err
 		}
 	}
-	out, y := output[T](prealloc, g.yShape(), x, w, b)
+	out, y := outputKeep[T](op.out, prealloc, g.yShape(), x, w, b)
 	if x32, ok := any(x).([]float32); ok && g.direct() {
-		directForward(g, x32, any(w).([]float32), any(b).([]float32), any(y).([]float32))
+		directForward(g, x32, any(w).([]float32), any(b).([]float32), any(y).([]float32), op.relu)
 		return out, nil
 	}
 	rows, cols := g.rows(), g.cols()
@@ -151,6 +174,9 @@ func convForward[T float](g geom, bias bool, prealloc G.Value, in []G.Value) (G.
 					}
 				}
 			}
+			if op.relu {
+				reluInPlace(yn)
+			}
 		}
 	})
 	return out, nil
@@ -160,9 +186,9 @@ func (op convOp) ReturnsPtr() bool     { return false }
 func (op convOp) CallsExtern() bool    { return false }
 func (op convOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the op's name, stride, padding and whether it has a bias.
+// WriteHash writes the op's name, stride, padding and flags.
 func (op convOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "conv.convOp{stride=%d,pad=%d,bias=%t}", op.stride, op.pad, op.bias)
+	fmt.Fprintf(h, "conv.convOp{stride=%d,pad=%d,bias=%t,relu=%t,nodx=%t}", op.stride, op.pad, op.bias, op.relu, op.noDX)
 }
 
 func (op convOp) Hashcode() uint32 {
@@ -172,7 +198,7 @@ func (op convOp) Hashcode() uint32 {
 }
 
 func (op convOp) String() string {
-	return fmt.Sprintf("Conv2D(stride=%d, pad=%d, bias=%t)", op.stride, op.pad, op.bias)
+	return fmt.Sprintf("Conv2D(stride=%d, pad=%d, bias=%t, relu=%t, nodx=%t)", op.stride, op.pad, op.bias, op.relu, op.noDX)
 }
 
 func (op convOp) DiffWRT(int) []bool {
@@ -180,28 +206,40 @@ func (op convOp) DiffWRT(int) []bool {
 	for i := range d {
 		d[i] = true
 	}
+	d[0] = !op.noDX
 	return d
 }
 
 // SymDiff: ∂x is the input-gradient op of (w, ḡ), ∂w the filter-gradient op
-// of (x, ḡ) and ∂b the sum of ḡ over the batch and both spatial axes.
+// of (x, ḡ) and ∂b the sum of ḡ over the batch and both spatial axes; with
+// relu each also reads the output y and masks ḡ where y is 0. Without ∂x
+// (noDX) its place is nil, which gorgonia accepts for an input DiffWRT
+// excludes.
 func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != op.Arity() {
 		return nil, fmt.Errorf("conv: Conv2D: SymDiff with %d inputs, want %d", len(in), op.Arity())
 	}
-	xs := in[0].Shape()
-	dx, err := G.ApplyOp(inputGradOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3]}, in[1], grad)
-	if err != nil {
-		return nil, fmt.Errorf("conv: Conv2D: input derivative: %w", err)
+	g := G.Nodes{grad}
+	if op.relu {
+		g = append(g, out)
+	}
+	var dx *G.Node
+	if !op.noDX {
+		xs := in[0].Shape()
+		var err error
+		dx, err = G.ApplyOp(inputGradOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3], relu: op.relu, out: new(keep)}, append(G.Nodes{in[1]}, g...)...)
+		if err != nil {
+			return nil, fmt.Errorf("conv: Conv2D: input derivative: %w", err)
+		}
 	}
 	ws := in[1].Shape()
-	dw, err := G.ApplyOp(filterGradOp{stride: op.stride, pad: op.pad, kh: ws[2], kw: ws[3]}, in[0], grad)
+	dw, err := G.ApplyOp(filterGradOp{stride: op.stride, pad: op.pad, kh: ws[2], kw: ws[3], relu: op.relu}, append(G.Nodes{in[0]}, g...)...)
 	if err != nil {
 		return nil, fmt.Errorf("conv: Conv2D: filter derivative: %w", err)
 	}
 	res := G.Nodes{dx, dw}
 	if op.bias {
-		db, err := G.ApplyOp(biasGradOp{}, grad)
+		db, err := G.ApplyOp(biasGradOp{relu: op.relu}, g...)
 		if err != nil {
 			return nil, fmt.Errorf("conv: Conv2D: bias derivative: %w", err)
 		}

@@ -69,8 +69,8 @@ func strided(n, s int) *[]int {
 }
 
 // directForward sets y (B, O, HO, WO) to the correlation of x with w plus
-// b (nil for none).
-func directForward(g geom, x, w, b, y []float32) {
+// b (nil for none), and to its ReLU with relu.
+func directForward(g geom, x, w, b, y []float32, relu bool) {
 	hp, wp := g.H+2*g.P, g.W+2*g.P
 	rows := g.rows()
 	n := (g.HO-1)*wp + g.WO
@@ -103,10 +103,13 @@ func directForward(g geom, x, w, b, y []float32) {
 					src := (*wide)[o*n+i*wp : o*n+i*wp+g.WO]
 					if b == nil {
 						copy(dst, src)
-						continue
+					} else {
+						for j, v := range src {
+							dst[j] = v + bo
+						}
 					}
-					for j, v := range src {
-						dst[j] = v + bo
+					if relu {
+						relu32(dst, dst)
 					}
 				}
 			}
@@ -116,8 +119,9 @@ func directForward(g geom, x, w, b, y []float32) {
 
 // directInputGrad sets dx (B, C, H, W) to the derivative of the
 // convolution with respect to its input, from the filters w and the
-// upstream gradient dy (B, O, HO, WO).
-func directInputGrad(g geom, w, dy, dx []float32) {
+// upstream gradient dy (B, O, HO, WO), masked where the output y is 0
+// when y is not nil (a ReLU inside the op).
+func directInputGrad(g geom, w, dy, y, dx []float32) {
 	// The gradient padded by KH−1 rows and KW−1 columns on every side.
 	gh, gw := g.HO+2*(g.KH-1), g.WO+2*(g.KW-1)
 	k2 := g.O * g.KH * g.KW
@@ -161,7 +165,13 @@ func directInputGrad(g geom, w, dy, dx []float32) {
 			dys := dy[s*ys : (s+1)*ys]
 			for o := 0; o < g.O; o++ {
 				for i := 0; i < g.HO; i++ {
-					copy(gp[(o*gh+i+g.KH-1)*gw+g.KW-1:], dys[(o*g.HO+i)*g.WO:(o*g.HO+i+1)*g.WO])
+					src := dys[(o*g.HO+i)*g.WO : (o*g.HO+i+1)*g.WO]
+					dst := gp[(o*gh+i+g.KH-1)*gw+g.KW-1:][:g.WO]
+					if y == nil {
+						copy(dst, src)
+					} else {
+						maskGrad32(dst, y[s*ys+(o*g.HO+i)*g.WO:][:g.WO], src)
+					}
 				}
 			}
 			sgemmOff(g.C, n, k2, wt, *aoff, 1, gp, *boff, 0, *wide, n)
@@ -177,10 +187,11 @@ func directInputGrad(g geom, w, dy, dx []float32) {
 
 // directFilterGrad sets dw (O, C, KH, KW) to the derivative of the
 // convolution with respect to its filters, from the input x and the
-// upstream gradient dy: Σ over samples of the windows times the
-// transposed gradient, summed in fixed chunks and then the chunks in
-// order, so the result does not depend on GOMAXPROCS.
-func directFilterGrad(g geom, x, dy, dw []float32) {
+// upstream gradient dy (masked where y is 0 when y is not nil): Σ over
+// samples of the windows times the transposed gradient, summed in fixed
+// chunks and then the chunks in order, so the result does not depend on
+// GOMAXPROCS.
+func directFilterGrad(g geom, x, dy, y, dw []float32) {
 	hp, wp := g.H+2*g.P, g.W+2*g.P
 	rows := g.rows()
 	n := (g.HO-1)*wp + g.WO
@@ -206,11 +217,19 @@ func directFilterGrad(g geom, x, dy, dw []float32) {
 			clear(pad)
 		}
 		acc := part[ch*nw : (ch+1)*nw]
+		var mrow []float32
+		if y != nil {
+			mrow = make([]float32, g.WO)
+		}
 		for s := lo; s < hi; s++ {
 			dys := dy[s*ys : (s+1)*ys]
 			for o := 0; o < g.O; o++ {
 				for i := 0; i < g.HO; i++ {
 					row := dys[(o*g.HO+i)*g.WO : (o*g.HO+i+1)*g.WO]
+					if y != nil {
+						maskGrad32(mrow, y[s*ys+(o*g.HO+i)*g.WO:][:g.WO], row)
+						row = mrow
+					}
 					base := i*wp*g.O + o
 					for j, v := range row {
 						gt[base+j*g.O] = v

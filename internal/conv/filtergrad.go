@@ -17,8 +17,11 @@ import (
 // returns ∂w (O, C, KH, KW) = Σ_n ḡ_n·col(x_n)ᵀ. The batch is summed in
 // fixed chunks, then the chunks in order, so the result does not depend on
 // GOMAXPROCS.
+// With relu it takes the convolution's output y (after the ReLU) as a
+// third input and masks ḡ where y is 0.
 type filterGradOp struct {
 	stride, pad, kh, kw int
+	relu                bool
 }
 
 var (
@@ -26,10 +29,26 @@ var (
 	_ G.UsePreallocDoer = filterGradOp{}
 )
 
-func (op filterGradOp) Arity() int { return 2 }
+func (op filterGradOp) Arity() int { return gradArity(op.relu) }
 
-func (op filterGradOp) Type() hm.Type {
+func (op filterGradOp) Type() hm.Type { return gradType(op.relu) }
+
+// gradArity is the number of inputs of a convolution's gradient op: the
+// filters or the input, and ḡ; with relu also the output y.
+func gradArity(relu bool) int {
+	if relu {
+		return 3
+	}
+	return 2
+}
+
+// gradType is the type of a convolution's gradient op: from 4-D tensors
+// (two, or three with relu) to a 4-D tensor.
+func gradType(relu bool) hm.Type {
 	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	if relu {
+		return hm.NewFnType(t4, t4, t4, t4)
+	}
 	return hm.NewFnType(t4, t4, t4)
 }
 
@@ -41,7 +60,7 @@ func (op filterGradOp) geom(xs, gs tensor.Shape) (geom, error) {
 
 // grad is the op as a convGrad: from the input and the gradient to ∂w.
 func (op filterGradOp) grad() convGrad {
-	return convGrad{fn: "Conv2D filter gradient", geom: op.geom, out: geom.wShape,
+	return convGrad{fn: "Conv2D filter gradient", geom: op.geom, out: geom.wShape, relu: op.relu,
 		run32: filterGrad[float32], run64: filterGrad[float64]}
 }
 
@@ -63,12 +82,22 @@ type convGrad struct {
 	fn           string
 	geom         func(a, gs tensor.Shape) (geom, error)
 	out          func(geom) tensor.Shape
+	relu         bool // a third input: the output y, of ḡ's shape
 	run32, run64 func(g geom, prealloc G.Value, in []G.Value) (G.Value, error)
 }
 
 func (c convGrad) inferShape(ds []G.DimSizer) (tensor.Shape, error) {
-	if len(ds) != 2 {
-		return nil, fmt.Errorf("conv: %s: %d inputs, want 2", c.fn, len(ds))
+	if len(ds) != gradArity(c.relu) {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want %d", c.fn, len(ds), gradArity(c.relu))
+	}
+	if c.relu {
+		ys, err := shapeOf(c.fn, ds[2], 4)
+		if err != nil {
+			return nil, err
+		}
+		if gs, ok := ds[1].(tensor.Shape); !ok || !ys.Eq(gs) {
+			return nil, fmt.Errorf("conv: %s: output of shape %v and gradient of shape %v", c.fn, ys, ds[1])
+		}
 	}
 	a, err := shapeOf(c.fn, ds[0], 4)
 	if err != nil {
@@ -86,8 +115,8 @@ func (c convGrad) inferShape(ds []G.DimSizer) (tensor.Shape, error) {
 }
 
 func (c convGrad) do(prealloc G.Value, in []G.Value) (G.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("conv: %s: %d inputs, want 2", c.fn, len(in))
+	if len(in) != gradArity(c.relu) {
+		return nil, fmt.Errorf("conv: %s: %d inputs, want %d", c.fn, len(in), gradArity(c.relu))
 	}
 	g, err := c.geom(in[0].Shape(), in[1].Shape())
 	if err != nil {
@@ -132,9 +161,15 @@ func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error
 	if err != nil {
 		return nil, err
 	}
-	out, dw := output[T](prealloc, g.wShape(), x, dy)
+	var y []T
+	if len(in) > 2 {
+		if y, err = dataOf[T](fn, 2, in[2], g.yShape()); err != nil {
+			return nil, err
+		}
+	}
+	out, dw := output[T](prealloc, g.wShape(), x, dy, y)
 	if x32, ok := any(x).([]float32); ok && g.direct() {
-		directFilterGrad(g, x32, any(dy).([]float32), any(dw).([]float32))
+		directFilterGrad(g, x32, any(dy).([]float32), any(y).([]float32), any(dw).([]float32))
 		return out, nil
 	}
 	rows, cols := g.rows(), g.cols()
@@ -147,9 +182,20 @@ func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error
 		defer bufPool.Put(buf)
 		col := *buf
 		acc := part[c*nw : (c+1)*nw]
+		var masked []T
+		if y != nil {
+			mb := getBuf[T](ys)
+			defer bufPool.Put(mb)
+			masked = *mb
+		}
 		for n := lo; n < hi; n++ {
 			im2col(g, x[n*xs:(n+1)*xs], col)
-			gemm(gblas.NoTrans, gblas.Trans, g.O, rows, cols, 1, dy[n*ys:(n+1)*ys], cols, col, cols, 1, acc, rows)
+			dyn := dy[n*ys : (n+1)*ys]
+			if y != nil {
+				maskInto(masked, dyn, y[n*ys:(n+1)*ys])
+				dyn = masked
+			}
+			gemm(gblas.NoTrans, gblas.Trans, g.O, rows, cols, 1, dyn, cols, col, cols, 1, acc, rows)
 		}
 	})
 	copy(dw, part[:nw])
@@ -167,7 +213,7 @@ func (op filterGradOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the op's name, stride, padding and the kernel's size.
 func (op filterGradOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "conv.filterGradOp{stride=%d,pad=%d,kh=%d,kw=%d}", op.stride, op.pad, op.kh, op.kw)
+	fmt.Fprintf(h, "conv.filterGradOp{stride=%d,pad=%d,kh=%d,kw=%d,relu=%t}", op.stride, op.pad, op.kh, op.kw, op.relu)
 }
 
 func (op filterGradOp) Hashcode() uint32 {
@@ -177,10 +223,10 @@ func (op filterGradOp) Hashcode() uint32 {
 }
 
 func (op filterGradOp) String() string {
-	return fmt.Sprintf("Conv2DFilterGrad(stride=%d, pad=%d, %d×%d)", op.stride, op.pad, op.kh, op.kw)
+	return fmt.Sprintf("Conv2DFilterGrad(stride=%d, pad=%d, %d×%d, relu=%t)", op.stride, op.pad, op.kh, op.kw, op.relu)
 }
 
-func (op filterGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op filterGradOp) DiffWRT(int) []bool { return make([]bool, op.Arity()) }
 
 // SymDiff is not offered: the backward ops are not differentiated again.
 func (op filterGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {

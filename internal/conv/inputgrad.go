@@ -17,8 +17,13 @@ import (
 // returns ∂x (B, C, H, W), the columns wᵀ·ḡ of each sample folded back with
 // col2im. h and w are the input's height and width (the output's size does
 // not determine them when the stride is above 1).
+// With relu it takes the convolution's output y (after the ReLU) as a
+// third input and masks ḡ where y is 0. out keeps its output from run to
+// run (not part of the hash).
 type inputGradOp struct {
 	stride, pad, h, w int
+	relu              bool
+	out               *keep
 }
 
 var (
@@ -26,12 +31,9 @@ var (
 	_ G.UsePreallocDoer = inputGradOp{}
 )
 
-func (op inputGradOp) Arity() int { return 2 }
+func (op inputGradOp) Arity() int { return gradArity(op.relu) }
 
-func (op inputGradOp) Type() hm.Type {
-	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t4, t4, t4)
-}
+func (op inputGradOp) Type() hm.Type { return gradType(op.relu) }
 
 // geom rebuilds the convolution's geometry from the filters' and the
 // gradient's shapes.
@@ -43,8 +45,9 @@ func (op inputGradOp) geom(ws, gs tensor.Shape) (geom, error) {
 
 // grad is the op as a convGrad: from the filters and the gradient to ∂x.
 func (op inputGradOp) grad() convGrad {
-	return convGrad{fn: "Conv2D input gradient", geom: op.geom, out: geom.xShape,
-		run32: inputGrad[float32], run64: inputGrad[float64]}
+	return convGrad{fn: "Conv2D input gradient", geom: op.geom, out: geom.xShape, relu: op.relu,
+		run32: func(g geom, p G.Value, in []G.Value) (G.Value, error) { return inputGrad[float32](op, g, p, in) },
+		run64: func(g geom, p G.Value, in []G.Value) (G.Value, error) { return inputGrad[float64](op, g, p, in) }}
 }
 
 func (op inputGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -57,7 +60,7 @@ func (op inputGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, e
 	return op.grad().do(prealloc, in)
 }
 
-func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
+func inputGrad[T float](op inputGradOp, g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
 	const fn = "Conv2D input gradient"
 	w, err := dataOf[T](fn, 0, in[0], g.wShape())
 	if err != nil {
@@ -67,9 +70,15 @@ func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	out, dx := output[T](prealloc, g.xShape(), w, dy)
+	var y []T
+	if op.relu {
+		if y, err = dataOf[T](fn, 2, in[2], g.yShape()); err != nil {
+			return nil, err
+		}
+	}
+	out, dx := outputKeep[T](op.out, prealloc, g.xShape(), w, dy, y)
 	if w32, ok := any(w).([]float32); ok && g.direct() {
-		directInputGrad(g, w32, any(dy).([]float32), any(dx).([]float32))
+		directInputGrad(g, w32, any(dy).([]float32), any(y).([]float32), any(dx).([]float32))
 		return out, nil
 	}
 	rows, cols := g.rows(), g.cols()
@@ -78,8 +87,19 @@ func inputGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error)
 		buf := getBuf[T](rows * cols)
 		defer bufPool.Put(buf)
 		col := *buf
+		var masked []T
+		if y != nil {
+			mb := getBuf[T](ys)
+			defer bufPool.Put(mb)
+			masked = *mb
+		}
 		for n := lo; n < hi; n++ {
-			gemm(gblas.Trans, gblas.NoTrans, rows, cols, g.O, 1, w, rows, dy[n*ys:(n+1)*ys], cols, 0, col, cols)
+			dyn := dy[n*ys : (n+1)*ys]
+			if y != nil {
+				maskInto(masked, dyn, y[n*ys:(n+1)*ys])
+				dyn = masked
+			}
+			gemm(gblas.Trans, gblas.NoTrans, rows, cols, g.O, 1, w, rows, dyn, cols, 0, col, cols)
 			dxn := dx[n*xs : (n+1)*xs]
 			clear(dxn)
 			col2im(g, col, dxn)
@@ -94,7 +114,7 @@ func (op inputGradOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the op's name, stride, padding and the input's size.
 func (op inputGradOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "conv.inputGradOp{stride=%d,pad=%d,h=%d,w=%d}", op.stride, op.pad, op.h, op.w)
+	fmt.Fprintf(h, "conv.inputGradOp{stride=%d,pad=%d,h=%d,w=%d,relu=%t}", op.stride, op.pad, op.h, op.w, op.relu)
 }
 
 func (op inputGradOp) Hashcode() uint32 {
@@ -104,10 +124,10 @@ func (op inputGradOp) Hashcode() uint32 {
 }
 
 func (op inputGradOp) String() string {
-	return fmt.Sprintf("Conv2DInputGrad(stride=%d, pad=%d, %d×%d)", op.stride, op.pad, op.h, op.w)
+	return fmt.Sprintf("Conv2DInputGrad(stride=%d, pad=%d, %d×%d, relu=%t)", op.stride, op.pad, op.h, op.w, op.relu)
 }
 
-func (op inputGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op inputGradOp) DiffWRT(int) []bool { return make([]bool, op.Arity()) }
 
 // SymDiff is not offered: the backward ops are not differentiated again.
 func (op inputGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -31,7 +32,7 @@ func MaxPool2D(x *G.Node, size int) (*G.Node, error) {
 	if size < 1 || size > s[2] || size > s[3] {
 		return nil, fmt.Errorf("conv: MaxPool2D: window %d on %d×%d maps", size, s[2], s[3])
 	}
-	y, err := G.ApplyOp(maxPoolOp{size: size}, x)
+	y, err := G.ApplyOp(maxPoolOp{size: size, out: new(keep)}, x)
 	if err != nil {
 		return nil, fmt.Errorf("conv: MaxPool2D: %w", err)
 	}
@@ -39,7 +40,10 @@ func MaxPool2D(x *G.Node, size int) (*G.Node, error) {
 }
 
 // maxPoolOp is the forward max-pool.
-type maxPoolOp struct{ size int }
+type maxPoolOp struct {
+	size int
+	out  *keep // the output from run to run (not hashed)
+}
 
 var (
 	_ G.SDOp            = maxPoolOp{}
@@ -83,14 +87,14 @@ func (op maxPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 		return nil, err
 	}
 	if dt == tensor.Float32 {
-		return maxPool[float32](op, prealloc, in[0], nil)
+		return maxPool[float32](op, op.out, prealloc, in[0], nil)
 	}
-	return maxPool[float64](op, prealloc, in[0], nil)
+	return maxPool[float64](op, op.out, prealloc, in[0], nil)
 }
 
 // maxPool writes the pooled maps, or, with grad not nil, the gradient of
 // the input from grad (the upstream gradient of the pooled maps).
-func maxPool[T float](op maxPoolOp, prealloc, in, grad G.Value) (G.Value, error) {
+func maxPool[T float](op maxPoolOp, kp *keep, prealloc, in, grad G.Value) (G.Value, error) {
 	fn := "MaxPool2D"
 	if grad != nil {
 		fn = "MaxPool2D gradient"
@@ -110,12 +114,18 @@ func maxPool[T float](op maxPoolOp, prealloc, in, grad G.Value) (G.Value, error)
 		if g, err = dataOf[T](fn, 1, grad, os); err != nil {
 			return nil, err
 		}
-		out, dst = output[T](prealloc, s, x, g)
-		clear(dst)
+		out, dst = outputKeep[T](kp, prealloc, s, x, g)
 	} else {
-		out, dst = output[T](prealloc, os, x)
+		out, dst = outputKeep[T](kp, prealloc, os, x)
 	}
 	h, w, oh, ow, k := s[2], s[3], os[2], os[3], op.size
+	if x32, ok := any(x).([]float32); ok && k == 2 {
+		pool2x2(x32, any(dst).([]float32), any(g).([]float32), s[0]*s[1], h, w)
+		return out, nil
+	}
+	if grad != nil {
+		clear(dst)
+	}
 	for m := 0; m < s[0]*s[1]; m++ {
 		xm := x[m*h*w : (m+1)*h*w]
 		for i := 0; i < oh; i++ {
@@ -159,11 +169,14 @@ func (op maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
 
 // SymDiff: the gradient goes to each window's largest input.
 func (op maxPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return diffXG("MaxPool2D", maxPoolGradOp{op}, in, grad)
+	return diffXG("MaxPool2D", maxPoolGradOp{f: op, out: new(keep)}, in, grad)
 }
 
 // maxPoolGradOp is MaxPool2D's derivative: inputs x and ḡ, output ∂x.
-type maxPoolGradOp struct{ f maxPoolOp }
+type maxPoolGradOp struct {
+	f   maxPoolOp
+	out *keep // the output from run to run (not hashed)
+}
 
 var (
 	_ G.SDOp            = maxPoolGradOp{}
@@ -202,9 +215,9 @@ func (op maxPoolGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value,
 		return nil, err
 	}
 	if dt == tensor.Float32 {
-		return maxPool[float32](op.f, prealloc, in[0], in[1])
+		return maxPool[float32](op.f, op.out, prealloc, in[0], in[1])
 	}
-	return maxPool[float64](op.f, prealloc, in[0], in[1])
+	return maxPool[float64](op.f, op.out, prealloc, in[0], in[1])
 }
 
 func (op maxPoolGradOp) ReturnsPtr() bool     { return false }
@@ -229,4 +242,62 @@ func (op maxPoolGradOp) DiffWRT(int) []bool { return []bool{false, false} }
 // SymDiff is not offered: the backward ops are not differentiated again.
 func (op maxPoolGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("conv: the MaxPool2D gradient has no derivative")
+}
+
+// pool2x2 is maxPool's float32 path for 2×2 windows on m maps of h×w:
+// with g nil it writes the pooled maps into dst; otherwise it writes the
+// whole input gradient into dst (g at each window's first largest value,
+// row-major, zero elsewhere, including rows and columns past the last
+// whole window). Maxima and the choice of position are branch-free:
+// random data would mispredict about every other window.
+func pool2x2(x, dst, g []float32, m, h, w int) {
+	oh, ow := h/2, w/2
+	for k := 0; k < m; k++ {
+		xm := x[k*h*w : (k+1)*h*w]
+		if g == nil {
+			ym := dst[k*oh*ow : (k+1)*oh*ow]
+			for i := 0; i < oh; i++ {
+				r0, r1, y := xm[2*i*w:][:2*ow], xm[(2*i+1)*w:][:2*ow], ym[i*ow:][:ow]
+				for j := range y {
+					y[j] = max(max(r0[2*j], r0[2*j+1]), max(r1[2*j], r1[2*j+1]))
+				}
+			}
+			continue
+		}
+		dm := dst[k*h*w : (k+1)*h*w]
+		gm := g[k*oh*ow : (k+1)*oh*ow]
+		for i := 0; i < oh; i++ {
+			r0, r1 := xm[2*i*w:][:2*ow], xm[(2*i+1)*w:][:2*ow]
+			d0, d1 := dm[2*i*w:][:w], dm[(2*i+1)*w:][:w]
+			gr := gm[i*ow:][:ow]
+			for j, gv := range gr {
+				a, b, c, d := r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]
+				mx := max(max(a, b), max(c, d))
+				ea := b2u(a == mx)
+				eb := b2u(b == mx) &^ ea
+				ec := b2u(c == mx) &^ (ea | eb)
+				ed := 1 &^ (ea | eb | ec)
+				gb := math.Float32bits(gv)
+				d0[2*j] = math.Float32frombits(gb & -ea)
+				d0[2*j+1] = math.Float32frombits(gb & -eb)
+				d1[2*j] = math.Float32frombits(gb & -ec)
+				d1[2*j+1] = math.Float32frombits(gb & -ed)
+			}
+			if w%2 == 1 {
+				d0[w-1], d1[w-1] = 0, 0
+			}
+		}
+		if h%2 == 1 {
+			clear(dm[(h-1)*w:])
+		}
+	}
+}
+
+// b2u is 1 for true and 0 for false (compiled to SETcc, no branch).
+func b2u(b bool) uint32 {
+	var u uint32
+	if b {
+		u = 1
+	}
+	return u
 }

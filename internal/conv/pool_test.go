@@ -1,6 +1,8 @@
 package conv
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -37,6 +39,15 @@ func runPool(t *testing.T, dt tensor.Dtype, x []float64, shape []int, c []float6
 	return floats(t, yv), floats(t, gv)
 }
 
+// cse is a pool for TestPoolsAgainstDefinition.
+type cse struct {
+	name   string
+	op     func(*G.Node) (*G.Node, error)
+	ref    func(x []float64) ([]float64, []int) // output, source of each output (−1: mean)
+	n      int
+	outLen int
+}
+
 // TestPoolsAgainstDefinition checks AxisPool (max and mean, a middle axis
 // and a last axis) and MaxPool2D (with leftover rows) against loops, and
 // their gradients against the exact derivative of Σ c·y² (the pools are
@@ -46,13 +57,6 @@ func TestPoolsAgainstDefinition(t *testing.T) {
 	r := rng.New(9)
 	const B, C, N, H, W = 2, 3, 4, 5, 7
 	x := randn(r, B*C*N*H*W)
-	type cse struct {
-		name   string
-		op     func(*G.Node) (*G.Node, error)
-		ref    func(x []float64) ([]float64, []int) // output, source of each output (−1: mean)
-		n      int
-		outLen int
-	}
 	axis := func(n, inner int, mean bool) func(x []float64) ([]float64, []int) {
 		return func(x []float64) ([]float64, []int) {
 			outer := len(x) / (n * inner)
@@ -106,6 +110,20 @@ func TestPoolsAgainstDefinition(t *testing.T) {
 		{"global mean", func(x *G.Node) (*G.Node, error) { return AxisPool(x, H*W, 1, true, B, C*N) }, axis(H*W, 1, true), H * W, B * C * N},
 		{"max-pool 2×2", func(x *G.Node) (*G.Node, error) { return MaxPool2D(x, 2) }, pool2, 0, B * C * N * (H / 2) * (W / 2)},
 	}
+	// Rounded to integers, many windows hold ties: the gradient goes to
+	// the first largest value.
+	xr := make([]float64, len(x))
+	for i, v := range x {
+		xr[i] = math.Round(v)
+	}
+	for _, x := range [][]float64{x, xr} {
+		testPools(t, r, x, cases)
+	}
+}
+
+// testPools runs the pools of cases on x against their references.
+func testPools(t *testing.T, r *rand.Rand, x []float64, cases []cse) {
+	const B, C, N, H, W = 2, 3, 4, 5, 7
 	for _, k := range cases {
 		c := randn(r, k.outLen)
 		want, src := k.ref(x)

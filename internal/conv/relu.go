@@ -27,7 +27,7 @@ func ReLU(x *G.Node) (*G.Node, error) {
 	if len(x.Shape()) == 0 {
 		return nil, fmt.Errorf("conv: ReLU: scalar input, want a tensor")
 	}
-	y, err := G.ApplyOp(reluOp{dims: len(x.Shape())}, x)
+	y, err := G.ApplyOp(reluOp{dims: len(x.Shape()), out: new(keep)}, x)
 	if err != nil {
 		return nil, fmt.Errorf("conv: ReLU: %w", err)
 	}
@@ -38,6 +38,7 @@ func ReLU(x *G.Node) (*G.Node, error) {
 type reluOp struct {
 	dims int
 	grad bool
+	out  *keep // the output from run to run (not hashed)
 }
 
 var (
@@ -99,7 +100,7 @@ func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
 		return nil, err
 	}
 	if !op.grad {
-		out, y := output[T](prealloc, s, x)
+		out, y := outputKeep[T](op.out, prealloc, s, x)
 		switch x := any(x).(type) {
 		case []float32:
 			relu32(any(y).([]float32), x)
@@ -112,7 +113,7 @@ func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, dx := output[T](prealloc, s, x, g)
+	out, dx := outputKeep[T](op.out, prealloc, s, x, g)
 	switch y := any(x).(type) {
 	case []float32:
 		maskGrad32(any(dx).([]float32), y, any(g).([]float32))
@@ -201,9 +202,30 @@ func (op reluOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("conv: ReLU: SymDiff with %d inputs, want 1", len(in))
 	}
-	dx, err := G.ApplyOp(reluOp{dims: op.dims, grad: true}, out, grad)
+	dx, err := G.ApplyOp(reluOp{dims: op.dims, grad: true, out: new(keep)}, out, grad)
 	if err != nil {
 		return nil, fmt.Errorf("conv: ReLU: derivative: %w", err)
 	}
 	return G.Nodes{dx}, nil
+}
+
+// reluInPlace sets x to max(x, 0) (relu32 and relu64 in place).
+func reluInPlace[T float](x []T) {
+	switch x := any(x).(type) {
+	case []float32:
+		relu32(x, x)
+	case []float64:
+		relu64(x, x)
+	}
+}
+
+// maskInto sets dst = g where y > 0 and 0 elsewhere, for y ≥ 0 (a ReLU's
+// output): maskGrad32 and maskGrad64.
+func maskInto[T float](dst, g, y []T) {
+	switch d := any(dst).(type) {
+	case []float32:
+		maskGrad32(d, any(y).([]float32), any(g).([]float32))
+	case []float64:
+		maskGrad64(d, any(y).([]float64), any(g).([]float64))
+	}
 }
