@@ -111,6 +111,18 @@ func InteractionNetwork(nodeIn, msg, out int, hidden []int) Config {
 	return Config{NodeIn: nodeIn, EdgeOut: msg, NodeOut: out, Hidden: hidden}
 }
 
+// PaperInteractionNetwork returns the Config of Cranmer et al. 2020's
+// interaction network (their code's models.py): message and node networks
+// of three hidden layers of 300 ReLU units, sum aggregation, nodeIn node
+// features, messages of msg values (100 for their standard and L1 models,
+// the spatial dimension for the bottleneck) and out outputs a node (the
+// acceleration).
+func PaperInteractionNetwork(nodeIn, msg, out int) Config {
+	c := InteractionNetwork(nodeIn, msg, out, []int{300, 300, 300})
+	c.Activation = ReLU
+	return c
+}
+
 // withDefaults checks c and fills in its defaults.
 func (c Config) withDefaults() (Config, error) {
 	switch {

@@ -50,3 +50,21 @@ func TestLoadInvalidConfig(t *testing.T) {
 		t.Fatalf("Load of an invalid Config: %v", err)
 	}
 }
+
+// TestPaperInteractionNetwork: the paper's networks for 2-D particles
+// (node features 6, messages 100) have the parameter count of their
+// PyTorch models, counted by hand: message network 12→300→300→300→100,
+// (12+1)·300 + 2·(300+1)·300 + (300+1)·100 = 214,600; node network
+// 106→300→300→300→2, (106+1)·300 + 2·(300+1)·300 + (300+1)·2 = 213,302.
+func TestPaperInteractionNetwork(t *testing.T) {
+	m, err := New(PaperInteractionNetwork(6, 100, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := m.NumParams(); n != 214600+213302 {
+		t.Fatalf("%d parameters, want %d", n, 214600+213302)
+	}
+	if c := m.Config(); c.Activation != ReLU || c.Aggregation != Sum || len(c.Hidden) != 3 {
+		t.Fatalf("config %+v", c)
+	}
+}
