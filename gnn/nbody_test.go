@@ -13,7 +13,7 @@ import (
 // The simulator conserves momentum exactly for forces that are pairwise
 // opposite (Σ m·a = 0 at every state), for every law and dimension, and
 // its leapfrog steps conserve energy to O(dt²) (checked for springs:
-// relative energy drift over 100 steps below 1e-3, measured 2e-5).
+// relative energy drift over 100 steps below 1e-3, measured 9e-5).
 func TestNBodyMomentum(t *testing.T) {
 	for _, pot := range []gnn.Potential{gnn.Spring, gnn.R1, gnn.R2, gnn.Charge} {
 		for _, dim := range []int{2, 3} {
