@@ -2,7 +2,6 @@ package hnn
 
 import (
 	"io"
-	"math"
 	"time"
 
 	"github.com/physbias/physbias/internal/train"
@@ -87,26 +86,11 @@ func (c Config) withDefaults() (Config, error) {
 
 // withDefaults checks tc and fills in its zero fields.
 func (tc TrainConfig) withDefaults() (TrainConfig, error) {
-	if tc.Steps < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.Steps is %d; must be ≥ 0 (0 means 2000)", tc.Steps)
-	}
-	if tc.Steps == 0 {
-		tc.Steps = 2000
-	}
-	if tc.LR == 0 {
-		tc.LR = 1e-3
-	}
-	if !(tc.LR > 0) || math.IsInf(tc.LR, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.LR is %v; must be positive and finite (0 means 1e-3)", tc.LR)
-	}
-	if !(tc.WeightDecay >= 0) || math.IsInf(tc.WeightDecay, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.WeightDecay is %v; must be ≥ 0 and finite (0 means none)", tc.WeightDecay)
-	}
-	if tc.BatchSize < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.BatchSize is %d; must be ≥ 0 (0 means full batch)", tc.BatchSize)
-	}
-	if tc.TimeLimit < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.TimeLimit is %v; must be ≥ 0 (0 means none)", tc.TimeLimit)
-	}
-	return tc, nil
+	f := train.NewFields(ErrInput, "hnn")
+	f.Count(&tc.Steps, "TrainConfig.Steps", 2000, "2000")
+	f.Rate(&tc.LR, "TrainConfig.LR", 1e-3, "1e-3")
+	f.Penalty(tc.WeightDecay, "TrainConfig.WeightDecay", "none")
+	f.Count(&tc.BatchSize, "TrainConfig.BatchSize", 0, "full batch")
+	f.Duration(tc.TimeLimit, "TrainConfig.TimeLimit")
+	return tc, f.Err()
 }

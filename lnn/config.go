@@ -196,35 +196,13 @@ func (c Config) withDefaults() (Config, error) {
 
 // withDefaults checks tc and fills in its zero fields.
 func (tc TrainConfig) withDefaults() (TrainConfig, error) {
-	if tc.Steps < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.Steps is %d; must be ≥ 0 (0 means 3000)", tc.Steps)
-	}
-	if tc.Steps == 0 {
-		tc.Steps = 3000
-	}
-	if tc.LR == 0 {
-		tc.LR = 3e-3
-	}
-	if !(tc.LR > 0) || math.IsInf(tc.LR, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.LR is %v; must be positive and finite (0 means 3e-3)", tc.LR)
-	}
-	if tc.FinalLR == 0 {
-		tc.FinalLR = tc.LR / 10
-	}
-	if !(tc.FinalLR > 0) || math.IsInf(tc.FinalLR, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.FinalLR is %v; must be positive and finite (0 means LR/10)", tc.FinalLR)
-	}
-	if !(tc.WeightDecay >= 0) || math.IsInf(tc.WeightDecay, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.WeightDecay is %v; must be ≥ 0 and finite (0 means none)", tc.WeightDecay)
-	}
-	if !(tc.ClipNorm >= 0) || math.IsInf(tc.ClipNorm, 0) {
-		return tc, errorf(ErrInput, "TrainConfig.ClipNorm is %v; must be ≥ 0 and finite (0 means no clipping)", tc.ClipNorm)
-	}
-	if tc.BatchSize < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.BatchSize is %d; must be ≥ 0 (0 means full batch)", tc.BatchSize)
-	}
-	if tc.TimeLimit < 0 {
-		return tc, errorf(ErrInput, "TrainConfig.TimeLimit is %v; must be ≥ 0 (0 means none)", tc.TimeLimit)
-	}
-	return tc, nil
+	f := train.NewFields(ErrInput, "lnn")
+	f.Count(&tc.Steps, "TrainConfig.Steps", 3000, "3000")
+	f.Rate(&tc.LR, "TrainConfig.LR", 3e-3, "3e-3")
+	f.Rate(&tc.FinalLR, "TrainConfig.FinalLR", tc.LR/10, "LR/10")
+	f.Penalty(tc.WeightDecay, "TrainConfig.WeightDecay", "none")
+	f.Penalty(tc.ClipNorm, "TrainConfig.ClipNorm", "no clipping")
+	f.Count(&tc.BatchSize, "TrainConfig.BatchSize", 0, "full batch")
+	f.Duration(tc.TimeLimit, "TrainConfig.TimeLimit")
+	return tc, f.Err()
 }
