@@ -2,7 +2,6 @@ package flows
 
 import (
 	"io"
-	"math"
 	"time"
 
 	"github.com/physbias/physbias/internal/train"
@@ -122,35 +121,12 @@ func (c NHFConfig) withDefaults() (NHFConfig, error) {
 	if c.EncoderHidden, err = defaultHidden(c.EncoderHidden, "NHFConfig.EncoderHidden"); err != nil {
 		return c, err
 	}
-	switch {
-	case c.Stages < 0:
-		return c, errorf(ErrInput, "NHFConfig.Stages is %d; must be positive (0 means 1)", c.Stages)
-	case c.Stages == 0:
-		c.Stages = 1
-	case c.Stages > 1000:
-		return c, errorf(ErrInput, "NHFConfig.Stages is %d; at most 1000 are supported", c.Stages)
-	}
-	switch {
-	case c.Leapfrog < 0:
-		return c, errorf(ErrInput, "NHFConfig.Leapfrog is %d; must be positive (0 means 10)", c.Leapfrog)
-	case c.Leapfrog == 0:
-		c.Leapfrog = 10
-	case c.Leapfrog > 10000:
-		return c, errorf(ErrInput, "NHFConfig.Leapfrog is %d; at most 10000 steps are supported", c.Leapfrog)
-	}
-	if c.StepSize == 0 {
-		c.StepSize = 0.1
-	}
-	if !(c.StepSize > 0) || math.IsInf(c.StepSize, 0) {
-		return c, errorf(ErrInput, "NHFConfig.StepSize is %v; must be positive and finite (0 means 0.1)", c.StepSize)
-	}
-	switch {
-	case c.EvalSamples < 0:
-		return c, errorf(ErrInput, "NHFConfig.EvalSamples is %d; must be positive (0 means 64)", c.EvalSamples)
-	case c.EvalSamples == 0:
-		c.EvalSamples = 64
-	}
-	return c, nil
+	f := train.NewFields(ErrInput, "flows")
+	f.CountMax(&c.Stages, "NHFConfig.Stages", 1, 1000, "1")
+	f.CountMax(&c.Leapfrog, "NHFConfig.Leapfrog", 10, 10000, "10")
+	f.Rate(&c.StepSize, "NHFConfig.StepSize", 0.1, "0.1")
+	f.Count(&c.EvalSamples, "NHFConfig.EvalSamples", 64, "64")
+	return c, f.Err()
 }
 
 func (c RealNVPConfig) withDefaults() (RealNVPConfig, error) {
@@ -158,43 +134,23 @@ func (c RealNVPConfig) withDefaults() (RealNVPConfig, error) {
 	if c.Hidden, err = defaultHidden(c.Hidden, "RealNVPConfig.Hidden"); err != nil {
 		return c, err
 	}
-	switch {
-	case c.Layers < 0:
-		return c, errorf(ErrInput, "RealNVPConfig.Layers is %d; must be positive (0 means 8)", c.Layers)
-	case c.Layers == 0:
-		c.Layers = 8
-	case c.Layers > 1000:
-		return c, errorf(ErrInput, "RealNVPConfig.Layers is %d; at most 1000 are supported", c.Layers)
-	}
-	return c, nil
+	f := train.NewFields(ErrInput, "flows")
+	f.CountMax(&c.Layers, "RealNVPConfig.Layers", 8, 1000, "8")
+	return c, f.Err()
 }
 
 func (c TrainConfig) withDefaults(n int) (TrainConfig, error) {
-	switch {
-	case c.Steps < 0:
-		return c, errorf(ErrInput, "TrainConfig.Steps is %d; must be positive (0 means 1000)", c.Steps)
-	case c.Steps == 0:
-		c.Steps = 1000
+	f := train.NewFields(ErrInput, "flows")
+	f.Count(&c.Steps, "TrainConfig.Steps", 1000, "1000")
+	f.Rate(&c.LR, "TrainConfig.LR", 1e-3, "1e-3")
+	f.Penalty(c.WeightDecay, "TrainConfig.WeightDecay", "none")
+	f.Count(&c.BatchSize, "TrainConfig.BatchSize", min(256, n), "256")
+	f.Duration(c.TimeLimit, "TrainConfig.TimeLimit")
+	if err := f.Err(); err != nil {
+		return c, err
 	}
-	if c.LR == 0 {
-		c.LR = 1e-3
-	}
-	if !(c.LR > 0) || math.IsInf(c.LR, 0) {
-		return c, errorf(ErrInput, "TrainConfig.LR is %v; must be positive and finite (0 means 1e-3)", c.LR)
-	}
-	if !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) {
-		return c, errorf(ErrInput, "TrainConfig.WeightDecay is %v; must be ≥ 0 and finite", c.WeightDecay)
-	}
-	switch {
-	case c.BatchSize < 0:
-		return c, errorf(ErrInput, "TrainConfig.BatchSize is %d; must be positive (0 means 256)", c.BatchSize)
-	case c.BatchSize == 0:
-		c.BatchSize = min(256, n)
-	case c.BatchSize > n:
+	if c.BatchSize > n {
 		return c, errorf(ErrInput, "TrainConfig.BatchSize %d exceeds the %d training points", c.BatchSize, n)
-	}
-	if c.TimeLimit < 0 {
-		return c, errorf(ErrInput, "TrainConfig.TimeLimit is %v; must be ≥ 0 (0 means none)", c.TimeLimit)
 	}
 	return c, nil
 }

@@ -21,10 +21,7 @@ func fit(ctx context.Context, g *G.ExprGraph, loss *G.Node, ps []*G.Node, n int,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	h, err := train.Run(train.Problem{Graph: g, Loss: loss, Params: ps, N: n, Feed: feed},
-		train.Adam{LR: tc.LR, WeightDecay: tc.WeightDecay},
-		train.Config{Steps: tc.Steps, BatchSize: tc.BatchSize, Seed: tc.Seed, Progress: tc.Progress,
-			Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "flows"})
+	h, err := train.AdamSettings(tc).Run(ctx, train.Problem{Graph: g, Loss: loss, Params: ps, N: n, Feed: feed}, "flows")
 	hist := History{Loss: h.Loss, Steps: h.Steps, Elapsed: h.Elapsed, Stop: h.Stop}
 	switch {
 	case err == nil:
