@@ -64,13 +64,17 @@ func mnistImages(tb testing.TB, n int) [][]float64 {
 // visible biases): the row "rbm" beside scikit-learn's BernoulliRBM in
 // bench/energy_sklearn.sh. The products skip the pixels that are off in a
 // whole batch (see packed.go).
-func BenchmarkRBMCD1(b *testing.B) { benchRBM(b, false) }
+func BenchmarkRBMCD1(b *testing.B) { benchRBM(b, false, false) }
+
+// BenchmarkRBMCD1Float32 is BenchmarkRBMCD1 with the products in single
+// precision (TrainConfig.Float32).
+func BenchmarkRBMCD1Float32(b *testing.B) { benchRBM(b, false, true) }
 
 // BenchmarkRBMPCD1 is the same with persistent chains (what BernoulliRBM
 // runs).
-func BenchmarkRBMPCD1(b *testing.B) { benchRBM(b, true) }
+func BenchmarkRBMPCD1(b *testing.B) { benchRBM(b, true, false) }
 
-func benchRBM(b *testing.B, pcd bool) {
+func benchRBM(b *testing.B, pcd, f32 bool) {
 	data := mnistImages(b, 2000)
 	if data == nil {
 		b.Skip("MNIST not found (set MNIST_DIR)")
@@ -94,7 +98,7 @@ func benchRBM(b *testing.B, pcd bool) {
 	if err := m.SetWeights(w, vb, hb); err != nil {
 		b.Fatal(err)
 	}
-	tc := energy.TrainConfig{Steps: 20, BatchSize: 100, Persistent: pcd, Seed: 1}
+	tc := energy.TrainConfig{Steps: 20, BatchSize: 100, Persistent: pcd, Float32: f32, Seed: 1}
 	if _, err := m.Train(context.Background(), data, tc); err != nil {
 		b.Fatal(err)
 	}

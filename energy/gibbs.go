@@ -19,20 +19,29 @@ import (
 // products go to the BLAS that internal/blas selects (OpenBLAS with the
 // build tag openblas).
 
-// pre sets a (n×nh) = vW + c for v (n×nv).
+// pre sets a (n×nh) = vW + c for v (n×nv); a nil c means vW.
 func pre(n, nv, nh int, v, w, c, a []float64) {
-	for r := range n {
-		copy(a[r*nh:(r+1)*nh], c)
+	beta := 0.0
+	if c != nil {
+		beta = 1
+		for r := range n {
+			copy(a[r*nh:(r+1)*nh], c)
+		}
 	}
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, n, nh, nv, 1, v, nv, w, nh, 1, a, nh)
+	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, n, nh, nv, 1, v, nv, w, nh, beta, a, nh)
 }
 
-// preT sets a (n×nv) = bias + alpha·hWᵀ for h (n×nh).
+// preT sets a (n×nv) = bias + alpha·hWᵀ for h (n×nh); a nil bias means
+// alpha·hWᵀ.
 func preT(n, nv, nh int, h, w []float64, alpha float64, bias, a []float64) {
-	for r := range n {
-		copy(a[r*nv:(r+1)*nv], bias)
+	beta := 0.0
+	if bias != nil {
+		beta = 1
+		for r := range n {
+			copy(a[r*nv:(r+1)*nv], bias)
+		}
 	}
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, n, nv, nh, alpha, h, nh, w, nh, 1, a, nv)
+	blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, n, nv, nh, alpha, h, nh, w, nh, beta, a, nv)
 }
 
 // sigmoidInPlace sets a_i = σ(beta·a_i), the probability that a binary
@@ -65,44 +74,97 @@ func sampleGaussian(mean, s []float64, r *rand.Rand) {
 type chains struct {
 	m      *RBM
 	n      int
-	v      []float64 // visible states (n×nv)
-	hp, hs []float64 // hidden probabilities and samples (n×nh)
-	vp     []float64 // visible probabilities or means (n×nv)
-	pk     *packed   // zero columns dropped from the products (binary units in training; nil otherwise)
+	v      []float64        // visible states (n×nv)
+	hp, hs []float64        // hidden probabilities and samples (n×nh)
+	vp     []float64        // visible probabilities or means (n×nv)
+	pk     *packed[float64] // zero columns dropped from the products (binary units in training; nil otherwise)
+	f      *single          // single-precision products (TrainConfig.Float32; nil otherwise)
+	cb     []float64        // scratch: β·c
 	r      *rand.Rand
 }
 
 func newChains(m *RBM, n int, r *rand.Rand) *chains {
 	return &chains{m: m, n: n, r: r,
 		v: make([]float64, n*m.nv), vp: make([]float64, n*m.nv),
-		hp: make([]float64, n*m.nh), hs: make([]float64, n*m.nh)}
+		hp: make([]float64, n*m.nh), hs: make([]float64, n*m.nh), cb: make([]float64, m.nh)}
 }
 
 // up sets hp = p(h = 1 | v) at inverse temperature beta (σ(β(vW + c)));
-// with sample set, it also draws hs from hp.
+// with sample set, it also draws hs from hp. The product is vW alone; the
+// bias, σ and the draw take one pass (heatBath).
 func (g *chains) up(beta float64, sample bool) {
 	m := g.m
+	if g.f != nil {
+		g.up32(beta, sample)
+		return
+	}
 	if g.pk != nil && g.pk.pack(g.v, g.n, m.nv, m.w, m.nh) {
-		g.pk.pre(g.n, m.nh, m.c, g.hp)
+		g.pk.pre(g.n, m.nh, nil, g.hp)
 	} else {
-		pre(g.n, m.nv, m.nh, g.v, m.w, m.c, g.hp)
+		pre(g.n, m.nv, m.nh, g.v, m.w, nil, g.hp)
 	}
-	sigmoidInPlace(g.hp, beta)
+	var s []float64
 	if sample {
-		sampleBinary(g.hp, g.hs, g.r)
+		s = g.hs
 	}
+	heatBath(g.hp, m.nh, g.hiddenBias(beta), beta, g.hp, s, g.r)
+}
+
+// hiddenBias returns β·c.
+func (g *chains) hiddenBias(beta float64) []float64 {
+	c := g.m.c
+	if beta != 1 {
+		for j, x := range c {
+			g.cb[j] = beta * x
+		}
+		c = g.cb
+	}
+	return c
 }
 
 // down draws v given hs, from the model whose visible bias (binary units)
 // or mean (Gaussian units) is bias and whose weights are scaled by beta.
 func (g *chains) down(beta float64, bias []float64) {
 	m := g.m
-	preT(g.n, m.nv, m.nh, g.hs, m.w, beta, bias, g.vp)
+	if g.f != nil {
+		g.down32(beta, bias, true)
+		return
+	}
 	if m.cfg.Units == Binary {
-		sigmoidInPlace(g.vp, 1)
-		sampleBinary(g.vp, g.v, g.r)
-	} else {
-		sampleGaussian(g.vp, g.v, g.r)
+		preT(g.n, m.nv, m.nh, g.hs, m.w, beta, nil, g.vp)
+		heatBath(g.vp, m.nv, bias, 1, g.vp, g.v, g.r)
+		return
+	}
+	preT(g.n, m.nv, m.nh, g.hs, m.w, beta, bias, g.vp)
+	sampleGaussian(g.vp, g.v, g.r)
+}
+
+// means sets vp = E[v | hs] for the visible bias b (training's monitor of
+// the reconstruction).
+func (g *chains) means() {
+	m := g.m
+	switch {
+	case g.f != nil:
+		g.down32(1, m.b, false)
+	case m.cfg.Units == Binary:
+		preT(g.n, m.nv, m.nh, g.hs, m.w, 1, nil, g.vp)
+		heatBath(g.vp, m.nv, m.b, 1, g.vp, nil, nil)
+	default:
+		preT(g.n, m.nv, m.nh, g.hs, m.w, 1, m.b, g.vp)
+	}
+}
+
+// addOuter sets dst += alpha·vᵀhp for the chains' v and hp, in the
+// chains' precision, over the columns of the last up() when packed.
+func (g *chains) addOuter(dst []float64, alpha float64) {
+	m := g.m
+	switch {
+	case g.f != nil:
+		g.f.pk.addOuter(dst, g.f.v, g.n, m.nv, m.nh, alpha, g.f.hp)
+	case g.pk != nil:
+		g.pk.addOuter(dst, g.v, g.n, m.nv, m.nh, alpha, g.hp)
+	default:
+		addOuterDense(dst, g.v, g.n, m.nv, m.nh, alpha, g.hp)
 	}
 }
 

@@ -9,22 +9,25 @@ import (
 // from the products vW and vᵀh: binary data such as MNIST digits leave
 // many pixels off in a whole batch (the border), and the products over the
 // remaining columns are the same sums without the zero terms. It is used
-// when at least a tenth of the columns can be dropped.
-type packed struct {
-	on  bool      // the last pack dropped columns
-	idx []int     // kept columns
-	v   []float64 // the batch on the kept columns (n×len(idx))
-	w   []float64 // the rows of W of the kept columns (len(idx)×nh)
-	g   []float64 // scratch for a gradient block (len(idx)×nh)
+// when at least a tenth of the columns can be dropped. T is the precision
+// of the products (float64, or float32 with TrainConfig.Float32).
+type packed[T float32 | float64] struct {
+	on   bool // the last pack dropped columns
+	idx  []int
+	v    []T // the batch on the kept columns (n×len(idx))
+	w    []T // the rows of W of the kept columns (len(idx)×nh)
+	g    []T // scratch for a gradient block (len(idx)×nh, or nv×nh)
+	gemm func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
 }
 
-func newPacked(n, nv, nh int) *packed {
-	return &packed{idx: make([]int, 0, nv), v: make([]float64, n*nv), w: make([]float64, nv*nh), g: make([]float64, nv*nh)}
+func newPacked(n, nv, nh int) *packed[float64] {
+	return &packed[float64]{idx: make([]int, 0, nv), v: make([]float64, n*nv), w: make([]float64, nv*nh), g: make([]float64, nv*nh),
+		gemm: blas64.Implementation().Dgemm}
 }
 
 // pack finds the non-zero columns of v (n×nv) and, if at least a tenth of
 // the columns are zero, gathers them and the matching rows of w (nv×nh).
-func (p *packed) pack(v []float64, n, nv int, w []float64, nh int) bool {
+func (p *packed[T]) pack(v []T, n, nv int, w []T, nh int) bool {
 	p.idx = p.idx[:0]
 	for j := range nv {
 		for r := range n {
@@ -51,27 +54,47 @@ func (p *packed) pack(v []float64, n, nv int, w []float64, nh int) bool {
 	return true
 }
 
-// pre sets a (n×nh) = vW + c from the packed columns.
-func (p *packed) pre(n, nh int, c, a []float64) {
-	for r := range n {
-		copy(a[r*nh:(r+1)*nh], c)
+// pre sets a (n×nh) = vW + c from the packed columns; a nil c means vW.
+func (p *packed[T]) pre(n, nh int, c, a []T) {
+	var beta T
+	if c != nil {
+		beta = 1
+		for r := range n {
+			copy(a[r*nh:(r+1)*nh], c)
+		}
 	}
 	k := len(p.idx)
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, n, nh, k, 1, p.v, k, p.w, nh, 1, a, nh)
+	p.gemm(blas.NoTrans, blas.NoTrans, n, nh, k, 1, p.v, k, p.w, nh, beta, a, nh)
 }
 
-// addOuter sets dst (nv×nh) += alpha·vᵀh for h (n×nh), over the packed
-// columns when the last pack dropped some (the other rows of vᵀh are zero),
-// else over all of v.
-func (p *packed) addOuter(dst []float64, v []float64, n, nv, nh int, alpha float64, h []float64) {
-	impl := blas64.Implementation()
-	if p == nil || !p.on {
-		impl.Dgemm(blas.Trans, blas.NoTrans, nv, nh, n, alpha, v, nv, h, nh, 1, dst, nh)
+// addOuter sets dst (nv×nh) += alpha·vᵀh for v (n×nv) and h (n×nh), over
+// the packed columns when the last pack dropped some (the other rows of vᵀh
+// are zero), else over all of v. For float64 without packing the product
+// goes into dst directly; otherwise it goes to scratch and is added to dst.
+func (p *packed[T]) addOuter(dst []float64, v []T, n, nv, nh int, alpha float64, h []T) {
+	if !p.on {
+		if d, ok := any(dst).([]T); ok {
+			p.gemm(blas.Trans, blas.NoTrans, nv, nh, n, T(alpha), v, nv, h, nh, 1, d, nh)
+			return
+		}
+		p.gemm(blas.Trans, blas.NoTrans, nv, nh, n, T(alpha), v, nv, h, nh, 0, p.g, nh)
+		for i, x := range p.g[:nv*nh] {
+			dst[i] += float64(x)
+		}
 		return
 	}
 	k := len(p.idx)
-	impl.Dgemm(blas.Trans, blas.NoTrans, k, nh, n, alpha, p.v, k, h, nh, 0, p.g, nh)
+	p.gemm(blas.Trans, blas.NoTrans, k, nh, n, T(alpha), p.v, k, h, nh, 0, p.g, nh)
 	for c, j := range p.idx {
-		axpy(dst[j*nh:(j+1)*nh], 1, p.g[c*nh:(c+1)*nh])
+		row, g := dst[j*nh:(j+1)*nh], p.g[c*nh:(c+1)*nh]
+		for i, x := range g {
+			row[i] += float64(x)
+		}
 	}
+}
+
+// addOuterDense sets dst += alpha·vᵀh (float64, over all columns): the
+// product for chains without a packed (Gaussian units).
+func addOuterDense(dst, v []float64, n, nv, nh int, alpha float64, h []float64) {
+	blas64.Implementation().Dgemm(blas.Trans, blas.NoTrans, nv, nh, n, alpha, v, nv, h, nh, 1, dst, nh)
 }

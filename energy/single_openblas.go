@@ -1,0 +1,7 @@
+//go:build openblas
+
+package energy
+
+import "gonum.org/v1/netlib/blas/netlib"
+
+func init() { sgemm = netlib.Implementation{}.Sgemm }
