@@ -210,36 +210,34 @@ func (op convOp) DiffWRT(int) []bool {
 	return d
 }
 
-// SymDiff: ∂x is the input-gradient op of (w, ḡ), ∂w the filter-gradient op
-// of (x, ḡ) and ∂b the sum of ḡ over the batch and both spatial axes; with
-// relu each also reads the output y and masks ḡ where y is 0. Without ∂x
-// (noDX) its place is nil, which gorgonia accepts for an input DiffWRT
-// excludes.
+// SymDiff: one backOp computes ∂x, ∂w and, with a bias, ∂b (with relu
+// masking ḡ where the output y is 0) and returns ∂x, or ∂w without ∂x
+// (noDX, whose place is then nil, which gorgonia accepts for an input
+// DiffWRT excludes); fetchOp nodes return the others.
 func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != op.Arity() {
 		return nil, fmt.Errorf("conv: Conv2D: SymDiff with %d inputs, want %d", len(in), op.Arity())
 	}
-	g := G.Nodes{grad}
+	xs, ws := in[0].Shape(), in[1].Shape()
+	side := new(backSide)
+	back := backOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3], kh: ws[2], kw: ws[3],
+		bias: op.bias, relu: op.relu, noDX: op.noDX, side: side}
+	args := G.Nodes{in[0], in[1], grad}
 	if op.relu {
-		g = append(g, out)
+		args = append(args, out)
 	}
-	var dx *G.Node
-	if !op.noDX {
-		xs := in[0].Shape()
-		var err error
-		dx, err = G.ApplyOp(inputGradOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3], relu: op.relu, out: new(keep)}, append(G.Nodes{in[1]}, g...)...)
-		if err != nil {
-			return nil, fmt.Errorf("conv: Conv2D: input derivative: %w", err)
-		}
-	}
-	ws := in[1].Shape()
-	dw, err := G.ApplyOp(filterGradOp{stride: op.stride, pad: op.pad, kh: ws[2], kw: ws[3], relu: op.relu}, append(G.Nodes{in[0]}, g...)...)
+	bn, err := G.ApplyOp(back, args...)
 	if err != nil {
+		return nil, fmt.Errorf("conv: Conv2D: derivative: %w", err)
+	}
+	res := G.Nodes{bn, bn}
+	if op.noDX {
+		res[0] = nil
+	} else if res[1], err = G.ApplyOp(fetchOp{shape: ws.Clone(), side: side, out: new(keep)}, bn); err != nil {
 		return nil, fmt.Errorf("conv: Conv2D: filter derivative: %w", err)
 	}
-	res := G.Nodes{dx, dw}
 	if op.bias {
-		db, err := G.ApplyOp(biasGradOp{relu: op.relu}, g...)
+		db, err := G.ApplyOp(fetchOp{bias: true, shape: tensor.Shape{ws[0]}, side: side, out: new(keep)}, bn)
 		if err != nil {
 			return nil, fmt.Errorf("conv: Conv2D: bias derivative: %w", err)
 		}

@@ -361,8 +361,8 @@ func TestConvReLUFused(t *testing.T) {
 			})
 		}
 	}
-	// NoInputGrad leaves the input-gradient op out of the graph and ∂x
-	// cannot be asked for.
+	// NoInputGrad: the derivative op computes no ∂x (its output is ∂w)
+	// and ∂x cannot be asked for.
 	g := G.NewGraph()
 	xn := node(g, "x", tensor.Float32, randn(r, 2*3*8*8), 2, 3, 8, 8)
 	wn := node(g, "w", tensor.Float32, randn(r, 4*3*9), 4, 3, 3, 3)
@@ -374,10 +374,17 @@ func TestConvReLUFused(t *testing.T) {
 	if _, err := G.Grad(loss, wn); err != nil {
 		t.Fatal(err)
 	}
+	backs := 0
 	for _, n := range g.AllNodes() {
-		if _, ok := n.Op().(inputGradOp); ok {
-			t.Errorf("NoInputGrad: the graph holds %v", n)
+		if b, ok := n.Op().(backOp); ok {
+			backs++
+			if !b.noDX || !n.Shape().Eq(wn.Shape()) {
+				t.Errorf("NoInputGrad: the graph holds %v of shape %v", n, n.Shape())
+			}
 		}
+	}
+	if backs != 1 {
+		t.Errorf("NoInputGrad: %d derivative ops, want 1", backs)
 	}
 	g2 := G.NewGraph()
 	xn2 := node(g2, "x", tensor.Float32, randn(r, 2*3*8*8), 2, 3, 8, 8)

@@ -117,137 +117,159 @@ func directForward(g geom, x, w, b, y []float32, relu bool) {
 	})
 }
 
-// directInputGrad sets dx (B, C, H, W) to the derivative of the
-// convolution with respect to its input, from the filters w and the
-// upstream gradient dy (B, O, HO, WO), masked where the output y is 0
-// when y is not nil (a ReLU inside the op).
-func directInputGrad(g geom, w, dy, y, dx []float32) {
-	// The gradient padded by KH−1 rows and KW−1 columns on every side.
+// directBackward computes the derivatives of the convolution from the
+// upstream gradient dy (B, O, HO, WO), masked where the output y is 0 when
+// y is not nil (a ReLU inside the op): dx (B, C, H, W) from the filters w,
+// dw (O, C, KH, KW) from the input x and db (O), each skipped when nil.
+// One pass over the samples: each sample's gradient row is read (and
+// masked) once and goes to the three places it is needed.
+//
+// dx is the correlation of dy, padded by KH−1 rows and KW−1 columns, with
+// the filters flipped and their channel axes swapped. dw is Σ over samples
+// of the windows of x times the transposed gradient (zero in the dropped
+// wide columns). dw and db are summed in fixed chunks of samples and then
+// the chunks in order, so they do not depend on GOMAXPROCS.
+func directBackward(g geom, x, w, dy, y, dx, dw, db []float32) {
+	hp, wp := g.H+2*g.P, g.W+2*g.P
+	xs, ys := g.C*g.H*g.W, g.O*g.HO*g.WO
+	// dx: the padded gradient is gh×gw, the flipped filters wt (C, O·KH·KW).
 	gh, gw := g.HO+2*(g.KH-1), g.WO+2*(g.KW-1)
 	k2 := g.O * g.KH * g.KW
-	// wt[c, (o, a, e)] = w[o, c, KH−1−a, KW−1−e].
-	wtb := getBuf[float32](g.C * k2)
-	defer bufPool.Put(wtb)
-	wt := *wtb
-	for o := 0; o < g.O; o++ {
-		for c := 0; c < g.C; c++ {
+	nx := (g.H-1)*gw + g.W
+	var wt []float32
+	var boffX, aoffX *[]int
+	if dx != nil {
+		wtb := getBuf[float32](g.C * k2)
+		defer bufPool.Put(wtb)
+		wt = *wtb
+		for o := 0; o < g.O; o++ {
+			for c := 0; c < g.C; c++ {
+				for a := 0; a < g.KH; a++ {
+					for e := 0; e < g.KW; e++ {
+						wt[c*k2+(o*g.KH+a)*g.KW+e] = w[((o*g.C+c)*g.KH+g.KH-1-a)*g.KW+g.KW-1-e]
+					}
+				}
+			}
+		}
+		// Window row (o, a, e), shifted to the first unpadded input pixel.
+		boffX = getInts(k2)
+		defer intPool.Put(boffX)
+		r := 0
+		for o := 0; o < g.O; o++ {
 			for a := 0; a < g.KH; a++ {
 				for e := 0; e < g.KW; e++ {
-					wt[c*k2+(o*g.KH+a)*g.KW+e] = w[((o*g.C+c)*g.KH+g.KH-1-a)*g.KW+g.KW-1-e]
+					(*boffX)[r] = o*gh*gw + (a+g.P)*gw + e + g.P
+					r++
 				}
 			}
 		}
+		aoffX = strided(g.C, k2)
+		defer intPool.Put(aoffX)
 	}
-	// Window row (o, a, e), shifted to the first unpadded input pixel.
-	boff := getInts(k2)
-	defer intPool.Put(boff)
-	r := 0
-	for o := 0; o < g.O; o++ {
-		for a := 0; a < g.KH; a++ {
-			for e := 0; e < g.KW; e++ {
-				(*boff)[r] = o*gh*gw + (a+g.P)*gw + e + g.P
-				r++
-			}
-		}
-	}
-	aoff := strided(g.C, k2)
-	defer intPool.Put(aoff)
-	n := (g.H-1)*gw + g.W
-	xs, ys := g.C*g.H*g.W, g.O*g.HO*g.WO
-	forChunks(g.B, func(_, lo, hi int) {
-		gpb := getBuf[float32](g.O * gh * gw)
-		defer bufPool.Put(gpb)
-		gp := *gpb
-		clear(gp)
-		wide := getBuf[float32](g.C * n)
-		defer bufPool.Put(wide)
-		for s := lo; s < hi; s++ {
-			dys := dy[s*ys : (s+1)*ys]
-			for o := 0; o < g.O; o++ {
-				for i := 0; i < g.HO; i++ {
-					src := dys[(o*g.HO+i)*g.WO : (o*g.HO+i+1)*g.WO]
-					dst := gp[(o*gh+i+g.KH-1)*gw+g.KW-1:][:g.WO]
-					if y == nil {
-						copy(dst, src)
-					} else {
-						maskGrad32(dst, y[s*ys+(o*g.HO+i)*g.WO:][:g.WO], src)
-					}
-				}
-			}
-			sgemmOff(g.C, n, k2, wt, *aoff, 1, gp, *boff, 0, *wide, n)
-			dxs := dx[s*xs : (s+1)*xs]
-			for c := 0; c < g.C; c++ {
-				for i := 0; i < g.H; i++ {
-					copy(dxs[(c*g.H+i)*g.W:(c*g.H+i+1)*g.W], (*wide)[c*n+i*gw:])
-				}
-			}
-		}
-	})
-}
-
-// directFilterGrad sets dw (O, C, KH, KW) to the derivative of the
-// convolution with respect to its filters, from the input x and the
-// upstream gradient dy (masked where y is 0 when y is not nil): Σ over
-// samples of the windows times the transposed gradient, summed in fixed
-// chunks and then the chunks in order, so the result does not depend on
-// GOMAXPROCS.
-func directFilterGrad(g geom, x, dy, y, dw []float32) {
-	hp, wp := g.H+2*g.P, g.W+2*g.P
+	// dw: the windows of x against gt[(i·Wp + j), o] = dy[o, i, j].
 	rows := g.rows()
-	n := (g.HO-1)*wp + g.WO
-	aoff := g.windowOffsets()
-	defer intPool.Put(aoff)
-	boff := strided(n, g.O)
-	defer intPool.Put(boff)
-	xs, ys := g.C*g.H*g.W, g.O*g.HO*g.WO
-	nw := rows * g.O
+	nw := (g.HO-1)*wp + g.WO
+	var aoffW, boffW *[]int
 	k := min(chunks, g.B)
-	part := make([]float32, k*nw) // (rows, O) per chunk: dwᵀ
+	var partW, partB []float32
+	if dw != nil {
+		aoffW = g.windowOffsets()
+		defer intPool.Put(aoffW)
+		boffW = strided(nw, g.O)
+		defer intPool.Put(boffW)
+		partW = make([]float32, k*rows*g.O) // (rows, O) per chunk: dwᵀ
+	}
+	if db != nil {
+		partB = make([]float32, k*g.O)
+	}
 	forChunks(g.B, func(ch, lo, hi int) {
-		// gt[(i·Wp + j), o] = dy[o, i, j]; zero for j ≥ WO.
-		gtb := getBuf[float32](n * g.O)
-		defer bufPool.Put(gtb)
-		gt := *gtb
-		clear(gt)
-		var pad []float32
-		if g.P > 0 {
-			p := getBuf[float32](g.C * hp * wp)
-			defer bufPool.Put(p)
-			pad = *p
-			clear(pad)
+		var gp, wide, gt, pad []float32
+		if dx != nil {
+			b := getBuf[float32](g.O * gh * gw)
+			defer bufPool.Put(b)
+			gp = *b
+			clear(gp) // the border stays zero
+			b2 := getBuf[float32](g.C * nx)
+			defer bufPool.Put(b2)
+			wide = *b2
 		}
-		acc := part[ch*nw : (ch+1)*nw]
-		var mrow []float32
-		if y != nil {
-			mrow = make([]float32, g.WO)
+		if dw != nil {
+			b := getBuf[float32](nw * g.O)
+			defer bufPool.Put(b)
+			gt = *b
+			clear(gt) // the dropped columns stay zero
+			if g.P > 0 {
+				p := getBuf[float32](g.C * hp * wp)
+				defer bufPool.Put(p)
+				pad = *p
+				clear(pad)
+			}
 		}
+		mrow := make([]float32, g.WO)
 		for s := lo; s < hi; s++ {
 			dys := dy[s*ys : (s+1)*ys]
 			for o := 0; o < g.O; o++ {
+				var sum float32
 				for i := 0; i < g.HO; i++ {
-					row := dys[(o*g.HO+i)*g.WO : (o*g.HO+i+1)*g.WO]
+					off := (o*g.HO + i) * g.WO
+					row := dys[off : off+g.WO]
 					if y != nil {
-						maskGrad32(mrow, y[s*ys+(o*g.HO+i)*g.WO:][:g.WO], row)
+						maskGrad32(mrow, y[s*ys+off:][:g.WO], row)
 						row = mrow
 					}
-					base := i*wp*g.O + o
-					for j, v := range row {
-						gt[base+j*g.O] = v
+					if dx != nil {
+						copy(gp[(o*gh+i+g.KH-1)*gw+g.KW-1:][:g.WO], row)
+					}
+					if dw != nil {
+						base := i*wp*g.O + o
+						for j, v := range row {
+							gt[base+j*g.O] = v
+						}
+					}
+					if db != nil {
+						for _, v := range row {
+							sum += v
+						}
+					}
+				}
+				if db != nil {
+					partB[ch*g.O+o] += sum
+				}
+			}
+			if dx != nil {
+				sgemmOff(g.C, nx, k2, wt, *aoffX, 1, gp, *boffX, 0, wide, nx)
+				dxs := dx[s*xs : (s+1)*xs]
+				for c := 0; c < g.C; c++ {
+					for i := 0; i < g.H; i++ {
+						copy(dxs[(c*g.H+i)*g.W:(c*g.H+i+1)*g.W], wide[c*nx+i*gw:])
 					}
 				}
 			}
-			xp := g.padded(x[s*xs:(s+1)*xs], pad)
-			sgemmOff(rows, g.O, n, xp, *aoff, 1, gt, *boff, 1, acc, g.O)
+			if dw != nil {
+				xp := g.padded(x[s*xs:(s+1)*xs], pad)
+				sgemmOff(rows, g.O, nw, xp, *aoffW, 1, gt, *boffW, 1, partW[ch*rows*g.O:(ch+1)*rows*g.O], g.O)
+			}
 		}
 	})
-	for c := 1; c < k; c++ {
-		for i, v := range part[c*nw : (c+1)*nw] {
-			part[i] += v
+	if dw != nil {
+		nw := rows * g.O
+		for c := 1; c < k; c++ {
+			for i, v := range partW[c*nw : (c+1)*nw] {
+				partW[i] += v
+			}
+		}
+		for r := 0; r < rows; r++ {
+			for o := 0; o < g.O; o++ {
+				dw[o*rows+r] = partW[r*g.O+o]
+			}
 		}
 	}
-	for r := 0; r < rows; r++ {
-		for o := 0; o < g.O; o++ {
-			dw[o*rows+r] = part[r*g.O+o]
+	if db != nil {
+		copy(db, partB[:g.O])
+		for c := 1; c < k; c++ {
+			for o, v := range partB[c*g.O : (c+1)*g.O] {
+				db[o] += v
+			}
 		}
 	}
 }
