@@ -42,6 +42,10 @@ func forwardTape(sys *system, tb *ode.Tableau, y0, ts []float64, o ode.RKOptions
 		rs.rec = func(d []float64) *fusedRec {
 			r := cur[&d[0]]
 			if r == nil || r.pinned {
+				if sys.fm.full() {
+					delete(cur, &d[0]) // this step keeps nothing
+					return sys.fm.tmp
+				}
 				r = sys.fm.take()
 				cur[&d[0]] = r
 			}
@@ -57,10 +61,18 @@ func forwardTape(sys *system, tb *ode.Tableau, y0, ts []float64, o ode.RKOptions
 				st.k[i] = append([]float64(nil), r.K[i]...)
 			}
 			if cur != nil {
+				// A step whose stages all kept their activations runs its
+				// reverse passes from them; past the tape's bound (see
+				// tapeBytes) a step evaluates f again in its reverse pass.
 				st.recs = make([]*fusedRec, len(r.K))
 				for i, k := range r.K {
-					st.recs[i] = cur[&k[0]]
-					st.recs[i].pinned = true
+					if st.recs[i] = cur[&k[0]]; st.recs[i] == nil {
+						st.recs = nil
+						break
+					}
+				}
+				for _, rc := range st.recs {
+					rc.pinned = true
 				}
 			}
 			tp.steps = append(tp.steps, st)

@@ -163,15 +163,26 @@ func (f *fused) take() *fusedRec {
 	return r
 }
 
-// maxSlabBytes bounds the records a model keeps between calls; a larger
-// tape is dropped after its gradient, so that one long solve does not hold
-// its memory for the model's life.
-const maxSlabBytes = 256 << 20
+// tapeBytes bounds the records one backprop solve keeps (a var so that
+// tests can lower it): once the tape holds that much, the evaluations of
+// later steps keep nothing and their reverse passes evaluate f again, as
+// the gorgonia path does, so that a long solve of a large batch costs
+// time, not memory beyond the bound.
+var tapeBytes = 512 << 20
 
-// trim drops the slab when it is larger than maxSlabBytes.
+// keepBytes bounds the records a model keeps between calls; a larger slab
+// is dropped after its gradient, so that one long solve does not hold its
+// memory for the model's life.
+const keepBytes = 64 << 20
+
+// full reports whether the slab holds tapeBytes of records in use.
+func (f *fused) full() bool { return (f.used+1)*f.recBytes() > tapeBytes }
+
+// trim frees the slab's records for reuse, and drops them when they take
+// more than keepBytes.
 func (f *fused) trim() {
 	f.reset()
-	if len(f.slab)*f.recBytes() > maxSlabBytes {
+	if len(f.slab)*f.recBytes() > keepBytes {
 		f.slab = nil
 	}
 }
