@@ -251,18 +251,21 @@ func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 		}
 		p := f.off[l]
 		blas.Gemm(true, false, fi, fo, B, a, fi, g, fo, gtheta[p:p+fi*fo], fo, true)
-		gb := gtheta[p+fi*fo : p+fi*fo+fo]
-		for r := 0; r < B; r++ {
-			gr := g[r*fo : (r+1)*fo]
-			gr = gr[:len(gb)]
-			for j, v := range gr {
-				gb[j] += v
+		if l == L-1 { // the hidden layers' bias gradients are summed below
+			gb := gtheta[p+fi*fo : p+fi*fo+fo]
+			for r := 0; r < B; r++ {
+				gr := g[r*fo : (r+1)*fo]
+				gr = gr[:len(gb)]
+				for j, v := range gr {
+					gb[j] += v
+				}
 			}
 		}
 		gn := buf[:B*fi]
 		blas.Gemm(false, true, B, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
 		if l > 0 {
-			f.scaleByDeriv(gn, a, rec.d[l-1])
+			q := f.off[l-1] + f.sizes[l-1]*fi // b_{l−1} in θ
+			f.scaleByDeriv(gn, a, rec.d[l-1], gtheta[q:q+fi])
 		}
 		g = gn
 		buf, next = next, buf
@@ -279,28 +282,45 @@ func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 	return tbar
 }
 
-// scaleByDeriv multiplies g by σ′(z) elementwise, σ′ taken from the
-// activation a = σ(z) or from the kept derivatives d.
-func (f *fused) scaleByDeriv(g, a, d []float64) {
+// scaleByDeriv multiplies g (rows of len(gb)) by σ′(z) elementwise, σ′
+// taken from the activation a = σ(z) or from the kept derivatives d, and
+// adds the column sums of the result to gb (the bias gradient) in the same
+// pass.
+func (f *fused) scaleByDeriv(g, a, d, gb []float64) {
+	w := len(gb)
 	a = a[:len(g)]
-	switch {
-	case d != nil:
-		d = d[:len(g)]
-		for i, v := range d {
-			g[i] *= v
-		}
-	case f.act == ad.Tanh:
-		for i, v := range a {
-			g[i] *= 1 - v*v
-		}
-	case f.act == ad.Sigmoid:
-		for i, v := range a {
-			g[i] *= v * (1 - v)
-		}
-	case f.act == ad.ReLU:
-		for i, v := range a {
-			if v <= 0 {
-				g[i] = 0
+	for r := 0; r+w <= len(g); r += w {
+		gr, ar := g[r:r+w], a[r:r+w]
+		switch {
+		case d != nil:
+			dr := d[r : r+w]
+			for j, v := range dr {
+				s := gr[j] * v
+				gr[j] = s
+				gb[j] += s
+			}
+		case f.act == ad.Tanh:
+			for j, v := range ar {
+				s := gr[j] * (1 - v*v)
+				gr[j] = s
+				gb[j] += s
+			}
+		case f.act == ad.Sigmoid:
+			for j, v := range ar {
+				s := gr[j] * (v * (1 - v))
+				gr[j] = s
+				gb[j] += s
+			}
+		case f.act == ad.ReLU:
+			for j, v := range ar {
+				if v <= 0 {
+					gr[j] = 0
+				}
+				gb[j] += gr[j]
+			}
+		default: // identity
+			for j, v := range gr {
+				gb[j] += v
 			}
 		}
 	}
