@@ -14,7 +14,14 @@ import (
 // bench/torch_rows/node.py: f a 2-64-64-2 tanh MLP, a batch of 256 states,
 // 20 fixed RK4 steps over [0, 1], mean squared error of y(1) against
 // targets, gradients by backpropagation through the solver.
-func BenchmarkStep(b *testing.B) {
+func BenchmarkStep(b *testing.B) { benchStep(b, Backprop) }
+
+// BenchmarkStepAdjoint is BenchmarkStep with gradients by the adjoint
+// method: 80 evaluations of f forward, and 80 of the augmented system
+// backward (each an evaluation of f and its vector–Jacobian product).
+func BenchmarkStepAdjoint(b *testing.B) { benchStep(b, Adjoint) }
+
+func benchStep(b *testing.B, method GradMethod) {
 	m, err := New(2, Config{Hidden: []int{64, 64}, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -24,8 +31,8 @@ func BenchmarkStep(b *testing.B) {
 	for i := 0; i < 256; i++ {
 		d.Y = append(d.Y, []float64{r.NormFloat64(), r.NormFloat64(), r.NormFloat64(), r.NormFloat64()})
 	}
-	tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.05}}
-	if _, err := m.Train(context.Background(), d, tc); err != nil { // compile the graphs
+	tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.05}, Gradient: method}
+	if _, err := m.Train(context.Background(), d, tc); err != nil { // set up the buffers
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
