@@ -205,36 +205,35 @@ func directBackward(g geom, x, w, dy, y, dx, dw, db []float32) {
 				clear(pad)
 			}
 		}
-		mrow := make([]float32, g.WO)
+		mb := getBuf[float32](ys)
+		defer bufPool.Put(mb)
+		mg := *mb
 		for s := lo; s < hi; s++ {
+			// The sample's gradient, masked (one pass over dy and y).
 			dys := dy[s*ys : (s+1)*ys]
-			for o := 0; o < g.O; o++ {
-				var sum float32
-				for i := 0; i < g.HO; i++ {
-					off := (o*g.HO + i) * g.WO
-					row := dys[off : off+g.WO]
-					if y != nil {
-						maskGrad32(mrow, y[s*ys+off:][:g.WO], row)
-						row = mrow
+			if y != nil {
+				maskGrad32(mg, y[s*ys:(s+1)*ys], dys)
+				dys = mg
+			}
+			if db != nil {
+				hw := g.HO * g.WO
+				for o := 0; o < g.O; o++ {
+					var sum float32
+					for _, v := range dys[o*hw : (o+1)*hw] {
+						sum += v
 					}
-					if dx != nil {
-						copy(gp[(o*gh+i+g.KH-1)*gw+g.KW-1:][:g.WO], row)
-					}
-					if dw != nil {
-						base := i*wp*g.O + o
-						for j, v := range row {
-							gt[base+j*g.O] = v
-						}
-					}
-					if db != nil {
-						for _, v := range row {
-							sum += v
-						}
-					}
-				}
-				if db != nil {
 					partB[ch*g.O+o] += sum
 				}
+			}
+			if dx != nil {
+				for o := 0; o < g.O; o++ {
+					for i := 0; i < g.HO; i++ {
+						copy(gp[(o*gh+i+g.KH-1)*gw+g.KW-1:][:g.WO], dys[(o*g.HO+i)*g.WO:])
+					}
+				}
+			}
+			if dw != nil {
+				transposeWide(gt, dys, g.O, g.HO, g.WO, wp)
 			}
 			if dx != nil {
 				sgemmOff(g.C, nx, k2, wt, *aoffX, 1, gp, *boffX, 0, wide, nx)
@@ -269,6 +268,35 @@ func directBackward(g geom, x, w, dy, y, dx, dw, db []float32) {
 		for c := 1; c < k; c++ {
 			for o, v := range partB[c*g.O : (c+1)*g.O] {
 				db[o] += v
+			}
+		}
+	}
+}
+
+// transposeWide writes gt[(i·wp + j)·o + c] = src[(c·h + i)·w + j] for the
+// o maps of h×w in src (the dropped wide columns j ≥ w of gt are left as
+// they are), eight maps at a time so that each write fills 32 contiguous
+// bytes and the reads run along eight rows.
+func transposeWide(gt, src []float32, o, h, w, wp int) {
+	hw := h * w
+	c := 0
+	for ; c+8 <= o; c += 8 {
+		s0, s1, s2, s3 := src[c*hw:][:hw], src[(c+1)*hw:][:hw], src[(c+2)*hw:][:hw], src[(c+3)*hw:][:hw]
+		s4, s5, s6, s7 := src[(c+4)*hw:][:hw], src[(c+5)*hw:][:hw], src[(c+6)*hw:][:hw], src[(c+7)*hw:][:hw]
+		for i := 0; i < h; i++ {
+			for j := 0; j < w; j++ {
+				p := i*w + j
+				d := gt[(i*wp+j)*o+c:][:8]
+				d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+				d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
+			}
+		}
+	}
+	for ; c < o; c++ {
+		sc := src[c*hw:][:hw]
+		for i := 0; i < h; i++ {
+			for j := 0; j < w; j++ {
+				gt[(i*wp+j)*o+c] = sc[i*w+j]
 			}
 		}
 	}
