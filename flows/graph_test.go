@@ -18,6 +18,21 @@ type lossRig struct {
 	params []*G.Node
 }
 
+// newLossRig differentiates loss with respect to ps and compiles g; the
+// caller closes rig.m.
+func newLossRig(t *testing.T, g *G.ExprGraph, loss *G.Node, ps []*G.Node) *lossRig {
+	t.Helper()
+	if _, err := G.Grad(loss, ps...); err != nil {
+		t.Fatal(err)
+	}
+	rig := &lossRig{params: ps}
+	G.Read(loss, &rig.loss)
+	rig.m = G.NewTapeMachine(g, G.BindDualValues(ps...))
+	return rig
+}
+
+// eval runs the graph at the parameters' current values and returns the
+// loss, with the gradients zeroed before the run.
 func (r *lossRig) eval(t *testing.T) float64 {
 	t.Helper()
 	for _, n := range r.params {
@@ -106,12 +121,7 @@ func checkNHFGraph(t *testing.T, m *NHF, B int, lossTol, gradTol float64) {
 	for i, n := range ms {
 		ps = append(ps, n.trainable(i >= netV(0))...)
 	}
-	if _, err := G.Grad(loss, ps...); err != nil {
-		t.Fatal(err)
-	}
-	rig := &lossRig{params: ps}
-	G.Read(loss, &rig.loss)
-	rig.m = G.NewTapeMachine(g, G.BindDualValues(ps...))
+	rig := newLossRig(t, g, loss, ps)
 	defer rig.m.Close()
 	got := rig.eval(t)
 
@@ -170,12 +180,7 @@ func TestRealNVPGraph(t *testing.T) {
 		xs[i] = 2 * r.NormFloat64()
 	}
 	ps := nodes(ms)
-	if _, err := G.Grad(loss, ps...); err != nil {
-		t.Fatal(err)
-	}
-	rig := &lossRig{params: ps}
-	G.Read(loss, &rig.loss)
-	rig.m = G.NewTapeMachine(g, G.BindDualValues(ps...))
+	rig := newLossRig(t, g, loss, ps)
 	defer rig.m.Close()
 	got := rig.eval(t)
 	lp, err := m.LogProb(xs)

@@ -56,3 +56,12 @@ func must[T flows.Flow](t *testing.T) func(f T, err error) flows.Flow {
 		return f
 	}
 }
+
+// sumExp returns Σ exp(v) over the log-densities lp.
+func sumExp(lp []float64) float64 {
+	s := 0.0
+	for _, v := range lp {
+		s += math.Exp(v)
+	}
+	return s
+}

@@ -64,11 +64,7 @@ func (m *NHF) Save(w io.Writer) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	ps, err := m.p.nodes()
-	if err != nil {
-		return err
-	}
-	return train.SaveModel(w, m.kind(), nhfFile{m.dim, m.Config()}, ps)
+	return m.p.save(w, m.kind(), nhfFile{m.dim, m.Config()})
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
@@ -77,11 +73,7 @@ func (m *NHF) SaveFile(path string) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	ps, err := m.p.nodes()
-	if err != nil {
-		return err
-	}
-	return train.SaveModelFile(path, m.kind(), nhfFile{m.dim, m.Config()}, ps)
+	return m.p.saveFile(path, m.kind(), nhfFile{m.dim, m.Config()})
 }
 
 // Save writes the model (kind, dimension, configuration and parameters bit
@@ -90,11 +82,7 @@ func (m *RealNVP) Save(w io.Writer) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	ps, err := m.p.nodes()
-	if err != nil {
-		return err
-	}
-	return train.SaveModel(w, kindRealNVP, realNVPFile{m.dim, m.Config()}, ps)
+	return m.p.save(w, kindRealNVP, realNVPFile{m.dim, m.Config()})
 }
 
 // SaveFile saves the model to path (see Save), through a temporary file
@@ -103,11 +91,25 @@ func (m *RealNVP) SaveFile(path string) error {
 	if err := m.ok(); err != nil {
 		return err
 	}
-	ps, err := m.p.nodes()
+	return m.p.saveFile(path, kindRealNVP, realNVPFile{m.dim, m.Config()})
+}
+
+// save writes a model file of kind holding cfg and p's parameters to w.
+func (p *params) save(w io.Writer, kind string, cfg any) error {
+	ps, err := p.nodes()
 	if err != nil {
 		return err
 	}
-	return train.SaveModelFile(path, kindRealNVP, realNVPFile{m.dim, m.Config()}, ps)
+	return train.SaveModel(w, kind, cfg, ps)
+}
+
+// saveFile is save to the file path (train.SaveModelFile).
+func (p *params) saveFile(path, kind string, cfg any) error {
+	ps, err := p.nodes()
+	if err != nil {
+		return err
+	}
+	return train.SaveModelFile(path, kind, cfg, ps)
 }
 
 // maxFile is the largest model file Load reads (1 GiB).
@@ -130,12 +132,12 @@ func Load(r io.Reader) (Flow, error) {
 	// an NHF, whose kind check then reports it.
 	head := data[:min(len(data), 256)]
 	if bytes.Contains(head, []byte(kindRealNVP)) {
-		return loadRealNVP(data)
+		return loadFlow[realNVPFile](data, kindRealNVP)
 	}
 	if bytes.Contains(head, []byte(kindNHFNet)) {
 		return nil, errorf(ErrCorrupt, "Load: the file holds an NHF of user networks, which Load cannot rebuild; read it with LoadNHFNetworks and the same K and V")
 	}
-	return loadNHF(data)
+	return loadFlow[nhfFile](data, kindNHF)
 }
 
 // LoadNHFNetworks reads an NHF of a user's networks written by Save: K and
@@ -167,44 +169,55 @@ func LoadNHFNetworks(r io.Reader, K, V Network) (*NHF, error) {
 	return m, loadParams(f, m.p)
 }
 
-func loadNHF(data []byte) (Flow, error) {
-	var c nhfFile
-	f, err := train.ReadModel(bytes.NewReader(data), kindNHF, &c)
-	if err != nil {
-		return nil, err
-	}
-	specs, err := nhfSpecsOf(c.Dim, c.Config)
-	if err != nil {
-		return nil, corrupt(err)
-	}
-	if err := f.Holds(countParams(specs)); err != nil {
-		return nil, err
-	}
-	m, err := NewNHF(c.Dim, c.Config)
-	if err != nil {
-		return nil, corrupt(err)
-	}
-	return m, loadParams(f, m.p)
+// flowFile is the configuration a model file of a built-in flow holds: it
+// gives the networks the file must hold parameters for, and builds the
+// model.
+type flowFile interface {
+	specs() ([]netSpec, error)
+	build() (Flow, *params, error)
 }
 
-func loadRealNVP(data []byte) (Flow, error) {
-	var c realNVPFile
-	f, err := train.ReadModel(bytes.NewReader(data), kindRealNVP, &c)
+func (c nhfFile) specs() ([]netSpec, error) { return nhfSpecsOf(c.Dim, c.Config) }
+
+func (c nhfFile) build() (Flow, *params, error) {
+	m, err := NewNHF(c.Dim, c.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, m.p, nil
+}
+
+func (c realNVPFile) specs() ([]netSpec, error) { return realNVPSpecsOf(c.Dim, c.Config) }
+
+func (c realNVPFile) build() (Flow, *params, error) {
+	m, err := NewRealNVP(c.Dim, c.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, m.p, nil
+}
+
+// loadFlow reads a model file of kind whose configuration is an F: it
+// checks that the file holds the parameters of F's networks, builds the
+// model and puts the parameters in.
+func loadFlow[F flowFile](data []byte, kind string) (Flow, error) {
+	var c F
+	f, err := train.ReadModel(bytes.NewReader(data), kind, &c)
 	if err != nil {
 		return nil, err
 	}
-	specs, err := realNVPSpecsOf(c.Dim, c.Config)
+	specs, err := c.specs()
 	if err != nil {
 		return nil, corrupt(err)
 	}
 	if err := f.Holds(countParams(specs)); err != nil {
 		return nil, err
 	}
-	m, err := NewRealNVP(c.Dim, c.Config)
+	m, p, err := c.build()
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	return m, loadParams(f, m.p)
+	return m, loadParams(f, p)
 }
 
 // loadParams puts the file's parameters into p.

@@ -21,27 +21,34 @@ type saved struct {
 // Save writes the model to w: its dimension, its Config and its weights
 // bit for bit, under a checksum. Load reads it back.
 func (m *Model) Save(w io.Writer) error {
-	if err := m.ok(); err != nil {
-		return err
-	}
-	params, err := m.graphParams()
+	s, params, err := m.forSave()
 	if err != nil {
 		return err
 	}
-	return train.SaveModel(w, modelKind, saved{Dim: m.dim, Config: m.cfg}, params)
+	return train.SaveModel(w, modelKind, s, params)
 }
 
 // SaveFile saves the model to the file path (see Save), replacing it
 // atomically.
 func (m *Model) SaveFile(path string) error {
-	if err := m.ok(); err != nil {
-		return err
-	}
-	params, err := m.graphParams()
+	s, params, err := m.forSave()
 	if err != nil {
 		return err
 	}
-	return train.SaveModelFile(path, modelKind, saved{Dim: m.dim, Config: m.cfg}, params)
+	return train.SaveModelFile(path, modelKind, s, params)
+}
+
+// forSave returns what Save and SaveFile write: the file's configuration
+// and the weights as named parameter nodes.
+func (m *Model) forSave() (saved, []*G.Node, error) {
+	if err := m.ok(); err != nil {
+		return saved{}, nil, err
+	}
+	params, err := m.graphParams()
+	if err != nil {
+		return saved{}, nil, err
+	}
+	return saved{Dim: m.dim, Config: m.cfg}, params, nil
 }
 
 // Load reads a model written by Save: a fresh Model with the saved

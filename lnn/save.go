@@ -43,6 +43,8 @@ func (m *Model) SaveFile(path string) error {
 	return train.SaveModelFile(path, modelKind, s, params)
 }
 
+// forSave returns what Save and SaveFile write: the file's configuration
+// and the weights of every network as named parameter nodes.
 func (m *Model) forSave() (saved, []*G.Node, error) {
 	if err := m.check(); err != nil {
 		return saved{}, nil, err
