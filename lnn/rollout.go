@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rollout"
 )
 
@@ -109,7 +110,7 @@ type DivergedError struct {
 
 // Error gives the time of the blow-up and the integrator's error.
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("lnn: rollout diverged by t = %.4g: %s", e.T, trimPrefix(e.Err))
+	return fmt.Sprintf("lnn: rollout diverged by t = %.4g: %v", e.T, fail.Trim(e.Err, "lnn"))
 }
 
 // Unwrap returns the integrator's error.
@@ -117,12 +118,3 @@ func (e *DivergedError) Unwrap() error { return e.Err }
 
 // Is makes a *DivergedError match ErrDiverged.
 func (e *DivergedError) Is(target error) bool { return target == ErrDiverged }
-
-// trimPrefix returns err's message without a leading "lnn: ".
-func trimPrefix(err error) string {
-	s := err.Error()
-	if len(s) > 5 && s[:5] == "lnn: " {
-		return s[5:]
-	}
-	return s
-}
