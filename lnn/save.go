@@ -26,21 +26,13 @@ type saved struct {
 // Save writes the model to w: its coordinates, its Config, its time scale
 // and its weights bit for bit, under a checksum. Load reads it back.
 func (m *Model) Save(w io.Writer) error {
-	s, params, err := m.forSave()
-	if err != nil {
-		return err
-	}
-	return train.SaveModel(w, modelKind, s, params)
+	return train.SaveModelFrom(w, modelKind, m.forSave)
 }
 
 // SaveFile saves the model to the file path (see Save), replacing it
 // atomically.
 func (m *Model) SaveFile(path string) error {
-	s, params, err := m.forSave()
-	if err != nil {
-		return err
-	}
-	return train.SaveModelFile(path, modelKind, s, params)
+	return train.SaveModelFileFrom(path, modelKind, m.forSave)
 }
 
 // forSave returns what Save and SaveFile write: the file's configuration
