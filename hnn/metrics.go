@@ -113,6 +113,12 @@ func fieldLoss(f Field, x, dxdt []float64) (float64, error) {
 	if m, ok := f.(*Model); ok {
 		return m.Loss(x, dxdt)
 	}
+	return derivMSE(f, x, dxdt)
+}
+
+// derivMSE is the mean squared error of f's dx/dt against dxdt at the
+// states x, over all coordinates.
+func derivMSE(f Field, x, dxdt []float64) (float64, error) {
 	pred := make([]float64, len(x))
 	if err := f.Deriv(x, pred); err != nil {
 		return 0, err

@@ -271,14 +271,5 @@ func (m *Model) Loss(x, dxdt []float64) (float64, error) {
 	if err := finite("dx/dt", dxdt); err != nil {
 		return 0, err
 	}
-	pred := make([]float64, len(x))
-	if err := m.Deriv(x, pred); err != nil {
-		return 0, err
-	}
-	var s float64
-	for i, p := range pred {
-		e := p - dxdt[i]
-		s += e * e
-	}
-	return s / float64(len(x)), nil
+	return derivMSE(m, x, dxdt)
 }
