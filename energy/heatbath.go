@@ -87,8 +87,23 @@ func heatBathT[A float32 | float64](a []A, w int, bias []float64, beta float64, 
 	bias = bias[:w]
 	for o := 0; o+w <= len(a); o += w {
 		row, prow := a[o:o+w], p[o:o+w]
-		for j, x := range row {
-			prow[j] = sigmoidFast(beta*float64(x) + bias[j])
+		if haveAVX2 && w >= 4 {
+			src, ok := any(row).([]float64)
+			if !ok { // float32 inputs: widen into p, then σ in place
+				for j, x := range row {
+					prow[j] = float64(x)
+				}
+				src = prow
+			}
+			n4 := w &^ 3
+			sigmoidAVX2(&src[0], &bias[0], &prow[0], n4, beta)
+			for j := n4; j < w; j++ {
+				prow[j] = sigmoidFast(beta*src[j] + bias[j])
+			}
+		} else {
+			for j, x := range row {
+				prow[j] = sigmoidFast(beta*float64(x) + bias[j])
+			}
 		}
 		if p32 != nil {
 			for j, q := range prow {
