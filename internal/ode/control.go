@@ -174,6 +174,23 @@ func hairerFirstStep(f FuncE, t, dir, hMax float64, y, f0, tmp, f1 []float64, rt
 	return math.Min(math.Min(100*h0, h1), hMax), nil
 }
 
+// checkStepBounds checks the step settings of the adaptive solvers:
+// FirstStep, MinStep and MaxStep ≥ 0 and finite, MaxSteps ≥ 0;
+// maxStepZero says what MaxStep 0 means.
+func checkStepBounds(first, minStep, maxStep float64, maxSteps int, maxStepZero string) error {
+	switch {
+	case !(first >= 0) || math.IsInf(first, 0):
+		return inputErr("FirstStep=%g must be ≥ 0 and finite (0 = automatic)", first)
+	case !(minStep >= 0) || math.IsInf(minStep, 0):
+		return inputErr("MinStep=%g must be ≥ 0 and finite", minStep)
+	case !(maxStep >= 0) || math.IsInf(maxStep, 0):
+		return inputErr("MaxStep=%g must be ≥ 0 and finite (0 = %s)", maxStep, maxStepZero)
+	case maxSteps < 0:
+		return inputErr("MaxSteps=%d must be ≥ 0 (0 = %d)", maxSteps, DefaultMaxSteps)
+	}
+	return nil
+}
+
 // checkTimes checks output times: finite and strictly increasing or
 // strictly decreasing. It returns the direction of integration, 1 or −1.
 func checkTimes(ts []float64) (float64, error) {

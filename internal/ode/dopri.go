@@ -139,14 +139,11 @@ func (a Adaptive) check(f Func, y0 []float64, t0, t1 float64) error {
 		return inputErr("Adaptive needs both RTol and ATol set (got RTol=%g, ATol=%g); there is no default accuracy", a.RTol, a.ATol)
 	case !(a.RTol > 0) || !(a.ATol > 0) || math.IsInf(a.RTol, 0) || math.IsInf(a.ATol, 0):
 		return inputErr("RTol=%g and ATol=%g must be positive and finite", a.RTol, a.ATol)
-	case !(a.FirstStep >= 0) || math.IsInf(a.FirstStep, 0):
-		return inputErr("FirstStep=%g must be ≥ 0 and finite (0 = automatic)", a.FirstStep)
-	case !(a.MinStep >= 0) || math.IsInf(a.MinStep, 0):
-		return inputErr("MinStep=%g must be ≥ 0 and finite", a.MinStep)
-	case !(a.MaxStep >= 0) || math.IsInf(a.MaxStep, 0):
-		return inputErr("MaxStep=%g must be ≥ 0 and finite (0 = |t1 − t0|)", a.MaxStep)
-	case a.MaxSteps < 0:
-		return inputErr("MaxSteps=%d must be ≥ 0 (0 = %d)", a.MaxSteps, DefaultMaxSteps)
+	}
+	if err := checkStepBounds(a.FirstStep, a.MinStep, a.MaxStep, a.MaxSteps, "|t1 − t0|"); err != nil {
+		return err
+	}
+	switch {
 	case f == nil:
 		return inputErr("nil right-hand side")
 	case len(y0) == 0:

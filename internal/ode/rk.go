@@ -197,16 +197,8 @@ func (o RKOptions) check(tb *Tableau) error {
 		return inputErr("adaptive steps need RTol and ATol: there is no default accuracy; set both (e.g. RTol 1e-6, ATol 1e-9) or a fixed step Dt")
 	case !(o.RTol > 0) || !(o.ATol > 0) || math.IsInf(o.RTol, 0) || math.IsInf(o.ATol, 0):
 		return inputErr("RTol=%g and ATol=%g must both be positive and finite", o.RTol, o.ATol)
-	case !(o.FirstStep >= 0) || math.IsInf(o.FirstStep, 0):
-		return inputErr("FirstStep=%g must be ≥ 0 and finite (0 = automatic)", o.FirstStep)
-	case !(o.MinStep >= 0) || math.IsInf(o.MinStep, 0):
-		return inputErr("MinStep=%g must be ≥ 0 and finite", o.MinStep)
-	case !(o.MaxStep >= 0) || math.IsInf(o.MaxStep, 0):
-		return inputErr("MaxStep=%g must be ≥ 0 and finite (0 = the whole interval)", o.MaxStep)
-	case o.MaxSteps < 0:
-		return inputErr("MaxSteps=%d must be ≥ 0 (0 = %d)", o.MaxSteps, DefaultMaxSteps)
 	}
-	return nil
+	return checkStepBounds(o.FirstStep, o.MinStep, o.MaxStep, o.MaxSteps, "the whole interval")
 }
 
 func (r *rkRun) eval(t float64, y, d []float64) error {
