@@ -51,12 +51,7 @@ func TestMinibatchConverges(t *testing.T) {
 	if _, err := Run(p.problem(8), Adam{LR: 1e-3}, Config{Steps: 1500, BatchSize: 8, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 2e-2 {
-			t.Errorf("param %d: %.5f, closed form %.5f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 2e-2)
 }
 
 // TestRunFeedEpochs: through Run, Feed gets batches of exactly BatchSize

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -116,4 +117,16 @@ func (p *lsq) params(t testing.TB) []float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// checkParams compares the trained weights with the closed-form least
+// squares solution, coordinate by coordinate, within tol.
+func (p *lsq) checkParams(t testing.TB, tol float64) {
+	t.Helper()
+	got := p.params(t)
+	for j, want := range p.wStar {
+		if math.Abs(got[j]-want) > tol {
+			t.Errorf("param %d: %.12f, closed form %.12f (tolerance %g)", j, got[j], want, tol)
+		}
+	}
 }

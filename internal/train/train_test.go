@@ -20,12 +20,7 @@ func TestAdamLeastSquares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 1e-6 {
-			t.Errorf("param %d: Adam %.9f, closed form %.9f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 1e-6)
 	if h.Steps != 3000 || len(h.Loss) != 3000 || h.Evals != 3000 {
 		t.Errorf("history: %d steps, %d losses, %d evals; want 3000", h.Steps, len(h.Loss), h.Evals)
 	}
@@ -42,12 +37,7 @@ func TestLBFGSLeastSquares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 1e-8 {
-			t.Errorf("param %d: L-BFGS %.12f, closed form %.12f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 1e-8)
 	if h.Steps == 0 || h.Steps > 20 {
 		t.Errorf("L-BFGS took %d iterations on a 4-d quadratic (%s)", h.Steps, h.Stop)
 	}
@@ -124,12 +114,7 @@ func TestAdamThenLBFGS(t *testing.T) {
 	if !(h2.Loss[0] < h1.Loss[len(h1.Loss)-1]) {
 		t.Errorf("L-BFGS first loss %g not below Adam's last %g", h2.Loss[0], h1.Loss[len(h1.Loss)-1])
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 1e-8 {
-			t.Errorf("param %d: %.12f, closed form %.12f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 1e-8)
 }
 
 // TestGradCalledElsewhere: a graph on which G.Grad was called for another
@@ -156,12 +141,7 @@ func TestCallerCalledGrad(t *testing.T) {
 	if _, err := Run(p.problem(0), LBFGS{GradTol: 1e-12}, Config{Steps: 100}); err != nil {
 		t.Fatal(err)
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 1e-8 {
-			t.Errorf("param %d: %.12f, closed form %.12f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 1e-8)
 }
 
 // TestLBFGSPastRounding: asked for a gradient below anything reachable,
@@ -176,12 +156,7 @@ func TestLBFGSPastRounding(t *testing.T) {
 	if h.Steps >= 500 {
 		t.Errorf("ran into the iteration limit: %s", h.Stop)
 	}
-	got := p.params(t)
-	for j, want := range p.wStar {
-		if math.Abs(got[j]-want) > 1e-10 {
-			t.Errorf("param %d: %.12f, closed form %.12f", j, got[j], want)
-		}
-	}
+	p.checkParams(t, 1e-10)
 	t.Logf("%d iterations, %d evaluations, stop: %s", h.Steps, h.Evals, h.Stop)
 }
 
