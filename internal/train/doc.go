@@ -79,5 +79,13 @@
 // one in three moves: ReadModel checks the file and the kind tag and
 // decodes the Config; the package builds a fresh model from that Config;
 // ModelFile.LoadParams puts the parameters in, bit for bit. Every problem
-// with the file's content matches fail.ErrCorrupt.
+// with the file's content matches fail.ErrCorrupt. LoadModel and
+// SaveModelFrom (and their File forms) are a package's Load and Save in one
+// call each.
+//
+// # Public configurations
+//
+// Fields checks and fills in the numeric fields of a package's Config and
+// TrainConfig (counts, rates, penalties, time limits) with one wording:
+// "hnn: TrainConfig.Steps is -1; must be ≥ 0 (0 means 2000)".
 package train
