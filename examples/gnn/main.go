@@ -1,21 +1,28 @@
 // Command gnn reproduces Cranmer et al. 2020's n-body experiment in small:
 // an interaction network learns particle accelerations from springs and
-// charges in 2-D (4 particles; 10,000 systems of the paper's kind, 4
-// recorded states each, a fifth held out), with three message
-// regularizers: none ("standard", 100 message components), a bottleneck of
-// message size = dimension, and L1 on 100 message components (weight
-// 1e-2). The most significant message components are fitted linearly to the
-// true pairwise forces (R², the paper's measure) and to the force divided by
-// the receiver's charge or mass (the sender's field, or the acceleration it
-// causes: the node update can multiply such a message back), and a small
-// symbolic fit over candidate laws is run on the top one.
+// charges in 2-D (4 particles, a fifth of the systems held out for test),
+// with three message regularizers: none ("standard", 100 message
+// components), a bottleneck of message size = dimension, and L1 on 100
+// message components (weight 1e-2). The most significant message
+// components are fitted linearly to the true pairwise forces (R², the
+// paper's measure) and to the force divided by the receiver's charge or
+// mass (the sender's field, or the acceleration it causes: the node update
+// can multiply such a message back), and a small symbolic fit over
+// candidate laws is run on the top one.
 //
-// The networks are smaller and train shorter than the paper's: three hidden
-// layers of 128 ReLU units (the paper: 300), 12,000 Adam steps of 64 graphs
-// at LR 1e-3, 1e-4 for the last quarter (the paper's code: 10⁶ recorded
-// states and a one-cycle schedule peaking at 1e-3 over many epochs).
-// -hidden 300,300,300 gives the paper's networks; -time bounds each model's
-// training.
+// Each law has its preset (any flag given overrides it for both laws):
+//   - springs: 250 systems of 50 states 0.01 apart, equal masses, two
+//     hidden layers of 64 softplus units, 6,000 Adam steps of 32 graphs at
+//     LR 1e-2 (1e-3 for the last quarter);
+//   - charges: the paper's data (masses exp(N(0,1)), charges ±1, one state
+//     recorded every fifth leapfrog step of 0.001) from 10,000 systems of 4
+//     states, three hidden layers of 128 ReLU units (the paper: 300),
+//     12,000 Adam steps of 64 graphs at LR 1e-3 (1e-4 for the last
+//     quarter). The paper's code: 10⁶ recorded states, a one-cycle schedule
+//     peaking at 1e-3 over many epochs.
+//
+// -hidden 300,300,300 -act relu gives the paper's networks; -time bounds
+// each model's training.
 //
 //	go run ./examples/gnn                 # springs and charges, plots in ./out
 //	go run ./examples/gnn -only charge -time 5m
@@ -34,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,40 +117,22 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.out, "out", "out", "folder for the PNG plots")
-	flag.IntVar(&o.sims, "sims", 10000, "systems per law, training and test (the paper: 10,000)")
-	flag.IntVar(&o.record, "record", 4, "states recorded per system (the paper: 100)")
-	flag.IntVar(&o.substeps, "substeps", 5, "leapfrog steps between recorded states (the paper's code records every fifth)")
-	flag.Float64Var(&o.dt, "dt", 0, "time between recorded states; 0: the paper's (5 × 0.01 for springs, 5 × 0.001 for charges)")
 	flag.Float64Var(&o.test, "test", 0.2, "fraction of the systems held out for test")
-	flag.IntVar(&o.steps, "steps", 12000, "Adam steps per model")
-	flag.IntVar(&o.batch, "batch", 64, "graphs per step (the paper: 64)")
-	hidden := flag.String("hidden", "128,128,128", "hidden widths of each update network (the paper: 300,300,300)")
 	flag.IntVar(&o.msg, "msg", 100, "message size of the standard and L1 models (the paper: 100)")
 	only := flag.String("only", "", "run only this law: spring or charge")
-	flag.Float64Var(&o.lr, "lr", 1e-3, "Adam's learning rate; the last quarter of the steps runs at a tenth of it")
 	flag.StringVar(&o.which, "variants", "standard,bottleneck,L1", "models to train")
 	flag.Float64Var(&o.aug, "augment", 0, "σ of the random translation of each training graph's positions (the paper's code: 3); 0: none")
 	flag.Float64Var(&o.keep, "keep", 0.9, "fraction of probe edges, by force magnitude from the smallest, used in the message fits (drops the softened close encounters)")
 	flag.Float64Var(&o.l1, "l1", 1e-2, "weight of the L1 model's message penalty (TrainConfig.MessageL1)")
-	flag.Float64Var(&o.mass, "mass-spread", 1, "σ of the log-masses, exp(σ·N(0,1)) (the paper's: 1); 0: equal masses")
 	lossName := flag.String("loss", "mae", "training loss: mae (the paper's L1 loss) or mse")
-	actName := flag.String("act", "relu", "activation of the hidden layers: softplus, relu (the paper's), tanh")
 	flag.DurationVar(&o.budget, "time", 0, "wall-time budget of each model's training (0: none); the phases share it 3:1")
 	seed := flag.Uint64("seed", 1, "seed of the data")
+	perLaw := map[string]*string{}
+	for _, f := range lawFlags {
+		perLaw[f.name] = flag.String(f.name, "", fmt.Sprintf("%s (default per law: spring %s, charge %s)", f.usage, presets["spring"][f.name], presets["charge"][f.name]))
+	}
 	flag.Parse()
 	o.seed = *seed
-	act, ok := map[string]gnn.Activation{"softplus": gnn.Softplus, "relu": gnn.ReLU, "tanh": gnn.Tanh}[*actName]
-	if !ok {
-		fail(fmt.Errorf("bad -act %q", *actName))
-	}
-	o.act = act
-	for _, s := range strings.Split(*hidden, ",") {
-		var h int
-		if _, err := fmt.Sscan(strings.TrimSpace(s), &h); err != nil || h < 1 {
-			fail(fmt.Errorf("bad -hidden %q", *hidden))
-		}
-		o.hidden = append(o.hidden, h)
-	}
 	o.loss = gnn.MAE
 	if *lossName == "mse" {
 		o.loss = gnn.MSE
@@ -155,11 +145,86 @@ func main() {
 		if *only != "" && *only != name {
 			continue
 		}
-		if err := run(o, name, pot); err != nil {
+		lo, err := o.forLaw(name, perLaw)
+		if err != nil {
+			fail(err)
+		}
+		if err := run(lo, name, pot); err != nil {
 			fail(err)
 		}
 	}
 	fmt.Printf("\ntotal %.0fs\n", time.Since(start).Seconds())
+}
+
+// lawFlags are the settings that differ between the laws: each law's
+// preset, overridden by the flag when it is given.
+var lawFlags = []struct{ name, usage string }{
+	{"sims", "systems, training and test (the paper: 10,000)"},
+	{"record", "states recorded per system (the paper: 100)"},
+	{"substeps", "leapfrog steps between recorded states (the paper's code records every fifth)"},
+	{"dt", "time between recorded states (the paper's: 5 × 0.01 for springs, 5 × 0.001 for charges)"},
+	{"steps", "Adam steps per model"},
+	{"batch", "graphs per step (the paper: 64)"},
+	{"hidden", "hidden widths of each update network (the paper: 300,300,300)"},
+	{"act", "activation of the hidden layers: softplus, relu (the paper's) or tanh"},
+	{"lr", "Adam's learning rate; the last quarter of the steps runs at a tenth of it"},
+	{"mass-spread", "σ of the log-masses, exp(σ·N(0,1)) (the paper's: 1); 0: equal masses"},
+}
+
+// presets hold each law's settings. Springs: the small softplus networks
+// and equal masses that reproduce the paper's spring loss; charges: the
+// paper's data (masses, recording) and ReLU networks, smaller and shorter.
+var presets = map[string]map[string]string{
+	"spring": {"sims": "250", "record": "50", "substeps": "1", "dt": "0.01", "steps": "6000", "batch": "32",
+		"hidden": "64,64", "act": "softplus", "lr": "1e-2", "mass-spread": "0"},
+	"charge": {"sims": "10000", "record": "4", "substeps": "5", "dt": "0.005", "steps": "12000", "batch": "64",
+		"hidden": "128,128,128", "act": "relu", "lr": "1e-3", "mass-spread": "1"},
+}
+
+// forLaw returns o with the law's settings: its preset, or the flag's
+// value where the flag was given.
+func (o options) forLaw(law string, perLaw map[string]*string) (options, error) {
+	get := func(name string) string {
+		if v := *perLaw[name]; v != "" {
+			return v
+		}
+		return presets[law][name]
+	}
+	bad := func(name string) error { return fmt.Errorf("bad -%s %q", name, get(name)) }
+	for _, f := range []struct {
+		name string
+		p    *int
+	}{{"sims", &o.sims}, {"record", &o.record}, {"substeps", &o.substeps}, {"steps", &o.steps}, {"batch", &o.batch}} {
+		v, err := strconv.Atoi(get(f.name))
+		if err != nil {
+			return o, bad(f.name)
+		}
+		*f.p = v
+	}
+	for _, f := range []struct {
+		name string
+		p    *float64
+	}{{"dt", &o.dt}, {"lr", &o.lr}, {"mass-spread", &o.mass}} {
+		v, err := strconv.ParseFloat(get(f.name), 64)
+		if err != nil {
+			return o, bad(f.name)
+		}
+		*f.p = v
+	}
+	act, ok := map[string]gnn.Activation{"softplus": gnn.Softplus, "relu": gnn.ReLU, "tanh": gnn.Tanh}[get("act")]
+	if !ok {
+		return o, bad("act")
+	}
+	o.act = act
+	o.hidden = nil
+	for _, s := range strings.Split(get("hidden"), ",") {
+		h, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || h < 1 {
+			return o, bad("hidden")
+		}
+		o.hidden = append(o.hidden, h)
+	}
+	return o, nil
 }
 
 func fail(err error) {
@@ -184,11 +249,7 @@ func run(o options, name string, pot gnn.Potential) error {
 			q[i] = float64(2*r.IntN(2) - 1)
 		}
 	}
-	dc := sys.Paper
-	dc.Sims, dc.Steps, dc.Substeps, dc.TestFraction, dc.Seed = o.sims, o.record, o.substeps, o.test, o.seed
-	if o.dt > 0 {
-		dc.DT = o.dt
-	}
+	dc := gnn.DataConfig{Sims: o.sims, Steps: o.record, DT: o.dt, Substeps: o.substeps, TestFraction: o.test, Seed: o.seed}
 	trainSet, err := gnn.Simulate(sys, dc)
 	if err != nil {
 		return err
