@@ -40,15 +40,8 @@ func newLSQ(t testing.TB, n, d, batch int, seed uint64) *lsq {
 		p.Y[i] = s + 0.1*r.NormFloat64()
 	}
 	// Closed form: least squares on [X 1].
-	A := mat.NewDense(n, d+1, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			A.Set(i, j, p.X[i*d+j])
-		}
-		A.Set(i, d, 1)
-	}
 	var sol mat.Dense
-	if err := sol.Solve(A, mat.NewVecDense(n, p.Y)); err != nil {
+	if err := sol.Solve(p.design(), mat.NewVecDense(n, p.Y)); err != nil {
 		t.Fatal(err)
 	}
 	p.wStar = make([]float64, d+1)
@@ -117,6 +110,18 @@ func (p *lsq) params(t testing.TB) []float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// design returns the n×(d+1) matrix [X 1] of the problem.
+func (p *lsq) design() *mat.Dense {
+	A := mat.NewDense(p.n, p.d+1, nil)
+	for i := 0; i < p.n; i++ {
+		for j := 0; j < p.d; j++ {
+			A.Set(i, j, p.X[i*p.d+j])
+		}
+		A.Set(i, p.d, 1)
+	}
+	return A
 }
 
 // checkParams compares the trained weights with the closed-form least

@@ -171,13 +171,7 @@ func TestAdamWeightDecayRidge(t *testing.T) {
 	if _, err := Run(p.problem(0), Adam{LR: 0.05, WeightDecay: lambda}, Config{Steps: 3000}); err != nil {
 		t.Fatal(err)
 	}
-	A := mat.NewDense(n, d+1, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			A.Set(i, j, p.X[i*d+j])
-		}
-		A.Set(i, d, 1)
-	}
+	A := p.design()
 	var M mat.Dense
 	M.Mul(A.T(), A)
 	M.Scale(2.0/n, &M)
