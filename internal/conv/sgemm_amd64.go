@@ -20,6 +20,17 @@ func kern4x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *fl
 //go:noescape
 func kern6x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 
+// kern6x8 is the AVX2/FMA 6×8 kernel (for the last column strip).
+//
+//go:noescape
+func kern6x8(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
+// kern8x8z is the AVX-512F/VL 8×8 kernel on YMM registers (for the last
+// column strip); ks must be 1.
+//
+//go:noescape
+func kern8x8z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
 // kern8x32z is the AVX-512F 8×32 kernel; ks must be 1.
 //
 //go:noescape
@@ -52,7 +63,7 @@ var haveKernel = func() bool {
 	return b7&(1<<5) != 0 // AVX2
 }()
 
-// haveAVX512 reports whether the CPU and OS support AVX-512F (and the
+// haveAVX512 reports whether the CPU and OS support AVX-512F and VL (and the
 // AVX2 kernels), and PHYSBIAS_NOAVX512 is not set to a non-empty value
 // other than 0 when the program starts.
 var haveAVX512 = func() bool {
@@ -66,7 +77,7 @@ var haveAVX512 = func() bool {
 		return false
 	}
 	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<16) != 0 // AVX512F
+	return b7&(1<<16) != 0 && b7&(1<<31) != 0 // AVX512F, AVX512VL
 }()
 
 // The kernel sets: the AVX2 one and, where the CPU has it, the AVX-512 one.
@@ -74,10 +85,12 @@ var (
 	kernelsAVX2 = kernels{name: "avx2", list: []kernel{
 		{mr: 6, nr: 16, fn: kern6x16},
 		{mr: 4, nr: 16, fn: kern4x16},
+		{mr: 6, nr: 8, fn: kern6x8},
 	}}
 	kernelsAVX512 = kernels{name: "avx512", unitStride: true, list: []kernel{
 		{mr: 8, nr: 32, fn: kern8x32z},
 		{mr: 8, nr: 16, fn: kern8x16z},
+		{mr: 8, nr: 8, fn: kern8x8z},
 	}}
 )
 

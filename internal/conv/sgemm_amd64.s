@@ -232,6 +232,102 @@ k6over:
 	VZEROUPPER
 	RET
 
+// func kern6x8(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX2 and FMA: 6 accumulators Y0–Y5, the B row in Y12, broadcasts in
+// Y14–Y15; for the last column strip of at most 8.
+TEXT ·kern6x8(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), DX
+	MOVQ aoff+16(FP), BX
+	MOVQ 0(BX), SI
+	LEAQ (DX)(SI*4), SI
+	MOVQ 8(BX), R9
+	LEAQ (DX)(R9*4), R9
+	MOVQ 16(BX), R10
+	LEAQ (DX)(R10*4), R10
+	MOVQ 24(BX), R13
+	LEAQ (DX)(R13*4), R13
+	MOVQ 32(BX), AX
+	LEAQ (DX)(AX*4), AX
+	MOVQ 40(BX), R8
+	LEAQ (DX)(R8*4), R8
+	MOVQ ks+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	TESTQ CX, CX
+	JE k68store
+
+k68loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Y12
+	VBROADCASTSS (SI)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VBROADCASTSS (R9)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y1
+	VBROADCASTSS (R10)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VBROADCASTSS (R13)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VBROADCASTSS (AX)(BX*1), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VBROADCASTSS (R8)(BX*1), Y15
+	VFMADD231PS Y12, Y15, Y5
+	ADDQ R11, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ k68loop
+
+k68store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE k68over
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	VZEROUPPER
+	RET
+
+k68over:
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y5, (DX)
+	VZEROUPPER
+	RET
+
 // The AVX-512 kernels read A with ks = 1 (the driver sends other strides
 // to the AVX2 ones). Eight row pointers: SI, R9, R10, R13, AX, R8, R11, DX.
 #define ROWS8 \
@@ -470,6 +566,95 @@ z16over:
 	VMOVUPS Z6, (DX)
 	ADDQ R8, DX
 	VMOVUPS Z7, (DX)
+	VZEROUPPER
+	RET
+
+// func kern8x8z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX-512F/VL on YMM registers: 8 accumulators Y0–Y7, the B row in Y16;
+// for the last column strip of at most 8. ks must be 1.
+TEXT ·kern8x8z(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	ROWS8
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JE y8store
+
+y8loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Y16
+	VFMADD231PS.BCST (SI)(BX*1), Y16, Y0
+	VFMADD231PS.BCST (R9)(BX*1), Y16, Y1
+	VFMADD231PS.BCST (R10)(BX*1), Y16, Y2
+	VFMADD231PS.BCST (R13)(BX*1), Y16, Y3
+	VFMADD231PS.BCST (AX)(BX*1), Y16, Y4
+	VFMADD231PS.BCST (R8)(BX*1), Y16, Y5
+	VFMADD231PS.BCST (R11)(BX*1), Y16, Y6
+	VFMADD231PS.BCST (DX)(BX*1), Y16, Y7
+	ADDQ $4, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ y8loop
+
+y8store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE y8over
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y6, Y6
+	VMOVUPS Y6, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y7, Y7
+	VMOVUPS Y7, (DX)
+	VZEROUPPER
+	RET
+
+y8over:
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y5, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y7, (DX)
 	VZEROUPPER
 	RET
 

@@ -108,7 +108,7 @@ func TestSgemmOffsets(t *testing.T) {
 	for i := range buf {
 		buf[i] = float32(r.NormFloat64())
 	}
-	for _, sz := range [][3]int{{40, 100, 37}, {9, 35, 50}, {8, 32, 1}, {17, 47, 20}, {3, 5, 2}} {
+	for _, sz := range [][3]int{{40, 100, 37}, {9, 35, 50}, {8, 32, 1}, {17, 47, 20}, {3, 5, 2}, {12, 40, 30}, {14, 24, 9}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, ks := range []int{1, 3} {
 			aoff := make([]int, m)
