@@ -161,6 +161,7 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 	}
 	logw := make([]float64, M)
 	bias := make([]float64, nv)
+	zeroBias := make([]float64, nh)
 	start := time.Now()
 	every := max(1, len(betas)/20)
 	for k := 1; k < len(betas); k++ {
@@ -184,8 +185,7 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 		if k == len(betas)-1 {
 			break
 		}
-		sigmoidInPlace(g.hp, b1)
-		sampleBinary(g.hp, g.hs, g.r)
+		heatBath(g.hp, nh, zeroBias, b1, g.hp, g.hs, g.r) // hp holds vW + c
 		for i := range bias {
 			bias[i] = (1-b1)*base[i] + b1*m.b[i]
 		}

@@ -33,8 +33,33 @@ type ConditionalConfig struct {
 // offending incorrect answer is found among them at every step); inference
 // is y* = argmin_y E(y, x).
 type Conditional struct {
-	cfg ConditionalConfig
-	net *MLPEnergy // on [x, y]
+	cfg  ConditionalConfig
+	net  *MLPEnergy     // the built-in MLP on [x, y]; nil with a user's Network
+	user *NetworkEnergy // a user's Network on [x, y] (NewConditionalNetwork); nil otherwise
+}
+
+// NewConditionalNetwork returns an energy E(y, x) given by a user's
+// Network on the concatenation [x, y] (rows of X + Y values), not only the
+// built-in MLP: net.Build gets x of shape (B, X+Y), input first. It trains,
+// predicts and saves like NewConditional's (LoadConditionalNetwork reads
+// it back with the same Network).
+func NewConditionalNetwork(X, Y int, net Network) (*Conditional, error) {
+	if X < 1 || Y < 1 || X > 1<<20 || Y > 1<<20 {
+		return nil, errorf(ErrInput, "NewConditionalNetwork: X = %d and Y = %d; both must be between 1 and 2^20", X, Y)
+	}
+	u, err := NewNetwork(X+Y, net)
+	if err != nil {
+		return nil, err
+	}
+	return &Conditional{cfg: ConditionalConfig{X: X, Y: Y}, user: u}, nil
+}
+
+// theta returns the current parameters of the energy.
+func (c *Conditional) theta() []float64 {
+	if c.user != nil {
+		return c.user.theta
+	}
+	return c.net.theta
 }
 
 // NewConditional returns an energy E(y, x) with weights drawn from
@@ -53,7 +78,7 @@ func NewConditional(cfg ConditionalConfig) (*Conditional, error) {
 }
 
 func (c *Conditional) ready() error {
-	if c == nil || c.net.ready() != nil {
+	if c == nil || (c.net.ready() != nil && c.user.ready() != nil) {
 		return errorf(ErrZeroValue, "nil or zero Conditional")
 	}
 	return nil
@@ -115,6 +140,14 @@ func (c *Conditional) energies(fx, fa []float64, n, K int, theta []float64) []fl
 		}
 	}
 	e := make([]float64, n*K)
+	if c.user != nil {
+		if err := c.user.eval(in, theta, e, nil); err != nil {
+			for i := range e {
+				e[i] = math.NaN()
+			}
+		}
+		return e
+	}
 	newBatchNet(c.net.sizes, c.net.act, theta, n*K).eval(in, e, nil)
 	return e
 }
@@ -129,7 +162,11 @@ func (c *Conditional) Energies(x, answers [][]float64) ([][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rows(c.energies(fx, fa, len(x), len(answers), c.net.theta), len(x), len(answers)), nil
+	e := c.energies(fx, fa, len(x), len(answers), c.theta())
+	if !finite(e) {
+		return nil, errorf(ErrNotFinite, "Energies: the energy of an answer is NaN or Inf (or the Network failed)")
+	}
+	return rows(e, len(x), len(answers)), nil
 }
 
 // Predict returns, for each input, the index of the answer of lowest
@@ -186,7 +223,7 @@ func (c *Conditional) Loss(x [][]float64, labels []int, answers [][]float64, los
 		return 0, err
 	}
 	K := len(answers)
-	e := c.energies(fx, fa, len(x), K, c.net.theta)
+	e := c.energies(fx, fa, len(x), K, c.theta())
 	idx := make([]int, len(x))
 	for i := range idx {
 		idx[i] = i
@@ -259,6 +296,9 @@ func (c *Conditional) Train(ctx context.Context, x [][]float64, labels []int, an
 		tc.BatchSize = min(64, n)
 	}
 	B, D := tc.BatchSize, X+Y
+	if c.user != nil {
+		return c.trainNetwork(ctx, fx, fa, labels, loss, tc)
+	}
 	m := c.net
 	g := G.NewGraph()
 	net, err := ad.NewMLP(g, "energy", m.sizes, m.act, m.cfg.Seed)
@@ -318,6 +358,75 @@ func (c *Conditional) Train(ctx context.Context, x [][]float64, labels []int, an
 	return h, err
 }
 
+// trainNetwork is Train for a user's Network: one graph holds E at the 2B
+// rows [x, y⁺] and [x, y⁻], and two constant selection matrices give E⁺
+// and E⁻ (products, not slices of the batch).
+func (c *Conditional) trainNetwork(ctx context.Context, fx, fa []float64, labels []int, loss Loss, tc ConditionalTrainConfig) (History, error) {
+	var h History
+	X, Y, K := c.cfg.X, c.cfg.Y, len(fa)/c.cfg.Y
+	n, B, D := len(labels), tc.BatchSize, X+Y
+	u := c.user
+	g := G.NewGraph()
+	xT := tensor.New(tensor.WithShape(2*B, D), tensor.WithBacking(make([]float64, 2*B*D)))
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2*B, D), G.WithName("energy.posneg"), G.WithValue(xT))
+	e, params, err := u.build(g, x)
+	if err != nil {
+		return h, err
+	}
+	b := build.New(g, "energy")
+	sel := func(off int) *G.Node {
+		m := make([]float64, B*2*B)
+		for r := range B {
+			m[r*2*B+off+r] = 1
+		}
+		return b.Constant(m, B, 2*B)
+	}
+	ep, en := b.Mul(sel(0), e), b.Mul(sel(B), e)
+	if err := b.Err(); err != nil {
+		return h, err
+	}
+	lossNode := lossGraph(b, loss, ep, en)
+	if lossNode == nil {
+		return h, errorf(ErrInput, "Train: building the loss failed: %v", b.Err())
+	}
+	xs := xT.Float64s()
+	bx := make([]float64, B*X)
+	feed := func(idx []int) error {
+		theta, err := train.Values(params)
+		if err != nil {
+			return err
+		}
+		for r, i := range idx {
+			copy(bx[r*X:(r+1)*X], fx[i*X:(i+1)*X])
+		}
+		e := c.energies(bx, fa, B, K, theta)
+		if !finite(e) {
+			return errorf(ErrNotFinite, "Train: the energy of a candidate answer is NaN or Inf (or the Network failed)")
+		}
+		off := offending(e, labels, idx, K, loss.Kind)
+		for r, i := range idx {
+			pos, neg := xs[r*D:(r+1)*D], xs[(B+r)*D:(B+r+1)*D]
+			copy(pos[:X], fx[i*X:(i+1)*X])
+			copy(pos[X:], fa[labels[i]*Y:(labels[i]+1)*Y])
+			copy(neg[:X], fx[i*X:(i+1)*X])
+			copy(neg[X:], fa[off[r]*Y:(off[r]+1)*Y])
+		}
+		return G.Let(x, xT)
+	}
+	h, err = train.Run(train.Problem{Graph: g, Loss: lossNode, Params: params, N: n, Feed: feed},
+		&train.Adam{LR: tc.LR},
+		train.Config{Steps: tc.Steps, BatchSize: B, Seed: tc.Seed, Progress: tc.Progress,
+			Context: ctx, TimeLimit: tc.TimeLimit, Prefix: "energy"})
+	theta, verr := train.Values(params)
+	switch {
+	case verr != nil && err == nil:
+		err = errorf(ErrInput, "Train: %w", verr)
+	case verr == nil && finite(theta):
+		u.theta = theta
+	}
+	return h, err
+}
+
 // lossGraph returns the mean over the batch of loss(E⁺, E⁻) as a graph
 // node, or nil after recording an error in b. relu(z) is (z + |z|)/2.
 func lossGraph(b *build.B, l Loss, ep, en *G.Node) *G.Node {
@@ -344,15 +453,50 @@ func lossGraph(b *build.B, l Loss, ep, en *G.Node) *G.Node {
 	return out
 }
 
-const kindConditional = "energy.Conditional"
+const (
+	kindConditional        = "energy.Conditional"
+	kindConditionalNetwork = "energy.Conditional(Network) v1"
+)
+
+// conditionalNetworkFile is what a saved Conditional of a user's Network
+// holds besides the parameters.
+type conditionalNetworkFile struct {
+	X, Y   int
+	Params []ParamSpec
+}
 
 // Save writes the Conditional (its ConditionalConfig and parameters, bit
-// for bit) to w.
+// for bit) to w; one of a user's Network (NewConditionalNetwork) holds the
+// parameters' names and shapes instead of a config and loads with
+// LoadConditionalNetwork.
 func (c *Conditional) Save(w io.Writer) error {
 	if err := c.ready(); err != nil {
 		return err
 	}
+	if c.user != nil {
+		return save(w, kindConditionalNetwork, conditionalNetworkFile{X: c.cfg.X, Y: c.cfg.Y, Params: c.user.specs}, c.user.paramsNamed())
+	}
 	return save(w, kindConditional, c.cfg, c.net.params())
+}
+
+// LoadConditionalNetwork reads a Conditional of a user's Network written by
+// Save, with net (the Network it was made with). A truncated, corrupted or
+// foreign file is an error matching ErrCorrupt; a net whose parameters
+// differ in name or shape from the file's is an error matching ErrInput.
+func LoadConditionalNetwork(r io.Reader, net Network) (*Conditional, error) {
+	var cfg conditionalNetworkFile
+	body, err := header(r, kindConditionalNetwork, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.X < 1 || cfg.Y < 1 || cfg.X > 1<<20 || cfg.Y > 1<<20 {
+		return nil, errorf(ErrCorrupt, "LoadConditionalNetwork: X = %d, Y = %d in the file", cfg.X, cfg.Y)
+	}
+	u, err := loadNetworkBody(body, networkFile{Dim: cfg.X + cfg.Y, Params: cfg.Params}, net, "LoadConditionalNetwork")
+	if err != nil {
+		return nil, err
+	}
+	return &Conditional{cfg: ConditionalConfig{X: cfg.X, Y: cfg.Y}, user: u}, nil
 }
 
 // SaveFile saves the Conditional to path, through a temporary file.
@@ -390,4 +534,10 @@ func LoadConditional(r io.Reader) (*Conditional, error) {
 // LoadConditionalFile reads a Conditional saved with SaveFile from path.
 func LoadConditionalFile(path string) (*Conditional, error) {
 	return loadFile(path, "LoadConditionalFile", LoadConditional)
+}
+
+// LoadConditionalNetworkFile reads a Conditional of a user's Network saved
+// with SaveFile from path, with net.
+func LoadConditionalNetworkFile(path string, net Network) (*Conditional, error) {
+	return loadFile(path, "LoadConditionalNetworkFile", func(r io.Reader) (*Conditional, error) { return LoadConditionalNetwork(r, net) })
 }

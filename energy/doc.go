@@ -16,7 +16,10 @@
 // (Tieleman 2008) with Train. Its Gibbs steps are the heat-bath conditional
 // of internal/spin (shared with ising and hopfield: spin.UpProbability is
 // the logistic σ), applied to a whole layer of a batch of chains at once
-// with two matrix products (OpenBLAS with the build tag openblas).
+// with two matrix products (OpenBLAS with the build tag openblas) and one
+// pass that adds the bias, takes σ (AVX2 assembly on amd64, within 5e-16 of
+// spin.UpProbability) and draws the units. TrainConfig.Float32 runs the
+// products in single precision, about 1.5 times as fast with OpenBLAS.
 // LogPartition gives log Z exactly for small models (at most 2^24 states of
 // the smaller layer); AIS estimates it by annealed importance sampling
 // (Salakhutdinov & Murray 2008) with a ±3σ error bar; LogLikelihood turns
@@ -57,7 +60,8 @@
 //
 // # Contrastive losses
 //
-// Conditional is an energy E(y, x) (an MLP on [x, y]) trained with one of
+// Conditional is an energy E(y, x) (an MLP on [x, y], or a user's Network
+// on [x, y] with NewConditionalNetwork) trained with one of
 // the framework's losses (Loss: energy, perceptron, hinge, log,
 // square-square, square-exponential), each taking the most offending
 // incorrect answer among a finite set of candidates; Loss.Value gives a

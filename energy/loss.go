@@ -75,10 +75,12 @@ func (l Loss) withDefaults() (Loss, error) {
 	if l.Margin < 0 || math.IsNaN(l.Margin) || math.IsInf(l.Margin, 0) || l.Gamma < 0 || math.IsNaN(l.Gamma) || math.IsInf(l.Gamma, 0) {
 		return l, errorf(ErrInput, "Loss: margin %v and γ %v must be finite and ≥ 0 (0 means 1)", l.Margin, l.Gamma)
 	}
-	if l.Margin == 0 {
+	// Defaults only for the losses that have the parameter, so that a Loss
+	// with its defaults filled in passes this check again (Value calls it).
+	if l.Margin == 0 && (l.Kind == Hinge || l.Kind == SquareSquare) {
 		l.Margin = 1
 	}
-	if l.Gamma == 0 {
+	if l.Gamma == 0 && l.Kind == SquareExp {
 		l.Gamma = 1
 	}
 	return l, nil

@@ -564,12 +564,19 @@ func LoadNetwork(r io.Reader, net Network) (*NetworkEnergy, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadNetworkBody(body, cfg, net, "LoadNetwork")
+}
+
+// loadNetworkBody makes an energy of net for the configuration of a file
+// and loads the parameters in body (the file after its header) into it;
+// what (the loader's name) starts the messages of its errors.
+func loadNetworkBody(body []byte, cfg networkFile, net Network, what string) (*NetworkEnergy, error) {
 	sizes := make([]int, 0, len(cfg.Params))
 	for _, p := range cfg.Params {
 		k := 1
 		for _, v := range p.Shape {
 			if v < 0 || v > 1<<30 || k > 1<<40/max(v, 1) {
-				return nil, errorf(ErrCorrupt, "LoadNetwork: parameter %s has shape %v", p.Name, p.Shape)
+				return nil, errorf(ErrCorrupt, "%s: parameter %s has shape %v", what, p.Name, p.Shape)
 			}
 			k *= v
 		}
@@ -579,26 +586,26 @@ func LoadNetwork(r io.Reader, net Network) (*NetworkEnergy, error) {
 		return nil, err
 	}
 	if cfg.Dim < 1 || cfg.Dim > 1<<20 || len(cfg.Params) == 0 {
-		return nil, errorf(ErrCorrupt, "LoadNetwork: dimension %d and %d parameters in the file", cfg.Dim, len(cfg.Params))
+		return nil, errorf(ErrCorrupt, "%s: dimension %d and %d parameters in the file", what, cfg.Dim, len(cfg.Params))
 	}
 	m, err := NewNetwork(cfg.Dim, net)
 	if err != nil {
 		return nil, err
 	}
 	if len(m.specs) != len(cfg.Params) {
-		return nil, errorf(ErrInput, "LoadNetwork: the Network makes %d parameters, the file holds %d", len(m.specs), len(cfg.Params))
+		return nil, errorf(ErrInput, "%s: the Network makes %d parameters, the file holds %d", what, len(m.specs), len(cfg.Params))
 	}
 	for i, s := range m.specs {
 		if s.Name != cfg.Params[i].Name || !slices.Equal(s.Shape, cfg.Params[i].Shape) {
-			return nil, errorf(ErrInput, "LoadNetwork: the Network's parameter %d is %s %v, the file's is %s %v",
-				i, s.Name, s.Shape, cfg.Params[i].Name, cfg.Params[i].Shape)
+			return nil, errorf(ErrInput, "%s: the Network's parameter %d is %s %v, the file's is %s %v",
+				what, i, s.Name, s.Shape, cfg.Params[i].Name, cfg.Params[i].Shape)
 		}
 	}
 	if err := loadParams(body, m.paramsNamed()); err != nil {
 		return nil, err
 	}
 	if !finite(m.theta) {
-		return nil, errorf(ErrCorrupt, "LoadNetwork: the parameters are not finite")
+		return nil, errorf(ErrCorrupt, "%s: the parameters are not finite", what)
 	}
 	return m, nil
 }
