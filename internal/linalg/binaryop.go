@@ -5,6 +5,7 @@ import (
 	"hash"
 	"hash/fnv"
 
+	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -23,6 +24,13 @@ func (binaryOp) CallsExtern() bool         { return false }
 func (binaryOp) OverwritesInput() int      { return -1 }
 func (binaryOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
 
+// binaryType is the type of a binary Op on float tensors of ranks x and y
+// with a result of rank out.
+func binaryType(x, y, out int) hm.Type {
+	t := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: x, Of: t}, G.TensorType{Dims: y, Of: t}, G.TensorType{Dims: out, Of: t})
+}
+
 // hashOf is an Op's Hashcode: FNV-32a of what its WriteHash writes.
 func hashOf(op interface{ WriteHash(hash.Hash) }) uint32 {
 	h := fnv.New32a()
@@ -37,6 +45,20 @@ type shapedOp interface {
 	G.Op
 	outShape(x, y tensor.Shape) (tensor.Shape, error)
 }
+
+// linalgOp is what every Op of the package is: a shapedOp with a
+// symbolic derivative that writes into gorgonia's preallocated output.
+type linalgOp interface {
+	shapedOp
+	G.SDOp
+	G.UsePreallocDoer
+}
+
+var (
+	_ linalgOp = matVecOp{}
+	_ linalgOp = outerOp{}
+	_ linalgOp = solveOp{}
+)
 
 // inferShape is the InferShape of every shapedOp.
 func inferShape(op shapedOp, ds []G.DimSizer) (tensor.Shape, error) {

@@ -32,15 +32,7 @@ type matVecOp struct {
 	scale float64
 }
 
-var (
-	_ G.SDOp            = matVecOp{}
-	_ G.UsePreallocDoer = matVecOp{}
-)
-
-func (op matVecOp) Type() hm.Type {
-	t := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
-}
+func (op matVecOp) Type() hm.Type { return binaryType(3, 2, 2) }
 
 func (op matVecOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
 

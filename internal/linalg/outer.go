@@ -23,15 +23,7 @@ type outerOp struct {
 	scale float64
 }
 
-var (
-	_ G.SDOp            = outerOp{}
-	_ G.UsePreallocDoer = outerOp{}
-)
-
-func (op outerOp) Type() hm.Type {
-	t := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 3, Of: t})
-}
+func (op outerOp) Type() hm.Type { return binaryType(2, 2, 3) }
 
 func (op outerOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
 

@@ -34,15 +34,7 @@ type solveOp struct {
 	trans bool
 }
 
-var (
-	_ G.SDOp            = solveOp{}
-	_ G.UsePreallocDoer = solveOp{}
-)
-
-func (op solveOp) Type() hm.Type {
-	t := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: 3, Of: t}, G.TensorType{Dims: 2, Of: t}, G.TensorType{Dims: 2, Of: t})
-}
+func (op solveOp) Type() hm.Type { return binaryType(3, 2, 2) }
 
 func (op solveOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) { return inferShape(op, ds) }
 
