@@ -16,9 +16,10 @@
 //
 // # Systems and data
 //
-// A System is a struct of functions (H, its gradient, an initial-state
-// sampler) for Dof coordinates; a state is x = (q₁…qₙ, p₁…pₙ), Dim() = 2n
-// values, and batches are row-major, Dim values a row. The paper's three
+// A System is a struct of functions (Energy H, its gradient Grad, an
+// initial-state sampler Initial) for Dof coordinates; a state is
+// x = (q₁…qₙ, p₁…pₙ), Dim() = 2n values, and batches are row-major, Dim
+// values a row. The paper's three
 // tasks ship as MassSpring, Pendulum and TwoBody; a user brings their own
 // by filling in a System. Simulate makes a Dataset of noisy states and
 // exact time derivatives, split by trajectory into training and test parts;

@@ -50,8 +50,8 @@
 //
 // # Systems and data
 //
-// A System is a struct of functions (q̈ at a state, the energy, an
-// initial-state sampler) for Dof coordinates; a state is
+// A System is a struct of functions (Acceleration q̈ at a state, Energy,
+// an initial-state sampler Initial) for Dof coordinates; a state is
 // x = (q₁…qₙ, q̇₁…q̇ₙ), Dim() = 2n values, and batches are row-major, 2n
 // values a row. DoublePendulum is the paper's system with its exact
 // equations of motion, energy and Lagrangian; its System method gives the
