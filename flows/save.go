@@ -170,31 +170,45 @@ func LoadNHFNetworks(r io.Reader, K, V Network) (*NHF, error) {
 }
 
 // flowFile is the configuration a model file of a built-in flow holds: it
-// gives the networks the file must hold parameters for, and builds the
-// model.
+// gives the networks the file must hold parameters for (checking the
+// dimension and the config first), and builds the model.
 type flowFile interface {
 	specs() ([]netSpec, error)
-	build() (Flow, *params, error)
+	build() (builtFlow, error)
 }
 
-func (c nhfFile) specs() ([]netSpec, error) { return nhfSpecsOf(c.Dim, c.Config) }
-
-func (c nhfFile) build() (Flow, *params, error) {
-	m, err := NewNHF(c.Dim, c.Config)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, m.p, nil
+// builtFlow is a built-in flow: a Flow on params.
+type builtFlow interface {
+	Flow
+	weights() *params
 }
 
-func (c realNVPFile) specs() ([]netSpec, error) { return realNVPSpecsOf(c.Dim, c.Config) }
+func (m *NHF) weights() *params     { return m.p }
+func (m *RealNVP) weights() *params { return m.p }
 
-func (c realNVPFile) build() (Flow, *params, error) {
-	m, err := NewRealNVP(c.Dim, c.Config)
-	if err != nil {
-		return nil, nil, err
+func (c nhfFile) build() (builtFlow, error)     { return NewNHF(c.Dim, c.Config) }
+func (c realNVPFile) build() (builtFlow, error) { return NewRealNVP(c.Dim, c.Config) }
+
+func (c nhfFile) specs() ([]netSpec, error) {
+	if c.Dim < 1 || c.Dim > 1<<16 {
+		return nil, errorf(ErrCorrupt, "dimension %d out of range", c.Dim)
 	}
-	return m, m.p, nil
+	cfg, err := c.Config.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return nhfSpecs(c.Dim, cfg), nil
+}
+
+func (c realNVPFile) specs() ([]netSpec, error) {
+	if c.Dim < 2 || c.Dim%2 != 0 || c.Dim > 1<<16 {
+		return nil, errorf(ErrCorrupt, "dimension %d out of range", c.Dim)
+	}
+	cfg, err := c.Config.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return realNVPSpecs(c.Dim, cfg), nil
 }
 
 // loadFlow reads a model file of kind whose configuration is an F: it
@@ -213,11 +227,11 @@ func loadFlow[F flowFile](data []byte, kind string) (Flow, error) {
 	if err := f.Holds(countParams(specs)); err != nil {
 		return nil, err
 	}
-	m, p, err := c.build()
+	m, err := c.build()
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	return m, loadParams(f, p)
+	return m, loadParams(f, m.weights())
 }
 
 // loadParams puts the file's parameters into p.
@@ -258,28 +272,6 @@ func countParams(specs []netSpec) int {
 		n += numParams(s.sizes)
 	}
 	return n
-}
-
-func nhfSpecsOf(dim int, c NHFConfig) ([]netSpec, error) {
-	if dim < 1 || dim > 1<<16 {
-		return nil, errorf(ErrCorrupt, "dimension %d out of range", dim)
-	}
-	c, err := c.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	return nhfSpecs(dim, c), nil
-}
-
-func realNVPSpecsOf(dim int, c RealNVPConfig) ([]netSpec, error) {
-	if dim < 2 || dim%2 != 0 || dim > 1<<16 {
-		return nil, errorf(ErrCorrupt, "dimension %d out of range", dim)
-	}
-	c, err := c.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	return realNVPSpecs(dim, c), nil
 }
 
 // corrupt turns an error of this package met while reading a file into an
