@@ -18,7 +18,7 @@ package conv
 // sample for which the direct path is taken: smaller maps go through
 // im2col, whose product spans all samples of a chunk less wastefully. A
 // variable so tests can send every case down either path.
-var minDirectCols = 32
+var minDirectCols = 16
 
 // direct reports whether the float32 convolution of geometry g runs on
 // the direct path.
