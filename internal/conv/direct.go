@@ -15,9 +15,11 @@ package conv
 // zero.
 
 // minDirectCols is the fewest wide output columns (HO−1)·Wp + WO of a
-// sample for which the direct path is taken: smaller maps go through
-// im2col, whose product spans all samples of a chunk less wastefully. A
-// variable so tests can send every case down either path.
+// sample for which the direct path is taken; smaller maps (where most of a
+// column strip would be padding) go through im2col. On the P4CNN step 16
+// measured about 3% faster than 32 and the same as 1 (the 4×4 layer has
+// 22, the last layer 1). A variable so tests can send every case down
+// either path.
 var minDirectCols = 16
 
 // direct reports whether the float32 convolution of geometry g runs on
