@@ -133,7 +133,9 @@ type cdState struct {
 	vb, vc   []float64
 	db, dc   []float64
 	w32      []float32 // W in single precision (TrainConfig.Float32), refreshed every update
-	lr       float64   // the learning rate of the current step
+	pair     *pairOuter[float64]
+	pair32   *pairOuter[float32]
+	lr       float64 // the learning rate of the current step
 }
 
 // Train fits the RBM to data (rows of Dim() values; 0 or 1 for Binary
@@ -263,14 +265,23 @@ func (m *RBM) newCD(tc TrainConfig, r *rand.Rand) *cdState {
 	} else {
 		s.neg = newChains(m, tc.BatchSize, r)
 	}
+	// The two phases' hidden probabilities are adjacent in memory, for the
+	// one product of pairOuter.
+	n, np := s.pos.n+s.neg.n, s.pos.n*m.nh
 	switch {
 	case m.cfg.Units == Binary && tc.Float32:
 		s.w32 = make([]float32, m.nv*m.nh)
 		s.pos.f = newSingle(s.pos.n, m.nv, m.nh, s.w32)
 		s.neg.f = newSingle(s.neg.n, m.nv, m.nh, s.w32)
+		h := make([]float32, n*m.nh)
+		s.pos.f.hp, s.neg.f.hp = h[:np], h[np:]
+		s.pair32 = newPairOuter[float32](n, m.nv, m.nh)
 	case m.cfg.Units == Binary:
 		s.pos.pk = newPacked(s.pos.n, m.nv, m.nh)
 		s.neg.pk = newPacked(s.neg.n, m.nv, m.nh)
+		h := make([]float64, n*m.nh)
+		s.pos.hp, s.neg.hp = h[:np], h[np:]
+		s.pair = newPairOuter[float64](n, m.nv, m.nh)
 	}
 	if tc.Momentum > 0 {
 		s.vw, s.vb, s.vc = make([]float64, len(m.w)), make([]float64, m.nv), make([]float64, m.nh)
@@ -320,19 +331,18 @@ func (s *cdState) update() float64 {
 	lr := s.lr
 	if tc.Momentum > 0 {
 		w, b, c = s.vw, s.vb, s.vc
-		scale(w, tc.Momentum)
-		scale(b, tc.Momentum)
-		scale(c, tc.Momentum)
-		if tc.WeightDecay > 0 {
-			axpy(w, -lr*tc.WeightDecay, m.w)
+		mu, d := tc.Momentum, lr*tc.WeightDecay
+		for i, x := range m.w { // v ← μv − lr·λ·W, one pass
+			w[i] = mu*w[i] - d*x
 		}
+		scale(b, mu)
+		scale(c, mu)
 	} else if tc.WeightDecay > 0 {
 		scale(w, 1-lr*tc.WeightDecay)
 	}
 	// The packed columns are those of the last up() on each batch: pos.v
 	// and neg.v have not changed since.
-	pos.addOuter(w, lr*ap)
-	neg.addOuter(w, -lr*an)
+	s.addOuters(w, lr*ap, -lr*an)
 	colMeanDiff(s.db, pos.v, ap, neg.v, an, nv)
 	colMeanDiff(s.dc, pos.hp, ap, neg.hp, an, nh)
 	// For Gaussian units ∂(−F)/∂b = v − b: the b terms cancel between the
@@ -345,6 +355,21 @@ func (s *cdState) update() float64 {
 		axpy(m.c, 1, s.vc)
 	}
 	return recon
+}
+
+// addOuters adds ap·v⁺ᵀh⁺ + an·v⁻ᵀh⁻ to dst: in one product over the union
+// of the packed columns when both batches packed, else one product each.
+func (s *cdState) addOuters(dst []float64, ap, an float64) {
+	pos, neg, m := s.pos, s.neg, s.m
+	switch {
+	case pos.f != nil && pos.f.pk.on && neg.f.pk.on:
+		s.pair32.add(dst, pos.f.pk, neg.f.pk, pos.f.v, pos.n, ap, neg.f.v, neg.n, an, pos.f.hp[:(pos.n+neg.n)*m.nh], m.nv, m.nh)
+	case pos.f == nil && pos.pk != nil && pos.pk.on && neg.pk.on:
+		s.pair.add(dst, pos.pk, neg.pk, pos.v, pos.n, ap, neg.v, neg.n, an, pos.hp[:(pos.n+neg.n)*m.nh], m.nv, m.nh)
+	default:
+		pos.addOuter(dst, ap)
+		neg.addOuter(dst, an)
+	}
 }
 
 // colMeanDiff sets d = ap·Σ_rows x − an·Σ_rows y, for x and y of width w.

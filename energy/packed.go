@@ -98,3 +98,55 @@ func (p *packed[T]) addOuter(dst []float64, v []T, n, nv, nh int, alpha float64,
 func addOuterDense(dst, v []float64, n, nv, nh int, alpha float64, h []float64) {
 	blas64.Implementation().Dgemm(blas.Trans, blas.NoTrans, nv, nh, n, alpha, v, nv, h, nh, 1, dst, nh)
 }
+
+// pairOuter adds the positive and negative phases' outer products to the
+// gradient in one product: dst (nv×nh) += ap·v₁ᵀh₁ + an·v₂ᵀh₂ over the
+// union of the columns the two batches' last packs kept, as
+// [ap·v₁; an·v₂]ᵀ[h₁; h₂] with h₁ and h₂ adjacent in memory (h, of
+// (n₁ + n₂)×nh). One product of depth n₁ + n₂ and one pass adding it to dst
+// replace two of each.
+type pairOuter[T float32 | float64] struct {
+	idx []int
+	v   []T // (n₁ + n₂)×len(idx)
+	g   []T // len(idx)×nh
+}
+
+func newPairOuter[T float32 | float64](n, nv, nh int) *pairOuter[T] {
+	return &pairOuter[T]{idx: make([]int, 0, nv), v: make([]T, n*nv), g: make([]T, nv*nh)}
+}
+
+// add needs both packs on (p.on and q.on); v1 (n1×nv) and v2 (n2×nv) are
+// the batches the packs were made from.
+func (o *pairOuter[T]) add(dst []float64, p, q *packed[T], v1 []T, n1 int, ap float64, v2 []T, n2 int, an float64, h []T, nv, nh int) {
+	// The union of two ascending index lists.
+	o.idx = o.idx[:0]
+	a, b := p.idx, q.idx
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			o.idx, a = append(o.idx, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			o.idx, b = append(o.idx, b[0]), b[1:]
+		default:
+			o.idx, a, b = append(o.idx, a[0]), a[1:], b[1:]
+		}
+	}
+	k := len(o.idx)
+	gather := func(v []T, n, off int, s T) {
+		for r := range n {
+			row, out := v[r*nv:(r+1)*nv], o.v[(off+r)*k:(off+r+1)*k]
+			for c, j := range o.idx {
+				out[c] = s * row[j]
+			}
+		}
+	}
+	gather(v1, n1, 0, T(ap))
+	gather(v2, n2, n1, T(an))
+	p.gemm(blas.Trans, blas.NoTrans, k, nh, n1+n2, 1, o.v, k, h, nh, 0, o.g, nh)
+	for c, j := range o.idx {
+		row, g := dst[j*nh:(j+1)*nh], o.g[c*nh:(c+1)*nh]
+		for i, x := range g {
+			row[i] += float64(x)
+		}
+	}
+}
