@@ -200,31 +200,39 @@ func softmaxScaled(z []float64, beta float64) {
 // expShifted replaces z by exp(β(z − max z)) in place and returns the sum:
 // an unnormalised softmax that cannot overflow.
 func expShifted(z []float64, beta float64) float64 {
-	// Four running maxima and sums: one chain would wait on each compare
-	// and add (the exps themselves are vectorized).
+	// Four running maxima: one chain would wait on each compare.
 	m := [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	n4 := len(z) &^ 3
 	for i := 0; i < n4; i += 4 {
 		q := z[i : i+4 : i+4]
-		m[0], m[1], m[2], m[3] = max(m[0], q[0]), max(m[1], q[1]), max(m[2], q[2]), max(m[3], q[3])
+		// Comparisons, not the builtin max (its NaN and signed-zero
+		// handling costs more than the rest of the softmax); a NaN score
+		// still makes the sum NaN below.
+		if q[0] > m[0] {
+			m[0] = q[0]
+		}
+		if q[1] > m[1] {
+			m[1] = q[1]
+		}
+		if q[2] > m[2] {
+			m[2] = q[2]
+		}
+		if q[3] > m[3] {
+			m[3] = q[3]
+		}
 	}
 	for _, v := range z[n4:] {
-		m[0] = max(m[0], v)
+		if v > m[0] {
+			m[0] = v
+		}
 	}
 	mx := max(m[0], m[1], m[2], m[3])
 	for i, v := range z {
 		z[i] = beta * (v - mx)
 	}
-	vmath.Exp(z, z) // vectorized (within 2 ulp of math.Exp): as costly as the products otherwise
-	var s [4]float64
-	for i := 0; i < n4; i += 4 {
-		q := z[i : i+4 : i+4]
-		s[0], s[1], s[2], s[3] = s[0]+q[0], s[1]+q[1], s[2]+q[2], s[3]+q[3]
-	}
-	for _, e := range z[n4:] {
-		s[0] += e
-	}
-	return (s[0] + s[1]) + (s[2] + s[3])
+	// Vectorized exps and their sum in one pass (internal/vmath: within 2
+	// ulp of math.Exp); with math.Exp they cost as much as the products.
+	return vmath.ExpSum(z, z)
 }
 
 // batchBlock is the number of queries UpdateBatch handles per pair of

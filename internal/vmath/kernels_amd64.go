@@ -9,6 +9,9 @@ package vmath
 func expAVX2(dst, x *float64, n int)
 
 //go:noescape
+func expSumAVX2(dst, x *float64, n int, acc *[4]float64)
+
+//go:noescape
 func tanhAVX2(dst, x *float64, n int)
 
 //go:noescape

@@ -3,7 +3,10 @@
 package vmath
 
 // Stand-ins so that the dispatch builds; haveAVX2 is false here.
-func expAVX2(dst, x *float64, n int)      { panic("vmath: no AVX2 kernel") }
+func expAVX2(dst, x *float64, n int) { panic("vmath: no AVX2 kernel") }
+func expSumAVX2(dst, x *float64, n int, acc *[4]float64) {
+	panic("vmath: no AVX2 kernel")
+}
 func tanhAVX2(dst, x *float64, n int)     { panic("vmath: no AVX2 kernel") }
 func sigmoidAVX2(dst, x *float64, n int)  { panic("vmath: no AVX2 kernel") }
 func softplusAVX2(dst, x *float64, n int) { panic("vmath: no AVX2 kernel") }

@@ -19,6 +19,39 @@ func Exp(dst, x []float64) {
 	}
 }
 
+// ExpSum sets dst[i] = exp(x[i]) for every i < len(x), as Exp does, and
+// returns the sum of the dst[i] (in four running sums: the order differs
+// from a plain loop's by rounding), the denominator of a softmax in the
+// same pass. dst must be at least as long as x; it may be x itself.
+func ExpSum(dst, x []float64) float64 {
+	dst = dst[:len(x)]
+	if !haveAVX2 {
+		s := 0.0
+		for i, v := range x {
+			e := math.Exp(v)
+			dst[i] = e
+			s += e
+		}
+		return s
+	}
+	var acc [4]float64
+	n := len(x) &^ 3
+	if n > 0 {
+		expSumAVX2(&dst[0], &x[0], n, &acc)
+	}
+	s := (acc[0] + acc[1]) + (acc[2] + acc[3])
+	if n < len(x) {
+		var buf [4]float64
+		copy(buf[:], x[n:])
+		expAVX2(&buf[0], &buf[0], 4)
+		for i, e := range buf[:len(x)-n] {
+			dst[n+i] = e
+			s += e
+		}
+	}
+	return s
+}
+
 // Tanh sets dst[i] = tanh(x[i]) for every i < len(x). dst must be at least
 // as long as x; it may be x itself.
 func Tanh(dst, x []float64) {

@@ -274,6 +274,37 @@ exploop:
 expdone:
 	RET
 
+// func expSumAVX2(dst, x *float64, n int, acc *[4]float64)
+// dst[i] = exp(x[i]) for i < n (a multiple of 4), and acc = the four
+// lane sums of dst.
+TEXT ·expSumAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ acc+24(FP), DX
+	VXORPD Y13, Y13, Y13
+	SHRQ $2, CX
+	JZ esdone
+	VMOVUPD K_elo, Y14
+	VMOVUPD K_ehi, Y15
+
+esloop:
+	VMOVUPD (SI), Y0
+	VMAXPD Y0, Y14, Y0 // max(−746, x), NaN stays NaN
+	VMINPD Y0, Y15, Y0 // min(710, x)
+	EXPV
+	VMOVUPD Y3, (DI)
+	VADDPD Y3, Y13, Y13
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ esloop
+
+esdone:
+	VMOVUPD Y13, (DX)
+	VZEROUPPER
+	RET
+
 // func tanhAVX2(dst, x *float64, n int)
 // dst[i] = tanh(x[i]) = sign(x)·(−t/(t+2)), t = expm1(−2·min(|x|, 20)).
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
