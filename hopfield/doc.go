@@ -31,7 +31,8 @@
 //   - Modern: the dense network with continuous states, update
 //     ξ ← Xᵀ softmax(β X ξ) and energy
 //     E = −β⁻¹ log Σ exp(β x_μᵀξ) + ½ξᵀξ + β⁻¹ log P + ½M². Batched
-//     retrieval (UpdateBatch) is two matrix products per block of queries.
+//     retrieval (UpdateBatch) is two matrix products per block of queries
+//     on the core's GEMM, with the softmax's exps vectorized.
 //
 // # Layers for gorgonia models
 //
@@ -43,7 +44,11 @@
 //   - Hopfield: given state patterns R and stored patterns Y, learned
 //     projections W_Q, W_K, W_V (self- or cross-attention);
 //   - HopfieldPooling: learned state (query) patterns pool a set Y
-//     (permutation invariant; multiple-instance learning);
+//     (permutation invariant; multiple-instance learning). Its update is
+//     one fused op with a hand-written backward pass (internal/attention),
+//     several times faster than the graph of gorgonia ops it replaced;
+//     it is differentiable once (a second derivative through it is an
+//     error);
 //   - HopfieldLayer: learned stored patterns K and values V, queried by
 //     the input R.
 //
