@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
-	_ "github.com/physbias/physbias/internal/blas" // OpenBLAS under -tags openblas
+	coreblas "github.com/physbias/physbias/internal/blas"
 )
 
 // The Gibbs steps of an RBM are block updates on a bipartite graph: every
@@ -19,6 +19,18 @@ import (
 // products go to the BLAS that internal/blas selects (OpenBLAS with the
 // build tag openblas).
 
+// dgemm is the float64 product of the Gibbs steps: the core's Gemm
+// (internal/blas: its AVX2/FMA kernel in the pure-Go build, OpenBLAS for
+// these sizes under -tags openblas) when alpha is 1 and beta 0 or 1, else
+// the build's blas64 (gonum's native Dgemm or OpenBLAS).
+func dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if alpha == 1 && (beta == 0 || beta == 1) {
+		coreblas.Gemm(tA == blas.Trans, tB == blas.Trans, m, n, k, a, lda, b, ldb, c, ldc, beta == 1)
+		return
+	}
+	blas64.Implementation().Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // pre sets a (n×nh) = vW + c for v (n×nv); a nil c means vW.
 func pre(n, nv, nh int, v, w, c, a []float64) {
 	beta := 0.0
@@ -28,7 +40,7 @@ func pre(n, nv, nh int, v, w, c, a []float64) {
 			copy(a[r*nh:(r+1)*nh], c)
 		}
 	}
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, n, nh, nv, 1, v, nv, w, nh, beta, a, nh)
+	dgemm(blas.NoTrans, blas.NoTrans, n, nh, nv, 1, v, nv, w, nh, beta, a, nh)
 }
 
 // preT sets a (n×nv) = bias + alpha·hWᵀ for h (n×nh); a nil bias means
@@ -41,7 +53,7 @@ func preT(n, nv, nh int, h, w []float64, alpha float64, bias, a []float64) {
 			copy(a[r*nv:(r+1)*nv], bias)
 		}
 	}
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, n, nv, nh, alpha, h, nh, w, nh, beta, a, nv)
+	dgemm(blas.NoTrans, blas.Trans, n, nv, nh, alpha, h, nh, w, nh, beta, a, nv)
 }
 
 // sigmoidInPlace sets a_i = σ(beta·a_i), the probability that a binary
@@ -130,9 +142,9 @@ func (g *chains) down(beta float64, bias []float64) {
 		g.down32(beta, bias, true)
 		return
 	}
-	if m.cfg.Units == Binary {
-		preT(g.n, m.nv, m.nh, g.hs, m.w, beta, nil, g.vp)
-		heatBath(g.vp, m.nv, bias, 1, g.vp, g.v, g.r)
+	if m.cfg.Units == Binary { // σ(bias + β·hWᵀ): β goes to the heat-bath pass
+		preT(g.n, m.nv, m.nh, g.hs, m.w, 1, nil, g.vp)
+		heatBath(g.vp, m.nv, bias, beta, g.vp, g.v, g.r)
 		return
 	}
 	preT(g.n, m.nv, m.nh, g.hs, m.w, beta, bias, g.vp)

@@ -2,7 +2,6 @@ package energy
 
 import (
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // packed drops the visible units that are zero in every row of a batch
@@ -22,7 +21,7 @@ type packed[T float32 | float64] struct {
 
 func newPacked(n, nv, nh int) *packed[float64] {
 	return &packed[float64]{idx: make([]int, 0, nv), v: make([]float64, n*nv), w: make([]float64, nv*nh), g: make([]float64, nv*nh),
-		gemm: blas64.Implementation().Dgemm}
+		gemm: dgemm}
 }
 
 // pack finds the non-zero columns of v (n×nv) and, if at least a tenth of
@@ -96,7 +95,7 @@ func (p *packed[T]) addOuter(dst []float64, v []T, n, nv, nh int, alpha float64,
 // addOuterDense sets dst += alpha·vᵀh (float64, over all columns): the
 // product for chains without a packed (Gaussian units).
 func addOuterDense(dst, v []float64, n, nv, nh int, alpha float64, h []float64) {
-	blas64.Implementation().Dgemm(blas.Trans, blas.NoTrans, nv, nh, n, alpha, v, nv, h, nh, 1, dst, nh)
+	dgemm(blas.Trans, blas.NoTrans, nv, nh, n, alpha, v, nv, h, nh, 1, dst, nh)
 }
 
 // pairOuter adds the positive and negative phases' outer products to the
