@@ -7,7 +7,6 @@ import (
 	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/rng"
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // batchNet evaluates an MLP energy and its exact input gradient for a
@@ -78,7 +77,6 @@ func sigmoid(z float64) float64 {
 // (n×In) to ∇ₓE.
 func (bn *batchNet) eval(x []float64, e, g []float64) {
 	n, L := bn.n, len(bn.sizes)-1
-	impl := blas64.Implementation()
 	copy(bn.z[0], x)
 	for l := range L {
 		in, out := bn.sizes[l], bn.sizes[l+1]
@@ -86,7 +84,7 @@ func (bn *batchNet) eval(x []float64, e, g []float64) {
 		for r := range n {
 			copy(z[r*out:(r+1)*out], bn.b[l])
 		}
-		impl.Dgemm(blas.NoTrans, blas.NoTrans, n, out, in, 1, bn.z[l], in, bn.w[l], out, 1, z, out)
+		dgemm(blas.NoTrans, blas.NoTrans, n, out, in, 1, bn.z[l], in, bn.w[l], out, 1, z, out)
 		if l == L-1 {
 			break
 		}
@@ -115,7 +113,7 @@ func (bn *batchNet) eval(x []float64, e, g []float64) {
 		if l == 0 {
 			dst = g
 		}
-		impl.Dgemm(blas.NoTrans, blas.Trans, n, in, out, 1, bn.g[l+1], out, bn.w[l], out, 0, dst, in)
+		dgemm(blas.NoTrans, blas.Trans, n, in, out, 1, bn.g[l+1], out, bn.w[l], out, 0, dst, in)
 	}
 }
 
