@@ -418,8 +418,21 @@ func TestNetworkErrors(t *testing.T) {
 		t.Errorf("no parameters: %v, want ErrCallback", err)
 	}
 	var zero energy.NetworkEnergy
-	if _, err := zero.Energy([][]float64{{0, 0}}); !errors.Is(err, energy.ErrZeroValue) {
-		t.Errorf("zero value: %v, want ErrZeroValue", err)
+	for name, err := range map[string]error{
+		"Energy":   func() error { _, err := zero.Energy([][]float64{{0, 0}}); return err }(),
+		"Grad":     func() error { _, err := zero.Grad([][]float64{{0, 0}}); return err }(),
+		"AsEnergy": func() error { _, err := zero.AsEnergy(); return err }(),
+		"Langevin": func() error { _, err := zero.Langevin([][]float64{{0, 0}}, energy.LangevinConfig{}); return err }(),
+		"Train":    func() error { _, err := zero.Train(context.Background(), [][]float64{{0, 0}}, energy.MLPTrainConfig{}); return err }(),
+		"Save":     zero.Save(&bytes.Buffer{}),
+		"SaveFile": zero.SaveFile(t.TempDir() + "/z.bin"),
+	} {
+		if !errors.Is(err, energy.ErrZeroValue) {
+			t.Errorf("zero value: %s: %v, want ErrZeroValue", name, err)
+		}
+	}
+	if zero.Dim() != 0 || zero.Params() != nil || zero.Values() != nil || zero.Buffer() != nil {
+		t.Error("zero value: Dim, Params, Values or Buffer not empty")
 	}
 	m, err := energy.NewNetwork(2, ok)
 	if err != nil {
