@@ -34,18 +34,25 @@ func (m *Model) buildNet(batch int) (*net, error) {
 		bias := b.Do("cast", func() (*G.Node, error) { return conv.Cast(nt.params[2*i+1], dt) })
 		cv := Conv{Stride: l.Stride, Pad: l.Pad}
 		in := h
-		// The ReLU runs inside the convolution op (one pass less over
-		// every feature map each way); the images need no gradient.
+		// The ReLU and the max-pool run inside the convolution op (no
+		// pass over the full feature maps of their own either way); the
+		// images need no gradient.
 		opt := conv.Options{ReLU: i < len(c.Layers)-1, NoInputGrad: i == 0}
+		if i < len(c.Layers)-1 && l.MaxPool > 0 {
+			b.Do("max-pool", func() (*G.Node, error) {
+				hs, k, s := in.Shape(), l.Kernel, cv.stride()
+				if len(hs) != 4 {
+					return nil, errorf(ErrInput, "MaxPool: input of shape %v", hs)
+				}
+				ho, wo := (hs[2]+2*cv.Pad-k)/s+1, (hs[3]+2*cv.Pad-k)/s+1
+				return in, checkPool("MaxPool", l.MaxPool, c.Group, ho, wo)
+			})
+			opt.MaxPool = l.MaxPool
+		}
 		if i == 0 {
 			h = b.Do("lift", func() (*G.Node, error) { return lift(in, w, bias, c.Group, cv, opt) })
 		} else {
 			h = b.Do("group conv", func() (*G.Node, error) { return groupConv(in, w, bias, c.Group, cv, opt) })
-		}
-		if i < len(c.Layers)-1 {
-			if l.MaxPool > 0 {
-				h = b.Do("max-pool", func() (*G.Node, error) { return MaxPool(h, l.MaxPool, c.Group) })
-			}
 		}
 		nt.feats = append(nt.feats, h)
 	}

@@ -73,21 +73,30 @@ func MaxPool(x *G.Node, size int, grp Group) (*G.Node, error) {
 		return nil, err
 	}
 	s := x.Shape()
-	if size < 1 || size > s[2] || size > s[3] {
-		return nil, errorf(ErrInput, "%s: window %d on %d×%d maps, want 1 ≤ size ≤ both sides", fn, size, s[2], s[3])
-	}
-	if grp != Z2 {
-		for _, n := range [2]int{s[2], s[3]} {
-			if (n-size)%size != 0 {
-				return nil, errorf(ErrInput, "%s: a %d×%d pool with stride %d on size %d breaks %v equivariance (the rotated map is pooled on shifted windows); pad or crop to a multiple of %d", fn, size, size, size, n, grp, size)
-			}
-		}
+	if err := checkPool(fn, size, grp, s[2], s[3]); err != nil {
+		return nil, err
 	}
 	y, err := conv.MaxPool2D(x, size)
 	if err != nil {
 		return nil, errorf(ErrInput, "%s: %w", fn, err)
 	}
 	return y, nil
+}
+
+// checkPool checks a size×size max-pool of stride size on h×w maps, for
+// the equivariance of grp.
+func checkPool(fn string, size int, grp Group, h, w int) error {
+	if size < 1 || size > h || size > w {
+		return errorf(ErrInput, "%s: window %d on %d×%d maps, want 1 ≤ size ≤ both sides", fn, size, h, w)
+	}
+	if grp != Z2 {
+		for _, n := range [2]int{h, w} {
+			if (n-size)%size != 0 {
+				return errorf(ErrInput, "%s: a %d×%d pool with stride %d on size %d breaks %v equivariance (the rotated map is pooled on shifted windows); pad or crop to a multiple of %d", fn, size, size, size, n, grp, size)
+			}
+		}
+	}
+	return nil
 }
 
 // GlobalPool reduces each channel of (B, C, H, W) maps to one number,

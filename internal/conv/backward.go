@@ -18,11 +18,21 @@ import (
 // op has one output: backOp returns ∂x (∂w when noDX), and keeps ∂w and
 // ∂b in side, from where a fetchOp node that takes backOp's node as its
 // input (so runs after it) returns each.
+//
+// With pool (the forward op max-pools its output), ḡ is the gradient of
+// the pooled output and the output before pooling is read from full, the
+// forward op's own buffer (the forward op runs first: ḡ depends on it).
 type backOp struct {
 	stride, pad, h, w, kh, kw int
 	bias, relu, noDX          bool
+	pool                      int
+	full                      *keep     // with pool; not hashed
 	side                      *backSide // not hashed
 }
+
+// yInput reports whether the output y is an input of the op (a ReLU
+// without pooling; with pooling y comes from full).
+func (op backOp) yInput() bool { return op.relu && op.pool == 0 }
 
 // backSide holds what a backOp computes beyond its output.
 type backSide struct {
@@ -37,7 +47,7 @@ var (
 )
 
 func (op backOp) Arity() int {
-	if op.relu {
+	if op.yInput() {
 		return 4
 	}
 	return 3
@@ -45,7 +55,7 @@ func (op backOp) Arity() int {
 
 func (op backOp) Type() hm.Type {
 	t4 := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	if op.relu {
+	if op.yInput() {
 		return hm.NewFnType(t4, t4, t4, t4, t4)
 	}
 	return hm.NewFnType(t4, t4, t4, t4)
@@ -68,10 +78,15 @@ func (op backOp) geom(fn string, s []tensor.Shape) (geom, error) {
 	if s[0][2] != op.h || s[0][3] != op.w || s[1][2] != op.kh || s[1][3] != op.kw {
 		return geom{}, fmt.Errorf("conv: %s: input %v and filters %v, want %d×%d maps and %d×%d kernels", fn, s[0], s[1], op.h, op.w, op.kh, op.kw)
 	}
-	for _, t := range s[2:] {
-		if !g.yShape().Eq(t) {
-			return geom{}, fmt.Errorf("conv: %s: gradient or output of shape %v, want %v", fn, t, g.yShape())
-		}
+	gs, err := g.outShape(op.pool)
+	if err != nil {
+		return geom{}, err
+	}
+	if !gs.Eq(s[2]) {
+		return geom{}, fmt.Errorf("conv: %s: gradient of shape %v, want %v", fn, s[2], gs)
+	}
+	if len(s) > 3 && !g.yShape().Eq(s[3]) {
+		return geom{}, fmt.Errorf("conv: %s: output of shape %v, want %v", fn, s[3], g.yShape())
 	}
 	return g, nil
 }
@@ -122,14 +137,26 @@ func (op backOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 // the separate derivative ops' code on it.
 func backward[T float](op backOp, g geom, prealloc G.Value, in []G.Value) (G.Value, error) {
 	const fn = "Conv2D derivative"
+	gs, err := g.outShape(op.pool)
+	if err != nil {
+		return nil, err
+	}
 	var x, w, dy, y []T
 	for i, p := range []*[]T{&x, &w, &dy, &y}[:len(in)] {
-		want := [4]tensor.Shape{g.xShape(), g.wShape(), g.yShape(), g.yShape()}[i]
+		want := [4]tensor.Shape{g.xShape(), g.wShape(), gs, g.yShape()}[i]
 		d, err := dataOf[T](fn, i, in[i], want)
 		if err != nil {
 			return nil, err
 		}
 		*p = d
+	}
+	if op.pool > 0 {
+		if op.full == nil || op.full.t == nil {
+			return nil, fmt.Errorf("conv: %s: the forward convolution has not run", fn)
+		}
+		if y, err = dataOf[T](fn, 3, op.full.t, g.yShape()); err != nil {
+			return nil, err
+		}
 	}
 	side := op.side
 	var out *tensor.Dense
@@ -144,17 +171,26 @@ func backward[T float](op backOp, g geom, prealloc G.Value, in []G.Value) (G.Val
 		side.db, db = outputKeep[T](&keep{side.db}, nil, tensor.Shape{g.O})
 	}
 	if x32, ok := any(x).([]float32); ok && g.direct() {
-		directBackward(g, x32, any(w).([]float32), any(dy).([]float32), any(y).([]float32),
+		directBackward(g, x32, any(w).([]float32), any(dy).([]float32), any(y).([]float32), op.relu, op.pool,
 			any(dx).([]float32), any(dw).([]float32), any(db).([]float32))
 		return out, nil
 	}
-	// The other paths: ḡ masked once, then each derivative's own code.
+	// The other paths: ḡ unpooled and masked once, then each derivative's
+	// own code.
 	gv := in[2]
 	if y != nil {
-		mb := getBuf[T](len(dy))
+		mb := getBuf[T](len(y))
 		defer bufPool.Put(mb)
-		maskInto(*mb, dy, y)
-		gv = tensor.New(tensor.WithShape(g.yShape()...), tensor.WithBacking(*mb))
+		full := *mb
+		if op.pool > 0 {
+			poolMaps(y, full, dy, g.B*g.O, g.HO, g.WO, op.pool)
+			if op.relu {
+				maskInto(full, full, y)
+			}
+		} else {
+			maskInto(full, dy, y)
+		}
+		gv = tensor.New(tensor.WithShape(g.yShape()...), tensor.WithBacking(full))
 	}
 	run := func(dst []T, f func() (G.Value, error)) error {
 		v, err := f()
@@ -194,8 +230,8 @@ func (op backOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the op's name, geometry and flags.
 func (op backOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "conv.backOp{stride=%d,pad=%d,h=%d,w=%d,kh=%d,kw=%d,bias=%t,relu=%t,nodx=%t}",
-		op.stride, op.pad, op.h, op.w, op.kh, op.kw, op.bias, op.relu, op.noDX)
+	fmt.Fprintf(h, "conv.backOp{stride=%d,pad=%d,h=%d,w=%d,kh=%d,kw=%d,bias=%t,relu=%t,nodx=%t,pool=%d}",
+		op.stride, op.pad, op.h, op.w, op.kh, op.kw, op.bias, op.relu, op.noDX, op.pool)
 }
 
 func (op backOp) Hashcode() uint32 {

@@ -34,6 +34,13 @@ type Options struct {
 	// a graph, wanted or not, so an input gradient nobody reads costs a
 	// full product.
 	NoInputGrad bool
+	// MaxPool, if above 0, max-pools the output (after the ReLU) over
+	// MaxPool×MaxPool windows of that stride inside the op, as MaxPool2D:
+	// the full output is kept inside the op and pooled one sample at a
+	// time while it is in cache, and the derivative unpools the gradient
+	// one sample at a time, so neither the full output nor its gradient
+	// goes through memory as a node of its own.
+	MaxPool int
 }
 
 // Conv2DWith is Conv2D with Options.
@@ -48,7 +55,12 @@ func Conv2DWith(x, w, b *G.Node, stride, pad int, o Options) (*G.Node, error) {
 	if x.Dtype() != w.Dtype() || (x.Dtype() != tensor.Float32 && x.Dtype() != tensor.Float64) {
 		return nil, fmt.Errorf("conv: %s: input dtype %v and filter dtype %v, want both float32 or both float64", fn, x.Dtype(), w.Dtype())
 	}
-	op := convOp{stride: stride, pad: pad, bias: b != nil, relu: o.ReLU, noDX: o.NoInputGrad, out: new(keep)}
+	g, _ := newGeom(fn, x.Shape(), w.Shape(), stride, pad)
+	if o.MaxPool < 0 || o.MaxPool > g.HO || o.MaxPool > g.WO {
+		return nil, fmt.Errorf("conv: %s: max-pool window %d on %d×%d outputs", fn, o.MaxPool, g.HO, g.WO)
+	}
+	op := convOp{stride: stride, pad: pad, bias: b != nil, relu: o.ReLU, noDX: o.NoInputGrad, pool: o.MaxPool,
+		out: new(keep), full: new(keep)}
 	in := []*G.Node{x, w}
 	if b != nil {
 		if s := b.Shape(); len(s) != 1 || s[0] != w.Shape()[0] {
@@ -72,7 +84,9 @@ func Conv2DWith(x, w, b *G.Node, stride, pad int, o Options) (*G.Node, error) {
 type convOp struct {
 	stride, pad      int
 	bias, relu, noDX bool
+	pool             int // max-pool window; 0 for none
 	out              *keep
+	full             *keep // with pool: the output before pooling (not hashed)
 }
 
 var (
@@ -112,7 +126,19 @@ func (op convOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	return g.yShape(), nil
+	return g.outShape(op.pool)
+}
+
+// outShape is the shape of the convolution's output max-pooled over
+// windows of pool (none for 0).
+func (g geom) outShape(pool int) (tensor.Shape, error) {
+	if pool == 0 {
+		return g.yShape(), nil
+	}
+	if pool < 0 || pool > g.HO || pool > g.WO {
+		return nil, fmt.Errorf("conv: Conv2D: max-pool window %d on %d×%d outputs", pool, g.HO, g.WO)
+	}
+	return tensor.Shape{g.B, g.O, g.HO / pool, g.WO / pool}, nil
 }
 
 func (op convOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
@@ -151,11 +177,21 @@ func convForward[T float](op convOp, g geom, prealloc G.Value, in []G.Value) (G.
 			return nil, err
 		}
 	}
-	out, y := outputKeep[T](op.out, prealloc, g.yShape(), x, w, b)
+	os, err := g.outShape(op.pool)
+	if err != nil {
+		return nil, err
+	}
+	out, y := outputKeep[T](op.out, prealloc, os, x, w, b)
+	var pooled []T
+	if op.pool > 0 {
+		pooled = y
+		_, y = outputKeep[T](op.full, nil, g.yShape(), x, w, b, pooled)
+	}
 	if x32, ok := any(x).([]float32); ok && g.direct() {
-		directForward(g, x32, any(w).([]float32), any(b).([]float32), any(y).([]float32), op.relu)
+		directForward(g, x32, any(w).([]float32), any(b).([]float32), any(y).([]float32), op.relu, op.pool, any(pooled).([]float32))
 		return out, nil
 	}
+	ps := os.TotalSize() / g.B
 	rows, cols := g.rows(), g.cols()
 	xs, ys := g.C*g.H*g.W, g.O*cols
 	forChunks(g.B, func(_, lo, hi int) {
@@ -177,6 +213,9 @@ func convForward[T float](op convOp, g geom, prealloc G.Value, in []G.Value) (G.
 			if op.relu {
 				reluInPlace(yn)
 			}
+			if op.pool > 0 {
+				poolMaps(yn, pooled[n*ps:(n+1)*ps], nil, g.O, g.HO, g.WO, op.pool)
+			}
 		}
 	})
 	return out, nil
@@ -188,7 +227,7 @@ func (op convOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the op's name, stride, padding and flags.
 func (op convOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "conv.convOp{stride=%d,pad=%d,bias=%t,relu=%t,nodx=%t}", op.stride, op.pad, op.bias, op.relu, op.noDX)
+	fmt.Fprintf(h, "conv.convOp{stride=%d,pad=%d,bias=%t,relu=%t,nodx=%t,pool=%d}", op.stride, op.pad, op.bias, op.relu, op.noDX, op.pool)
 }
 
 func (op convOp) Hashcode() uint32 {
@@ -198,7 +237,7 @@ func (op convOp) Hashcode() uint32 {
 }
 
 func (op convOp) String() string {
-	return fmt.Sprintf("Conv2D(stride=%d, pad=%d, bias=%t, relu=%t, nodx=%t)", op.stride, op.pad, op.bias, op.relu, op.noDX)
+	return fmt.Sprintf("Conv2D(stride=%d, pad=%d, bias=%t, relu=%t, nodx=%t, pool=%d)", op.stride, op.pad, op.bias, op.relu, op.noDX, op.pool)
 }
 
 func (op convOp) DiffWRT(int) []bool {
@@ -221,9 +260,9 @@ func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	xs, ws := in[0].Shape(), in[1].Shape()
 	side := new(backSide)
 	back := backOp{stride: op.stride, pad: op.pad, h: xs[2], w: xs[3], kh: ws[2], kw: ws[3],
-		bias: op.bias, relu: op.relu, noDX: op.noDX, side: side}
+		bias: op.bias, relu: op.relu, noDX: op.noDX, pool: op.pool, full: op.full, side: side}
 	args := G.Nodes{in[0], in[1], grad}
-	if op.relu {
+	if back.yInput() {
 		args = append(args, out)
 	}
 	bn, err := G.ApplyOp(back, args...)

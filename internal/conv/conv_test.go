@@ -108,20 +108,20 @@ var wideCases = []convCase{
 // runConv builds loss = Σ c ⊙ y² over y = Conv2D(x, w, b) and returns the
 // output and the gradients of x, w and b.
 func runConv(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64) (y, dx, dw, db []float64) {
-	return runConvWith(t, k, dt, x, w, b, c, "")
+	return runConvWith(t, k, dt, x, w, b, c, Options{}, false)
 }
 
-// runConvWith is runConv with y = ReLU(Conv2D) as one op (how "fused"),
-// as Conv2D then ReLU ("composed"), or Conv2D alone (""); with "fused-nodx"
-// the op has NoInputGrad and dx is nil.
-func runConvWith(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64, how string) (y, dx, dw, db []float64) {
+// runConvWith is runConv with y = Conv2DWith(x, w, b, opt) when composed
+// is false, and otherwise the same built from Conv2D, ReLU and MaxPool2D
+// nodes; with opt.NoInputGrad dx is nil.
+func runConvWith(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64, opt Options, composed bool) (y, dx, dw, db []float64) {
 	t.Helper()
 	g := G.NewGraph()
 	xn := node(g, "x", dt, x, k.B, k.C, k.H, k.W)
 	wn := node(g, "w", dt, w, k.O, k.C, k.KH, k.KW)
 	var bn *G.Node
 	params := G.Nodes{xn, wn}
-	if how == "fused-nodx" {
+	if opt.NoInputGrad {
 		params = G.Nodes{wn}
 	}
 	if k.bias {
@@ -130,17 +130,16 @@ func runConvWith(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64
 	}
 	var yn *G.Node
 	var err error
-	switch how {
-	case "fused":
-		yn, err = Conv2DWith(xn, wn, bn, k.S, k.P, Options{ReLU: true})
-	case "fused-nodx":
-		yn, err = Conv2DWith(xn, wn, bn, k.S, k.P, Options{ReLU: true, NoInputGrad: true})
-	case "composed":
-		if yn, err = Conv2D(xn, wn, bn, k.S, k.P); err == nil {
+	if composed {
+		yn, err = Conv2D(xn, wn, bn, k.S, k.P)
+		if err == nil && opt.ReLU {
 			yn, err = ReLU(yn)
 		}
-	default:
-		yn, err = Conv2D(xn, wn, bn, k.S, k.P)
+		if err == nil && opt.MaxPool > 0 {
+			yn, err = MaxPool2D(yn, opt.MaxPool)
+		}
+	} else {
+		yn, err = Conv2DWith(xn, wn, bn, k.S, k.P, opt)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +165,7 @@ func runConvWith(t *testing.T, k convCase, dt tensor.Dtype, x, w, b, c []float64
 		}
 		return floats(t, v)
 	}
-	if how != "fused-nodx" {
+	if !opt.NoInputGrad {
 		dx = gr(xn)
 	}
 	dw = gr(wn)
@@ -325,12 +324,14 @@ func TestConvPathsAgree(t *testing.T) {
 	}
 }
 
-// TestConvReLUFused checks Conv2DWith's ReLU inside the op against
-// Conv2D followed by the ReLU op, values and gradients, on every path and
-// in both dtypes; with NoInputGrad the filter and bias gradients are the
-// same and no input-gradient op is in the graph.
+// TestConvReLUFused checks Conv2DWith's ReLU and max-pool inside the op
+// against Conv2D followed by the ReLU and MaxPool2D ops, values and
+// gradients, on every path and in both dtypes; with NoInputGrad the
+// filter and bias gradients are the same and no input gradient is made.
 func TestConvReLUFused(t *testing.T) {
 	r := rng.New(5)
+	opts := []Options{{ReLU: true}, {ReLU: true, NoInputGrad: true}, {ReLU: true, MaxPool: 2},
+		{MaxPool: 2, NoInputGrad: true}, {ReLU: true, MaxPool: 3}}
 	for _, k := range append(convCases[:len(convCases):len(convCases)], wideCases...) {
 		x := randn(r, k.B*k.C*k.H*k.W)
 		w := randn(r, k.O*k.C*k.KH*k.KW)
@@ -338,27 +339,31 @@ func TestConvReLUFused(t *testing.T) {
 		if k.bias {
 			b = randn(r, k.O)
 		}
-		y0, _, _ := direct(x, w, b, k.B, k.C, k.H, k.W, k.O, k.KH, k.KW, k.S, k.P)
-		c := randn(r, len(y0))
-		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
-			forPaths(t, func(path string) {
-				want := [4][]float64{}
-				want[0], want[1], want[2], want[3] = runConvWith(t, k, dt, x, w, b, c, "composed")
-				for _, how := range []string{"fused", "fused-nodx"} {
+		_, ho, wo := direct(x, w, b, k.B, k.C, k.H, k.W, k.O, k.KH, k.KW, k.S, k.P)
+		for _, opt := range opts {
+			if opt.MaxPool > min(ho, wo) {
+				continue
+			}
+			p := max(1, opt.MaxPool)
+			c := randn(r, k.B*k.O*(ho/p)*(wo/p))
+			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+				forPaths(t, func(path string) {
+					want := [4][]float64{}
+					want[0], want[1], want[2], want[3] = runConvWith(t, k, dt, x, w, b, c, opt, true)
 					got := [4][]float64{}
-					got[0], got[1], got[2], got[3] = runConvWith(t, k, dt, x, w, b, c, how)
+					got[0], got[1], got[2], got[3] = runConvWith(t, k, dt, x, w, b, c, opt, false)
 					for i, name := range []string{"y", "∂x", "∂w", "∂b"} {
-						if got[i] == nil && (how == "fused-nodx" && i == 1 || want[i] == nil) {
+						if got[i] == nil && (opt.NoInputGrad && i == 1 || want[i] == nil) {
 							continue
 						}
 						// The same products on the same masked values:
 						// measured 0 (bit for bit).
 						if d := maxAbsDiff(got[i], want[i]); d > 1e-12*max(1, maxAbs(want[i])) {
-							t.Errorf("%+v %v %s %s: %s differs from Conv2D then ReLU by %.2g", k, dt, path, how, name, d)
+							t.Errorf("%+v %v %s %+v: %s differs from the separate ops by %.2g", k, dt, path, opt, name, d)
 						}
 					}
-				}
-			})
+				})
+			}
 		}
 	}
 	// NoInputGrad: the derivative op computes no ∂x (its output is ∂w)

@@ -72,7 +72,10 @@ func strided(n, s int) *[]int {
 
 // directForward sets y (B, O, HO, WO) to the correlation of x with w plus
 // b (nil for none), and to its ReLU with relu.
-func directForward(g geom, x, w, b, y []float32, relu bool) {
+//
+// With pool above 0 each sample's output is then max-pooled into pooled
+// while it is in cache.
+func directForward(g geom, x, w, b, y []float32, relu bool, pool int, pooled []float32) {
 	hp, wp := g.H+2*g.P, g.W+2*g.P
 	rows := g.rows()
 	n := (g.HO-1)*wp + g.WO
@@ -115,14 +118,22 @@ func directForward(g geom, x, w, b, y []float32, relu bool) {
 					}
 				}
 			}
+			if pool > 0 {
+				ps := g.O * (g.HO / pool) * (g.WO / pool)
+				pool2 := pooled[s*ps : (s+1)*ps]
+				poolMaps(ysn, pool2, nil, g.O, g.HO, g.WO, pool)
+			}
 		}
 	})
 }
 
 // directBackward computes the derivatives of the convolution from the
-// upstream gradient dy (B, O, HO, WO), masked where the output y is 0 when
-// y is not nil (a ReLU inside the op): dx (B, C, H, W) from the filters w,
-// dw (O, C, KH, KW) from the input x and db (O), each skipped when nil.
+// upstream gradient dy (B, O, HO, WO), masked where the output y is 0 with
+// relu (a ReLU inside the op): dx (B, C, H, W) from the filters w, dw (O,
+// C, KH, KW) from the input x and db (O), each skipped when nil. With pool
+// above 0, dy is the gradient of y max-pooled over pool×pool windows and
+// is unpooled (to each window's first largest value of y) one sample at a
+// time.
 // One pass over the samples: each sample's gradient row is read (and
 // masked) once and goes to the three places it is needed.
 //
@@ -131,7 +142,7 @@ func directForward(g geom, x, w, b, y []float32, relu bool) {
 // of the windows of x times the transposed gradient (zero in the dropped
 // wide columns). dw and db are summed in fixed chunks of samples and then
 // the chunks in order, so they do not depend on GOMAXPROCS.
-func directBackward(g geom, x, w, dy, y, dx, dw, db []float32) {
+func directBackward(g geom, x, w, dy, y []float32, relu bool, pool int, dx, dw, db []float32) {
 	hp, wp := g.H+2*g.P, g.W+2*g.P
 	xs, ys := g.C*g.H*g.W, g.O*g.HO*g.WO
 	// dx: the padded gradient is gh×gw, the flipped filters wt (C, O·KH·KW).
@@ -211,20 +222,27 @@ func directBackward(g geom, x, w, dy, y, dx, dw, db []float32) {
 		defer bufPool.Put(mb)
 		mg := *mb
 		for s := lo; s < hi; s++ {
-			// The sample's gradient, masked (one pass over dy and y).
-			dys := dy[s*ys : (s+1)*ys]
-			if y != nil {
-				maskGrad32(mg, y[s*ys:(s+1)*ys], dys)
+			// The sample's gradient, unpooled and masked (one pass over
+			// dy and y).
+			var dys []float32
+			switch {
+			case pool > 0:
+				ps := g.O * (g.HO / pool) * (g.WO / pool)
+				poolMaps(y[s*ys:(s+1)*ys], mg, dy[s*ps:(s+1)*ps], g.O, g.HO, g.WO, pool)
+				if relu {
+					maskGrad32(mg, y[s*ys:(s+1)*ys], mg)
+				}
 				dys = mg
+			case relu:
+				maskGrad32(mg, y[s*ys:(s+1)*ys], dy[s*ys:(s+1)*ys])
+				dys = mg
+			default:
+				dys = dy[s*ys : (s+1)*ys]
 			}
 			if db != nil {
 				hw := g.HO * g.WO
 				for o := 0; o < g.O; o++ {
-					var sum float32
-					for _, v := range dys[o*hw : (o+1)*hw] {
-						sum += v
-					}
-					partB[ch*g.O+o] += sum
+					partB[ch*g.O+o] += sum32(dys[o*hw : (o+1)*hw])
 				}
 			}
 			if dx != nil {
@@ -302,4 +320,26 @@ func transposeWide(gt, src []float32, o, h, w, wp int) {
 			}
 		}
 	}
+}
+
+// sum32 returns the sum of v in eight interleaved partial sums (a single
+// running sum waits on the adder's latency at every element).
+func sum32(v []float32) float32 {
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		w := v[i : i+8 : i+8]
+		s[0] += w[0]
+		s[1] += w[1]
+		s[2] += w[2]
+		s[3] += w[3]
+		s[4] += w[4]
+		s[5] += w[5]
+		s[6] += w[6]
+		s[7] += w[7]
+	}
+	for ; i < len(v); i++ {
+		s[i%8] += v[i]
+	}
+	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 }

@@ -169,7 +169,7 @@ func filterGrad[T float](g geom, prealloc G.Value, in []G.Value) (G.Value, error
 	}
 	out, dw := output[T](prealloc, g.wShape(), x, dy, y)
 	if x32, ok := any(x).([]float32); ok && g.direct() {
-		directBackward(g, x32, nil, any(dy).([]float32), any(y).([]float32), nil, any(dw).([]float32), nil)
+		directBackward(g, x32, nil, any(dy).([]float32), any(y).([]float32), y != nil, 0, nil, any(dw).([]float32), nil)
 		return out, nil
 	}
 	rows, cols := g.rows(), g.cols()

@@ -78,7 +78,7 @@ func inputGrad[T float](op inputGradOp, g geom, prealloc G.Value, in []G.Value) 
 	}
 	out, dx := outputKeep[T](op.out, prealloc, g.xShape(), w, dy, y)
 	if w32, ok := any(w).([]float32); ok && g.direct() {
-		directBackward(g, nil, w32, any(dy).([]float32), any(y).([]float32), any(dx).([]float32), nil, nil)
+		directBackward(g, nil, w32, any(dy).([]float32), any(y).([]float32), y != nil, 0, any(dx).([]float32), nil, nil)
 		return out, nil
 	}
 	rows, cols := g.rows(), g.cols()

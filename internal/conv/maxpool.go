@@ -118,35 +118,7 @@ func maxPool[T float](op maxPoolOp, kp *keep, prealloc, in, grad G.Value) (G.Val
 	} else {
 		out, dst = outputKeep[T](kp, prealloc, os, x)
 	}
-	h, w, oh, ow, k := s[2], s[3], os[2], os[3], op.size
-	if x32, ok := any(x).([]float32); ok && k == 2 {
-		pool2x2(x32, any(dst).([]float32), any(g).([]float32), s[0]*s[1], h, w)
-		return out, nil
-	}
-	if grad != nil {
-		clear(dst)
-	}
-	for m := 0; m < s[0]*s[1]; m++ {
-		xm := x[m*h*w : (m+1)*h*w]
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				best := (i*k)*w + j*k
-				for a := 0; a < k; a++ {
-					for b := 0; b < k; b++ {
-						if p := (i*k+a)*w + j*k + b; xm[p] > xm[best] {
-							best = p
-						}
-					}
-				}
-				o := (m*oh+i)*ow + j
-				if grad != nil {
-					dst[m*h*w+best] += g[o]
-				} else {
-					dst[o] = xm[best]
-				}
-			}
-		}
-	}
+	poolMaps(x, dst, g, s[0]*s[1], s[2], s[3], op.size)
 	return out, nil
 }
 
@@ -244,7 +216,43 @@ func (op maxPoolGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("conv: the MaxPool2D gradient has no derivative")
 }
 
-// pool2x2 is maxPool's float32 path for 2×2 windows on m maps of h×w:
+// poolMaps max-pools the m maps of h×w in x over k×k windows of stride k
+// into dst, or, with g (the upstream gradient of the pooled maps) not nil,
+// writes the whole input gradient into dst: g at each window's first
+// largest value (row-major), zero elsewhere.
+func poolMaps[T float](x, dst, g []T, m, h, w, k int) {
+	if x32, ok := any(x).([]float32); ok && k == 2 {
+		pool2x2(x32, any(dst).([]float32), any(g).([]float32), m, h, w)
+		return
+	}
+	oh, ow := h/k, w/k
+	if g != nil {
+		clear(dst[:m*h*w])
+	}
+	for n := 0; n < m; n++ {
+		xm := x[n*h*w : (n+1)*h*w]
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				best := (i*k)*w + j*k
+				for a := 0; a < k; a++ {
+					for b := 0; b < k; b++ {
+						if p := (i*k+a)*w + j*k + b; xm[p] > xm[best] {
+							best = p
+						}
+					}
+				}
+				o := (n*oh+i)*ow + j
+				if g != nil {
+					dst[n*h*w+best] += g[o]
+				} else {
+					dst[o] = xm[best]
+				}
+			}
+		}
+	}
+}
+
+// pool2x2 is poolMaps' float32 path for 2×2 windows on m maps of h×w:
 // with g nil it writes the pooled maps into dst; otherwise it writes the
 // whole input gradient into dst (g at each window's first largest value,
 // row-major, zero elsewhere, including rows and columns past the last
