@@ -11,9 +11,11 @@
 // filters and an optional bias of O values, with one stride and one zero
 // padding for both axes, in float32 or float64 (the dtype of the input; the
 // filters must match). Conv2DWith adds a ReLU inside the op (Options.ReLU:
-// one pass less over the output each way than a separate ReLU) and
-// NoInputGrad for a convolution of the data (gorgonia runs every node of
-// a graph, so an input gradient nobody reads would cost a full product).
+// one pass less over the output each way than a separate ReLU), a max-pool
+// inside the op (Options.MaxPool: each sample pooled while in cache, its
+// gradient unpooled the same way) and NoInputGrad for a convolution of the
+// data (gorgonia runs every node of a graph, so an input gradient nobody
+// reads would cost a full product).
 //
 // A float32 convolution of stride 1 runs directly (direct.go): the input
 // is read in place through a table of offsets (each row of im2col's column
