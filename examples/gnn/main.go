@@ -392,17 +392,21 @@ func run(o options, name string, pot gnn.Potential) error {
 	}, series...); err != nil {
 		return err
 	}
+	// The heavy-tailed 1/r² batches make the loss jump from step to step:
+	// average over a fortieth of the run (at least 50 steps).
+	window := max(50, o.steps/40)
 	var curves []plotting.Series
 	for _, r := range res {
 		x := make([]float64, len(r.hist.Loss))
 		for i := range x {
 			x[i] = float64(i + 1)
 		}
-		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: plotting.RunningMean(r.hist.Loss, 50)})
+		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: plotting.RunningMean(r.hist.Loss, window)})
 	}
 	return plotting.Lines(filepath.Join(o.out, "gnn-"+name+"-loss.png"), plotting.Figure{
 		Title: name + ": training loss (L1 on accelerations + message penalty)", XLabel: "Adam step",
-		YLabel: "loss (moving average of 50 steps)", LogY: true,
+		YLabel: fmt.Sprintf("loss (moving average of %d steps)", window), LogY: true,
+		LegendLeft: true, LegendBottom: true, // the curves start high on the left
 	}, curves...)
 }
 
