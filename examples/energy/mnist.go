@@ -17,12 +17,16 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Salakhutdinov & Murray (2008), table 2: AIS estimates of the average test
+// Salakhutdinov & Murray (2008), "On the Quantitative Analysis of Deep
+// Belief Networks" (ICML): AIS estimates of the average test
 // log-probability (nats) of binary MNIST under RBMs with 500 hidden units
 // trained by CD-1, CD-3 and CD-25 (for CD-25, k increased gradually during
-// training), with far longer training than the default budget here. These
-// values are quoted from memory of the paper: the search tool available
-// while this was written could not retrieve the table to re-check them.
+// training), with far longer training than the budgets here. These are
+// the values commonly cited from the paper's table; two sessions' searches
+// could not retrieve the table (nor the paper's training schedule) to
+// re-check them: Murray's page for the paper
+// (homepages.inf.ed.ac.uk/imurray2/pub/08dbn_ais/) was found, its table
+// was not.
 var published = []struct {
 	name string
 	ll   float64
