@@ -248,3 +248,39 @@ func TestReLU(t *testing.T) {
 		}
 	}
 }
+
+// TestReLUBits checks relu32 and maskGrad32 (assembly for whole groups of
+// eight where the CPU has AVX2) against their bit rules one value at a
+// time, on special values (±0, ±Inf, NaNs of both signs, subnormals) and
+// random ones, at lengths that leave a tail.
+func TestReLUBits(t *testing.T) {
+	r := rng.New(14)
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.Float32frombits(0x7fc00001), math.Float32frombits(0xffc00001), 1e-45, -1e-45, 3, -3}
+	for _, n := range []int{0, 5, 8, 29, 64} {
+		x := make([]float32, n)
+		g := make([]float32, n)
+		for i := range x {
+			x[i] = float32(r.NormFloat64())
+			if i%3 == 0 {
+				x[i] = special[r.IntN(len(special))]
+			}
+			g[i] = float32(r.NormFloat64())
+		}
+		y := make([]float32, n)
+		relu32(y, x)
+		dx := make([]float32, n)
+		maskGrad32(dx, y, g)
+		for i, v := range x {
+			b := math.Float32bits(v)
+			want := b &^ uint32(int32(b)>>31)
+			if math.Float32bits(y[i]) != want {
+				t.Errorf("n=%d: relu32(%v) has bits %#x, want %#x", n, v, math.Float32bits(y[i]), want)
+			}
+			m := uint32(int32(-want) >> 31)
+			if math.Float32bits(dx[i]) != math.Float32bits(g[i])&m {
+				t.Errorf("n=%d: maskGrad32 at y=%v gives %v, want %v", n, y[i], dx[i], math.Float32frombits(math.Float32bits(g[i])&m))
+			}
+		}
+	}
+}

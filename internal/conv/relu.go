@@ -127,6 +127,10 @@ func relu[T float](op reluOp, prealloc G.Value, in []G.Value) (G.Value, error) {
 // branches (as gorgonia's Rectify, a NaN with the sign bit set becomes 0).
 func relu32(y, x []float32) {
 	y = y[:len(x)]
+	if n := len(x) &^ 7; haveVec && n > 0 {
+		relu8(&y[0], &x[0], n)
+		y, x = y[n:], x[n:]
+	}
 	for i, v := range x {
 		b := math.Float32bits(v)
 		y[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
@@ -149,6 +153,10 @@ func relu64(y, x []float64) {
 func maskGrad32(dx, y, g []float32) {
 	g = g[:len(y)]
 	dx = dx[:len(y)]
+	if n := len(y) &^ 7; haveVec && n > 0 {
+		mask8(&dx[0], &y[0], &g[0], n)
+		dx, y, g = dx[n:], y[n:], g[n:]
+	}
 	for i, v := range y {
 		m := uint32(int32(-math.Float32bits(v)) >> 31)
 		dx[i] = math.Float32frombits(math.Float32bits(g[i]) & m)

@@ -1,0 +1,16 @@
+//go:build amd64 && !purego
+
+package conv
+
+// relu8 sets y = relu32(x) on n values, n a multiple of 8 (AVX2).
+//
+//go:noescape
+func relu8(y, x *float32, n int)
+
+// mask8 sets out = maskGrad32(y, g) on n values, n a multiple of 8 (AVX2).
+//
+//go:noescape
+func mask8(out, y, grad *float32, n int)
+
+// haveVec reports whether relu8 and mask8 can run (AVX2).
+var haveVec = haveKernel
