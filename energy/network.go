@@ -590,7 +590,7 @@ func loadNetworkBody(body []byte, cfg networkFile, net Network, what string) (*N
 	}
 	m, err := NewNetwork(cfg.Dim, net)
 	if err != nil {
-		return nil, err
+		return nil, fail.Wrap(ErrInput, "energy", err, "%s: the Network on the file's %d inputs", what, cfg.Dim)
 	}
 	if len(m.specs) != len(cfg.Params) {
 		return nil, errorf(ErrInput, "%s: the Network makes %d parameters, the file holds %d", what, len(m.specs), len(cfg.Params))
