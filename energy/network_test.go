@@ -423,7 +423,10 @@ func TestNetworkErrors(t *testing.T) {
 		"Grad":     func() error { _, err := zero.Grad([][]float64{{0, 0}}); return err }(),
 		"AsEnergy": func() error { _, err := zero.AsEnergy(); return err }(),
 		"Langevin": func() error { _, err := zero.Langevin([][]float64{{0, 0}}, energy.LangevinConfig{}); return err }(),
-		"Train":    func() error { _, err := zero.Train(context.Background(), [][]float64{{0, 0}}, energy.MLPTrainConfig{}); return err }(),
+		"Train": func() error {
+			_, err := zero.Train(context.Background(), [][]float64{{0, 0}}, energy.MLPTrainConfig{})
+			return err
+		}(),
 		"Save":     zero.Save(&bytes.Buffer{}),
 		"SaveFile": zero.SaveFile(t.TempDir() + "/z.bin"),
 	} {
