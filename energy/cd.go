@@ -57,11 +57,12 @@ type TrainConfig struct {
 	WeightDecay float64
 	// Float32 computes the Gibbs steps' matrix products in single
 	// precision (from a float32 copy of W taken at every update; the
-	// parameters, probabilities and updates stay float64): about twice as
-	// fast with OpenBLAS. The probabilities differ from float64's by about
-	// 1e-7, so after a few updates the sampled states, and the weights,
-	// differ from a float64 run's like those of another seed. Binary
-	// visible units only.
+	// parameters, probabilities and updates stay float64): about 1.4 times
+	// as fast with OpenBLAS, slower in the pure-Go build (gonum's float32
+	// products against the core's float64 kernel). The probabilities
+	// differ from float64's by about 1e-7, so after a few updates the
+	// sampled states, and the weights, differ from a float64 run's like
+	// those of another seed. Binary visible units only.
 	Float32 bool
 	// Seed seeds the order of the minibatches and the Gibbs sampling.
 	Seed uint64
