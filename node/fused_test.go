@@ -84,9 +84,11 @@ func TestFusedMatchesGorgonia(t *testing.T) {
 	t.Logf("worst relative difference, fused vs gorgonia: %.3g with RK4, %.3g with Dormand–Prince", worst["rk4"], worst["dopri"])
 }
 
-// adjointAlloc returns the bytes and objects one adjoint gradient of a
-// batch of 16 states (f 2-32-32-2) allocates with the given number of RK4
-// steps, averaged over runs after a warm-up.
+// adjointAlloc returns the bytes and objects one gradient of a batch of 16
+// states (f 2-32-32-2) allocates with the given number of RK4 steps: the
+// least over runs after a warm-up (a garbage collection during a run may
+// empty internal/blas's pools of packing buffers, which the run then
+// allocates again).
 func adjointAlloc(t *testing.T, m *node.Model, steps int, method node.GradMethod) (float64, float64) {
 	t.Helper()
 	r := rng.New(3)
@@ -101,21 +103,24 @@ func adjointAlloc(t *testing.T, m *node.Model, steps int, method node.GradMethod
 		}
 	}
 	run()
-	const runs = 5
-	var a, b runtime.MemStats
-	runtime.ReadMemStats(&a)
-	for range runs {
+	bytes, objects := math.Inf(1), math.Inf(1)
+	for range 5 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
 		run()
+		runtime.ReadMemStats(&b)
+		bytes = min(bytes, float64(b.TotalAlloc-a.TotalAlloc))
+		objects = min(objects, float64(b.Mallocs-a.Mallocs))
 	}
-	runtime.ReadMemStats(&b)
-	return float64(b.TotalAlloc-a.TotalAlloc) / runs, float64(b.Mallocs-a.Mallocs) / runs
+	return bytes, objects
 }
 
 // TestAdjointAllocationsFlat: on the fused path the adjoint method
-// allocates no more for 256 solver steps than for 16 (measured: 170–180 kB
-// and 64 objects a gradient at both: the result, the output checkpoints
+// allocates no more for 256 solver steps than for 16 (measured: 168,784 B
+// and 63 objects a gradient at both: the result, the output checkpoints
 // and the backward solver's stages), while backprop through the solver
-// allocates in proportion to the steps (its tape of stage states).
+// allocates in proportion to the steps (its tape of stage states: 71.6 kB
+// at 16 steps, 737 kB at 256).
 func TestAdjointAllocationsFlat(t *testing.T) {
 	if raceOn {
 		t.Skip("sync.Pool drops items at random under the race detector")
@@ -127,7 +132,7 @@ func TestAdjointAllocationsFlat(t *testing.T) {
 	b16, n16 := adjointAlloc(t, m, 16, node.Adjoint)
 	b256, n256 := adjointAlloc(t, m, 256, node.Adjoint)
 	t.Logf("adjoint: %.0f B, %.0f objects at 16 steps; %.0f B, %.0f objects at 256 steps", b16, n16, b256, n256)
-	if b256 > 1.1*b16+1024 || n256 > n16+4 {
+	if b256 > b16+4096 || n256 > n16+2 {
 		t.Errorf("adjoint allocations grow with the steps: %.0f B (%.0f objects) at 16, %.0f B (%.0f) at 256", b16, n16, b256, n256)
 	}
 	p16, _ := adjointAlloc(t, m, 16, node.Backprop)
