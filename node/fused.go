@@ -214,18 +214,13 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 		} else {
 			z = d[:B*fo]
 		}
-		if wt := f.wt[l]; wt != nil {
-			blas.Gemm(false, true, B, fo, fi, a, fi, wt, fi, z, fo, false)
-		} else {
-			blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, false)
+		for r := 0; r < B; r++ { // z = b + a·W: the product adds to the biases
+			copy(z[r*fo:(r+1)*fo], f.b[l])
 		}
-		bias := f.b[l]
-		for r := 0; r < B; r++ {
-			zr := z[r*fo : (r+1)*fo]
-			zr = zr[:len(bias)]
-			for j, v := range bias {
-				zr[j] += v
-			}
+		if wt := f.wt[l]; wt != nil {
+			blas.Gemm(false, true, B, fo, fi, a, fi, wt, fi, z, fo, true)
+		} else {
+			blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, true)
 		}
 		if l < L-1 {
 			f.act.Apply(z, z, rec.d[l])
