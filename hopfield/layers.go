@@ -145,7 +145,8 @@ func check3(what string, x *G.Node, dim int, g *G.ExprGraph) error {
 // stored patterns, v of shape (B, N, dv) their values (all sizes
 // positive); the result has shape (B, S, dv). It is one update of the modern Hopfield network
 // (Ramsauer et al. 2020, eq. 10), with the softmax over the N stored
-// patterns.
+// patterns, as one fused op with a hand-written backward pass:
+// differentiable once (a second derivative through it is an error).
 func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 	if q == nil || k == nil || v == nil {
 		return nil, errorf(ErrInput, "Associate of a nil node")
@@ -161,12 +162,12 @@ func Associate(q, k, v *G.Node, beta float64) (*G.Node, error) {
 		qs[0] <= 0 || qs[1] <= 0 || qs[2] <= 0 || ks[1] <= 0 || vs[2] <= 0 {
 		return nil, errorf(ErrInput, "Associate shapes q %v, k %v, v %v; want (B,S,k), (B,N,k), (B,N,dv)", qs, ks, vs)
 	}
+	// One fused op (internal/attention.Attend) rather than BatchedMatMul,
+	// SoftMax and BatchedMatMul: gorgonia's batched products slice and
+	// allocate per batch item. Differentiable once, as gorgonia's SoftMax
+	// also was.
 	b := build.New(q.Graph(), "hopfield")
-	// β scales the scores, not q: q may be a Reshape of an input node, and
-	// gorgonia's elementwise ops overwrite such a view (and so the input).
-	qk := b.Do("Associate: QKᵀ", func() (*G.Node, error) { return G.BatchedMatMul(q, k, false, true) }) // (B,S,N)
-	a := softmax(b, b.Scale(beta, qk), 2)
-	z := b.Do("Associate: softmax·V", func() (*G.Node, error) { return G.BatchedMatMul(a, v) })
+	z := b.Do("Associate", func() (*G.Node, error) { return attention.Attend(q, k, v, beta) })
 	return z, b.Err()
 }
 

@@ -22,8 +22,8 @@ var (
 	_ G.UsePreallocDoer = gradOp{}
 )
 
-// errTwice is what a second derivative through Pool returns.
-var errTwice = fmt.Errorf("attention: Pool is differentiable once: its backward op has no derivative (build the unfused graph for derivatives of a Hopfield pooling's gradient)")
+// errTwice is what a second derivative through Pool or Attend returns.
+var errTwice = fmt.Errorf("attention: Pool and Attend are differentiable once: their backward ops have no derivative (build the unfused graph for derivatives of a Hopfield update's gradient)")
 
 // DiffWRT claims every input, so that a second derivative reaches SymDiff
 // and its error instead of passing as zero.
@@ -97,8 +97,8 @@ var (
 
 func (op partOp) DiffWRT(int) []bool { return []bool{true} }
 
-// SymDiff reports that Pool has no second derivative (a part is only ever
-// taken of the backward op's output).
+// SymDiff reports that Pool and Attend have no second derivative (a part
+// is only ever taken of a backward op's output).
 func (op partOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errTwice }
 
 func (op partOp) Arity() int { return 1 }
