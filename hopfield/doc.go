@@ -44,13 +44,14 @@
 //   - Hopfield: given state patterns R and stored patterns Y, learned
 //     projections W_Q, W_K, W_V (self- or cross-attention);
 //   - HopfieldPooling: learned state (query) patterns pool a set Y
-//     (permutation invariant; multiple-instance learning). Its update is
-//     one fused op with a hand-written backward pass (internal/attention),
-//     several times faster than the graph of gorgonia ops it replaced;
-//     it is differentiable once (a second derivative through it is an
-//     error);
+//     (permutation invariant; multiple-instance learning);
 //   - HopfieldLayer: learned stored patterns K and values V, queried by
 //     the input R.
+//
+// Each update (Associate, and HopfieldPooling's own) is one fused op with
+// a hand-written backward pass (internal/attention), several times faster
+// than the graph of gorgonia ops it replaced (BenchmarkAssociate): it is
+// differentiable once, and a second derivative through it is an error.
 //
 // # Training a layer without a solver loop
 //

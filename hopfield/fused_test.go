@@ -6,10 +6,19 @@ import (
 	"testing"
 
 	"github.com/physbias/physbias/internal/build"
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/rng"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
+
+// softmax returns gorgonia's SoftMax of x along axis.
+func softmax(b *build.B, x *G.Node, axis int) *G.Node {
+	if !b.OK() || x == nil {
+		return b.Failf(fail.ErrInput, "softmax of a nil node")
+	}
+	return b.Do("softmax", func() (*G.Node, error) { return G.SoftMax(x, axis) })
+}
 
 // gorgoniaAssociate is Associate as it was built before the fused op:
 // BatchedMatMul, SoftMax and BatchedMatMul of gorgonia.

@@ -80,14 +80,6 @@ func param(g *G.ExprGraph, name string, rows, cols int, seed, k uint64) (*G.Node
 	return G.NewMatrix(g, tensor.Float64, G.WithShape(rows, cols), G.WithName(name), G.WithValue(t)), nil
 }
 
-// softmax returns gorgonia's SoftMax of x along axis.
-func softmax(b *build.B, x *G.Node, axis int) *G.Node {
-	if !b.OK() || x == nil {
-		return b.Failf(fail.ErrInput, "softmax of a nil node")
-	}
-	return b.Do("softmax", func() (*G.Node, error) { return G.SoftMax(x, axis) })
-}
-
 // normEps is added to the variance in layerNorm.
 const normEps = 1e-5
 
@@ -382,8 +374,15 @@ func (l *HopfieldLayer) Forward(r *G.Node) (*G.Node, error) {
 	if r.Dtype() != tensor.Float64 {
 		return nil, errorf(ErrInput, "state patterns R are %v, want float64", r.Dtype())
 	}
-	scores := o.Scale(l.cfg.Beta, o.Mul(o.Mul(r2, l.WQ), o.Transpose(l.K))) // (M, P)
-	z := o.Mul(softmax(o, scores, 1), l.V)                                  // softmax over P
+	// One fused op (internal/attention.Attend, one batch item of M
+	// queries) for softmax(β R W_Q Kᵀ) V: differentiable once, as
+	// gorgonia's SoftMax also was.
+	m := r2.Shape()[0]
+	q := o.Reshape(o.Mul(r2, l.WQ), 1, m, l.cfg.DimK)
+	p := l.K.Shape()[0]
+	k := o.Reshape(l.K, 1, p, l.cfg.DimK)
+	v := o.Reshape(l.V, 1, p, l.cfg.DimV)
+	z := o.Reshape(o.Do("attention", func() (*G.Node, error) { return attention.Attend(q, k, v, l.cfg.Beta) }), m, l.cfg.DimV)
 	if len(s) == 3 {
 		z = o.Reshape(z, s[0], s[1], l.cfg.DimV)
 	}
