@@ -15,6 +15,12 @@
 // them allocating (Repeat for the broadcasts, SoftMax, BatchedMatMul);
 // this is one node forward and five backward.
 //
+// Attend is the general update softmax(β Q Kᵀ) V for every batch item, q
+// (B, S, k), k (B, N, k), v (B, N, dv) → (B, S, dv), the softmax over the N
+// keys (hopfield's Associate, so its Hopfield layer, and its HopfieldLayer
+// as one batch item). Its backward op gives dV = Aᵀ dZ, dQ = β dS K and
+// dK = β dSᵀ Q with dS = A ⊙ (dZ Vᵀ − Σ_N A ⊙ dZ Vᵀ).
+//
 // # Derivatives
 //
 // The backward Op returns the gradients with respect to Y, Q, W_K and W_V
