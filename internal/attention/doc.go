@@ -23,16 +23,16 @@
 //
 // # Derivatives
 //
-// The backward Op returns the gradients with respect to Y, Q, W_K and W_V
-// in one flat vector that four copy Ops cut into shape:
+// Pool's backward Op returns the gradients with respect to Y, Q, W_K and
+// W_V in one flat vector that four copy Ops cut into shape:
 //
 //	dW_V = Pᵀ dZ,  dP = dZ W_Vᵀ,  dA = Y dPᵀ,  dS = A ⊙ (dA − Σ_N A ⊙ dA),
 //	dW = Yᵀ dS,  dW_K = β dW Q,  dQ = β dWᵀ W_K,  dY = A dP + dS Wᵀ
 //
-// with P = Aᵀ Y and W = β W_K Qᵀ. Pool is differentiable once: the
-// backward and copy Ops have no derivative of their own (gorgonia's Grad
-// cannot differentiate through them, and internal/grad reports an error
-// naming the op rather than a wrong number). A loss on a derivative of a
+// with P = Aᵀ Y and W = β W_K Qᵀ. Pool and Attend are differentiable
+// once (by gorgonia's Grad and by internal/grad alike): the backward and
+// copy Ops have no derivative of their own, and a second derivative
+// through them is an error that says so, never a wrong number. A loss on a derivative of a
 // Hopfield pooling (a Hessian-vector product, an HNN built on one) needs
 // the unfused graph.
 //
