@@ -12,7 +12,7 @@
 //
 // Each law has its preset (any flag given overrides it for both laws):
 //   - springs: 250 systems of 50 states 0.01 apart, equal masses, two
-//     hidden layers of 64 softplus units, 6,000 Adam steps of 32 graphs at
+//     hidden layers of 64 softplus units, 12,000 Adam steps of 32 graphs at
 //     LR 1e-2 (1e-3 for the last quarter);
 //   - charges: the paper's recording (one state every fifth leapfrog step
 //     of 0.001, charges ±1) from 10,000 systems of 4 states but equal masses
@@ -180,7 +180,7 @@ var lawFlags = []struct{ name, usage string }{
 // measured test loss 4.34, predicting zero 4.32; the paper's code weighs
 // its penalty 1e-2·3/8 ≈ 3.75e-3 in our per-value units, as we read it).
 var presets = map[string]map[string]string{
-	"spring": {"sims": "250", "record": "50", "substeps": "1", "dt": "0.01", "steps": "6000", "batch": "32",
+	"spring": {"sims": "250", "record": "50", "substeps": "1", "dt": "0.01", "steps": "12000", "batch": "32",
 		"hidden": "64,64", "act": "softplus", "lr": "1e-2", "mass-spread": "0", "l1": "1e-2"},
 	"charge": {"sims": "10000", "record": "4", "substeps": "5", "dt": "0.005", "steps": "12000", "batch": "64",
 		"hidden": "128,128,128", "act": "relu", "lr": "1e-3", "mass-spread": "0", "l1": "3e-3"},
