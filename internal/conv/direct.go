@@ -108,13 +108,11 @@ func directForward(g geom, x, w, b, y []float32, relu bool, pool int, pooled []f
 					src := (*wide)[o*n+i*wp : o*n+i*wp+g.WO]
 					if b == nil {
 						copy(dst, src)
-					} else {
-						for j, v := range src {
-							dst[j] = v + bo
+						if relu {
+							relu32(dst, dst)
 						}
-					}
-					if relu {
-						relu32(dst, dst)
+					} else {
+						biasReLU32(dst, src, bo, relu)
 					}
 				}
 			}
@@ -323,23 +321,24 @@ func transposeWide(gt, src []float32, o, h, w, wp int) {
 }
 
 // sum32 returns the sum of v in eight interleaved partial sums (a single
-// running sum waits on the adder's latency at every element).
+// running sum waits on the adder's latency at every element), kept in
+// registers.
 func sum32(v []float32) float32 {
-	var s [8]float32
+	var s0, s1, s2, s3, s4, s5, s6, s7 float32
 	i := 0
 	for ; i+8 <= len(v); i += 8 {
 		w := v[i : i+8 : i+8]
-		s[0] += w[0]
-		s[1] += w[1]
-		s[2] += w[2]
-		s[3] += w[3]
-		s[4] += w[4]
-		s[5] += w[5]
-		s[6] += w[6]
-		s[7] += w[7]
+		s0 += w[0]
+		s1 += w[1]
+		s2 += w[2]
+		s3 += w[3]
+		s4 += w[4]
+		s5 += w[5]
+		s6 += w[6]
+		s7 += w[7]
 	}
 	for ; i < len(v); i++ {
-		s[i%8] += v[i]
+		s0 += v[i]
 	}
-	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 }

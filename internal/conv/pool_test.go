@@ -249,10 +249,10 @@ func TestReLU(t *testing.T) {
 	}
 }
 
-// TestReLUBits checks relu32 and maskGrad32 (assembly for whole groups of
-// eight where the CPU has AVX2) against their bit rules one value at a
-// time, on special values (±0, ±Inf, NaNs of both signs, subnormals) and
-// random ones, at lengths that leave a tail.
+// TestReLUBits checks relu32, maskGrad32 and biasReLU32 (assembly for
+// whole groups of eight where the CPU has AVX2) against their bit rules
+// one value at a time, on special values (±0, ±Inf, NaNs of both signs,
+// subnormals) and random ones, at lengths that leave a tail.
 func TestReLUBits(t *testing.T) {
 	r := rng.New(14)
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
@@ -280,6 +280,20 @@ func TestReLUBits(t *testing.T) {
 			m := uint32(int32(-want) >> 31)
 			if math.Float32bits(dx[i]) != math.Float32bits(g[i])&m {
 				t.Errorf("n=%d: maskGrad32 at y=%v gives %v, want %v", n, y[i], dx[i], math.Float32frombits(math.Float32bits(g[i])&m))
+			}
+		}
+		// biasReLU32: x + b in float32, then the ReLU's bits.
+		b := float32(r.NormFloat64())
+		for _, relu := range []bool{false, true} {
+			biasReLU32(y, x, b, relu)
+			for i, v := range x {
+				want := math.Float32bits(v + b)
+				if relu {
+					want &^= uint32(int32(want) >> 31)
+				}
+				if math.Float32bits(y[i]) != want {
+					t.Errorf("n=%d relu=%t: biasReLU32(%v + %v) has bits %#x, want %#x", n, relu, v, b, math.Float32bits(y[i]), want)
+				}
 			}
 		}
 	}

@@ -237,3 +237,24 @@ func maskInto[T float](dst, g, y []T) {
 		maskGrad64(d, any(y).([]float64), any(g).([]float64))
 	}
 }
+
+// biasReLU32 sets dst = src + b, then max(·, 0) by relu32's rule with
+// relu: the same float32 sums and bits as the loop, eight at a time where
+// the CPU has AVX2.
+func biasReLU32(dst, src []float32, b float32, relu bool) {
+	dst = dst[:len(src)]
+	if n := len(src) &^ 7; haveVec && n > 0 {
+		r := 0
+		if relu {
+			r = 1
+		}
+		biasRelu8(&dst[0], &src[0], n, b, r)
+		dst, src = dst[n:], src[n:]
+	}
+	for j, v := range src {
+		dst[j] = v + b
+	}
+	if relu {
+		relu32(dst, dst)
+	}
+}

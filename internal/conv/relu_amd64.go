@@ -14,3 +14,9 @@ func mask8(out, y, grad *float32, n int)
 
 // haveVec reports whether relu8 and mask8 can run (AVX2).
 var haveVec = haveKernel
+
+// biasRelu8 sets dst = src + bias, then with relu ≠ 0 applies relu32's
+// rule, on n values, n a multiple of 8 (AVX2).
+//
+//go:noescape
+func biasRelu8(dst, src *float32, n int, bias float32, relu int)

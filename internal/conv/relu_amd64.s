@@ -55,3 +55,41 @@ maskloop:
 maskdone:
 	VZEROUPPER
 	RET
+
+// func biasRelu8(dst, src *float32, n int, bias float32, relu int)
+//
+// dst[i] = src[i] + bias, then with relu ≠ 0 relu32's rule, for n a
+// multiple of 8. AVX2.
+TEXT ·biasRelu8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS bias+24(FP), Y2
+	MOVQ relu+32(FP), AX
+	SHRQ $3, CX
+	JZ brdone
+	TESTQ AX, AX
+	JZ bloop
+
+brloop:
+	VADDPS (SI), Y2, Y0
+	VPSRAD $31, Y0, Y1
+	VPANDN Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ brloop
+	JMP brdone
+
+bloop:
+	VADDPS (SI), Y2, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ bloop
+
+brdone:
+	VZEROUPPER
+	RET
