@@ -187,7 +187,7 @@ func forPaths(t *testing.T, f func(path string)) {
 	}
 	minDirectCols = 1
 	for _, k := range []kernels{kernelsAVX2, kernelsAVX512} {
-		if k.unitStride && !haveAVX512 {
+		if k.name == "avx512" && !haveAVX512 {
 			continue
 		}
 		active = k

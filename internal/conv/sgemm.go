@@ -23,18 +23,34 @@ var useKernel = haveKernel && blas.Name() == "purego"
 // kernFn is an assembly micro-kernel (see sgemm_amd64.go).
 type kernFn func(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 
-// kernel is a micro-kernel and its tile: mr rows by nr columns.
+// kernel is a micro-kernel and its tile: mr rows by nr columns; unit
+// means it reads A with ks = 1 only.
 type kernel struct {
 	mr, nr int
 	fn     kernFn
+	unit   bool
 }
 
 // kernels is a set of micro-kernels for one instruction set, widest
-// first (then tallest); unitStride means they read A with ks = 1 only.
+// first (then tallest).
 type kernels struct {
-	name       string
-	unitStride bool
-	list       []kernel
+	name string
+	list []kernel
+}
+
+// strided returns the set to use for a product whose A is read with
+// element stride ks: s itself for ks = 1, else one without unit-stride
+// kernels (the AVX2 set without its 8×8 kernel).
+func (s kernels) strided(ks int) kernels {
+	if ks == 1 {
+		return s
+	}
+	for _, k := range s.list {
+		if k.unit {
+			return kernelsAVX2Strided
+		}
+	}
+	return s
 }
 
 // active is the kernel set the products use: AVX-512 where the CPU has it
@@ -103,10 +119,7 @@ func sgemmOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []
 		return
 	}
 	checkOff(m, n, k, a, aoff, ks, b, boff, c, ldc)
-	set := active
-	if set.unitStride && ks != 1 {
-		set = kernelsAVX2
-	}
+	set := active.strided(ks)
 	add := 0
 	if beta != 0 {
 		add = 1

@@ -25,6 +25,12 @@ func kern6x16(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *fl
 //go:noescape
 func kern6x8(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 
+// kern8x8 is the AVX2/FMA 8×8 kernel (for the last column strip); ks must
+// be 1.
+//
+//go:noescape
+func kern8x8(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+
 // kern8x8z is the AVX-512F/VL 8×8 kernel on YMM registers (for the last
 // column strip); ks must be 1.
 //
@@ -80,17 +86,25 @@ var haveAVX512 = func() bool {
 	return b7&(1<<16) != 0 && b7&(1<<31) != 0 // AVX512F, AVX512VL
 }()
 
-// The kernel sets: the AVX2 one and, where the CPU has it, the AVX-512 one.
+// The kernel sets: the AVX2 one and, where the CPU has it, the AVX-512
+// one; kernelsAVX2Strided is the AVX2 set without its unit-stride kernel,
+// for products whose A is read with ks ≠ 1.
 var (
 	kernelsAVX2 = kernels{name: "avx2", list: []kernel{
 		{mr: 6, nr: 16, fn: kern6x16},
 		{mr: 4, nr: 16, fn: kern4x16},
+		{mr: 8, nr: 8, fn: kern8x8, unit: true},
 		{mr: 6, nr: 8, fn: kern6x8},
 	}}
-	kernelsAVX512 = kernels{name: "avx512", unitStride: true, list: []kernel{
-		{mr: 8, nr: 32, fn: kern8x32z},
-		{mr: 8, nr: 16, fn: kern8x16z},
-		{mr: 8, nr: 8, fn: kern8x8z},
+	kernelsAVX512 = kernels{name: "avx512", list: []kernel{
+		{mr: 8, nr: 32, fn: kern8x32z, unit: true},
+		{mr: 8, nr: 16, fn: kern8x16z, unit: true},
+		{mr: 8, nr: 8, fn: kern8x8z, unit: true},
+	}}
+	kernelsAVX2Strided = kernels{name: "avx2", list: []kernel{
+		{mr: 6, nr: 16, fn: kern6x16},
+		{mr: 4, nr: 16, fn: kern4x16},
+		{mr: 6, nr: 8, fn: kern6x8},
 	}}
 )
 

@@ -376,8 +376,9 @@ k68over:
 	VZEROUPPER
 	RET
 
-// The AVX-512 kernels read A with ks = 1 (the driver sends other strides
-// to the AVX2 ones). Eight row pointers: SI, R9, R10, R13, AX, R8, R11, DX.
+// The eight-row kernels (AVX2 kern8x8 and the AVX-512 ones) read A with
+// ks = 1 (the driver sends other strides to the others). Eight row
+// pointers: SI, R9, R10, R13, AX, R8, R11, DX.
 #define ROWS8 \
 	MOVQ a+8(FP), DX; \
 	MOVQ aoff+16(FP), BX; \
@@ -397,6 +398,104 @@ k68over:
 	LEAQ (DX)(R11*4), R11; \
 	MOVQ 56(BX), BX; \
 	LEAQ (DX)(BX*4), DX
+
+// func kern8x8(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
+//
+// AVX2 and FMA: 8 accumulators Y0–Y7, the B row in Y8, broadcasts in
+// Y9–Y15; for the last column strip of at most 8. ks must be 1 (the eight
+// row pointers leave no register for it).
+TEXT ·kern8x8(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	ROWS8
+	MOVQ b+32(FP), DI
+	MOVQ boff+40(FP), R12
+	XORQ BX, BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JE a8store
+
+a8loop:
+	MOVQ (R12), R14
+	VMOVUPS (DI)(R14*4), Y8
+	VBROADCASTSS (SI)(BX*1), Y9
+	VFMADD231PS Y8, Y9, Y0
+	VBROADCASTSS (R9)(BX*1), Y10
+	VFMADD231PS Y8, Y10, Y1
+	VBROADCASTSS (R10)(BX*1), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VBROADCASTSS (R13)(BX*1), Y12
+	VFMADD231PS Y8, Y12, Y3
+	VBROADCASTSS (AX)(BX*1), Y13
+	VFMADD231PS Y8, Y13, Y4
+	VBROADCASTSS (R8)(BX*1), Y14
+	VFMADD231PS Y8, Y14, Y5
+	VBROADCASTSS (R11)(BX*1), Y15
+	VFMADD231PS Y8, Y15, Y6
+	VBROADCASTSS (DX)(BX*1), Y9
+	VFMADD231PS Y8, Y9, Y7
+	ADDQ $4, BX
+	ADDQ $8, R12
+	DECQ CX
+	JNZ a8loop
+
+a8store:
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ add+64(FP), AX
+	TESTQ AX, AX
+	JE a8over
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y6, Y6
+	VMOVUPS Y6, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y7, Y7
+	VMOVUPS Y7, (DX)
+	VZEROUPPER
+	RET
+
+a8over:
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y5, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	ADDQ R8, DX
+	VMOVUPS Y7, (DX)
+	VZEROUPPER
+	RET
 
 // func kern8x32z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 //

@@ -10,6 +10,6 @@ const (
 )
 
 // The kernel sets are empty here.
-var kernelsAVX2, kernelsAVX512 kernels
+var kernelsAVX2, kernelsAVX512, kernelsAVX2Strided kernels
 
 func defaultKernels() kernels { return kernels{} }

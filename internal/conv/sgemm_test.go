@@ -87,7 +87,7 @@ func forKernels(f func(set string)) {
 		return
 	}
 	for _, k := range []kernels{kernelsAVX2, kernelsAVX512} {
-		if k.unitStride && !haveAVX512 {
+		if k.name == "avx512" && !haveAVX512 {
 			continue
 		}
 		active = k
@@ -159,7 +159,7 @@ func TestSgemmOffsets(t *testing.T) {
 // benchSgemm times an m×n×k float32 product on kernel set s and reports
 // the rate in GFLOP/s.
 func benchSgemm(b *testing.B, s kernels, m, n, k int) {
-	if s.list == nil || (s.unitStride && !haveAVX512) {
+	if s.list == nil || (s.name == "avx512" && !haveAVX512) {
 		b.Skip("kernel set not available on this CPU")
 	}
 	defer func(old kernels) { active = old }(active)
