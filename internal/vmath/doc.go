@@ -10,9 +10,10 @@
 // (two-part ln 2, fused multiply-adds), expm1(r) by its Taylor polynomial of
 // degree 13 (truncation 1e-17 relative on |r| ≤ ln2/2), 2^k applied in two
 // halves so that subnormal results are rounded once and large ones
-// overflow to +Inf. tanh(x) = sign(x)·(−t/(t+2)) with t = expm1(−2|x|),
-// which keeps full relative accuracy near 0 and reaches exactly ±1 from
-// |x| ≈ 19.1 on. sigmoid(x) = 1/(1+e) for x ≥ 0 and e/(1+e) otherwise,
+// overflow to +Inf. tanh(x) = sign(x)·(1−u)/(1+u) with u = exp(−2|x|)
+// from |x| = 0.625 on (exactly ±1 from |x| ≈ 19.1), and below it Cephes's
+// rational x + x·z·P(z)/Q(z), z = x², as in Go's math.Tanh; both are
+// computed around one division. sigmoid(x) = 1/(1+e) for x ≥ 0 and e/(1+e) otherwise,
 // e = exp(−|x|): it never overflows and keeps relative accuracy in the far
 // negative tail. softplus(x) = max(x, 0) + log1p(u), u = exp(−|x|), with
 // log1p(u) = log(w) + c/w for w = 1 + u rounded and c = u − (w − 1) exact,
@@ -27,10 +28,14 @@
 // math.Tanh, and a sigmoid and a softplus built on math.Exp and
 // math.Log1p (the tests pin these bounds). Against the exact values
 // (mpmath at 200 bits, 18,000 points over the same ranges) the largest
-// errors seen were 0.97 ulp (exp), 2.45 ulp (tanh, near ±1, where
-// t/(t+2) doubles the error of t), 1.79 ulp (sigmoid) and 1.29 ulp
-// (softplus). NaN gives NaN, ±Inf gives exp's 0 and +Inf, tanh's ±1, the
+// errors seen were 0.97 ulp (exp), 1.49 ulp (tanh), 1.79 ulp (sigmoid)
+// and 1.29 ulp (softplus). NaN gives NaN, ±Inf gives exp's 0 and +Inf, tanh's ±1, the
 // sigmoid's 0 and 1 and softplus's 0 and +Inf; −0 gives tanh −0.
+//
+// Speed (min of 300 passes over 51,200 values, AMD EPYC with AVX-512, one
+// core): exp 1.08 ns a value against math.Exp's 6.9, tanh 1.85 against
+// math.Tanh's 10.8, sigmoid 1.39, softplus 3.36 (BenchmarkExp and the
+// others beside the math package's).
 //
 // Results differ from the math package's by those few ulp, so code that
 // switches to this package changes its results by rounding, not by

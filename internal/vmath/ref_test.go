@@ -56,17 +56,29 @@ func refExp(x float64) float64 {
 	return math.FMA(s2, e, s2) * pow2(k1)
 }
 
+var (
+	tanhP = [...]float64{-9.64399179425052238628e-1, -9.92877231001918586564e1, -1.61468768441708447952e3}
+	tanhQ = [...]float64{1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3}
+)
+
 func refTanh(x float64) float64 {
 	if x != x {
 		return x
 	}
 	a := math.Min(math.Abs(x), 20)
-	v := -2 * a
-	k, r := reduce(v)
+	k, r := reduce(-2 * a)
 	e := expm1r(r)
 	s := pow2(int(k))
-	t := math.FMA(s, e, s-1)
-	q := t / (t + 2)
+	u := math.FMA(s, e, s)
+	var q float64
+	if a >= 0.625 {
+		q = (u - 1) / (u + 1)
+	} else {
+		z := a * a
+		p := math.FMA(math.FMA(tanhP[0], z, tanhP[1]), z, tanhP[2])
+		d := math.FMA(math.FMA(z+tanhQ[0], z, tanhQ[1]), z, tanhQ[2])
+		q = math.FMA(a*z, p/d, a)
+	}
 	return math.Copysign(math.Abs(q), x)
 }
 

@@ -118,57 +118,92 @@ DATA consts<>+704(SB)/8, $0x8000000000000000
 DATA consts<>+712(SB)/8, $0x8000000000000000
 DATA consts<>+720(SB)/8, $0x8000000000000000
 DATA consts<>+728(SB)/8, $0x8000000000000000
-// 736 sqrt2: log1p: w > √2 is halved
-DATA consts<>+736(SB)/8, $0x3ff6a09e667f3bcd
-DATA consts<>+744(SB)/8, $0x3ff6a09e667f3bcd
-DATA consts<>+752(SB)/8, $0x3ff6a09e667f3bcd
-DATA consts<>+760(SB)/8, $0x3ff6a09e667f3bcd
-// 768 half: 0.5
-DATA consts<>+768(SB)/8, $0x3fe0000000000000
-DATA consts<>+776(SB)/8, $0x3fe0000000000000
-DATA consts<>+784(SB)/8, $0x3fe0000000000000
-DATA consts<>+792(SB)/8, $0x3fe0000000000000
-// 800 lg1: log: fdlibm's Lg1..Lg7
-DATA consts<>+800(SB)/8, $0x3fe5555555555593
-DATA consts<>+808(SB)/8, $0x3fe5555555555593
-DATA consts<>+816(SB)/8, $0x3fe5555555555593
-DATA consts<>+824(SB)/8, $0x3fe5555555555593
-// 832 lg2: 
-DATA consts<>+832(SB)/8, $0x3fd999999997fa04
-DATA consts<>+840(SB)/8, $0x3fd999999997fa04
-DATA consts<>+848(SB)/8, $0x3fd999999997fa04
-DATA consts<>+856(SB)/8, $0x3fd999999997fa04
-// 864 lg3: 
-DATA consts<>+864(SB)/8, $0x3fd2492494229359
-DATA consts<>+872(SB)/8, $0x3fd2492494229359
-DATA consts<>+880(SB)/8, $0x3fd2492494229359
-DATA consts<>+888(SB)/8, $0x3fd2492494229359
-// 896 lg4: 
-DATA consts<>+896(SB)/8, $0x3fcc71c51d8e78af
-DATA consts<>+904(SB)/8, $0x3fcc71c51d8e78af
-DATA consts<>+912(SB)/8, $0x3fcc71c51d8e78af
-DATA consts<>+920(SB)/8, $0x3fcc71c51d8e78af
-// 928 lg5: 
-DATA consts<>+928(SB)/8, $0x3fc7466496cb03de
-DATA consts<>+936(SB)/8, $0x3fc7466496cb03de
-DATA consts<>+944(SB)/8, $0x3fc7466496cb03de
-DATA consts<>+952(SB)/8, $0x3fc7466496cb03de
-// 960 lg6: 
-DATA consts<>+960(SB)/8, $0x3fc39a09d078c69f
-DATA consts<>+968(SB)/8, $0x3fc39a09d078c69f
-DATA consts<>+976(SB)/8, $0x3fc39a09d078c69f
-DATA consts<>+984(SB)/8, $0x3fc39a09d078c69f
-// 992 lg7: 
-DATA consts<>+992(SB)/8, $0x3fc2f112df3e5244
-DATA consts<>+1000(SB)/8, $0x3fc2f112df3e5244
-DATA consts<>+1008(SB)/8, $0x3fc2f112df3e5244
-DATA consts<>+1016(SB)/8, $0x3fc2f112df3e5244
-// 1024 bias: int32 1023 four times
-DATA consts<>+1024(SB)/4, $1023
-DATA consts<>+1028(SB)/4, $1023
-DATA consts<>+1032(SB)/4, $1023
-DATA consts<>+1036(SB)/4, $1023
-GLOBL consts<>(SB), RODATA|NOPTR, $1040
+// 736 tsplit: tanh: (1−u)/(1+u) with u = exp(−2|x|) from |x| = 0.625, Cephes's rational below
+DATA consts<>+736(SB)/8, $0x3fe4000000000000
+DATA consts<>+744(SB)/8, $0x3fe4000000000000
+DATA consts<>+752(SB)/8, $0x3fe4000000000000
+DATA consts<>+760(SB)/8, $0x3fe4000000000000
+// 768 tp0: tanh: Cephes's P and Q (as Go's math.Tanh)
+DATA consts<>+768(SB)/8, $0xbfeedc5baafd6f4b
+DATA consts<>+776(SB)/8, $0xbfeedc5baafd6f4b
+DATA consts<>+784(SB)/8, $0xbfeedc5baafd6f4b
+DATA consts<>+792(SB)/8, $0xbfeedc5baafd6f4b
+// 800 tp1: 
+DATA consts<>+800(SB)/8, $0xc058d26a0e26682d
+DATA consts<>+808(SB)/8, $0xc058d26a0e26682d
+DATA consts<>+816(SB)/8, $0xc058d26a0e26682d
+DATA consts<>+824(SB)/8, $0xc058d26a0e26682d
+// 832 tp2: 
+DATA consts<>+832(SB)/8, $0xc0993ac030580563
+DATA consts<>+840(SB)/8, $0xc0993ac030580563
+DATA consts<>+848(SB)/8, $0xc0993ac030580563
+DATA consts<>+856(SB)/8, $0xc0993ac030580563
+// 864 tq0: 
+DATA consts<>+864(SB)/8, $0x405c33f28a581b86
+DATA consts<>+872(SB)/8, $0x405c33f28a581b86
+DATA consts<>+880(SB)/8, $0x405c33f28a581b86
+DATA consts<>+888(SB)/8, $0x405c33f28a581b86
+// 896 tq1: 
+DATA consts<>+896(SB)/8, $0x40a176fa0e5535fa
+DATA consts<>+904(SB)/8, $0x40a176fa0e5535fa
+DATA consts<>+912(SB)/8, $0x40a176fa0e5535fa
+DATA consts<>+920(SB)/8, $0x40a176fa0e5535fa
+// 928 tq2: 
+DATA consts<>+928(SB)/8, $0x40b2ec102442040c
+DATA consts<>+936(SB)/8, $0x40b2ec102442040c
+DATA consts<>+944(SB)/8, $0x40b2ec102442040c
+DATA consts<>+952(SB)/8, $0x40b2ec102442040c
+// 960 sqrt2: log1p: w > √2 is halved
+DATA consts<>+960(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+968(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+976(SB)/8, $0x3ff6a09e667f3bcd
+DATA consts<>+984(SB)/8, $0x3ff6a09e667f3bcd
+// 992 half: 0.5
+DATA consts<>+992(SB)/8, $0x3fe0000000000000
+DATA consts<>+1000(SB)/8, $0x3fe0000000000000
+DATA consts<>+1008(SB)/8, $0x3fe0000000000000
+DATA consts<>+1016(SB)/8, $0x3fe0000000000000
+// 1024 lg1: log: fdlibm's Lg1..Lg7
+DATA consts<>+1024(SB)/8, $0x3fe5555555555593
+DATA consts<>+1032(SB)/8, $0x3fe5555555555593
+DATA consts<>+1040(SB)/8, $0x3fe5555555555593
+DATA consts<>+1048(SB)/8, $0x3fe5555555555593
+// 1056 lg2: 
+DATA consts<>+1056(SB)/8, $0x3fd999999997fa04
+DATA consts<>+1064(SB)/8, $0x3fd999999997fa04
+DATA consts<>+1072(SB)/8, $0x3fd999999997fa04
+DATA consts<>+1080(SB)/8, $0x3fd999999997fa04
+// 1088 lg3: 
+DATA consts<>+1088(SB)/8, $0x3fd2492494229359
+DATA consts<>+1096(SB)/8, $0x3fd2492494229359
+DATA consts<>+1104(SB)/8, $0x3fd2492494229359
+DATA consts<>+1112(SB)/8, $0x3fd2492494229359
+// 1120 lg4: 
+DATA consts<>+1120(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+1128(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+1136(SB)/8, $0x3fcc71c51d8e78af
+DATA consts<>+1144(SB)/8, $0x3fcc71c51d8e78af
+// 1152 lg5: 
+DATA consts<>+1152(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+1160(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+1168(SB)/8, $0x3fc7466496cb03de
+DATA consts<>+1176(SB)/8, $0x3fc7466496cb03de
+// 1184 lg6: 
+DATA consts<>+1184(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+1192(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+1200(SB)/8, $0x3fc39a09d078c69f
+DATA consts<>+1208(SB)/8, $0x3fc39a09d078c69f
+// 1216 lg7: 
+DATA consts<>+1216(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1224(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1232(SB)/8, $0x3fc2f112df3e5244
+DATA consts<>+1240(SB)/8, $0x3fc2f112df3e5244
+// 1248 bias: int32 1023 four times
+DATA consts<>+1248(SB)/4, $1023
+DATA consts<>+1252(SB)/4, $1023
+DATA consts<>+1256(SB)/4, $1023
+DATA consts<>+1260(SB)/4, $1023
+GLOBL consts<>(SB), RODATA|NOPTR, $1264
 #define K_log2e consts<>+0(SB)
 #define K_ln2hi consts<>+32(SB)
 #define K_ln2lo consts<>+64(SB)
@@ -192,16 +227,23 @@ GLOBL consts<>(SB), RODATA|NOPTR, $1040
 #define K_ehi consts<>+640(SB)
 #define K_abs consts<>+672(SB)
 #define K_sign consts<>+704(SB)
-#define K_sqrt2 consts<>+736(SB)
-#define K_half consts<>+768(SB)
-#define K_lg1 consts<>+800(SB)
-#define K_lg2 consts<>+832(SB)
-#define K_lg3 consts<>+864(SB)
-#define K_lg4 consts<>+896(SB)
-#define K_lg5 consts<>+928(SB)
-#define K_lg6 consts<>+960(SB)
-#define K_lg7 consts<>+992(SB)
-#define K_bias consts<>+1024(SB)
+#define K_tsplit consts<>+736(SB)
+#define K_tp0 consts<>+768(SB)
+#define K_tp1 consts<>+800(SB)
+#define K_tp2 consts<>+832(SB)
+#define K_tq0 consts<>+864(SB)
+#define K_tq1 consts<>+896(SB)
+#define K_tq2 consts<>+928(SB)
+#define K_sqrt2 consts<>+960(SB)
+#define K_half consts<>+992(SB)
+#define K_lg1 consts<>+1024(SB)
+#define K_lg2 consts<>+1056(SB)
+#define K_lg3 consts<>+1088(SB)
+#define K_lg4 consts<>+1120(SB)
+#define K_lg5 consts<>+1152(SB)
+#define K_lg6 consts<>+1184(SB)
+#define K_lg7 consts<>+1216(SB)
+#define K_bias consts<>+1248(SB)
 
 // EXPM1R sets Y3 = expm1(Y2) for |Y2| ≤ ln2/2 (a bit more is fine):
 // r + r²·(1/2! + r/3! + … + r¹¹/13!), Horner; Y4 is scratch.
@@ -306,7 +348,9 @@ esdone:
 	RET
 
 // func tanhAVX2(dst, x *float64, n int)
-// dst[i] = tanh(x[i]) = sign(x)·(−t/(t+2)), t = expm1(−2·min(|x|, 20)).
+// dst[i] = tanh(x[i]) = sign(x)·(1−u)/(1+u), u = exp(−2·min(|x|, 20)), for
+// |x| ≥ 0.625, and below Cephes's rational x + x·z·P(z)/Q(z), z = x² (as
+// Go's math.Tanh); both are computed around one division.
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
@@ -326,10 +370,24 @@ tanhloop:
 	VPADDD K_bias, X5, X5
 	VPMOVZXDQ X5, Y5
 	VPSLLQ $52, Y5, Y5 // s = 2^k
-	VSUBPD K_one, Y5, Y6 // s − 1, exact
-	VFMADD213PD Y6, Y5, Y3 // t = s·e + (s − 1) = expm1(v)
-	VADDPD K_two, Y3, Y4
-	VDIVPD Y4, Y3, Y3 // t/(t+2) = −tanh|x|
+	VFMADD213PD Y5, Y5, Y3 // u = s·e + s = exp(−2|x|)
+	VSUBPD K_one, Y3, Y10 // u − 1
+	VADDPD K_one, Y3, Y11 // u + 1
+	VMULPD Y7, Y7, Y13 // z = x²
+	VMOVUPD K_tp0, Y9
+	VFMADD213PD K_tp1, Y13, Y9
+	VFMADD213PD K_tp2, Y13, Y9 // P(z)
+	VADDPD K_tq0, Y13, Y6
+	VFMADD213PD K_tq1, Y13, Y6
+	VFMADD213PD K_tq2, Y13, Y6 // Q(z)
+	VCMPPD $0x1d, K_tsplit, Y7, Y12 // |x| ≥ 0.625 (false for NaN)
+	VBLENDVPD Y12, Y10, Y9, Y9
+	VBLENDVPD Y12, Y11, Y6, Y6
+	VDIVPD Y6, Y9, Y9 // P/Q, or (u−1)/(u+1) = −tanh|x| from 0.625 on
+	VMULPD Y7, Y13, Y13 // |x|·z
+	VMOVAPD Y7, Y4
+	VFMADD231PD Y9, Y13, Y4 // |x| + |x|·z·P/Q
+	VBLENDVPD Y12, Y9, Y4, Y3 // ±tanh|x|
 	VANDPD K_abs, Y3, Y3
 	VANDPD K_sign, Y8, Y8
 	VORPD Y8, Y3, Y3
