@@ -188,10 +188,16 @@ func directBackward(g geom, x, w, dy, y []float32, relu bool, pool int, dx, dw, 
 		defer intPool.Put(aoffW)
 		boffW = strided(nw, g.O)
 		defer intPool.Put(boffW)
-		partW = make([]float32, k*rows*g.O) // (rows, O) per chunk: dwᵀ
+		pw := getBuf[float32](k * rows * g.O) // (rows, O) per chunk: dwᵀ
+		defer bufPool.Put(pw)
+		partW = *pw
+		clear(partW)
 	}
 	if db != nil {
-		partB = make([]float32, k*g.O)
+		pb := getBuf[float32](k * g.O)
+		defer bufPool.Put(pb)
+		partB = *pb
+		clear(partB)
 	}
 	forChunks(g.B, func(ch, lo, hi int) {
 		var gp, wide, gt, pad []float32

@@ -124,8 +124,12 @@ func sgemmOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []
 	if beta != 0 {
 		add = 1
 	}
-	var tile [8 * 32]float32
-	var pad [8]int
+	// The scratch tile and padded row offsets, from a pool: the kernels
+	// are called through a func value, so escape analysis cannot see that
+	// they keep no pointer, and stack arrays would go to the heap.
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	tile, pad := &sc.tile, &sc.pad
 	var seq *[]int
 	var bp *[]float32
 	defer func() {
@@ -195,6 +199,15 @@ func checkOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []
 		panic(fmt.Sprintf("conv: sgemmOff %d×%d×%d out of bounds (len a %d, b %d, c %d, ldc %d, ks %d)", m, n, k, len(a), len(b), len(c), ldc, ks))
 	}
 }
+
+// scratch is sgemmOff's scratch tile and padded row offsets.
+type scratch struct {
+	tile [8 * 32]float32
+	pad  [8]int
+}
+
+// scratchPool holds scratch values.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // intPool holds offset tables.
 var intPool sync.Pool
