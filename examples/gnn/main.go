@@ -406,9 +406,17 @@ func run(o options, name string, pot gnn.Potential) error {
 		}
 		curves = append(curves, plotting.Series{Name: r.v.name, X: x, Y: plotting.RunningMean(r.hist.Loss, window)})
 	}
+	// A log axis only when the curves span more than a decade: within one,
+	// its ticks carry no labels.
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, c := range curves {
+		for _, y := range c.Y {
+			lo, hi = math.Min(lo, y), math.Max(hi, y)
+		}
+	}
 	return plotting.Lines(filepath.Join(o.out, "gnn-"+name+"-loss.png"), plotting.Figure{
 		Title: name + ": training loss (L1 on accelerations + message penalty)", XLabel: "Adam step",
-		YLabel: fmt.Sprintf("loss (moving average of %d steps)", window), LogY: true,
+		YLabel: fmt.Sprintf("loss (moving average of %d steps)", window), LogY: lo > 0 && hi > 10*lo,
 		LegendLeft: true, LegendBottom: true, // the curves start high on the left
 	}, curves...)
 }
