@@ -24,6 +24,18 @@ func TestReLUEval(t *testing.T) {
 	if a, err := ParseActivation(" ReLU "); err != nil || a != ReLU || a.String() != "relu" {
 		t.Errorf("ParseActivation(ReLU) = %v, %v", a, err)
 	}
+	// The fused layers' branch-free fill agrees with eval bit for bit,
+	// signed zeros, infinities and NaN included.
+	z := []float64{-2.5, math.Copysign(0, -1), 0, 1e-300, 3.25, math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(), -1e-300}
+	s0 := make([]float64, len(z))
+	c := newActCache()
+	c.fill(ReLU, z, s0)
+	for i, zi := range z {
+		v, d1, d2, d3 := ReLU.eval(zi)
+		if math.Float64bits(s0[i]) != math.Float64bits(v) || c.s1[i] != d1 || c.s2[i] != d2 || c.s3[i] != d3 {
+			t.Errorf("fill(%v) = %v %v %v %v, eval %v %v %v %v", zi, s0[i], c.s1[i], c.s2[i], c.s3[i], v, d1, d2, d3)
+		}
+	}
 }
 
 // reluForward is a plain-Go forward pass of a ReLU network with weights w
