@@ -277,12 +277,14 @@ func (m *RBM) newCD(tc TrainConfig, r *rand.Rand) *cdState {
 		h := make([]float32, n*m.nh)
 		s.pos.f.hp, s.neg.f.hp = h[:np], h[np:]
 		s.pair32 = newPairOuter[float32](n, m.nv, m.nh)
+		shareAfter(s.neg.f.pk, s.pos.f.pk)
 	case m.cfg.Units == Binary:
 		s.pos.pk = newPacked(s.pos.n, m.nv, m.nh)
 		s.neg.pk = newPacked(s.neg.n, m.nv, m.nh)
 		h := make([]float64, n*m.nh)
 		s.pos.hp, s.neg.hp = h[:np], h[np:]
 		s.pair = newPairOuter[float64](n, m.nv, m.nh)
+		shareAfter(s.neg.pk, s.pos.pk)
 	}
 	if tc.Momentum > 0 {
 		s.vw, s.vb, s.vc = make([]float64, len(m.w)), make([]float64, m.nv), make([]float64, m.nh)

@@ -11,8 +11,15 @@ import (
 // when at least a tenth of the columns can be dropped. T is the precision
 // of the products (float64, or float32 with TrainConfig.Float32).
 type packed[T float32 | float64] struct {
-	on   bool // the last pack dropped columns
-	idx  []int
+	on  bool // the last pack dropped columns
+	idx []int
+	// base, when not nil, is the pack of the training step's positive
+	// batch, made before this one's: this pack keeps base's columns first
+	// (their rows of W are already gathered in w, which the two share) and
+	// appends this batch's other non-zero columns, so that W is gathered
+	// once and a little more per step instead of twice.
+	base *packed[T]
+	mark []bool
 	v    []T // the batch on the kept columns (n×len(idx))
 	w    []T // the rows of W of the kept columns (len(idx)×nh)
 	g    []T // scratch for a gradient block (len(idx)×nh, or nv×nh)
@@ -28,7 +35,22 @@ func newPacked(n, nv, nh int) *packed[float64] {
 // the columns are zero, gathers them and the matching rows of w (nv×nh).
 func (p *packed[T]) pack(v []T, n, nv int, w []T, nh int) bool {
 	p.idx = p.idx[:0]
+	from := 0 // the first row of w to gather
+	if b := p.base; b != nil && b.on {
+		if p.mark == nil {
+			p.mark = make([]bool, nv)
+		}
+		clear(p.mark)
+		for _, j := range b.idx {
+			p.mark[j] = true
+		}
+		p.idx = append(p.idx, b.idx...)
+		from = len(b.idx)
+	}
 	for j := range nv {
+		if from > 0 && p.mark[j] {
+			continue
+		}
 		for r := range n {
 			if v[r*nv+j] != 0 {
 				p.idx = append(p.idx, j)
@@ -47,10 +69,17 @@ func (p *packed[T]) pack(v []T, n, nv int, w []T, nh int) bool {
 			dst[c] = row[j]
 		}
 	}
-	for c, j := range p.idx {
+	for c := from; c < k; c++ {
+		j := p.idx[c]
 		copy(p.w[c*nh:(c+1)*nh], w[j*nh:(j+1)*nh])
 	}
 	return true
+}
+
+// shareAfter makes q's packs extend p's (see packed.base): q keeps p's
+// columns first and shares p's gathered rows of W.
+func shareAfter[T float32 | float64](q, p *packed[T]) {
+	q.base, q.w = p, p.w
 }
 
 // pre sets a (n×nh) = vW + c from the packed columns; a nil c means vW.
@@ -105,9 +134,10 @@ func addOuterDense(dst, v []float64, n, nv, nh int, alpha float64, h []float64) 
 // (n₁ + n₂)×nh). One product of depth n₁ + n₂ and one pass adding it to dst
 // replace two of each.
 type pairOuter[T float32 | float64] struct {
-	idx []int
-	v   []T // (n₁ + n₂)×len(idx)
-	g   []T // len(idx)×nh
+	idx  []int
+	mark []bool
+	v    []T // (n₁ + n₂)×len(idx)
+	g    []T // len(idx)×nh
 }
 
 func newPairOuter[T float32 | float64](n, nv, nh int) *pairOuter[T] {
@@ -117,17 +147,23 @@ func newPairOuter[T float32 | float64](n, nv, nh int) *pairOuter[T] {
 // add needs both packs on (p.on and q.on); v1 (n1×nv) and v2 (n2×nv) are
 // the batches the packs were made from.
 func (o *pairOuter[T]) add(dst []float64, p, q *packed[T], v1 []T, n1 int, ap float64, v2 []T, n2 int, an float64, h []T, nv, nh int) {
-	// The union of two ascending index lists.
-	o.idx = o.idx[:0]
-	a, b := p.idx, q.idx
-	for len(a) > 0 || len(b) > 0 {
-		switch {
-		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
-			o.idx, a = append(o.idx, a[0]), a[1:]
-		case len(a) == 0 || b[0] < a[0]:
-			o.idx, b = append(o.idx, b[0]), b[1:]
-		default:
-			o.idx, a, b = append(o.idx, a[0]), a[1:], b[1:]
+	// The union of the two index lists: p's, then q's others (q's own
+	// list when it extends p's).
+	o.idx = append(o.idx[:0], p.idx...)
+	if q.base == p && p.on {
+		o.idx = append(o.idx[:0], q.idx...)
+	} else {
+		if o.mark == nil {
+			o.mark = make([]bool, nv)
+		}
+		clear(o.mark)
+		for _, j := range p.idx {
+			o.mark[j] = true
+		}
+		for _, j := range q.idx {
+			if !o.mark[j] {
+				o.idx = append(o.idx, j)
+			}
 		}
 	}
 	k := len(o.idx)
