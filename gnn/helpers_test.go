@@ -83,15 +83,7 @@ func maxDiff(t *testing.T, a, b [][]float64) float64 {
 func simulate(t testing.TB, p gnn.Potential, dim, particles, sims, steps int, seed uint64, spread float64) *gnn.Dataset {
 	t.Helper()
 	sys := p.System(dim, particles)
-	sys.Initial = func(r *rand.Rand, x, v, m, q []float64) {
-		for i := range x {
-			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
-		}
-		for i := range m {
-			m[i] = math.Exp(spread * r.NormFloat64())
-			q[i] = float64(2*r.IntN(2) - 1)
-		}
-	}
+	sys.Initial = gnn.RandomInitial(spread)
 	dt := 0.001
 	if p == gnn.Spring {
 		dt = 0.01

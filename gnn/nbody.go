@@ -282,15 +282,23 @@ func Simulate(sys System, cfg DataConfig) (d *Dataset, err error) {
 }
 
 // paperInitial draws the initial state of Cranmer et al. 2020's code.
-func paperInitial(r *rand.Rand, x, v, m, q []float64) {
-	for i := range x {
-		x[i], v[i] = r.NormFloat64(), r.NormFloat64()
-	}
-	for i := range m {
-		m[i] = math.Exp(r.NormFloat64())
-		q[i] = 1
-		if r.IntN(2) == 0 {
-			q[i] = -1
+var paperInitial = RandomInitial(1)
+
+// RandomInitial returns a System.Initial that draws positions and
+// velocities N(0, 1) per coordinate, masses exp(massSpread·N(0, 1)) and
+// charges ±1 with equal odds: massSpread 1 is Cranmer et al. 2020's (and
+// the default of a System with nil Initial), 0 gives equal masses.
+func RandomInitial(massSpread float64) func(r *rand.Rand, x, v, m, q []float64) {
+	return func(r *rand.Rand, x, v, m, q []float64) {
+		for i := range x {
+			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
+		}
+		for i := range m {
+			m[i] = math.Exp(massSpread * r.NormFloat64())
+			q[i] = 1
+			if r.IntN(2) == 0 {
+				q[i] = -1
+			}
 		}
 	}
 }

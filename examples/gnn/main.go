@@ -39,7 +39,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -244,16 +243,7 @@ var paperLoss = map[string][3]float64{"spring": {0.047, 0.046, 0.045}, "charge":
 func run(o options, name string, pot gnn.Potential) error {
 	const dim = 2
 	sys := pot.System(dim, 4)
-	spread := o.mass
-	sys.Initial = func(r *rand.Rand, x, v, m, q []float64) { // the paper's, with masses exp(σ·N(0,1))
-		for i := range x {
-			x[i], v[i] = r.NormFloat64(), r.NormFloat64()
-		}
-		for i := range m {
-			m[i] = math.Exp(spread * r.NormFloat64())
-			q[i] = float64(2*r.IntN(2) - 1)
-		}
-	}
+	sys.Initial = gnn.RandomInitial(o.mass) // the paper's, with masses exp(σ·N(0,1))
 	dc := gnn.DataConfig{Sims: o.sims, Steps: o.record, DT: o.dt, Substeps: o.substeps, TestFraction: o.test, Seed: o.seed}
 	trainSet, err := gnn.Simulate(sys, dc)
 	if err != nil {

@@ -23,6 +23,7 @@ func init() {
 // full comparison of regularizers on springs and charges.
 func runGNN(out string) error {
 	sys := gnn.Spring.System(2, 4)
+	sys.Initial = gnn.RandomInitial(0) // equal masses
 	nb, err := gnn.Simulate(sys, gnn.DataConfig{Sims: 40, Steps: 25, DT: 0.01, Seed: 1})
 	if err != nil {
 		return err
