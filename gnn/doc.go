@@ -52,7 +52,8 @@
 // accelerations as targets, a held-out part in Dataset.Test.
 // Potential.System gives the paper's systems (springs, 1/r, 1/r² and
 // charge potentials in 1-D to 3-D, with Cranmer et al.'s initial states
-// and data sizes in System.Paper); a user's own law is a Force function.
+// and data sizes in System.Paper; RandomInitial changes the mass spread);
+// a user's own law is a Force function.
 // Potential.Edges tabulates per edge the offset Δx, the distance,
 // the masses and charges and the true force; FitMessages fits the most
 // significant message components linearly to the forces and reports R²;
