@@ -24,8 +24,10 @@
 // Filters are shared, not copied: the base filters are the parameters and a
 // gather (internal/conv) expands them into the full filter bank inside the
 // graph, so their gradient sums over the group. The convolution itself is
-// the core's own op (internal/conv: im2col into Sgemm or Dgemm, with
-// hand-written input, filter and bias gradients).
+// the core's own op (internal/conv: in float32 a direct convolution on
+// assembly GEMM kernels, AVX-512 or AVX2 by CPUID, with the ReLU and the
+// max-pool inside the op and its three gradients in one op; float64 and
+// strided convolutions go through im2col and gorgonia's BLAS).
 //
 // # Exact equivariance, and the sizes that break it
 //
@@ -66,25 +68,29 @@
 // dropout), beside Cohen and Welling's 2.28% (P4CNN) and 5.03% (Z2CNN)
 // after full training:
 //
-//	steps  test images  P4CNN  Z2CNN   wall time (P4CNN, Z2CNN), shared loaded 2-core machine
-//	  600  all 50,000   5.82%  18.08%  10 min, 2 min    go run ./examples/gcnn -steps 600
-//	 1000  10,000       4.77%  13.25%   9 min, 2.5 min  go run ./examples/gcnn -steps 1000 -test 10000
+//	steps  test images  P4CNN  Z2CNN   wall time (P4CNN, Z2CNN), shared 2-core machine at load 4–10
+//	  600  all 50,000   5.86%  16.98%  2 min 39 s, 45 s    go run ./examples/gcnn -steps 600
+//	 1000  10,000       4.89%  13.11%  2 min 20 s, 1 min 19 s  go run ./examples/gcnn -steps 1000 -test 10000
 //
 // (600 steps are 3.2 passes over the 12,000 training images.) A step costs
-// about 0.17 CPU-s for P4CNN and 0.07 for Z2CNN on one quiet core, so 20
-// passes (3,750 steps each) take about 15 CPU-minutes.
+// about 0.075 CPU-s for P4CNN and 0.03 for Z2CNN on one core, so 20 passes
+// (3,750 steps each) take about 7 CPU-minutes.
 //
 // # Speed
 //
 // One P4CNN training step (float32, batch 64, 28×28, Adam), one thread, on
-// a shared 2-core AMD EPYC (timings are noisy): 175 CPU-ms in Go (164 with
-// OpenBLAS) against 106 for PyTorch 1.13 on the CPU, 1.7× (1.6×), where
-// gorgonia's own Conv2d took 5.5×. A p4 group convolution costs what an
-// ordinary convolution with as many output maps costs (77 and 81 CPU-ms
+// a shared 2-core AMD EPYC with AVX-512 (load 8 from other work, so CPU
+// time is the steady figure): 74 CPU-ms in Go (73 with OpenBLAS) against
+// 107 for PyTorch 1.13 on the CPU, 0.70× (0.69×); with both sides capped
+// at AVX2 (ISA=avx2: physbias's AVX2 kernels, oneDNN at AVX2) 74 and 75
+// against 103, 0.72× (0.73×). gorgonia's own Conv2d took 5.5×, this
+// package's first im2col version 1.7×. A p4 group convolution costs what an
+// ordinary convolution with as many output maps costs (49 and 48 CPU-ms
 // for forward and backward on 64×40×24×24 maps; the filter expansion is a
 // gather):
 //
 //	ROWS=p4cnn COUNT=3 bench/compare.sh
+//	ISA=avx2 ROWS=p4cnn COUNT=3 bench/compare.sh
 //	go test -run '^$' -bench . -cpu 1 ./gcnn
 //
 // # Errors
