@@ -7,6 +7,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/physbias/physbias/internal/fail"
+	"github.com/physbias/physbias/internal/vmath"
 )
 
 // Adam is the Adam optimizer (Kingma & Ba 2015) as PyTorch's
@@ -183,7 +184,12 @@ func adamUpdate(x, g, m, v []float64, scale, wd, b1, b2, eps, lr, c1, c2 float64
 	m = m[:len(x)]
 	v = v[:len(x)]
 	omb1, omb2 := 1-b1, 1-b2
-	for i, xi := range x {
+	i0 := 0
+	if wd == 0 { // four at a time in AVX, bit for bit this loop (internal/vmath)
+		i0 = vmath.Adam(x, g, m, v, scale, b1, b2, eps, lr, c1, c2)
+	}
+	for i := i0; i < len(x); i++ {
+		xi := x[i]
 		gi := g[i]
 		if scale != 1 {
 			gi *= scale

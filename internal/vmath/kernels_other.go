@@ -10,3 +10,5 @@ func expSumAVX2(dst, x *float64, n int, acc *[4]float64) {
 func tanhAVX2(dst, x *float64, n int)     { panic("vmath: no AVX2 kernel") }
 func sigmoidAVX2(dst, x *float64, n int)  { panic("vmath: no AVX2 kernel") }
 func softplusAVX2(dst, x *float64, n int) { panic("vmath: no AVX2 kernel") }
+
+func adamAVX(x, gr, m, v *float64, n int, p *[9]float64) { panic("vmath: no AVX2 kernel") }

@@ -490,6 +490,65 @@ sploop:
 spdone:
 	RET
 
+// func adamAVX(x, gr, m, v *float64, n int, p *[9]float64)
+// The Adam update of n values (a multiple of 4) with p = scale, β1, 1−β1,
+// β2, 1−β2, lr, c1, c2, eps, operation for operation as the scalar
+// loop of Adam (no fused multiply-adds, so bit for bit the same):
+// g ← scale·g; m ← β1·m + (1−β1)·g; v ← β2·v + ((1−β2)·g)·g;
+// x ← x − lr·(m·c1)/(√(v·c2) + eps); g ← 0.
+TEXT ·adamAVX(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), DI
+	MOVQ gr+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ p+40(FP), DX
+	SHRQ $2, CX
+	JZ adamdone
+	VBROADCASTSD 0(DX), Y8 // scale
+	VBROADCASTSD 8(DX), Y9 // β1
+	VBROADCASTSD 16(DX), Y10 // 1−β1
+	VBROADCASTSD 24(DX), Y11 // β2
+	VBROADCASTSD 32(DX), Y12 // 1−β2
+	VBROADCASTSD 40(DX), Y13 // lr
+	VBROADCASTSD 48(DX), Y14 // c1
+	VBROADCASTSD 56(DX), Y15 // c2
+	VXORPD Y7, Y7, Y7
+
+adamloop:
+	VMOVUPD (SI), Y0
+	VMULPD Y8, Y0, Y0 // g·scale
+	VMULPD (R8), Y9, Y1 // β1·m
+	VMULPD Y0, Y10, Y2 // (1−β1)·g
+	VADDPD Y2, Y1, Y1 // m
+	VMULPD (R9), Y11, Y3 // β2·v
+	VMULPD Y0, Y12, Y4 // (1−β2)·g
+	VMULPD Y0, Y4, Y4 // ((1−β2)·g)·g
+	VADDPD Y4, Y3, Y3 // v
+	VMOVUPD Y1, (R8)
+	VMOVUPD Y3, (R9)
+	VMULPD Y14, Y1, Y5 // m·c1
+	VMULPD Y13, Y5, Y5 // lr·(m·c1)
+	VMULPD Y15, Y3, Y6 // v·c2
+	VSQRTPD Y6, Y6
+	VBROADCASTSD 64(DX), Y2 // eps
+	VADDPD Y2, Y6, Y6
+	VDIVPD Y6, Y5, Y5
+	VMOVUPD (DI), Y2
+	VSUBPD Y5, Y2, Y2 // x − lr·(m·c1)/(√(v·c2) + eps)
+	VMOVUPD Y2, (DI)
+	VMOVUPD Y7, (SI) // g ← 0
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ adamloop
+	VZEROUPPER
+
+adamdone:
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX
