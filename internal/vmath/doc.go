@@ -37,6 +37,10 @@
 // math.Tanh's 10.8, sigmoid 1.39, softplus 3.36 (BenchmarkExp and the
 // others beside the math package's).
 //
+// Adam is the elementwise Adam update of internal/train four at a time,
+// bit for bit the plain loop (no fused multiply-adds); ExpSum returns the
+// sum of the exps it writes, a softmax's denominator in the same pass.
+//
 // Results differ from the math package's by those few ulp, so code that
 // switches to this package changes its results by rounding, not by
 // method; on CPUs without AVX2/FMA (and under the purego build tag) the
