@@ -156,7 +156,13 @@ func sgemmOff(m, n, k int, a []float32, aoff []int, ks int, b []float32, boff []
 			}
 			bb, bo, bj = p, s, 0
 		}
+		full := set.pickRows(nr, m) // the tallest kernel of this width
 		for i := 0; i < m; {
+			if cols == nr && m-i >= full.mr {
+				full.fn(k, &a[0], &aoff[i], ks, &bb[bj], &bo[0], &c[i*ldc+j], ldc, add)
+				i += full.mr
+				continue
+			}
 			kr := set.pickRows(nr, m-i)
 			rows := min(kr.mr, m-i)
 			if rows == kr.mr && cols == nr {
