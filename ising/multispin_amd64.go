@@ -2,6 +2,8 @@
 
 package ising
 
+import "github.com/physbias/physbias/internal/cpufeat"
+
 // acceptPairs is acceptRowGo's loop over pairs of words in assembly
 // (multispin_amd64.s): it updates row[0:2·pairs] from ma, mb and the
 // per-bit threshold masks tab, drawing from the wyrand state st, and
@@ -16,11 +18,8 @@ func acceptPairs(row, ma, mb *uint64, pairs int, tab *[64][2]uint64, st uint64) 
 //go:noescape
 func acceptPairsBMI(row, ma, mb *uint64, pairs int, tab *[64][2]uint64, st uint64) uint64
 
-// cpuid7 returns EBX of CPUID leaf 7 (0 if the CPU has no leaf 7).
-func cpuid7() uint32
-
 // useBMI: acceptRow runs acceptPairsBMI (the CPU has BMI1 and BMI2).
-var useBMI = cpuid7()&(1<<3|1<<8) == 1<<3|1<<8
+var useBMI = cpufeat.BMI
 
 // acceptRow is acceptRowGo with the pairs of words done in assembly (with
 // BMI1/BMI2 where the CPU has them): the same draws in the same order, so

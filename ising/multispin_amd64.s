@@ -221,18 +221,3 @@ finbmi:
 donebmi:
 	MOVQ SI, ret+48(FP)
 	RET
-
-// func cpuid7() uint32
-TEXT ·cpuid7(SB), NOSPLIT, $0-4
-	MOVL $0, AX
-	CPUID
-	CMPL AX, $7
-	JCS  none
-	MOVL $7, AX
-	MOVL $0, CX
-	CPUID
-	MOVL BX, ret+0(FP)
-	RET
-none:
-	MOVL $0, ret+0(FP)
-	RET

@@ -2,9 +2,11 @@
 
 package ising
 
+import "github.com/physbias/physbias/internal/cpufeat"
+
 // bmiVariants lists the assembly variants this CPU can run.
 func bmiVariants() []bool {
-	if cpuid7()&(1<<3|1<<8) == 1<<3|1<<8 {
+	if cpufeat.BMI {
 		return []bool{false, true}
 	}
 	return []bool{false}

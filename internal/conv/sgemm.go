@@ -7,12 +7,6 @@ import (
 	"github.com/physbias/physbias/internal/blas"
 )
 
-// envNoAVX512 is the environment variable that, set to anything but "" or
-// "0" when the program starts, keeps the float32 products on the AVX2
-// kernels on a CPU with AVX-512 (to measure the path CPUs without AVX-512
-// take).
-const envNoAVX512 = "PHYSBIAS_NOAVX512"
-
 // useKernel: the float32 products of im2col convolutions in the pure-Go
 // build run on the assembly kernels when the CPU has AVX2 and FMA; with
 // OpenBLAS (build tag openblas), or without the instructions, they go to

@@ -2,7 +2,7 @@
 
 package conv
 
-import "os"
+import "github.com/physbias/physbias/internal/cpufeat"
 
 // The micro-kernels (sgemm_amd64.s). Each adds the product of an mr×k
 // panel of A and a k×nr panel of B to the mr×nr float32 tile at c (row
@@ -47,44 +47,13 @@ func kern8x32z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *f
 //go:noescape
 func kern8x16z(k int, a *float32, aoff *int, ks int, b *float32, boff *int, c *float32, ldc int, add int)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
 // haveKernel reports whether the CPU and OS support AVX2 and FMA.
-var haveKernel = func() bool {
-	mx, _, _, _ := cpuid(0, 0)
-	if mx < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // the OS saves XMM and YMM state
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0 // AVX2
-}()
+var haveKernel = cpufeat.AVX2FMA
 
 // haveAVX512 reports whether the CPU and OS support AVX-512F and VL (and the
 // AVX2 kernels), and PHYSBIAS_NOAVX512 is not set to a non-empty value
 // other than 0 when the program starts.
-var haveAVX512 = func() bool {
-	if !haveKernel {
-		return false
-	}
-	if v := os.Getenv(envNoAVX512); v != "" && v != "0" {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 { // opmask, ZMM0–15 upper halves, ZMM16–31
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<16) != 0 && b7&(1<<31) != 0 // AVX512F, AVX512VL
-}()
+var haveAVX512 = cpufeat.AVX512
 
 // The kernel sets: the AVX2 one and, where the CPU has it, the AVX-512
 // one; kernelsAVX2Strided is the AVX2 set without its unit-stride kernel,

@@ -20,9 +20,5 @@ func sigmoidAVX2(dst, x *float64, n int)
 //go:noescape
 func softplusAVX2(dst, x *float64, n int)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
 //go:noescape
 func adamAVX(x, gr, m, v *float64, n int, p *[9]float64)
