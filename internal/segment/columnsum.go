@@ -19,6 +19,7 @@ type columnSumOp struct {
 	off, f, width, rows int
 	idx                 []int // nil: identity (then n == rows)
 	n                   int
+	buf                 *outBuf // the output between runs (not hashed)
 }
 
 var (
@@ -64,7 +65,7 @@ func (op columnSumOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, e
 	if err != nil {
 		return nil, err
 	}
-	out, y := opbuf.Output(prealloc, s, g)
+	out, y := op.buf.output(prealloc, s, g)
 	f, w := op.f, op.width
 	if op.idx == nil {
 		for r := range op.rows {

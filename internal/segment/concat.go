@@ -32,7 +32,7 @@ func GatherConcat(parts ...Part) (*G.Node, error) {
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("segment: %s: no parts", fn)
 	}
-	op := concatOp{idx: make([][]int, len(parts)), n: make([]int, len(parts)), f: make([]int, len(parts)), rows: -1}
+	op := concatOp{idx: make([][]int, len(parts)), n: make([]int, len(parts)), f: make([]int, len(parts)), rows: -1, buf: newBuf()}
 	nodes := make([]*G.Node, len(parts))
 	for p, pt := range parts {
 		if err := checkMatrix(fn, pt.X, -1); err != nil {
@@ -69,6 +69,7 @@ type concatOp struct {
 	idx  [][]int // nil entries: identity
 	n, f []int   // rows and columns of each input
 	rows int
+	buf  *outBuf // the output between runs (not hashed)
 }
 
 var (
@@ -131,7 +132,7 @@ func (op concatOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 			return nil, err
 		}
 	}
-	out, y := opbuf.Output(prealloc, s, xs...)
+	out, y := op.buf.output(prealloc, s, xs...)
 	w := s[1]
 	off := 0
 	for p, x := range xs {
@@ -189,7 +190,7 @@ func (op concatOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	ds := make(G.Nodes, len(in))
 	off := 0
 	for p := range in {
-		d, err := G.ApplyOp(columnSumOp{off: off, f: op.f[p], width: op.width(), rows: op.rows, idx: op.idx[p], n: op.n[p]}, grad)
+		d, err := G.ApplyOp(columnSumOp{off: off, f: op.f[p], width: op.width(), rows: op.rows, idx: op.idx[p], n: op.n[p], buf: newBuf()}, grad)
 		if err != nil {
 			return nil, fmt.Errorf("segment: GatherConcat: derivative: %w", err)
 		}

@@ -36,7 +36,7 @@ func WeightedGather(x *G.Node, idx []int, w []float64) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := G.ApplyOp(gatherOp{idx: c, w: wc, n: n}, x)
+	out, err := G.ApplyOp(gatherOp{idx: c, w: wc, n: n, buf: newBuf()}, x)
 	if err != nil {
 		return nil, fmt.Errorf("segment: %s: %w", fn, err)
 	}
@@ -49,6 +49,7 @@ type gatherOp struct {
 	idx []int
 	w   []float64 // nil: all ones
 	n   int
+	buf *outBuf // the output between runs (not hashed)
 }
 
 var (
@@ -93,7 +94,7 @@ func (op gatherOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 	if err != nil {
 		return nil, err
 	}
-	out, y := opbuf.Output(prealloc, s, x)
+	out, y := op.buf.output(prealloc, s, x)
 	for e, t := range op.idx {
 		dst, src := y[e*f:e*f+f], x[t*f:t*f+f]
 		if op.w == nil {
@@ -141,7 +142,7 @@ func (op gatherOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("segment: Gather: SymDiff with %d inputs, want 1", len(in))
 	}
-	dx, err := G.ApplyOp(sumOp{seg: op.idx, w: op.w, n: op.n}, grad)
+	dx, err := G.ApplyOp(sumOp{seg: op.idx, w: op.w, n: op.n, buf: newBuf()}, grad)
 	if err != nil {
 		return nil, fmt.Errorf("segment: Gather: derivative: %w", err)
 	}

@@ -36,7 +36,7 @@ func WeightedSum(x *G.Node, seg []int, w []float64, n int) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := G.ApplyOp(sumOp{seg: s, w: wc, n: n}, x)
+	out, err := G.ApplyOp(sumOp{seg: s, w: wc, n: n, buf: newBuf()}, x)
 	if err != nil {
 		return nil, fmt.Errorf("segment: %s: %w", fn, err)
 	}
@@ -65,6 +65,7 @@ type sumOp struct {
 	seg []int
 	w   []float64 // nil: all ones
 	n   int
+	buf *outBuf // the output between runs (not hashed)
 }
 
 var (
@@ -109,7 +110,7 @@ func (op sumOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) 
 	if err != nil {
 		return nil, err
 	}
-	out, y := opbuf.Output(prealloc, s, x)
+	out, y := op.buf.output(prealloc, s, x)
 	clear(y)
 	for e, t := range op.seg {
 		dst, src := y[t*f:t*f+f], x[e*f:e*f+f]
@@ -160,7 +161,7 @@ func (op sumOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("segment: Sum: SymDiff with %d inputs, want 1", len(in))
 	}
-	dx, err := G.ApplyOp(gatherOp{idx: op.seg, w: op.w, n: op.n}, grad)
+	dx, err := G.ApplyOp(gatherOp{idx: op.seg, w: op.w, n: op.n, buf: newBuf()}, grad)
 	if err != nil {
 		return nil, fmt.Errorf("segment: Sum: derivative: %w", err)
 	}
