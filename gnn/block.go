@@ -9,12 +9,57 @@ import (
 	"github.com/physbias/physbias/internal/ad"
 	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/segment"
+	"github.com/physbias/physbias/internal/train"
 )
 
 // nets holds the three update networks of a block on one gorgonia graph;
 // a network the Config does not ask for is nil.
 type nets struct {
 	edge, node, global *ad.MLP
+	// edgeTail, when not nil, is the edge network after its first layer,
+	// which then runs at the nodes (edgeFirstLayer) on edge's W0 and b0;
+	// edge's other parameters are not in the graph.
+	edgeTail *ad.MLP
+}
+
+// splitEdge moves the edge network's layers after the first into
+// n.edgeTail (their values copied) and drops the edge network's own
+// copies of them from g, so that forward runs the first layer at the
+// nodes. It does nothing without an edge network or hidden layers.
+func (n *nets) splitEdge(g *G.ExprGraph, c Config) error {
+	if n.edge == nil || len(c.Hidden) == 0 {
+		return nil
+	}
+	p := n.edge.Params()
+	vals, err := train.Values(p[2:])
+	if err != nil {
+		return errorf(ErrInput, "%w", err)
+	}
+	sizes := append(append([]int{}, c.Hidden...), c.EdgeOut)
+	tail, err := ad.NewMLP(g, "edge.tail", sizes, actAD[c.Activation], 0)
+	if err != nil {
+		return errorf(ErrInput, "edge network: %w", err)
+	}
+	if err := train.SetValues(tail.Params(), vals); err != nil {
+		return errorf(ErrInput, "%w", err)
+	}
+	for _, q := range p[2:] {
+		g.RemoveNode(q)
+	}
+	n.edgeTail = tail
+	return nil
+}
+
+// edgeParams returns the parameters of the edge network as they sit in
+// the graph, in the order W0, b0, W1, b1, ...
+func (n *nets) edgeParams() []*G.Node {
+	if n.edge == nil {
+		return nil
+	}
+	if n.edgeTail == nil {
+		return n.edge.Params()
+	}
+	return append(n.edge.Params()[:2:2], n.edgeTail.Params()...)
 }
 
 // seedStep separates the seeds of the three networks.
@@ -52,8 +97,8 @@ func newNets(g *G.ExprGraph, c Config) (*nets, error) {
 // params returns the parameters of the networks in the order edge, node,
 // global.
 func (n *nets) params() []*G.Node {
-	var p []*G.Node
-	for _, m := range []*ad.MLP{n.edge, n.node, n.global} {
+	p := n.edgeParams()
+	for _, m := range []*ad.MLP{n.node, n.global} {
 		if m != nil {
 			p = append(p, m.Params()...)
 		}
@@ -123,6 +168,9 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 	}
 	// Edge update.
 	if c.EdgeOut > 0 && bt.edges > 0 {
+		if n.edgeTail != nil {
+			o.edge = b.edgeNet(c, n, bt, v, e, u)
+		}
 		var parts []segment.Part
 		if e != nil {
 			parts = append(parts, segment.Part{X: e})
@@ -131,8 +179,10 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 		if u != nil {
 			parts = append(parts, segment.Part{X: u, Idx: bt.edgeGraph})
 		}
-		in := b.Do("edge input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
-		o.edge = b.Do("edge network", func() (*G.Node, error) { return n.edge.Forward(in) })
+		if o.edge == nil {
+			in := b.Do("edge input", func() (*G.Node, error) { return segment.GatherConcat(parts...) })
+			o.edge = b.Do("edge network", func() (*G.Node, error) { return n.edge.Forward(in) })
+		}
 	}
 	// Node update.
 	if bt.nodes > 0 {
@@ -174,4 +224,41 @@ func (b *builder) forward(c Config, n *nets, bt *batch) outputs {
 		o.global = b.Do("global network", func() (*G.Node, error) { return n.global.Forward(in) })
 	}
 	return o
+}
+
+// edgeNet builds the edge network with its first layer at the nodes
+// (edgeFirstLayer on the parts [e, v_receiver, v_sender, u], the order of
+// W0's rows) and the rest, n.edgeTail, on its output.
+func (b *builder) edgeNet(c Config, n *nets, bt *batch, v, e, u *G.Node) *G.Node {
+	var xs []*G.Node
+	var parts []edgePart
+	add := func(x *G.Node, f int, idx []int) {
+		in := len(xs)
+		for i, y := range xs {
+			if y == x {
+				in = i
+			}
+		}
+		if in == len(xs) {
+			xs = append(xs, x)
+		}
+		off := 0
+		if k := len(parts); k > 0 {
+			off = parts[k-1].off + parts[k-1].f
+		}
+		parts = append(parts, edgePart{in: in, off: off, f: f, idx: idx})
+	}
+	if e != nil {
+		add(e, c.EdgeIn, nil)
+	}
+	add(v, c.NodeIn, bt.receivers)
+	add(v, c.NodeIn, bt.senders)
+	if u != nil {
+		add(u, c.GlobalIn, bt.edgeGraph)
+	}
+	p := n.edge.Params()
+	h := b.Do("edge first layer", func() (*G.Node, error) {
+		return edgeFirstLayer(xs, parts, p[0], p[1], bt.edges, actAD[c.Activation])
+	})
+	return b.Do("edge network", func() (*G.Node, error) { return n.edgeTail.Forward(h) })
 }

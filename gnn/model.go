@@ -101,6 +101,11 @@ func (m *Model) build(bt *batch) (*graph, error) {
 	if err := train.SetValues(n.params(), m.theta); err != nil {
 		return nil, errorf(ErrInput, "%w", err)
 	}
+	if bt.edges > 0 {
+		if err := n.splitEdge(g, m.cfg); err != nil {
+			return nil, err
+		}
+	}
 	b := newBuilder(g)
 	out := b.forward(m.cfg, n, bt)
 	if err := b.Err(); err != nil {

@@ -180,7 +180,7 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 		return History{}, err
 	}
 	if useEdge && gr.out.edge != nil {
-		params = append(params, gr.n.edge.Params()...)
+		params = append(params, gr.n.edgeParams()...)
 	}
 	if useNode && gr.out.node != nil {
 		params = append(params, gr.n.node.Params()...)
