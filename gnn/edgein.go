@@ -36,16 +36,29 @@ import (
 type edgePart struct {
 	in, off, f int
 	idx        []int
+	rows       int // rows of the part's input
 }
 
 // edgeInState is what the forward and backward ops of one layer share:
 // σ′ at the last forward run and the ops' output and scratch buffers
 // (not hashed; see segment's outBuf for why they are kept).
 type edgeInState struct {
-	ds       []float64 // σ′(z), edges × hidden
-	proj     []float64 // scratch: one part's product or segment sum
-	h, dz, w *tensor.Dense
-	b        *tensor.Dense
+	ds   []float64   // σ′(z), edges × hidden (not for ReLU: h > 0 says it)
+	proj [][]float64 // per part: X_p·W_p forward, the segment sum of dz backward
+	dz   []float64   // dz, kept only when a part is per-edge
+	h, w *tensor.Dense
+	b    *tensor.Dense
+}
+
+// scratch returns st.proj[p] of length n.
+func (st *edgeInState) scratch(p, n int) []float64 {
+	for len(st.proj) <= p {
+		st.proj = append(st.proj, nil)
+	}
+	if cap(st.proj[p]) < n {
+		st.proj[p] = make([]float64, n)
+	}
+	return st.proj[p][:n]
 }
 
 // edgeInOp is h = σ(Σ_p (X_p·W0[off_p:off_p+f_p])[idx_p] + b) from inputs
@@ -90,6 +103,7 @@ func edgeFirstLayer(xs []*G.Node, parts []edgePart, w0, b0 *G.Node, edges int, a
 		if p.idx != nil {
 			p.idx = append([]int(nil), p.idx...)
 		}
+		p.rows = rows
 		op.parts = append(op.parts, p)
 	}
 	in := append(append([]*G.Node(nil), xs...), w0, b0)
@@ -160,43 +174,56 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 	}
 	H, st := op.hidden, op.st
 	out, h := keep(&st.h, prealloc, tensor.Shape{op.edges, H}, append(xs, w, b)...)
-	for e := range op.edges {
-		copy(h[e*H:e*H+H], b)
-	}
-	for _, p := range op.parts {
+	// The per-edge parts' products go straight into h; the gathered
+	// parts' products are taken at their rows, then one pass over the
+	// edges adds b and the gathered rows and applies σ.
+	perEdge := false
+	var gp [][]float64 // products of the gathered parts
+	var gi [][]int     // their indices
+	for k, p := range op.parts {
 		x, wp := xs[p.in], w[p.off*H:]
 		if p.idx == nil {
-			blas.Gemm(false, false, op.edges, H, p.f, x, p.f, wp, H, h, H, true)
+			blas.Gemm(false, false, op.edges, H, p.f, x, p.f, wp, H, h, H, perEdge)
+			perEdge = true
 			continue
 		}
 		rows := len(x) / max(1, p.f)
-		if cap(st.proj) < rows*H {
-			st.proj = make([]float64, rows*H)
-		}
-		pr := st.proj[:rows*H]
+		pr := st.scratch(k, rows*H)
 		blas.Gemm(false, false, rows, H, p.f, x, p.f, wp, H, pr, H, false)
-		for e, t := range p.idx {
-			dst, src := h[e*H:e*H+H], pr[t*H:t*H+H]
-			for j, v := range src {
-				dst[j] += v
+		gp, gi = append(gp, pr), append(gi, p.idx)
+	}
+	relu := op.act == ad.ReLU
+	for e := range op.edges {
+		row := h[e*H : e*H+H]
+		if !perEdge {
+			copy(row, b)
+		} else {
+			for j, v := range b {
+				row[j] += v
+			}
+		}
+		for q, pr := range gp {
+			t := gi[q][e]
+			for j, v := range pr[t*H : t*H+H] {
+				row[j] += v
+			}
+		}
+		if relu {
+			// Branch-free on the sign, 0 at ±0 and NaN, as ad's ReLU.
+			for j, zj := range row {
+				bits := math.Float64bits(zj)
+				m := uint64(int64(^bits) >> 63)
+				if zj == 0 || zj != zj {
+					m = 0
+				}
+				row[j] = math.Float64frombits(bits & m)
 			}
 		}
 	}
-	if len(st.ds) != len(h) {
-		st.ds = make([]float64, len(h))
-	}
-	if op.act == ad.ReLU {
-		// Branch-free on the sign, 0 at ±0 and NaN, as ad's ReLU.
-		for i, zi := range h {
-			bits := math.Float64bits(zi)
-			m := uint64(int64(^bits) >> 63)
-			if zi == 0 || zi != zi {
-				m = 0
-			}
-			h[i] = math.Float64frombits(bits & m)
-			st.ds[i] = math.Float64frombits(0x3FF0000000000000 & m)
+	if !relu {
+		if len(st.ds) != len(h) {
+			st.ds = make([]float64, len(h))
 		}
-	} else {
 		op.act.Apply(h, h, st.ds)
 	}
 	return out, nil
@@ -239,21 +266,20 @@ func (op edgeInOp) DiffWRT(n int) []bool {
 	return d
 }
 
-// SymDiff: dz = ḡ ⊙ σ′(z); ∂W0 rows of part p = X_pᵀ·(Σ_{k: idx_p[k]=i} dz_k)_i;
-// ∂b = Σ_k dz_k.
+// SymDiff: with dz = ḡ ⊙ σ′(z), ∂b = Σ_k dz_k and the rows of ∂W0 of part
+// p are X_pᵀ·S_p, S_p[i] = Σ_{k: idx_p[k]=i} dz_k (X_pᵀ·dz for a per-edge
+// part). One pass over the edges makes ∂b and every S_p (the ∂b op, which
+// leaves the S_p in the shared state); the ∂W0 op, ordered after it by
+// taking ∂b as an input, multiplies.
 func (op edgeInOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if len(in) != op.nx+2 {
 		return nil, fmt.Errorf("gnn: edge first layer: SymDiff with %d inputs, want %d", len(in), op.nx+2)
 	}
-	dz, err := G.ApplyOp(edgeInGradOp{fwd: op, which: gradZ}, out, grad)
+	db, err := G.ApplyOp(edgeInGradOp{fwd: op, which: gradB}, out, grad)
 	if err != nil {
 		return nil, fmt.Errorf("gnn: edge first layer: derivative: %w", err)
 	}
-	dw, err := G.ApplyOp(edgeInGradOp{fwd: op, which: gradW}, append(G.Nodes{dz}, in[:op.nx]...)...)
-	if err != nil {
-		return nil, fmt.Errorf("gnn: edge first layer: derivative: %w", err)
-	}
-	db, err := G.ApplyOp(edgeInGradOp{fwd: op, which: gradB}, dz)
+	dw, err := G.ApplyOp(edgeInGradOp{fwd: op, which: gradW}, append(G.Nodes{db}, in[:op.nx]...)...)
 	if err != nil {
 		return nil, fmt.Errorf("gnn: edge first layer: derivative: %w", err)
 	}
@@ -264,9 +290,8 @@ func (op edgeInOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 
 // The backward ops of edgeInOp.
 const (
-	gradZ = iota // dz = ḡ ⊙ σ′ from (h, ḡ); h only orders it after the forward op
-	gradW        // ∂W0 from (dz, X_0, ..., X_{n-1})
-	gradB        // ∂b from dz
+	gradB = iota // ∂b from (h, ḡ), leaving the S_p (and dz) in the state
+	gradW        // ∂W0 from (∂b, X_0, ..., X_{n-1}); ∂b only orders it after gradB
 )
 
 // edgeInGradOp is one of edgeInOp's backward ops.
@@ -278,13 +303,10 @@ type edgeInGradOp struct {
 var _ G.UsePreallocDoer = edgeInGradOp{}
 
 func (op edgeInGradOp) Arity() int {
-	switch op.which {
-	case gradZ:
-		return 2
-	case gradW:
+	if op.which == gradW {
 		return 1 + op.fwd.nx
 	}
-	return 1
+	return 2
 }
 
 func (op edgeInGradOp) Type() hm.Type {
@@ -297,10 +319,7 @@ func (op edgeInGradOp) Type() hm.Type {
 }
 
 func (op edgeInGradOp) shape() tensor.Shape {
-	switch op.which {
-	case gradZ:
-		return tensor.Shape{op.fwd.edges, op.fwd.hidden}
-	case gradW:
+	if op.which == gradW {
 		return tensor.Shape{op.fwd.k, op.fwd.hidden}
 	}
 	return tensor.Shape{1, op.fwd.hidden}
@@ -322,65 +341,102 @@ func (op edgeInGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, 
 	}
 	f, st := op.fwd, op.fwd.st
 	E, H := f.edges, f.hidden
-	switch op.which {
-	case gradZ:
-		g, err := opbuf.Input("gnn", fn, 1, in[1], tensor.Shape{E, H})
-		if err != nil {
-			return nil, err
-		}
-		if len(st.ds) != E*H {
-			return nil, fmt.Errorf("gnn: %s: ran before the forward op", fn)
-		}
-		out, dz := keep(&st.dz, prealloc, op.shape(), g)
-		for i, v := range g {
-			dz[i] = v * st.ds[i]
-		}
-		return out, nil
-	case gradB:
-		dz, err := opbuf.Input("gnn", fn, 0, in[0], tensor.Shape{E, H})
-		if err != nil {
-			return nil, err
-		}
-		out, db := keep(&st.b, prealloc, op.shape(), dz)
-		clear(db)
-		for e := range E {
-			for j, v := range dz[e*H : e*H+H] {
-				db[j] += v
-			}
-		}
-		return out, nil
-	}
-	dz, err := opbuf.Input("gnn", fn, 0, in[0], tensor.Shape{E, H})
-	if err != nil {
-		return nil, err
+	if op.which == gradB {
+		return op.sums(prealloc, in)
 	}
 	xs := make([][]float64, f.nx)
+	var err error
 	for i := range f.nx {
 		if xs[i], err = opbuf.Input("gnn", fn, 1+i, in[1+i], in[1+i].Shape()); err != nil {
 			return nil, err
 		}
 	}
-	out, dw := keep(&st.w, prealloc, op.shape(), append(xs, dz)...)
+	out, dw := keep(&st.w, prealloc, op.shape(), xs...)
 	clear(dw) // rows of W0 no part reads get 0
-	for _, p := range f.parts {
+	for k, p := range f.parts {
 		x, wp := xs[p.in], dw[p.off*H:]
 		if p.idx == nil {
-			blas.Gemm(true, false, p.f, H, E, x, p.f, dz, H, wp, H, true)
+			blas.Gemm(true, false, p.f, H, E, x, p.f, st.dz, H, wp, H, true)
 			continue
 		}
 		rows := len(x) / max(1, p.f)
-		if cap(st.proj) < rows*H {
-			st.proj = make([]float64, rows*H)
+		blas.Gemm(true, false, p.f, H, rows, x, p.f, st.scratch(k, rows*H), H, wp, H, true)
+	}
+	return out, nil
+}
+
+// sums is the gradB op: from h and ḡ, one pass over the edges gives
+// dz_k = ḡ_k ⊙ σ′(z_k), ∂b = Σ_k dz_k and, into the state, every gathered
+// part's segment sum S_p (and dz itself when a part is per-edge).
+func (op edgeInGradOp) sums(prealloc G.Value, in []G.Value) (G.Value, error) {
+	const fn = "edge first layer gradient"
+	f, st := op.fwd, op.fwd.st
+	E, H := f.edges, f.hidden
+	h, err := opbuf.Input("gnn", fn, 0, in[0], tensor.Shape{E, H})
+	if err != nil {
+		return nil, err
+	}
+	g, err := opbuf.Input("gnn", fn, 1, in[1], tensor.Shape{E, H})
+	if err != nil {
+		return nil, err
+	}
+	relu := f.act == ad.ReLU
+	if !relu && len(st.ds) != E*H {
+		return nil, fmt.Errorf("gnn: %s: ran before the forward op", fn)
+	}
+	out, db := keep(&st.b, prealloc, op.shape(), h, g)
+	clear(db)
+	perEdge := false
+	var ss [][]float64 // segment sums of the gathered parts
+	var si [][]int
+	for k, p := range f.parts {
+		if p.idx == nil {
+			perEdge = true
+			continue
 		}
-		s := st.proj[:rows*H]
+		rows := f.rowsOf(k)
+		s := st.scratch(k, rows*H)
 		clear(s)
-		for e, t := range p.idx {
-			dst, src := s[t*H:t*H+H], dz[e*H:e*H+H]
-			for j, v := range src {
-				dst[j] += v
+		ss, si = append(ss, s), append(si, p.idx)
+	}
+	if perEdge && len(st.dz) != E*H {
+		st.dz = make([]float64, E*H)
+	}
+	var tmp []float64
+	if !perEdge {
+		if len(st.dz) < H {
+			st.dz = make([]float64, H)
+		}
+		tmp = st.dz[:H]
+	}
+	for e := range E {
+		gr := g[e*H : e*H+H]
+		dz := tmp
+		if perEdge {
+			dz = st.dz[e*H : e*H+H]
+		}
+		if relu {
+			// σ′ = 1 where the output is positive (z > 0), else 0,
+			// branch-free: h ≥ 0, so its bits are non-zero exactly then.
+			for j, hv := range h[e*H : e*H+H] {
+				bits := math.Float64bits(hv)
+				m := uint64(int64(bits|-bits) >> 63)
+				dz[j] = gr[j] * math.Float64frombits(0x3FF0000000000000&m)
+			}
+		} else {
+			for j, d := range st.ds[e*H : e*H+H] {
+				dz[j] = gr[j] * d
 			}
 		}
-		blas.Gemm(true, false, p.f, H, rows, x, p.f, s, H, wp, H, true)
+		for j, v := range dz {
+			db[j] += v
+		}
+		for q, s := range ss {
+			t := si[q][e]
+			for j, v := range dz {
+				s[t*H+j] += v
+			}
+		}
 	}
 	return out, nil
 }
@@ -402,5 +458,8 @@ func (op edgeInGradOp) Hashcode() uint32 {
 }
 
 func (op edgeInGradOp) String() string {
-	return [...]string{"EdgeFirstLayerGradZ", "EdgeFirstLayerGradW", "EdgeFirstLayerGradB"}[op.which]
+	return [...]string{"EdgeFirstLayerGradB", "EdgeFirstLayerGradW"}[op.which]
 }
+
+// rowsOf returns the rows of part k's input.
+func (op edgeInOp) rowsOf(k int) int { return op.parts[k].rows }

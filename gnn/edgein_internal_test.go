@@ -89,9 +89,12 @@ func maxRel(a, b []float64) float64 {
 // every activation, with edge and global features and repeated and
 // missing receivers.
 func TestEdgeFirstLayerSplit(t *testing.T) {
-	for _, act := range []Activation{Softplus, Tanh, Sigmoid, Sin, ReLU} {
+	for i, act := range []Activation{Softplus, Tanh, Sigmoid, Sin, ReLU, Softplus, ReLU} {
 		c := Config{NodeIn: 3, EdgeIn: 2, GlobalIn: 2, EdgeOut: 4, NodeOut: 2, GlobalOut: 1,
 			Hidden: []int{8, 5}, Activation: act, Seed: 7}
+		if i >= 5 { // node parts only: no per-edge part
+			c.EdgeIn, c.GlobalIn, c.GlobalOut = 0, 0, 0
+		}
 		m, err := New(c)
 		if err != nil {
 			t.Fatal(err)
@@ -100,10 +103,12 @@ func TestEdgeFirstLayerSplit(t *testing.T) {
 		var gs []Graph
 		for k := range 2 {
 			g := benchGraph(uint64(10+k), 5+k, 17, 3)
-			for range g.Senders {
-				g.Edges = append(g.Edges, []float64{r.NormFloat64(), r.NormFloat64()})
+			if c.EdgeIn > 0 {
+				for range g.Senders {
+					g.Edges = append(g.Edges, []float64{r.NormFloat64(), r.NormFloat64()})
+				}
+				g.Globals = []float64{r.NormFloat64(), r.NormFloat64()}
 			}
-			g.Globals = []float64{r.NormFloat64(), r.NormFloat64()}
 			gs = append(gs, g)
 		}
 		m1, n1, g1 := edgeRun(t, m, gs, false)
