@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/floats"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -192,21 +193,29 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 		blas.Gemm(false, false, rows, H, p.f, x, p.f, wp, H, pr, H, false)
 		gp, gi = append(gp, pr), append(gi, p.idx)
 	}
+	// b goes into the first gathered product's rows (all of them: each
+	// edge reads one), or, with none, into every edge's row.
+	if len(gp) > 0 {
+		for t := 0; t+H <= len(gp[0]); t += H {
+			floats.Add(gp[0][t:t+H], b)
+		}
+	}
 	relu := op.act == ad.ReLU
 	for e := range op.edges {
 		row := h[e*H : e*H+H]
-		if !perEdge {
-			copy(row, b)
-		} else {
-			for j, v := range b {
-				row[j] += v
-			}
+		switch {
+		case len(gp) == 0:
+			floats.Add(row, b)
+		case perEdge:
+			t := gi[0][e]
+			floats.Add(row, gp[0][t*H:t*H+H])
+		default:
+			t := gi[0][e]
+			copy(row, gp[0][t*H:t*H+H])
 		}
-		for q, pr := range gp {
+		for q := 1; q < len(gp); q++ {
 			t := gi[q][e]
-			for j, v := range pr[t*H : t*H+H] {
-				row[j] += v
-			}
+			floats.Add(row, gp[q][t*H:t*H+H])
 		}
 		if relu {
 			// Branch-free on the sign, 0 at ±0 and NaN, as ad's ReLU.
@@ -415,6 +424,7 @@ func (op edgeInGradOp) sums(prealloc G.Value, in []G.Value) (G.Value, error) {
 		if perEdge {
 			dz = st.dz[e*H : e*H+H]
 		}
+		dz = dz[:len(gr)]
 		if relu {
 			// σ′ = 1 where the output is positive (z > 0), else 0,
 			// branch-free: h ≥ 0, so its bits are non-zero exactly then.
@@ -428,14 +438,19 @@ func (op edgeInGradOp) sums(prealloc G.Value, in []G.Value) (G.Value, error) {
 				dz[j] = gr[j] * d
 			}
 		}
-		for j, v := range dz {
-			db[j] += v
+		if len(ss) == 0 {
+			floats.Add(db, dz)
 		}
 		for q, s := range ss {
 			t := si[q][e]
-			for j, v := range dz {
-				s[t*H+j] += v
-			}
+			floats.Add(s[t*H:t*H+H], dz)
+		}
+	}
+	// Every edge lands in one row of a gathered part's segment sum: ∂b is
+	// the sum of its rows.
+	if len(ss) > 0 {
+		for t := 0; t+H <= len(ss[0]); t += H {
+			floats.Add(db, ss[0][t:t+H])
 		}
 	}
 	return out, nil
