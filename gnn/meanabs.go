@@ -52,10 +52,21 @@ func (op meanAbsOp) Do(in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := 0.0
-	for _, v := range x {
-		s += math.Abs(v)
+	// Four partial sums: one chain of dependent additions would wait on
+	// the adder's latency at every element.
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += math.Abs(v[0])
+		s1 += math.Abs(v[1])
+		s2 += math.Abs(v[2])
+		s3 += math.Abs(v[3])
 	}
+	for ; i < len(x); i++ {
+		s0 += math.Abs(x[i])
+	}
+	s := (s0 + s1) + (s2 + s3)
 	return G.NewF64(op.scale * s / float64(max(1, len(x)))), nil
 }
 
