@@ -44,7 +44,8 @@ type edgePart struct {
 // σ′ at the last forward run and the ops' output and scratch buffers
 // (not hashed; see segment's outBuf for why they are kept).
 type edgeInState struct {
-	ds   []float64   // σ′(z), edges × hidden (not for ReLU: h > 0 says it)
+	ds   []float64   // σ′(z), edges × hidden (not for ReLU)
+	mask []uint64    // ReLU: bit i is σ′ at entry i (z_i > 0)
 	proj [][]float64 // per part: X_p·W_p forward, the segment sum of dz backward
 	dz   []float64   // dz, kept only when a part is per-edge
 	h, w *tensor.Dense
@@ -201,6 +202,15 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 		}
 	}
 	relu := op.act == ad.ReLU
+	var mask []uint64
+	if relu {
+		n := (len(h) + 63) / 64
+		if len(st.mask) != n {
+			st.mask = make([]uint64, n)
+		}
+		mask = st.mask
+		clear(mask)
+	}
 	for e := range op.edges {
 		row := h[e*H : e*H+H]
 		switch {
@@ -218,7 +228,10 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 			floats.Add(row, gp[q][t*H:t*H+H])
 		}
 		if relu {
-			// Branch-free on the sign, 0 at ±0 and NaN, as ad's ReLU.
+			// Branch-free on the sign, 0 at ±0 and NaN, as ad's ReLU;
+			// σ′ goes into one bit an entry (the backward pass reads
+			// 1/64 of what h would be).
+			i := e * H
 			for j, zj := range row {
 				bits := math.Float64bits(zj)
 				m := uint64(int64(^bits) >> 63)
@@ -226,6 +239,7 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 					m = 0
 				}
 				row[j] = math.Float64frombits(bits & m)
+				mask[(i+j)>>6] |= (m & 1) << uint((i+j)&63)
 			}
 		}
 	}
@@ -390,7 +404,7 @@ func (op edgeInGradOp) sums(prealloc G.Value, in []G.Value) (G.Value, error) {
 		return nil, err
 	}
 	relu := f.act == ad.ReLU
-	if !relu && len(st.ds) != E*H {
+	if (!relu && len(st.ds) != E*H) || (relu && len(st.mask) != (E*H+63)/64) {
 		return nil, fmt.Errorf("gnn: %s: ran before the forward op", fn)
 	}
 	out, db := keep(&st.b, prealloc, op.shape(), h, g)
@@ -426,12 +440,11 @@ func (op edgeInGradOp) sums(prealloc G.Value, in []G.Value) (G.Value, error) {
 		}
 		dz = dz[:len(gr)]
 		if relu {
-			// σ′ = 1 where the output is positive (z > 0), else 0,
-			// branch-free: h ≥ 0, so its bits are non-zero exactly then.
-			for j, hv := range h[e*H : e*H+H] {
-				bits := math.Float64bits(hv)
-				m := uint64(int64(bits|-bits) >> 63)
-				dz[j] = gr[j] * math.Float64frombits(0x3FF0000000000000&m)
+			// σ′ = 1 where z > 0, else 0: the forward pass's bits.
+			i := e * H
+			for j, gj := range gr {
+				bit := st.mask[(i+j)>>6] >> uint((i+j)&63) & 1
+				dz[j] = gj * math.Float64frombits(0x3FF0000000000000&-bit)
 			}
 		} else {
 			for j, d := range st.ds[e*H : e*H+H] {
