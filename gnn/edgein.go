@@ -233,13 +233,13 @@ func (op edgeInOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, erro
 			// 1/64 of what h would be).
 			i := e * H
 			for j, zj := range row {
-				bits := math.Float64bits(zj)
-				m := uint64(int64(^bits) >> 63)
-				if zj == 0 || zj != zj {
-					m = 0
+				var m uint64
+				if zj > 0 { // a conditional move, not a branch; false at ±0 and NaN
+					m = ^uint64(0)
 				}
-				row[j] = math.Float64frombits(bits & m)
-				mask[(i+j)>>6] |= (m & 1) << uint((i+j)&63)
+				row[j] = math.Float64frombits(math.Float64bits(zj) & m)
+				k := uint(i + j)
+				mask[k>>6] |= (m & 1) << (k & 63)
 			}
 		}
 	}
