@@ -333,13 +333,7 @@ func (m *MLPEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrainConf
 			if x0[k] == nil {
 				x0[k] = make([]float64, d)
 			}
-			if tc.NoBuffer || len(m.buffer) == 0 || r.Float64() < tc.Reinit {
-				for i := range x0[k] {
-					x0[k][i] = lo + (hi-lo)*r.Float64()
-				}
-			} else {
-				copy(x0[k], m.buffer[r.IntN(len(m.buffer))])
-			}
+			startChain(x0[k], m.buffer, tc, r, lo, hi)
 		}
 		theta, err := train.Values(params)
 		if err != nil {

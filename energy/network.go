@@ -429,14 +429,7 @@ func (m *NetworkEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrain
 			copy(pos[k*d:(k+1)*d], flat[i*d:(i+1)*d])
 		}
 		for k := range B {
-			row := neg[k*d : (k+1)*d]
-			if tc.NoBuffer || len(m.buffer) == 0 || r.Float64() < tc.Reinit {
-				for i := range row {
-					row[i] = lo + (hi-lo)*r.Float64()
-				}
-			} else {
-				copy(row, m.buffer[r.IntN(len(m.buffer))])
-			}
+			startChain(neg[k*d:(k+1)*d], m.buffer, tc, r, lo, hi)
 		}
 		theta, err := train.Values(params)
 		if err != nil {
@@ -470,6 +463,20 @@ func (m *NetworkEnergy) Train(ctx context.Context, data [][]float64, tc MLPTrain
 		m.theta = theta
 	}
 	return h, err
+}
+
+// startChain fills row with a Langevin chain's start (Du & Mordatch 2019):
+// uniform noise in [lo, hi) when there is no replay buffer (tc.NoBuffer or
+// an empty buf) or with probability tc.Reinit, a random buffer entry
+// otherwise. MLPEnergy and NetworkEnergy draw from r in this order.
+func startChain(row []float64, buf [][]float64, tc MLPTrainConfig, r *rand.Rand, lo, hi float64) {
+	if tc.NoBuffer || len(buf) == 0 || r.Float64() < tc.Reinit {
+		for i := range row {
+			row[i] = lo + (hi-lo)*r.Float64()
+		}
+		return
+	}
+	copy(row, buf[r.IntN(len(buf))])
 }
 
 // noiseBox returns the range of the uniform noise chains start from: box,
