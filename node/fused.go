@@ -32,8 +32,13 @@ type fused struct {
 	wt [][]float64
 
 	g0, g1 []float64 // reverse-pass buffers, B×max width
-	out    []float64 // f when a vjp's caller does not want it
+	out    []float64 // f (and the terms) when a vjp's caller does not want it
 	tmp    *fusedRec // the record of evaluations that are not kept
+	recSize int      // bytes of a record
+
+	// The terms integrated beside the state, and what they need (see
+	// fused_terms.go); all empty without terms.
+	terms
 
 	slab []*fusedRec // records of a backprop tape; slab[:used] are in use
 	used int
@@ -45,6 +50,16 @@ type fusedRec struct {
 	a      [][]float64 // a[l] = σ(z_l), B×sizes[l+1], for the hidden layers
 	d      [][]float64 // σ′(z_l) when it is not a function of a[l]; else nil
 	pinned bool        // on a tape: the next evaluation into its buffer takes a new record
+
+	// With terms: f the output (B×n); with forward tangents (T of them,
+	// stacked as T·B rows, tangent k in rows k·B to (k+1)·B): d2[l] =
+	// σ″(z_l) of the hidden layers, tx the input tangents, tz[l] = ż_l and
+	// ta[l] = σ′(z_l)⊙ż_l of the hidden layers, tv the output tangents
+	// (∂f/∂x)·ẋ (T·B×n). d is then always kept.
+	f      []float64
+	d2     [][]float64
+	tx, tv []float64
+	tz, ta [][]float64
 }
 
 // derivFromValue reports whether σ′(z) is computed from σ(z) in the
@@ -57,10 +72,12 @@ func derivFromValue(a ad.Activation) bool {
 	return false
 }
 
-// newFused returns the fused evaluator of net for batches of B states, on
+// newFused returns the fused evaluator of net for batches of B states with
+// the terms ts integrated beside them (fusedTerm reports which it takes), on
 // the parameters theta (laid out as Model.Params: W0, b0, W1, b1, ...).
-func newFused(net *mlpNet, B, n int, theta []float64) *fused {
+func newFused(net *mlpNet, B, n int, theta []float64, ts []term) *fused {
 	f := &fused{sizes: net.sizes, act: net.act, timeInput: net.timeInput, B: B, n: n}
+	f.terms = newTerms(ts, n)
 	p, maxW := 0, 0
 	for l := 0; l+1 < len(f.sizes); l++ {
 		fi, fo := f.sizes[l], f.sizes[l+1]
@@ -78,8 +95,10 @@ func newFused(net *mlpNet, B, n int, theta []float64) *fused {
 		}
 	}
 	f.g0, f.g1 = make([]float64, B*maxW), make([]float64, B*maxW)
-	f.out = make([]float64, B*n)
+	f.out = make([]float64, B*(n+len(f.list)))
+	f.allocTerms(B, maxW)
 	f.tmp = f.newRec()
+	f.layoutRec(func(k int) []float64 { f.recSize += 8 * k; return nil })
 	return f
 }
 
@@ -105,44 +124,51 @@ func (f *fused) sync() {
 	}
 }
 
-// newRec allocates a record.
+// newRec allocates a record, in one slice.
 func (f *fused) newRec() *fusedRec {
-	L := len(f.sizes) - 1
-	size := f.B * f.sizes[0]
-	keepD := !derivFromValue(f.act)
-	for l := 0; l < L-1; l++ {
-		size += f.B * f.sizes[l+1]
-		if keepD {
-			size += f.B * f.sizes[l+1]
-		}
-	}
+	size := 0
+	f.layoutRec(func(k int) []float64 { size += k; return nil })
 	buf := make([]float64, size)
-	take := func(k int) []float64 {
+	return f.layoutRec(func(k int) []float64 {
 		s := buf[:k:k]
 		buf = buf[k:]
 		return s
-	}
-	r := &fusedRec{x: take(f.B * f.sizes[0])}
+	})
+}
+
+// layoutRec returns a record whose slices come from take.
+func (f *fused) layoutRec(take func(k int) []float64) *fusedRec {
+	L, B, T := len(f.sizes)-1, f.B, f.T
+	keepD := !derivFromValue(f.act) || T > 0
+	r := &fusedRec{x: take(B * f.sizes[0])}
 	r.a = make([][]float64, L-1)
 	r.d = make([][]float64, L-1)
 	for l := 0; l < L-1; l++ {
-		r.a[l] = take(f.B * f.sizes[l+1])
+		r.a[l] = take(B * f.sizes[l+1])
 		if keepD {
-			r.d[l] = take(f.B * f.sizes[l+1])
+			r.d[l] = take(B * f.sizes[l+1])
 		}
+	}
+	if len(f.list) > 0 {
+		r.f = take(B * f.n)
+	}
+	if T > 0 {
+		r.d2 = make([][]float64, L-1)
+		r.tz = make([][]float64, L-1)
+		r.ta = make([][]float64, L-1)
+		r.tx = take(T * B * f.sizes[0])
+		for l := 0; l < L-1; l++ {
+			r.d2[l] = take(B * f.sizes[l+1])
+			r.tz[l] = take(T * B * f.sizes[l+1])
+			r.ta[l] = take(T * B * f.sizes[l+1])
+		}
+		r.tv = take(T * B * f.n)
 	}
 	return r
 }
 
 // recBytes is the size of one record in bytes.
-func (f *fused) recBytes() int {
-	r := f.tmp
-	n := len(r.x)
-	for l := range r.a {
-		n += len(r.a[l]) + len(r.d[l])
-	}
-	return 8 * n
-}
+func (f *fused) recBytes() int { return f.recSize }
 
 // reset frees every record of the slab for reuse.
 func (f *fused) reset() {
@@ -207,7 +233,7 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 	L := len(f.sizes) - 1
 	a := x
 	for l := 0; l < L; l++ {
-		fi, fo := f.sizes[l], f.sizes[l+1]
+		fo := f.sizes[l+1]
 		var z []float64
 		if l < L-1 {
 			z = rec.a[l]
@@ -217,26 +243,44 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 		for r := 0; r < B; r++ { // z = b + a·W: the product adds to the biases
 			copy(z[r*fo:(r+1)*fo], f.b[l])
 		}
-		if wt := f.wt[l]; wt != nil {
-			blas.Gemm(false, true, B, fo, fi, a, fi, wt, fi, z, fo, true)
-		} else {
-			blas.Gemm(false, false, B, fo, fi, a, fi, f.w[l], fo, z, fo, true)
-		}
+		f.mul(l, B, a, z, true)
 		if l < L-1 {
 			f.act.Apply(z, z, rec.d[l])
 		}
 		a = z
 	}
+	if len(f.list) > 0 {
+		f.forwardTerms(rec, d)
+	}
+}
+
+// mul sets z (rows×sizes[l+1]) to a·W_l (a rows×sizes[l]), or adds it to z
+// when add, on the transposed weights of a narrow layer.
+func (f *fused) mul(l, rows int, a, z []float64, add bool) {
+	fi, fo := f.sizes[l], f.sizes[l+1]
+	if wt := f.wt[l]; wt != nil {
+		blas.Gemm(false, true, rows, fo, fi, a, fi, wt, fi, z, fo, add)
+	} else {
+		blas.Gemm(false, false, rows, fo, fi, a, fi, f.w[l], fo, z, fo, add)
+	}
 }
 
 // backward runs the reverse pass of the evaluation kept in rec for the
-// cotangent cot (B×n) of f: it writes cotᵀ∂f/∂y into ybar (B×n), adds
-// cotᵀ∂f/∂θ to gtheta (laid out as θ) and returns cotᵀ∂f/∂τ, summed over
-// the batch (every sample's time moves with τ).
+// cotangent cot of f (B×n) and of the terms (B×m after it, m per sample):
+// it writes cotᵀ∂rhs/∂y into ybar (B×n; its terms' part, when it has one,
+// is 0), adds cotᵀ∂rhs/∂θ to gtheta (laid out as θ) and returns
+// cotᵀ∂rhs/∂τ, summed over the batch (every sample's time moves with τ).
 func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 	B, n, in := f.B, f.n, f.sizes[0]
 	L := len(f.sizes) - 1
 	g := cot[:B*n]
+	if len(f.list) > 0 {
+		// The terms' cotangents become a cotangent of f and, through the
+		// tangents' reverse pass, the sums s[l] that join the hidden
+		// layers' cotangents below.
+		g = f.backwardTerms(rec, cot, gtheta)
+		clear(ybar[B*n : min(len(ybar), B*(n+len(f.list)))])
+	}
 	buf, next := f.g0, f.g1
 	for l := L - 1; l >= 0; l-- {
 		fi, fo := f.sizes[l], f.sizes[l+1]
@@ -260,7 +304,11 @@ func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 		blas.Gemm(false, true, B, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
 		if l > 0 {
 			q := f.off[l-1] + f.sizes[l-1]*fi // b_{l−1} in θ
-			f.scaleByDeriv(gn, a, rec.d[l-1], gtheta[q:q+fi])
+			if f.T > 0 {
+				f.scaleBySecond(gn, rec.d[l-1], rec.d2[l-1], f.s[l-1], gtheta[q:q+fi])
+			} else {
+				f.scaleByDeriv(gn, a, rec.d[l-1], gtheta[q:q+fi])
+			}
 		}
 		g = gn
 		buf, next = next, buf

@@ -26,7 +26,7 @@ func TestTapeBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fm := m.fused[3]
+		fm := m.fused[key(3, nil)]
 		fm.slab = nil
 		old := tapeBytes
 		tapeBytes = 7 * fm.recBytes()

@@ -63,10 +63,10 @@ type Model struct {
 	custom  bool
 	theta   []float64
 	kernels map[string]*kernel
-	// fused holds the fused MLP's evaluators by batch size (the built-in
-	// MLP's fast path, see fused); noFused makes every evaluation take the
-	// gorgonia kernel instead (tests compare the two).
-	fused   map[int]*fused
+	// fused holds the fused MLP's evaluators by batch size and terms (the
+	// built-in MLP's fast path, see fused); noFused makes every evaluation
+	// take the gorgonia kernel instead (tests compare the two).
+	fused   map[string]*fused
 	noFused bool
 }
 
@@ -127,17 +127,18 @@ func (m *Model) init() error {
 func key(B int, terms []term) string { return fmt.Sprint(B, terms) }
 
 // system returns the ODE of a batch of B states with terms and per-sample
-// start times off: on the fused MLP when f is the built-in MLP and there
-// are no terms, else on a compiled gorgonia kernel.
+// start times off: on the fused MLP when f is the built-in MLP and it
+// integrates the terms (all but Kelly's K ≥ 3), else on a compiled
+// gorgonia kernel.
 func (m *Model) system(B int, terms []term, off []float64) (*system, error) {
-	if net, ok := m.net.(*mlpNet); ok && len(terms) == 0 && !m.noFused {
+	if net, ok := m.net.(*mlpNet); ok && fusedTerms(terms) && !m.noFused {
 		if m.fused == nil {
-			m.fused = map[int]*fused{}
+			m.fused = map[string]*fused{}
 		}
-		fm := m.fused[B]
+		fm := m.fused[key(B, terms)]
 		if fm == nil {
-			fm = newFused(net, B, m.dim, m.theta)
-			m.fused[B] = fm
+			fm = newFused(net, B, m.dim, m.theta, terms)
+			m.fused[key(B, terms)] = fm
 		}
 		fm.sync()
 		return newFusedSystem(fm, off), nil
@@ -367,9 +368,7 @@ func (m *Model) grad(B int, terms []term, off, eps []float64, y0 []float64, ts [
 	if err != nil {
 		return nil, err
 	}
-	if eps != nil {
-		copy(sys.k.eps, eps) // only terms take ε, and terms take the kernel
-	}
+	sys.setEps(eps)
 	z0 := make([]float64, sys.size())
 	copy(z0, y0)
 	ro := o.rk()

@@ -6,7 +6,7 @@ package node
 // sees the network time off[b] + τ.
 type system struct {
 	k       *kernel // the gorgonia kernel, or nil on the fused path
-	fm      *fused  // the fused MLP (no terms), or nil
+	fm      *fused  // the fused MLP and its terms, or nil
 	B, n, m int
 	off     []float64 // per-sample start times; nil means 0
 	// rec, when not nil, gives the record a fused evaluation into d keeps
@@ -18,9 +18,21 @@ func newSystem(k *kernel, off []float64) *system {
 	return &system{k: k, B: k.B, n: k.n, m: len(k.terms), off: off}
 }
 
-// newFusedSystem returns the system of the fused MLP fm (no terms).
+// newFusedSystem returns the system of the fused MLP fm and its terms.
 func newFusedSystem(fm *fused, off []float64) *system {
-	return &system{fm: fm, B: fm.B, n: fm.n, off: off}
+	return &system{fm: fm, B: fm.B, n: fm.n, m: len(fm.list), off: off}
+}
+
+// setEps sets the Hutchinson probe (B×n) of the terms that take one; it
+// does nothing when eps is nil or no term takes it.
+func (s *system) setEps(eps []float64) {
+	switch {
+	case eps == nil:
+	case s.fm != nil && s.fm.eps != nil:
+		copy(s.fm.eps, eps)
+	case s.k != nil && s.k.eps != nil:
+		copy(s.k.eps, eps)
+	}
 }
 
 // size is the length of the flat state.
@@ -82,7 +94,7 @@ func (s *system) vjp(tau float64, y, cot, ybar, gtheta, d []float64) (float64, e
 		}
 		s.fm.forward(tau, s.off, y, out, s.fm.tmp)
 		clear(gtheta)
-		tbar := s.fm.backward(s.fm.tmp, cot[:ny], ybar, gtheta)
+		tbar := s.fm.backward(s.fm.tmp, cot, ybar, gtheta)
 		return tbar, nil
 	}
 	s.setInputs(tau, y)

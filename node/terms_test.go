@@ -2,6 +2,7 @@ package node
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -69,8 +70,34 @@ func TestTermValues(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		m    *Model
-	}{{"MLP", termModel(t)}, {"Network", userTermModel(t)}} {
+	}{{"MLP/fused", termModel(t)}, {"MLP/fused/softplus", termModelAct(t, "softplus")}, {"MLP/fused/sin", termModelAct(t, "sin")},
+		{"MLP/gorgonia", gorgoniaModel(termModel(t))}, {"Network", userTermModel(t)}} {
 		t.Run(c.name, func(t *testing.T) { termValues(t, c.m) })
+	}
+}
+
+// termModelAct is termModel with another activation.
+func termModelAct(t *testing.T, act string) *Model {
+	t.Helper()
+	m, err := New(3, Config{Hidden: []int{12, 12}, Activation: act, TimeInput: true, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// gorgoniaModel makes m evaluate its built-in MLP on the gorgonia kernel.
+func gorgoniaModel(m *Model) *Model {
+	m.noFused = true
+	return m
+}
+
+// checkPath fails unless sys takes the path a test case's name promises:
+// the fused MLP for a name with "fused", the gorgonia kernel otherwise.
+func checkPath(t *testing.T, sys *system) {
+	t.Helper()
+	if want := strings.Contains(t.Name(), "fused"); (sys.fm != nil) != want {
+		t.Fatalf("%s: fused path %v", t.Name(), sys.fm != nil)
 	}
 }
 
@@ -90,14 +117,12 @@ func termValues(t *testing.T, m *Model) {
 		kelly += d * d
 	}
 	eval := func(terms []term, eps []float64) []float64 {
-		k, err := m.kernel(1, terms)
+		sys, err := m.system(1, terms, []float64{tt})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sys := newSystem(k, []float64{tt})
-		if eps != nil {
-			copy(k.eps, eps)
-		}
+		checkPath(t, sys)
+		sys.setEps(eps)
 		d := make([]float64, sys.size())
 		if err := sys.rhs(0, append(append([]float64(nil), y...), make([]float64, len(terms))...), d); err != nil {
 			t.Fatal(err)
@@ -140,7 +165,8 @@ func TestTermGradients(t *testing.T) {
 		name  string
 		m     *Model
 		terms []term
-	}{{"MLP", termModel(t), all}, {"Network", userTermModel(t), append(all, kellyTerm(3))}} {
+	}{{"MLP/fused", termModel(t), all}, {"MLP/fused/softplus", termModelAct(t, "softplus"), all}, {"MLP/fused/sin", termModelAct(t, "sin"), all},
+		{"MLP/gorgonia", gorgoniaModel(termModel(t)), all}, {"Network", userTermModel(t), append(all, kellyTerm(3))}} {
 		t.Run(c.name, func(t *testing.T) { termGradients(t, c.m, c.terms) })
 	}
 }
@@ -163,12 +189,12 @@ func termGradients(t *testing.T, m *Model, terms []term) {
 			t.Fatal(err)
 		}
 		defer m.SetParams(saved)
-		k, err := m.kernel(B, terms)
+		sys, err := m.system(B, terms, off)
 		if err != nil {
 			t.Fatal(err)
 		}
-		copy(k.eps, eps)
-		sys := newSystem(k, off)
+		checkPath(t, sys)
+		sys.setEps(eps)
 		z0 := make([]float64, sys.size())
 		copy(z0, y)
 		ys, err := solveRK(DormandPrince().tab(), sys, z0, ts, Options{RTol: 1e-11, ATol: 1e-11})
