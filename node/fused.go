@@ -31,10 +31,10 @@ type fused struct {
 	// product of contiguous rows per output (see sync).
 	wt [][]float64
 
-	g0, g1 []float64 // reverse-pass buffers, B×max width
-	out    []float64 // f (and the terms) when a vjp's caller does not want it
-	tmp    *fusedRec // the record of evaluations that are not kept
-	recSize int      // bytes of a record
+	g0, g1  []float64 // reverse-pass buffers, B×max width
+	out     []float64 // f (and the terms) when a vjp's caller does not want it
+	tmp     *fusedRec // the record of evaluations that are not kept
+	recSize int       // bytes of a record
 
 	// The terms integrated beside the state, and what they need (see
 	// fused_terms.go); all empty without terms.
