@@ -26,7 +26,7 @@ func TestR2CircularOrbit(t *testing.T) {
 	for _, dim := range []int{2, 3} {
 		// Start on the x axis (3-D: in a plane tilted about it), centre of
 		// mass at rest at the origin.
-		u := []float64{1, 0, 0}          // along the separation
+		u := []float64{1, 0, 0}           // along the separation
 		w := []float64{0, 0.6, 0.8}[:dim] // in the orbit's plane, ⊥ u
 		if dim == 2 {
 			w = []float64{0, 1}
