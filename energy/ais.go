@@ -103,47 +103,17 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 	if cfg.Runs == 0 {
 		cfg.Runs = 100
 	}
-	betas := cfg.Betas
-	if betas == nil {
-		betas, _ = Schedule(14500)
+	betas, err := checkBetas("AISConfig.Betas", cfg.Betas)
+	if err != nil {
+		return res, err
 	}
-	if len(betas) < 2 || betas[0] != 0 || betas[len(betas)-1] != 1 {
-		return res, errorf(ErrInput, "AISConfig.Betas: need at least 2 values from 0 to 1, got %d", len(betas))
+	M := cfg.Runs
+	base, logZBase, err := m.aisBase("AISConfig.Data", cfg.Data)
+	if err != nil {
+		return res, err
 	}
-	for k := 1; k < len(betas); k++ {
-		if !(betas[k] > betas[k-1]) {
-			return res, errorf(ErrInput, "AISConfig.Betas: not increasing at %d (%v after %v)", k, betas[k], betas[k-1])
-		}
-	}
-	nv, nh, M := m.nv, m.nh, cfg.Runs
-	base := make([]float64, nv)
-	if cfg.Data != nil {
-		flat, err := m.checkData("AISConfig.Data", cfg.Data)
-		if err != nil {
-			return res, err
-		}
-		n := float64(len(cfg.Data))
-		for r := 0; r < len(flat); r += nv {
-			axpy(base, 1, flat[r:r+nv])
-		}
-		for i := range base {
-			if m.cfg.Units == Binary {
-				p := (base[i] + 0.5) / (n + 1)
-				base[i] = math.Log(p / (1 - p))
-			} else {
-				base[i] /= n
-			}
-		}
-	}
-	res.LogZBase = float64(nh) * math.Ln2
-	for _, x := range base {
-		if m.cfg.Units == Binary {
-			res.LogZBase += softplus(x)
-		}
-	}
-	if m.cfg.Units == Gaussian {
-		res.LogZBase += float64(nv) / 2 * math.Log(2*math.Pi)
-	}
+	nv, nh := m.nv, m.nh
+	res.LogZBase = logZBase
 
 	g := newChains(m, M, rng.New(cfg.Seed))
 	// Draw the runs' first states from the base model.
@@ -207,6 +177,59 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 		cfg.Progress(Progress{Step: len(betas) - 1, Steps: len(betas) - 1, Loss: res.LogZ, Elapsed: time.Since(start), Done: true})
 	}
 	return res, nil
+}
+
+// checkBetas returns betas, or Salakhutdinov & Murray's 14,500 values
+// when it is nil, after checking that it rises from 0 to 1.
+func checkBetas(what string, betas []float64) ([]float64, error) {
+	if betas == nil {
+		betas, _ = Schedule(14500)
+	}
+	if len(betas) < 2 || betas[0] != 0 || betas[len(betas)-1] != 1 {
+		return nil, errorf(ErrInput, "%s: need at least 2 values from 0 to 1, got %d", what, len(betas))
+	}
+	for k := 1; k < len(betas); k++ {
+		if !(betas[k] > betas[k-1]) {
+			return nil, errorf(ErrInput, "%s: not increasing at %d (%v after %v)", what, k, betas[k], betas[k-1])
+		}
+	}
+	return betas, nil
+}
+
+// aisBase returns the visible biases (Binary units) or means (Gaussian
+// units) of the base model of annealing, at the base rates of data (zero
+// for nil data; see AISConfig.Data), and the base model's log Z.
+func (m *RBM) aisBase(what string, data [][]float64) (base []float64, logZ float64, err error) {
+	nv, nh := m.nv, m.nh
+	base = make([]float64, nv)
+	if data != nil {
+		flat, err := m.checkData(what, data)
+		if err != nil {
+			return nil, 0, err
+		}
+		n := float64(len(data))
+		for r := 0; r < len(flat); r += nv {
+			axpy(base, 1, flat[r:r+nv])
+		}
+		for i := range base {
+			if m.cfg.Units == Binary {
+				p := (base[i] + 0.5) / (n + 1)
+				base[i] = math.Log(p / (1 - p))
+			} else {
+				base[i] /= n
+			}
+		}
+	}
+	logZ = float64(nh) * math.Ln2
+	for _, x := range base {
+		if m.cfg.Units == Binary {
+			logZ += softplus(x)
+		}
+	}
+	if m.cfg.Units == Gaussian {
+		logZ += float64(nv) / 2 * math.Log(2*math.Pi)
+	}
+	return base, logZ, nil
 }
 
 // visibleAIS returns visible_β(v) of the intermediate model at beta.

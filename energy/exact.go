@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"math/bits"
 )
 
 // maxExact is the largest layer LogPartition enumerates (2^24 states).
@@ -52,18 +53,39 @@ func (m *RBM) LogPartition() (float64, error) {
 		}
 		return acc.value(), nil
 	}
-	wh := make([]float64, nv)
-	for k := 0; k < 1<<nh; k++ {
-		var s float64
-		clear(wh)
+	// The hidden states in Gray-code order: each differs from the last in
+	// one unit j, so Wh and cᵀh change by ±(column j of W) and ±c_j, and a
+	// state costs O(V) instead of O(VH). Every 2^12 states the sums start
+	// again from the state itself, so rounding does not build up.
+	wt := make([]float64, nh*nv) // Wᵀ: column j of W is row j here
+	for i := range nv {
 		for j := range nh {
-			if (k>>j)&1 == 1 {
-				s += m.c[j]
-				for i := range nv {
-					wh[i] += m.w[i*nh+j]
+			wt[j*nv+i] = m.w[i*nh+j]
+		}
+	}
+	wh := make([]float64, nv)
+	var ch float64
+	for k := 0; k < 1<<nh; k++ {
+		g := k ^ (k >> 1)
+		if k%(1<<12) == 0 {
+			clear(wh)
+			ch = 0
+			for j := range nh {
+				if (g>>j)&1 == 1 {
+					ch += m.c[j]
+					axpy(wh, 1, wt[j*nv:(j+1)*nv])
 				}
 			}
+		} else {
+			j := bits.TrailingZeros(uint(k))
+			sign := 1.0
+			if (g>>j)&1 == 0 {
+				sign = -1
+			}
+			ch += sign * m.c[j]
+			axpy(wh, sign, wt[j*nv:(j+1)*nv])
 		}
+		s := ch
 		if m.cfg.Units == Binary {
 			for i, x := range wh {
 				s += softplus(m.b[i] + x)
