@@ -132,11 +132,10 @@ func (c *CNF) LogDensity(x []float64, s Solver, o Options) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := c.m.kernel(B, []term{termTrace})
+	sys, err := c.m.system(B, []term{termTrace}, nil)
 	if err != nil {
 		return nil, err
 	}
-	sys := newSystem(k, nil)
 	z0 := make([]float64, sys.size())
 	copy(z0, x)
 	ys, err := solveRK(tb, sys, z0, []float64{c.cfg.T, 0}, o)
