@@ -153,7 +153,7 @@ func TestAdjointAllocationsFlat(t *testing.T) {
 func TestFusedTrainMatchesGorgonia(t *testing.T) {
 	d := dampedData(t)
 	for _, reg := range []struct {
-		name                       string
+		name                      string
 		kinetic, frobenius, kelly float64
 	}{{"none", 0, 0, 0}, {"kinetic", 0.1, 0, 0}, {"frobenius", 0, 0.05, 0}, {"kelly", 0, 0, 0.02}, {"all", 0.1, 0.05, 0.02}} {
 		for _, method := range []node.GradMethod{node.Backprop, node.Adjoint} {
