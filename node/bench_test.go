@@ -21,17 +21,42 @@ func BenchmarkStep(b *testing.B) { benchStep(b, Backprop) }
 // backward (each an evaluation of f and its vector–Jacobian product).
 func BenchmarkStepAdjoint(b *testing.B) { benchStep(b, Adjoint) }
 
-func benchStep(b *testing.B, method GradMethod) {
+// BenchmarkStepRegularized is BenchmarkStep with the regularizers of
+// Finlay et al. 2020 (Kinetic 0.01, Frobenius 0.01 by Hutchinson) and of
+// Kelly et al. 2020 (K = 2, 0.01), each alone and all three, on the fused
+// plain-Go path and on the gorgonia kernel (the reference, and the path
+// of a user's Network).
+func BenchmarkStepRegularized(b *testing.B) {
+	for _, reg := range []struct {
+		name string
+		tc   TrainConfig
+	}{{"kinetic", TrainConfig{Kinetic: 0.01}}, {"frobenius", TrainConfig{Frobenius: 0.01}},
+		{"kelly", TrainConfig{Kelly: 0.01}}, {"all", TrainConfig{Kinetic: 0.01, Frobenius: 0.01, Kelly: 0.01}}} {
+		for _, path := range []string{"fused", "gorgonia"} {
+			b.Run(reg.name+"/"+path, func(b *testing.B) {
+				benchTrain(b, Backprop, path == "gorgonia", reg.tc)
+			})
+		}
+	}
+}
+
+func benchStep(b *testing.B, method GradMethod) { benchTrain(b, method, false, TrainConfig{}) }
+
+// benchTrain times Adam steps of BenchmarkStep's problem with the
+// regularizers of reg, on the gorgonia kernel when gorgonia.
+func benchTrain(b *testing.B, method GradMethod, gorgonia bool, reg TrainConfig) {
 	m, err := New(2, Config{Hidden: []int{64, 64}, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
+	m.noFused = gorgonia
 	r := rng.New(2)
 	d := &Data{T: []float64{0, 1}}
 	for i := 0; i < 256; i++ {
 		d.Y = append(d.Y, []float64{r.NormFloat64(), r.NormFloat64(), r.NormFloat64(), r.NormFloat64()})
 	}
-	tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.05}, Gradient: method}
+	tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.05}, Gradient: method,
+		Kinetic: reg.Kinetic, Frobenius: reg.Frobenius, Kelly: reg.Kelly}
 	if _, err := m.Train(context.Background(), d, tc); err != nil { // set up the buffers
 		b.Fatal(err)
 	}

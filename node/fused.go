@@ -52,14 +52,14 @@ type fusedRec struct {
 	pinned bool        // on a tape: the next evaluation into its buffer takes a new record
 
 	// With terms: f the output (B×n); with forward tangents (T of them,
-	// stacked as T·B rows, tangent k in rows k·B to (k+1)·B): d2[l] =
-	// σ″(z_l) of the hidden layers, tx the input tangents, tz[l] = ż_l and
-	// ta[l] = σ′(z_l)⊙ż_l of the hidden layers, tv the output tangents
-	// (∂f/∂x)·ẋ (T·B×n). d is then always kept.
+	// stacked as T·B rows, tangent k in rows k·B to (k+1)·B): tx the input
+	// tangents, tz[l] = ż_l of the hidden layers, tv the output tangents
+	// (∂f/∂x)·ẋ (T·B×n). σ′, σ″ and ȧ_l = σ′(z_l)⊙ż_l are computed again
+	// in the reverse pass, so that a record of one tangent is twice the
+	// size of a plain one, not five times.
 	f      []float64
-	d2     [][]float64
 	tx, tv []float64
-	tz, ta [][]float64
+	tz     [][]float64
 }
 
 // derivFromValue reports whether σ′(z) is computed from σ(z) in the
@@ -139,7 +139,7 @@ func (f *fused) newRec() *fusedRec {
 // layoutRec returns a record whose slices come from take.
 func (f *fused) layoutRec(take func(k int) []float64) *fusedRec {
 	L, B, T := len(f.sizes)-1, f.B, f.T
-	keepD := !derivFromValue(f.act) || T > 0
+	keepD := !derivFromValue(f.act)
 	r := &fusedRec{x: take(B * f.sizes[0])}
 	r.a = make([][]float64, L-1)
 	r.d = make([][]float64, L-1)
@@ -153,14 +153,10 @@ func (f *fused) layoutRec(take func(k int) []float64) *fusedRec {
 		r.f = take(B * f.n)
 	}
 	if T > 0 {
-		r.d2 = make([][]float64, L-1)
 		r.tz = make([][]float64, L-1)
-		r.ta = make([][]float64, L-1)
 		r.tx = take(T * B * f.sizes[0])
 		for l := 0; l < L-1; l++ {
-			r.d2[l] = take(B * f.sizes[l+1])
 			r.tz[l] = take(T * B * f.sizes[l+1])
-			r.ta[l] = take(T * B * f.sizes[l+1])
 		}
 		r.tv = take(T * B * f.n)
 	}
@@ -245,7 +241,11 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 		}
 		f.mul(l, B, a, z, true)
 		if l < L-1 {
-			f.act.Apply(z, z, rec.d[l])
+			ds := rec.d[l]
+			if ds == nil && f.T > 0 { // the tangents need σ′
+				ds = f.d1[l]
+			}
+			f.act.Apply(z, z, ds)
 		}
 		a = z
 	}
@@ -305,7 +305,7 @@ func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 		if l > 0 {
 			q := f.off[l-1] + f.sizes[l-1]*fi // b_{l−1} in θ
 			if f.T > 0 {
-				f.scaleBySecond(gn, rec.d[l-1], rec.d2[l-1], f.s[l-1], gtheta[q:q+fi])
+				f.scaleBySecond(gn, f.cur1[l-1], f.d2[l-1], f.s[l-1], gtheta[q:q+fi])
 			} else {
 				f.scaleByDeriv(gn, a, rec.d[l-1], gtheta[q:q+fi])
 			}

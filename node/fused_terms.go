@@ -85,7 +85,12 @@ type terms struct {
 	gv []float64   // cotangents of the tangents' outputs, T·B×n
 	h0 []float64   // tangents' reverse-pass buffers, T·B×max width
 	h1 []float64   //
+	ta []float64   // ȧ_l of one layer, T·B×max width
 	s  [][]float64 // s[l], B×sizes[l+1]: Σ over tangents of ḡ_ȧ_l⊙ż_l
+	// σ′(z_l) and σ″(z_l) of the hidden layers (B×sizes[l+1]) of the
+	// evaluation in hand: d1[l] is where σ′ is computed when a record does
+	// not keep it, cur1[l] is rec.d[l] or d1[l].
+	d1, d2, cur1 [][]float64
 }
 
 // newTerms lays out the tangents of ts (all fusedTerm) for states of
@@ -126,11 +131,62 @@ func (f *fused) allocTerms(B, maxW int) {
 		return
 	}
 	f.gv = make([]float64, f.T*B*f.n)
-	f.h0, f.h1 = make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW)
+	f.h0, f.h1, f.ta = make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW)
 	L := len(f.sizes) - 1
 	f.s = make([][]float64, L-1)
+	f.d1 = make([][]float64, L-1)
+	f.d2 = make([][]float64, L-1)
+	f.cur1 = make([][]float64, L-1)
 	for l := range f.s {
 		f.s[l] = make([]float64, B*f.sizes[l+1])
+		f.d1[l] = make([]float64, B*f.sizes[l+1])
+		f.d2[l] = make([]float64, B*f.sizes[l+1])
+	}
+}
+
+// deriv returns σ′(z_l) of hidden layer l of the evaluation in rec: the
+// record's own, or computed from a_l = σ(z_l) into f.d1[l].
+func (f *fused) deriv(rec *fusedRec, l int) []float64 {
+	if rec.d[l] != nil {
+		return rec.d[l]
+	}
+	a, d := rec.a[l], f.d1[l]
+	d = d[:len(a)]
+	switch f.act {
+	case ad.Tanh:
+		for i, v := range a {
+			d[i] = 1 - v*v
+		}
+	case ad.Sigmoid:
+		for i, v := range a {
+			d[i] = v * (1 - v)
+		}
+	case ad.ReLU:
+		for i, v := range a {
+			d[i] = 0
+			if v > 0 {
+				d[i] = 1
+			}
+		}
+	default: // identity
+		for i := range d {
+			d[i] = 1
+		}
+	}
+	return d
+}
+
+// activeTangents sets ta (T·B×sizes[l+1]) to ȧ_l = σ′(z_l)⊙ż_l, σ′ from d1
+// (B×sizes[l+1]) for every tangent.
+func activeTangents(ta, tz, d1 []float64, T int) {
+	w := len(d1)
+	for k := 0; k < T; k++ {
+		zk, ak := tz[k*w:(k+1)*w], ta[k*w:(k+1)*w]
+		ak = ak[:len(zk)]
+		d1 := d1[:len(zk)]
+		for i, v := range zk {
+			ak[i] = d1[i] * v
+		}
 	}
 }
 
@@ -143,9 +199,6 @@ func (f *fused) forwardTerms(rec *fusedRec, d []float64) {
 	fv := rec.f
 	copy(fv, d[:B*n])
 	if T > 0 {
-		for l := 0; l < L-1; l++ {
-			second(f.act, rec.a[l], rec.d[l], rec.d2[l])
-		}
 		for k, tn := range f.tans {
 			for r := 0; r < B; r++ {
 				row := rec.tx[(k*B+r)*in : (k*B+r+1)*in]
@@ -173,17 +226,12 @@ func (f *fused) forwardTerms(rec *fusedRec, d []float64) {
 				break
 			}
 			f.mul(l, T*B, a, rec.tz[l], false)
-			w := B * f.sizes[l+1]
-			d1, z, ta := rec.d[l], rec.tz[l], rec.ta[l]
-			for k := 0; k < T; k++ {
-				zk, ak := z[k*w:(k+1)*w], ta[k*w:(k+1)*w]
-				ak = ak[:len(zk)]
-				d1 := d1[:len(zk)]
-				for i, v := range zk {
-					ak[i] = d1[i] * v
-				}
+			d1 := rec.d[l]
+			if d1 == nil {
+				d1 = f.d1[l] // forward's σ′
 			}
-			a = ta
+			a = f.ta[:T*B*f.sizes[l+1]]
+			activeTangents(a, rec.tz[l], d1, T)
 		}
 	}
 	m := len(f.list)
@@ -254,6 +302,10 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 		return gf
 	}
 	TB := T * B
+	for l := 0; l < L-1; l++ {
+		f.cur1[l] = f.deriv(rec, l)
+		second(f.act, rec.a[l], f.cur1[l], f.d2[l])
+	}
 	g := f.gv
 	buf, next := f.h0, f.h1
 	flow := false
@@ -264,7 +316,8 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 		fi, fo := f.sizes[l], f.sizes[l+1]
 		a := rec.tx
 		if l > 0 {
-			a = rec.ta[l-1]
+			a = f.ta[:TB*fi]
+			activeTangents(a, rec.tz[l-1], f.cur1[l-1], T)
 		}
 		p := f.off[l]
 		blas.Gemm(true, false, fi, fo, TB, a, fi, g, fo, gtheta[p:p+fi*fo], fo, true)
@@ -275,7 +328,7 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 		blas.Gemm(false, true, TB, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
 		if l > 0 {
 			w := B * fi
-			s, d1 := f.s[l-1], rec.d[l-1]
+			s, d1 := f.s[l-1], f.cur1[l-1]
 			clear(s)
 			for k := 0; k < T; k++ {
 				gk, zk := gn[k*w:(k+1)*w], rec.tz[l-1][k*w:(k+1)*w]
