@@ -7,8 +7,8 @@ import (
 
 // fused is the built-in MLP f of a Model (New) evaluated in plain Go on the
 // core's GEMM (internal/blas), without gorgonia: the fast path of every
-// solve and gradient that integrates no regularizer or trace term. A
-// forward evaluation keeps what the reverse pass needs in a record (the
+// solve and gradient, with the regularizers and traces of fused_terms.go
+// integrated beside the state or without them. A forward evaluation keeps what the reverse pass needs in a record (the
 // input x = (y, t), every hidden layer's activation a_l = σ(z_l), and σ′(z_l)
 // where it is not a function of a_l), so a vector–Jacobian product runs
 // the reverse pass without evaluating f again:
@@ -16,7 +16,7 @@ import (
 //	g = cot,  ∂W_l += a_{l−1}ᵀg,  ∂b_l += Σ_rows g,  g ← (g·W_lᵀ) ⊙ σ′(z_{l−1}),
 //
 // down to g·W_0ᵀ = (∂L/∂y, ∂L/∂t). The gorgonia kernel computes the same
-// products (tests: the two agree to 1e-13 relative). Records come from a
+// products (tests: the two agree to 2e-14 relative). Records come from a
 // slab kept with the model and reused between calls, so that after the
 // first call a solve or gradient allocates nothing per evaluation of f.
 type fused struct {
