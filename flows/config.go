@@ -80,20 +80,19 @@ type TrainConfig struct {
 	TimeLimit time.Duration
 }
 
-// History is the record of a training run.
-type History struct {
-	// Loss is the loss of every step's minibatch before its update: the
-	// mean negative log-likelihood (RealNVP) or the mean negative evidence
-	// lower bound (NHF), in nats per point.
-	Loss []float64
-	// Steps is the number of steps done.
-	Steps int
-	// Elapsed is the wall time of training.
-	Elapsed time.Duration
-	// Stop says why training stopped: "step limit", "time limit",
-	// "canceled", "not finite" or "error".
-	Stop string
-}
+// History is the record of a training run (internal/train's, as in every
+// physbias package): Loss holds the loss of every step's minibatch before
+// its update, the mean negative log-likelihood (RealNVP) or the mean
+// negative evidence lower bound (NHF) in nats per point; Steps the number of
+// steps done; Evals the forward and backward passes; Elapsed the wall time;
+// Stop why training stopped: "step limit", "time limit" (StopTimeLimit),
+// "canceled" (the context; Train's error matches context.Canceled) or
+// "not finite" (Train's error matches ErrNotFinite and names the step) or
+// "error" (any other error).
+type History = train.History
+
+// StopTimeLimit is History.Stop when TrainConfig.TimeLimit ended training.
+const StopTimeLimit = train.StopTimeLimit
 
 func defaultHidden(h []int, what string) ([]int, error) {
 	if h == nil {

@@ -73,8 +73,9 @@
 // follow the shape of every physbias package: NewNHF/NewRealNVP with a
 // config whose zero value means the defaults in its comments; Train(ctx,
 // data, TrainConfig) with minibatch Adam, a time limit and cancellation;
-// Save/Load (bit-identical predictions after loading). Errors start with
-// "flows: " and match, with errors.Is:
+// Save/Load (bit-identical predictions after loading). A nil context is an
+// error (ErrInput); History is the History of every physbias package.
+// Errors start with "flows: " and match, with errors.Is:
 //
 //   - ErrInput: a bad argument, configuration, shape or size (an odd
 //     dimension for RealNVP, a step size ≤ 0, rows of the wrong width);
@@ -82,9 +83,9 @@
 //     training (which then stops and names the step);
 //   - ErrCorrupt: a model file that is truncated, corrupted or foreign;
 //   - ErrZeroValue: a method of a model not made by its New or Load;
-//   - ErrCallback: a Separable's gradient function panicked, or a user's
-//     Network failed, panicked, returned a wrong shape or parameters that
-//     are unnamed, not float64, or named twice.
+//   - ErrCallback: a Separable's gradient function or TrainConfig.Progress
+//     panicked, or a user's Network failed, panicked, returned a wrong
+//     shape or parameters that are unnamed, not float64, or named twice.
 //
 // Training a flow is stochastic only through its seeds: the same
 // NHFConfig.Seed, RealNVPConfig.Seed and TrainConfig.Seed give

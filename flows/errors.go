@@ -19,7 +19,7 @@ var (
 	// function or Load.
 	ErrZeroValue = fail.ErrZeroValue
 	// ErrCallback: a function the user supplied (a Separable Hamiltonian's
-	// gradient) panicked.
+	// gradient, TrainConfig.Progress) panicked, or a user's Network failed.
 	ErrCallback = fail.ErrCallback
 )
 

@@ -6,6 +6,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -14,16 +15,20 @@ import (
 // when ctx is cancelled (an error matching context.Canceled) or the time
 // limit passes (no error, Stop "time limit"), and at the first NaN or Inf
 // (an error matching ErrNotFinite that names the step); the parameters then
-// hold the values of the last completed step. Its messages start with
-// "flows: ".
+// hold the values of the last completed step. A panic of tc.Progress stops
+// it the same way, with an error matching ErrCallback. Its messages start
+// with "flows: ".
 func fit(ctx context.Context, g *G.ExprGraph, loss *G.Node, ps []*G.Node, n int,
 	feed func(idx []int) error, tc TrainConfig) (History, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	h, err := train.AdamSettings(tc).Run(ctx, train.Problem{Graph: g, Loss: loss, Params: ps, N: n, Feed: feed}, "flows")
-	hist := History{Loss: h.Loss, Steps: h.Steps, Elapsed: h.Elapsed, Stop: h.Stop}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var perr error
+	tc.Progress = recoverProgress(tc.Progress, &perr, cancel)
+	hist, err := train.AdamSettings(tc).Run(ctx, train.Problem{Graph: g, Loss: loss, Params: ps, N: n, Feed: feed}, "flows")
 	switch {
+	case perr != nil:
+		hist.Stop = "error"
+		return hist, perr
 	case err == nil:
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		hist.Stop = "canceled"
@@ -33,6 +38,27 @@ func fit(ctx context.Context, g *G.ExprGraph, loss *G.Node, ps []*G.Node, n int,
 		hist.Stop = "error"
 	}
 	return hist, err
+}
+
+// recoverProgress wraps a user's Progress function: a panic in it is kept in
+// *perr (an error matching ErrCallback) and cancels the run, and later calls
+// are skipped. A nil f stays nil.
+func recoverProgress(f func(Progress), perr *error, cancel context.CancelFunc) func(Progress) {
+	if f == nil {
+		return nil
+	}
+	return func(p Progress) {
+		if *perr != nil {
+			return
+		}
+		func() {
+			defer fail.Recover(perr, "flows", "TrainConfig.Progress")
+			f(p)
+		}()
+		if *perr != nil {
+			cancel()
+		}
+	}
 }
 
 // checkData checks that x holds whole, finite rows of dim values and

@@ -340,9 +340,20 @@ func logMeanExp(w []float64) float64 {
 // gradients, or, for a user's networks (NewNHFNetworks), from
 // internal/grad's exact general ones. Training continues from the current
 // weights.
+//
+// Cancelling ctx (which must not be nil) stops training after the current
+// step: Train returns the history so far and an error matching
+// context.Canceled, and the model keeps the weights of the last completed
+// step; tc.TimeLimit stops the same way without an error (History.Stop
+// "time limit"). The first NaN or Inf loss or gradient stops with an error
+// matching ErrNotFinite that names the step, the weights those before it;
+// a panic of tc.Progress stops with an error matching ErrCallback.
 func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, error) {
 	if err := m.ok(); err != nil {
 		return History{}, err
+	}
+	if ctx == nil {
+		return History{}, errorf(ErrInput, "Train: nil context (use context.Background())")
 	}
 	n, tc, b, ms, err := m.p.trainGraph(x, m.dim, tc)
 	if err != nil {
