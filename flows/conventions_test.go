@@ -182,8 +182,9 @@ func TestNHFTrainNotFinite(t *testing.T) {
 	}
 }
 
-// Save to a nil writer is ErrInput, not a panic.
-func TestSaveNilWriter(t *testing.T) {
+// Save to a nil writer, and LoadNHFNetworks without the networks, are
+// ErrInput (the user's mistake, not a corrupt file), not panics.
+func TestSaveLoadNil(t *testing.T) {
 	for _, f := range []flows.Flow{
 		must[*flows.NHF](t)(flows.NewNHF(2, flows.NHFConfig{Hidden: []int{4}, Leapfrog: 2})),
 		must[*flows.RealNVP](t)(flows.NewRealNVP(2, flows.RealNVPConfig{Layers: 2, Hidden: []int{4}})),
@@ -191,5 +192,19 @@ func TestSaveNilWriter(t *testing.T) {
 		if err := f.Save(nil); !errors.Is(err, flows.ErrInput) || !strings.HasPrefix(err.Error(), "flows: ") {
 			t.Errorf("%T: Save(nil): %v", f, err)
 		}
+	}
+	m, err := flows.NewNHFNetworks(2, tanhMLP(2, 4), tanhMLP(2, 4), flows.NHFConfig{Leapfrog: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flows.LoadNHFNetworks(bytes.NewReader(buf.Bytes()), nil, tanhMLP(2, 4)); !errors.Is(err, flows.ErrInput) {
+		t.Errorf("LoadNHFNetworks with a nil K: %v, want ErrInput", err)
+	}
+	if _, err := flows.LoadNHFNetworks(bytes.NewReader(buf.Bytes()), tanhMLP(2, 4), tanhMLP(2, 4)); err != nil {
+		t.Errorf("LoadNHFNetworks: %v", err)
 	}
 }

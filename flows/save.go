@@ -148,6 +148,9 @@ func LoadNHFNetworks(r io.Reader, K, V Network) (*NHF, error) {
 	if r == nil {
 		return nil, errorf(ErrInput, "LoadNHFNetworks: nil io.Reader")
 	}
+	if K == nil || V == nil {
+		return nil, errorf(ErrInput, "LoadNHFNetworks: K and V must both be non-nil (the networks NewNHFNetworks got)")
+	}
 	var c nhfFile
 	f, err := train.ReadModel(io.LimitReader(r, maxFile+1), kindNHFNet, &c)
 	if err != nil {
