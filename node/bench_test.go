@@ -40,6 +40,43 @@ func BenchmarkStepRegularized(b *testing.B) {
 	}
 }
 
+// BenchmarkCNFStep is one Adam step of a continuous normalizing flow on 2-D
+// points (f(z, t) a 3-64-64-2 tanh MLP, a batch of 256 points, 10 fixed RK4
+// steps over [0, 1], backprop through the solver) with the exact trace (two
+// forward tangents) and with Hutchinson's (one), on the fused path and on
+// the gorgonia kernel.
+func BenchmarkCNFStep(b *testing.B) {
+	for _, tr := range []TraceMethod{ExactTrace, Hutchinson} {
+		for _, path := range []string{"fused", "gorgonia"} {
+			name := map[TraceMethod]string{ExactTrace: "exact", Hutchinson: "hutchinson"}[tr] + "/" + path
+			b.Run(name, func(b *testing.B) {
+				c, err := NewCNF(2, CNFConfig{Hidden: []int{64, 64}, Trace: tr, Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				c.m.noFused = path == "gorgonia"
+				r := rng.New(2)
+				x := make([]float64, 2*256)
+				for i := range x {
+					x[i] = r.NormFloat64()
+				}
+				tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.1}}
+				if _, err := c.Train(context.Background(), x, tc); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				c0 := cputime.Seconds()
+				tc.Steps = b.N
+				if _, err := c.Train(context.Background(), x, tc); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
 func benchStep(b *testing.B, method GradMethod) { benchTrain(b, method, false, TrainConfig{}) }
 
 // benchTrain times Adam steps of BenchmarkStep's problem with the
