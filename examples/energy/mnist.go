@@ -42,23 +42,56 @@ type mnistRun struct {
 	hidden      int
 }
 
-// runMNIST trains the RBM, estimates its test log-likelihood by AIS and
-// plots filters and samples.
-func runMNIST(out, dir string, run mnistRun, nBetas, runs int) error {
-	fmt.Println("== MNIST: RBM trained by CD-k, test log-likelihood by AIS ==")
+// runMNIST trains the RBM (or loads one saved from an earlier run, when
+// load is not empty), estimates its test log-likelihood by AIS and RAISE
+// and plots filters and samples.
+func runMNIST(out, dir, load string, run mnistRun, ev llEval) error {
+	fmt.Println("== MNIST: RBM trained by CD-k, test log-likelihood by AIS and RAISE ==")
 	trainX, testX, err := loadMNIST(dir)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("   %d training and %d test digits, binarised at 0.5; BLAS %s\n", len(trainX), len(testX), blas.Name())
-	m, err := energy.New(energy.Config{Visible: 784, Hidden: run.hidden, Seed: 1})
+	label := fmt.Sprintf("CD-%d", run.k)
+	if run.kRamp {
+		label = fmt.Sprintf("CD-1→%d", run.k)
+	}
+	var m *energy.RBM
+	if load != "" {
+		if m, err = energy.LoadFile(load); err != nil {
+			return err
+		}
+		label = load
+		fmt.Printf("   loaded %s (%d hidden units); no training\n", load, m.Hidden())
+	} else if m, err = trainMNIST(out, trainX, run); err != nil {
+		return err
+	}
+	llTest, err := evalLogLikelihood(m, trainX, testX, ev)
 	if err != nil {
 		return err
+	}
+	fmt.Println("   Salakhutdinov & Murray 2008, 500 hidden units (test):")
+	for _, p := range published {
+		fmt.Printf("     %-6s %.2f\n", p.name, p.ll)
+	}
+	fmt.Printf("     here   %.2f (%s, last AIS)\n", llTest, label)
+
+	if err := plotFilters(out, m); err != nil {
+		return err
+	}
+	return plotSamples(out, m, testX)
+}
+
+// trainMNIST trains an RBM by CD-k on the digits and saves it in out.
+func trainMNIST(out string, trainX [][]float64, run mnistRun) (*energy.RBM, error) {
+	m, err := energy.New(energy.Config{Visible: 784, Hidden: run.hidden, Seed: 1})
+	if err != nil {
+		return nil, err
 	}
 	// Initial visible biases at the base rates (Hinton's practical guide).
 	w, b, c, err := m.Weights()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range b {
 		var p float64
@@ -69,7 +102,7 @@ func runMNIST(out, dir string, run mnistRun, nBetas, runs int) error {
 		b[i] = math.Log(p / (1 - p))
 	}
 	if err := m.SetWeights(w, b, c); err != nil {
-		return err
+		return nil, err
 	}
 	k := run.k
 	steps := int(run.epochs * float64(len(trainX)) / 100)
@@ -110,7 +143,7 @@ func runMNIST(out, dir string, run mnistRun, nBetas, runs int) error {
 		}
 		h, err := m.Train(context.Background(), trainX, tc)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		done += h.Steps
 		last = h.Loss[len(h.Loss)-1]
@@ -119,42 +152,9 @@ func runMNIST(out, dir string, run mnistRun, nBetas, runs int) error {
 	fmt.Printf("   budget: %d updates of batch 100 (%.1f epochs), %s, LR %v (final %v; 0: constant), momentum %v, weight decay 2e-4: %v; reconstruction error %.4f\n",
 		done, run.epochs, label, run.lr, run.finalLR, run.momentum, trainTime.Round(time.Second), last)
 	if err := m.SaveFile(filepath.Join(out, "energy-mnist-rbm.bin")); err != nil {
-		return err
+		return nil, err
 	}
-
-	betas, err := energy.Schedule(nBetas)
-	if err != nil {
-		return err
-	}
-	t0 = time.Now()
-	res, err := m.AIS(context.Background(), energy.AISConfig{Runs: runs, Betas: betas, Data: trainX, Seed: 3,
-		Progress: energy.ProgressBar(os.Stdout, "   AIS")})
-	if err != nil {
-		return err
-	}
-	aisTime := time.Since(t0)
-	llTest, err := m.LogLikelihood(testX, res.LogZ)
-	if err != nil {
-		return err
-	}
-	llTrain, err := m.LogLikelihood(trainX[:10000], res.LogZ)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("   AIS (%d runs, %d temperatures, %v): log Z = %.2f, ±3σ bar [%.2f, %.2f]\n",
-		runs, nBetas, aisTime.Round(time.Second), res.LogZ, res.Lower, res.Upper)
-	fmt.Printf("   average log-probability (nats): test %.2f (bar [%.2f, %.2f]), train (10,000 digits) %.2f\n",
-		llTest, llTest+res.LogZ-res.Upper, llTest+res.LogZ-res.Lower, llTrain)
-	fmt.Println("   Salakhutdinov & Murray 2008, 500 hidden units (test):")
-	for _, p := range published {
-		fmt.Printf("     %-6s %.2f\n", p.name, p.ll)
-	}
-	fmt.Printf("     here   %.2f (%s, %.1f epochs)\n", llTest, label, run.epochs)
-
-	if err := plotFilters(out, m); err != nil {
-		return err
-	}
-	return plotSamples(out, m, testX)
+	return m, nil
 }
 
 // mnistFolder returns dir, or the data folder of the GoMNIST module.
