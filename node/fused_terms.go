@@ -16,6 +16,8 @@ import (
 //	Hutchinson −εᵀv,            ẋ = (ε, 0)
 //	trace      −Σ_j (v_j)_j,    ẋ_j = (e_j, 0), j < n
 //
+// (Hutchinson's Frobenius norm and trace share one tangent, as in Finlay et
+// al.'s RNODE, where one probe serves both.)
 // A tangent runs through the layers beside the value, z_l = a_{l−1}W_l + b_l,
 // a_l = σ(z_l):
 //
@@ -97,10 +99,16 @@ type terms struct {
 // dimension n.
 func newTerms(ts []term, n int) terms {
 	tm := terms{list: append([]term(nil), ts...)}
+	probe := -1 // Hutchinson's Frobenius norm and trace share their probe's tangent
 	for _, t := range ts {
 		tm.first = append(tm.first, len(tm.tans))
 		switch t {
 		case termFrobenius, termTraceHutch:
+			if probe >= 0 {
+				tm.first[len(tm.first)-1] = probe
+				continue
+			}
+			probe = len(tm.tans)
 			tm.tans = append(tm.tans, tangent{kind: tanProbe})
 		case termKelly2:
 			tm.tans = append(tm.tans, tangent{kind: tanFlow})
@@ -269,6 +277,7 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 	ny := B * n
 	gf := f.gf
 	copy(gf, cot[:ny])
+	clear(f.gv) // terms that share a tangent add to its cotangent
 	for i, t := range f.list {
 		k := f.first[i]
 		for r := 0; r < B; r++ {
@@ -282,18 +291,16 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 			case termFrobenius, termKelly2:
 				v, g := rec.tv[(k*B+r)*n:(k*B+r+1)*n], f.gv[(k*B+r)*n:(k*B+r+1)*n]
 				for j, x := range v {
-					g[j] = 2 * c * x
+					g[j] += 2 * c * x
 				}
 			case termTraceHutch:
 				e, g := f.eps[r*n:(r+1)*n], f.gv[(k*B+r)*n:(k*B+r+1)*n]
 				for j, x := range e {
-					g[j] = -c * x
+					g[j] -= c * x
 				}
 			case termTrace:
 				for j := 0; j < n; j++ {
-					g := f.gv[((k+j)*B+r)*n : ((k+j)*B+r+1)*n]
-					clear(g)
-					g[j] = -c
+					f.gv[((k+j)*B+r)*n+j] -= c
 				}
 			}
 		}
