@@ -97,6 +97,8 @@
 //
 // Errors start with "gcnn: " and match, with errors.Is, ErrInput (wrong
 // channel count, a kernel larger than the input, filters made for another
-// group, a size that breaks the symmetry), ErrNotFinite, ErrCorrupt and
-// ErrZeroValue.
+// group, a size that breaks the symmetry, an Objective TrainGraph cannot
+// train), ErrNotFinite, ErrCorrupt, ErrZeroValue and ErrCallback (a
+// TrainConfig.Progress that panics, an Objective.Feed that fails or
+// panics). A nil context is an error matching ErrInput.
 package gcnn

@@ -17,6 +17,9 @@ var (
 	ErrCorrupt = fail.ErrCorrupt
 	// ErrZeroValue: a method was called on a nil or zero Model.
 	ErrZeroValue = fail.ErrZeroValue
+	// ErrCallback: a function the user supplied (TrainConfig.Progress,
+	// Objective.Feed) panicked or, for Feed, returned an error.
+	ErrCallback = fail.ErrCallback
 )
 
 // errorf returns an error matching kind whose message is "gcnn: " and the

@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/build"
+	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -60,7 +61,9 @@ func (tc TrainConfig) check() error {
 // current step: Train returns the history so far and an error matching
 // context.Canceled, and the model keeps the parameters of the last
 // completed step. The first NaN or Inf in the loss or a gradient stops
-// training with an error matching ErrNotFinite that names the step.
+// training with an error matching ErrNotFinite that names the step; a panic
+// of tc.Progress stops it after the step with an error matching
+// ErrCallback.
 func (m *Model) Train(ctx context.Context, data *Dataset, tc TrainConfig) (History, error) {
 	if err := m.ok("Train"); err != nil {
 		return History{}, err
@@ -113,7 +116,35 @@ func (m *Model) Train(ctx context.Context, data *Dataset, tc TrainConfig) (Histo
 		}
 		return nil
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var perr error
+	tc.Progress = recoverProgress(tc.Progress, &perr, cancel)
 	h, err := train.AdamSettings(tc).Run(ctx,
 		train.Problem{Graph: nt.g, Loss: loss, Params: nt.params, N: im.Len(), Feed: feed}, "gcnn")
+	if perr != nil {
+		return h, perr
+	}
 	return h, err
+}
+
+// recoverProgress wraps a user's Progress function: a panic in it is kept in
+// *perr (an error matching ErrCallback) and cancels the run, and later calls
+// are skipped. A nil f stays nil.
+func recoverProgress(f func(Progress), perr *error, cancel context.CancelFunc) func(Progress) {
+	if f == nil {
+		return nil
+	}
+	return func(p Progress) {
+		if *perr != nil {
+			return
+		}
+		func() {
+			defer fail.Recover(perr, "gcnn", "TrainConfig.Progress")
+			f(p)
+		}()
+		if *perr != nil {
+			cancel()
+		}
+	}
 }
