@@ -17,6 +17,11 @@ const (
 	// Initial fixes the value at t = Time.Lo: u = Value(p). Dim and Side
 	// are ignored.
 	Initial
+	// InitialRate fixes the time derivative at t = Time.Lo: ∂u/∂t =
+	// Value(p), the second initial condition of an equation of second
+	// order in time (the wave equation's initial velocity). Dim and Side
+	// are ignored. It stays a penalty under hard constraints.
+	InitialRate
 )
 
 // String names the kind.
@@ -30,6 +35,8 @@ func (k Kind) String() string {
 		return "periodic"
 	case Initial:
 		return "initial"
+	case InitialRate:
+		return "initial-rate"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -48,10 +55,10 @@ const (
 
 // Condition is one initial or boundary condition.
 type Condition struct {
-	// Kind is Dirichlet, Neumann, Periodic or Initial.
+	// Kind is Dirichlet, Neumann, Periodic, Initial or InitialRate.
 	Kind Kind
 	// Dim is the spatial dimension whose faces the condition holds on
-	// (ignored for Initial).
+	// (ignored for Initial and InitialRate).
 	Dim int
 	// Side selects the faces (Dirichlet and Neumann); zero means Both.
 	Side Side
@@ -99,9 +106,9 @@ func (c Condition) check(d Domain, i int) error {
 		if c.Side < Both || c.Side > Upper {
 			return errorf(ErrInput, "condition %d (%v): unknown side %d", i, c.Kind, int(c.Side))
 		}
-	case Initial:
+	case Initial, InitialRate:
 		if !d.HasTime() {
-			return errorf(ErrInput, "condition %d: an initial condition needs a time interval; the domain is steady", i)
+			return errorf(ErrInput, "condition %d (%v): an initial condition needs a time interval; the domain is steady", i, c.Kind)
 		}
 	default:
 		return errorf(ErrInput, "condition %d: unknown kind %d", i, int(c.Kind))

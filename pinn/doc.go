@@ -16,7 +16,9 @@
 //
 // A Problem is a Domain (a box in space, optionally times a time interval;
 // a point is p = (x_1, …, x_d, t)), a ResidualFunc, Conditions (Dirichlet,
-// Neumann, Periodic, Initial), optional Data and optional Unknowns. The
+// Neumann, Periodic, Initial, and InitialRate for the initial velocity of
+// an equation of second order in time), optional Data and optional
+// Unknowns. The
 // residual is written with the Fields it is given: u, u_t, u_x, u_xx,
 // second and mixed derivatives, the Laplacian, coordinates, source terms
 // and unknown coefficients, each a *Node ((B, 1) columns; coefficients are
@@ -84,7 +86,8 @@
 // [−1, 1] inside the model and derivatives are returned in the domain's
 // coordinates. Under hard constraints the lift g must be smooth: its
 // derivatives are taken by 4th-order finite differences at fixed points,
-// once. Neumann and periodic conditions stay penalties in both modes.
+// once. Neumann, periodic and initial-rate conditions stay penalties in
+// both modes.
 //
 // The residual is called once on a probe graph (never run) with one
 // placeholder per collocation point, to learn which derivatives it needs

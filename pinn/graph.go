@@ -159,6 +159,12 @@ func (m *Model) build(values []float64) (*state, error) {
 				du = b.Neg(du)
 			}
 			add(name, cs.weight, b.Sub(du, b.Constant(cs.vals, len(cs.vals), 1)))
+		case InitialRate:
+			j, err := m.jetAt(b, s, cs.pts, true, nil)
+			if err != nil {
+				return nil, err
+			}
+			add(name, cs.weight, b.Sub(j.first[m.prob.Domain.TimeIndex()], b.Constant(cs.vals, len(cs.vals), 1)))
 		case Periodic:
 			lo, err := m.jetAt(b, s, cs.pts, true, nil)
 			if err != nil {

@@ -21,7 +21,8 @@ type Marched struct {
 // (Config cfg) is trained on the first with p's initial condition, then
 // each next window gets a model whose initial condition is the previous
 // window's solution at the window's start and whose weights start from the
-// previous window's trained weights. train trains each window's model
+// previous window's trained weights; an InitialRate condition likewise
+// takes the previous window's ∂u/∂t there. train trains each window's model
 // (window counts from 0), with one or several Train calls of the caller's
 // choosing; nil means m.Train(ctx, TrainConfig{}). Hard constraints build the window's
 // initial condition into the output, so the windows join continuously;
@@ -44,11 +45,13 @@ func March(ctx context.Context, p Problem, cfg Config, windows int, train func(w
 	if train == nil {
 		train = func(_ int, m *Model) error { _, err := m.Train(ctx, TrainConfig{}); return err }
 	}
-	ic := -1
+	ic, rc := -1, -1
 	for i, c := range p.Conditions {
-		if c.Kind == Initial {
+		if c.Kind == Initial && ic < 0 {
 			ic = i
-			break
+		}
+		if c.Kind == InitialRate && rc < 0 {
+			rc = i
 		}
 	}
 	if ic < 0 {
@@ -72,6 +75,9 @@ func March(ctx context.Context, p Problem, cfg Config, windows int, train func(w
 				return mr, err
 			}
 			q.Conditions[ic].Value = f
+			if rc >= 0 {
+				q.Conditions[rc].Value = prev.rateFunc()
+			}
 			q.Lift = nil
 		}
 		c := cfg
@@ -97,6 +103,20 @@ func March(ctx context.Context, p Problem, cfg Config, windows int, train func(w
 		prev = m
 	}
 	return mr, nil
+}
+
+// rateFunc returns ∂u/∂t(p) of m, for use as the Value of the next
+// window's InitialRate condition (NaN if m cannot evaluate it, which the
+// new window's model reports as a value that is not finite).
+func (m *Model) rateFunc() func(p []float64) float64 {
+	ti := m.prob.Domain.TimeIndex()
+	return func(p []float64) float64 {
+		d, err := m.Derivatives([][]float64{p})
+		if err != nil {
+			return math.NaN()
+		}
+		return d.Grad[0][ti]
+	}
 }
 
 // callTrain runs the caller's train function, recovering a panic.

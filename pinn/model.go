@@ -169,7 +169,7 @@ func (m *Model) sampleConditions() (err error) {
 		}
 		seed := m.cfg.Seed ^ (0xb0 + uint64(i)*0x9e37)
 		switch c.Kind {
-		case Initial:
+		case Initial, InitialRate:
 			pts, err := d.SampleInitial(n, m.cfg.Sampling, seed)
 			if err != nil {
 				return err
