@@ -8,7 +8,9 @@ import (
 )
 
 // NHFConfig describes a Neural Hamiltonian Flow. Its zero value means the
-// defaults written in each field's comment.
+// defaults written in each field's comment. Widths are at most 2²⁰, and the
+// networks of a model at most 2²⁸ parameters in all (NHFConfig and
+// RealNVPConfig).
 type NHFConfig struct {
 	// Hidden is the width of each hidden tanh layer of the networks K(p)
 	// and V(q) of every stage; nil means {64, 64}.
@@ -102,8 +104,8 @@ func defaultHidden(h []int, what string) ([]int, error) {
 		return nil, errorf(ErrInput, "%s is empty; give at least one hidden layer (nil means {64, 64})", what)
 	}
 	for i, w := range h {
-		if w < 1 {
-			return nil, errorf(ErrInput, "%s[%d] is %d; widths must be at least 1", what, i, w)
+		if w < 1 || w > maxWidth {
+			return nil, errorf(ErrInput, "%s[%d] is %d; widths must be between 1 and %d", what, i, w, maxWidth)
 		}
 	}
 	return append([]int(nil), h...), nil

@@ -208,3 +208,22 @@ func TestSaveLoadNil(t *testing.T) {
 		t.Errorf("LoadNHFNetworks: %v", err)
 	}
 }
+
+// A configuration too large to allocate is an error matching ErrInput, not
+// a crash of the allocator.
+func TestConfigTooLarge(t *testing.T) {
+	for name, err := range map[string]error{
+		"NHF width 2^40":              second(flows.NewNHF(2, flows.NHFConfig{Hidden: []int{1 << 40}})),
+		"NHF widths 2^20 × 2^20":      second(flows.NewNHF(2, flows.NHFConfig{Hidden: []int{1 << 20, 1 << 20}})),
+		"NHF 1000 stages of 2^12":     second(flows.NewNHF(2, flows.NHFConfig{Hidden: []int{1 << 12, 1 << 12}, Stages: 1000})),
+		"NHF encoder width 2^40":      second(flows.NewNHF(2, flows.NHFConfig{EncoderHidden: []int{1 << 40}})),
+		"RealNVP width 2^40":          second(flows.NewRealNVP(2, flows.RealNVPConfig{Hidden: []int{1 << 40}})),
+		"RealNVP widths 2^15 × 2^15":  second(flows.NewRealNVP(4, flows.RealNVPConfig{Hidden: []int{1 << 15, 1 << 15}})),
+		"user networks, encoder 2^40": second(flows.NewNHFNetworks(2, tanhMLP(2, 4), tanhMLP(2, 4), flows.NHFConfig{EncoderHidden: []int{1 << 40}})),
+	} {
+		if !errors.Is(err, flows.ErrInput) || strings.Count(err.Error(), "flows:") != 1 {
+			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+}

@@ -192,7 +192,11 @@ func NewNHFNetworks(dim int, K, V Network, cfg NHFConfig) (*NHF, error) {
 		return nil, err
 	}
 	c.Hidden = nil
-	p, err := newParams(nhfUserSpecs(dim, c, K, V), c.Seed)
+	specs := nhfUserSpecs(dim, c, K, V)
+	if err := checkParams(specs); err != nil {
+		return nil, err
+	}
+	p, err := newParams(specs, c.Seed)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,11 @@ func NewNHF(dim int, cfg NHFConfig) (*NHF, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newParams(nhfSpecs(dim, c), c.Seed)
+	specs := nhfSpecs(dim, c)
+	if err := checkParams(specs); err != nil {
+		return nil, err
+	}
+	p, err := newParams(specs, c.Seed)
 	if err != nil {
 		return nil, err
 	}

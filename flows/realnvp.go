@@ -40,7 +40,11 @@ func NewRealNVP(dim int, cfg RealNVPConfig) (*RealNVP, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newParams(realNVPSpecs(dim, c), c.Seed)
+	specs := realNVPSpecs(dim, c)
+	if err := checkParams(specs); err != nil {
+		return nil, err
+	}
+	p, err := newParams(specs, c.Seed)
 	if err != nil {
 		return nil, err
 	}

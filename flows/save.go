@@ -200,7 +200,8 @@ func (c nhfFile) specs() ([]netSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nhfSpecs(c.Dim, cfg), nil
+	specs := nhfSpecs(c.Dim, cfg)
+	return specs, checkParams(specs)
 }
 
 func (c realNVPFile) specs() ([]netSpec, error) {
@@ -211,7 +212,8 @@ func (c realNVPFile) specs() ([]netSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return realNVPSpecs(c.Dim, cfg), nil
+	specs := realNVPSpecs(c.Dim, cfg)
+	return specs, checkParams(specs)
 }
 
 // loadFlow reads a model file of kind whose configuration is an F: it

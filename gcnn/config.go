@@ -21,7 +21,10 @@ type Layer struct {
 }
 
 // Config describes a Model. Its zero value is Cohen and Welling's P4CNN
-// for 28×28 MNIST-rot.
+// for 28×28 MNIST-rot. New refuses sizes it could not allocate: Size,
+// kernels, strides, padding and pools above 2¹⁴, channel counts above 2¹⁶,
+// more than 2²⁸ parameters, or more than 2²⁶ feature-map values for one
+// image.
 type Config struct {
 	// Group is the symmetry of the network; 0 means P4. Z2 makes the
 	// ordinary CNN baseline (Z2CNN).
@@ -87,6 +90,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Size < 1 || c.InChannels < 1 || c.Width < 1 || c.Classes < 2 {
 		return c, errorf(ErrInput, "Config: Size %d, InChannels %d, Width %d, Classes %d; want positive sizes and at least 2 classes", c.Size, c.InChannels, c.Width, c.Classes)
 	}
+	if c.Size > maxSide || c.InChannels > maxChannels || c.Width > maxChannels || c.Classes > maxChannels {
+		return c, errorf(ErrInput, "Config: Size %d, InChannels %d, Width %d, Classes %d; want Size ≤ %d and the others ≤ %d", c.Size, c.InChannels, c.Width, c.Classes, maxSide, maxChannels)
+	}
 	if c.Pool != Max && c.Pool != Mean {
 		return c, errorf(ErrInput, "Config.Pool %v, want Max or Mean", c.Pool)
 	}
@@ -109,6 +115,9 @@ func (c Config) withDefaults() (Config, error) {
 		if l.Kernel < 1 || l.Stride < 1 || l.Pad < 0 || l.MaxPool < 0 {
 			return c, errorf(ErrInput, "Config.Layers[%d] = %+v: want positive kernel and stride, non-negative padding and pool", i, *l)
 		}
+		if l.Kernel > maxSide || l.Stride > maxSide || l.Pad > maxSide || l.MaxPool > maxSide {
+			return c, errorf(ErrInput, "Config.Layers[%d] = %+v: kernel, stride, padding and pool must be at most %d", i, *l, maxSide)
+		}
 		if err := checkGeom("Config.Layers["+strconv.Itoa(i)+"]", c.Group, Conv{Stride: l.Stride, Pad: l.Pad}, size, size, l.Kernel, l.Kernel); err != nil {
 			return c, err
 		}
@@ -123,7 +132,53 @@ func (c Config) withDefaults() (Config, error) {
 			size /= l.MaxPool
 		}
 	}
-	return c, nil
+	return c, c.checkSize()
+}
+
+// Bounds on a model's size, so that a configuration too large to allocate
+// is an error (ErrInput, or ErrCorrupt in a file) rather than a crash of the
+// runtime's allocator.
+const (
+	// maxSide bounds Size and every layer's kernel, stride, padding and
+	// pool.
+	maxSide = 1 << 14
+	// maxChannels bounds InChannels, Width and Classes.
+	maxChannels = 1 << 16
+	// maxParams bounds the parameters (2 GiB of float64).
+	maxParams = 1 << 28
+	// maxActivations bounds the values of one image's input and feature
+	// maps over all layers (256 MiB of float32; prediction runs batches of
+	// 100 images).
+	maxActivations = 1 << 26
+)
+
+// checkSize returns an error unless the model's parameters and one image's
+// feature maps fit the bounds above. c's fields are already checked
+// against maxSide and maxChannels, so no product here overflows.
+func (c Config) checkSize() error {
+	n := c.Group.Order()
+	params := 0
+	acts := c.InChannels * c.Size * c.Size
+	size := c.Size
+	for i, l := range c.Layers {
+		in, nin, out := c.dims(i)
+		// in·nin ≤ 2¹⁹ and K² ≤ 2²⁸: check before multiplying by out.
+		per := in * nin * l.Kernel * l.Kernel
+		if per > maxParams/out || params+per*out+out > maxParams {
+			return errorf(ErrInput, "Config: the layers need more than %d parameters (layer %d: %d filters of %d×%d×%d×%d); use fewer features or smaller kernels", maxParams, i, out, in, nin, l.Kernel, l.Kernel)
+		}
+		params += per*out + out
+		size = (size+2*l.Pad-l.Kernel)/l.Stride + 1
+		acts += out * n * size * size
+		if l.MaxPool > 0 {
+			size /= l.MaxPool
+			acts += out * n * size * size
+		}
+		if acts > maxActivations {
+			return errorf(ErrInput, "Config: one image's feature maps take more than %d values by layer %d (%d features × %d group elements of %d×%d); use fewer features, a smaller Size or strides and pools", maxActivations, i, out, n, size, size)
+		}
+	}
+	return nil
 }
 
 func poolWhy(k, size int, g Group) string {

@@ -269,3 +269,30 @@ func TestTrainGraphObjective(t *testing.T) {
 		}
 	}
 }
+
+// A configuration too large to allocate is an error matching ErrInput, not
+// a crash of the allocator (Width 2²⁰ would ask for 2⁴⁰·36 filter weights).
+func TestConfigTooLarge(t *testing.T) {
+	for name, cfg := range map[string]gcnn.Config{
+		"Width 2^20":                {Width: 1 << 20},
+		"Width 2^13 (parameters)":   {Size: 8, Width: 1 << 13, Layers: []gcnn.Layer{{Kernel: 3, Pad: 1}, {Kernel: 3, Pad: 1}, {Kernel: 8}}},
+		"Width 2^16 (feature maps)": {Width: 1 << 16},
+		"Classes 2^40":              {Classes: 1 << 40},
+		"Size 2^40":                 {Size: 1 << 40, Layers: []gcnn.Layer{{Kernel: 3}}},
+		"Size 2^13 (feature maps)":  {Size: 1 << 13, Width: 64, Layers: []gcnn.Layer{{Kernel: 3}}},
+		"kernel 2^40":               {Size: 8, Layers: []gcnn.Layer{{Kernel: 1 << 40}}},
+		"padding 2^40":              {Size: 8, Layers: []gcnn.Layer{{Kernel: 3, Pad: 1 << 40}}},
+		"stride 2^40":               {Size: 8, Group: gcnn.Z2, Layers: []gcnn.Layer{{Kernel: 3, Stride: 1 << 40}}},
+	} {
+		_, err := gcnn.New(cfg)
+		if !errors.Is(err, gcnn.ErrInput) || strings.Count(err.Error(), "gcnn:") != 1 {
+			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+	// Large but reasonable: 3-channel 224×224 images on P4M.
+	if _, err := gcnn.New(gcnn.Config{Group: gcnn.P4M, Size: 224, InChannels: 3, Width: 8,
+		Layers: []gcnn.Layer{{Kernel: 5, Stride: 3}, {Kernel: 3, MaxPool: 2}, {Kernel: 36}}}); err != nil {
+		t.Errorf("a 224×224 model: %v", err)
+	}
+}
