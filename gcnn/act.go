@@ -18,7 +18,7 @@ func Act[T Float](grp Group, e int, x []T, b, c, h, w int, onGroup bool) ([]T, i
 	if b < 1 || c < 1 || h < 1 || w < 1 {
 		return nil, 0, 0, errorf(ErrInput, "Act: shape (%d, %d, %d, %d) has an empty axis", b, c, h, w)
 	}
-	if len(x) != b*c*h*w {
+	if !holds(len(x), b, c, h, w) {
 		return nil, 0, 0, errorf(ErrInput, "Act: %d values for shape (%d, %d, %d, %d)", len(x), b, c, h, w)
 	}
 	n := grp.Order()
@@ -45,4 +45,17 @@ func Act[T Float](grp Group, e int, x []T, b, c, h, w int, onGroup bool) ([]T, i
 		}
 	}
 	return out, oh, ow, nil
+}
+
+// holds reports whether n is the product of the positive dims, without
+// overflowing int (a product that wraps around to n is no match).
+func holds(n int, dims ...int) bool {
+	p := 1
+	for _, d := range dims {
+		if d < 1 || d > n/p {
+			return false
+		}
+		p *= d
+	}
+	return p == n
 }

@@ -296,3 +296,27 @@ func TestConfigTooLarge(t *testing.T) {
 		t.Errorf("a 224×224 model: %v", err)
 	}
 }
+
+// Sizes whose products overflow int are errors (or no images), not panics.
+func TestOverflowingSizes(t *testing.T) {
+	const big = 1 << 32 // big·big wraps around to 0
+	if n := (&gcnn.Images{X: make([]float32, 4), C: big, H: big, W: 1}).Len(); n != 0 {
+		t.Errorf("Len of images of %d×%d×1: %d", big, big, n)
+	}
+	if _, _, _, err := gcnn.Act[float32](gcnn.P4, 1, nil, 1, 1, big, big, false); !errors.Is(err, gcnn.ErrInput) {
+		t.Errorf("Act on %d×%d maps with no values: %v", big, big, err)
+	}
+	if err := gcnn.Rotate(nil, nil, big, big, 1); !errors.Is(err, gcnn.ErrInput) {
+		t.Errorf("Rotate of %d×%d with no values: %v", big, big, err)
+	}
+	if _, err := gcnn.MNISTRot(t.TempDir(), gcnn.DataConfig{Train: math.MaxInt, Test: 1}); !errors.Is(err, gcnn.ErrInput) {
+		t.Errorf("MNISTRot of MaxInt + 1 images: %v", err)
+	}
+	m, err := gcnn.New(smallConfig(gcnn.P4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Logits(&gcnn.Images{X: make([]float32, 4), C: big, H: big, W: 1}); !errors.Is(err, gcnn.ErrInput) {
+		t.Errorf("Logits of %d×%d×1 images: %v", big, big, err)
+	}
+}

@@ -22,7 +22,11 @@ func (im *Images) Len() int {
 	if im == nil || im.C < 1 || im.H < 1 || im.W < 1 {
 		return 0
 	}
-	return len(im.X) / (im.C * im.H * im.W)
+	n := len(im.X)
+	if im.C > n || im.H > n/im.C || im.W > n/(im.C*im.H) {
+		return 0 // not one whole image (and C·H·W might overflow)
+	}
+	return n / (im.C * im.H * im.W)
 }
 
 // check reports what is wrong with im as input to a model taking c×h×w

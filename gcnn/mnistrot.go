@@ -36,7 +36,7 @@ func MNISTRot(dir string, cfg DataConfig) (*Dataset, error) {
 	if cfg.Test == 0 {
 		cfg.Test = 50000
 	}
-	if cfg.Train < 0 || cfg.Test < 0 || cfg.Train+cfg.Test > 70000 {
+	if cfg.Train < 0 || cfg.Test < 0 || cfg.Train > 70000 || cfg.Test > 70000 || cfg.Train+cfg.Test > 70000 {
 		return nil, errorf(ErrInput, "MNISTRot: %d training and %d test images, want positive counts of at most 70,000 together", cfg.Train, cfg.Test)
 	}
 	trainSet, testSet, err := loadMNIST(dir)
@@ -96,7 +96,7 @@ func loadMNIST(dir string) (train, test *GoMNIST.Set, err error) {
 // interpolation with zero outside src. dst and src must not overlap; both
 // must hold h·w values, and angle must be finite.
 func Rotate(dst, src []float32, h, w int, angle float64) error {
-	if h < 1 || w < 1 || len(src) != h*w || len(dst) != h*w {
+	if !holds(len(src), h, w) || len(dst) != len(src) {
 		return errorf(ErrInput, "Rotate: %d and %d values for a %d×%d image", len(dst), len(src), h, w)
 	}
 	if math.IsNaN(angle) || math.IsInf(angle, 0) {
