@@ -126,7 +126,7 @@ func (c NHFConfig) withDefaults() (NHFConfig, error) {
 	f.CountMax(&c.Stages, "NHFConfig.Stages", 1, 1000, "1")
 	f.CountMax(&c.Leapfrog, "NHFConfig.Leapfrog", 10, 10000, "10")
 	f.Rate(&c.StepSize, "NHFConfig.StepSize", 0.1, "0.1")
-	f.Count(&c.EvalSamples, "NHFConfig.EvalSamples", 64, "64")
+	f.CountMax(&c.EvalSamples, "NHFConfig.EvalSamples", 64, 1<<20, "64")
 	return c, f.Err()
 }
 

@@ -220,10 +220,26 @@ func TestConfigTooLarge(t *testing.T) {
 		"RealNVP width 2^40":          second(flows.NewRealNVP(2, flows.RealNVPConfig{Hidden: []int{1 << 40}})),
 		"RealNVP widths 2^15 × 2^15":  second(flows.NewRealNVP(4, flows.RealNVPConfig{Hidden: []int{1 << 15, 1 << 15}})),
 		"user networks, encoder 2^40": second(flows.NewNHFNetworks(2, tanhMLP(2, 4), tanhMLP(2, 4), flows.NHFConfig{EncoderHidden: []int{1 << 40}})),
+		"EvalSamples 2^30":            second(flows.NewNHF(2, flows.NHFConfig{EvalSamples: 1 << 30})),
 	} {
 		if !errors.Is(err, flows.ErrInput) || strings.Count(err.Error(), "flows:") != 1 {
 			t.Errorf("%s: %v, want ErrInput", name, err)
 		}
 		t.Logf("%s: %v", name, err)
+	}
+	// Draws too many to allocate are refused the same way.
+	nhf := must[*flows.NHF](t)(flows.NewNHF(3, flows.NHFConfig{Hidden: []int{4}, Leapfrog: 2}))
+	nvp := must[*flows.RealNVP](t)(flows.NewRealNVP(2, flows.RealNVPConfig{Layers: 2, Hidden: []int{4}}))
+	x := []float64{0.1, 0.2, 0.3}
+	for name, err := range map[string]error{
+		"NHF Sample 2^40":       second(nhf.Sample(1<<40, 1)),
+		"NHF Sample MaxInt":     second(nhf.Sample(math.MaxInt, 1)),
+		"NHF Bound k 2^40":      second(nhf.(*flows.NHF).Bound(x, 1<<40, 1)),
+		"RealNVP Sample 2^40":   second(nvp.Sample(1<<40, 1)),
+		"density Sample MaxInt": second(flows.TwoMoons.Sample(math.MaxInt, 1)),
+	} {
+		if !errors.Is(err, flows.ErrInput) || strings.Count(err.Error(), "flows:") != 1 {
+			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
 	}
 }

@@ -73,8 +73,8 @@ func (d Density) Sample(n int, seed uint64) ([]float64, error) {
 	if err := d.check(); err != nil {
 		return nil, err
 	}
-	if n < 1 {
-		return nil, errorf(ErrInput, "Sample: n is %d; must be at least 1", n)
+	if err := checkCount("Sample: n", n, 2); err != nil {
+		return nil, err
 	}
 	r := rng.New(seed)
 	x := make([]float64, 2*n)

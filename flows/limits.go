@@ -9,7 +9,18 @@ const (
 	// maxParams bounds the parameters of all a model's built-in networks
 	// (2 GiB of float64).
 	maxParams = 1 << 28
+	// maxValues bounds the values of the points one call draws (Sample's
+	// n·Dim, Bound's k·Dim for one point), 2 GiB of float64.
+	maxValues = 1 << 28
 )
+
+// checkCount returns an error unless 1 ≤ n and n·dim ≤ maxValues.
+func checkCount(what string, n, dim int) error {
+	if n < 1 || n > maxValues/dim {
+		return errorf(ErrInput, "%s is %d; must be between 1 and %d for dimension %d", what, n, maxValues/dim, dim)
+	}
+	return nil
+}
 
 // checkParams returns an error unless the built-in networks of specs have
 // at most maxParams parameters in all. Its arithmetic saturates, so no

@@ -225,8 +225,8 @@ func (m *NHF) Bound(x []float64, k int, seed uint64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k < 1 {
-		return nil, errorf(ErrInput, "Bound: %d samples; must be at least 1", k)
+	if err := checkCount("Bound: the number of momenta k", k, m.dim); err != nil {
+		return nil, err
 	}
 	d := m.dim
 	mean, logStd := m.p.net(netMean), m.p.net(netLogStd)
@@ -302,8 +302,8 @@ func (m *NHF) SampleJoint(n int, seed uint64) (q, p []float64, err error) {
 	if err := m.ok(); err != nil {
 		return nil, nil, err
 	}
-	if n < 1 {
-		return nil, nil, errorf(ErrInput, "Sample: n is %d; must be at least 1", n)
+	if err := checkCount("Sample: n", n, m.dim); err != nil {
+		return nil, nil, err
 	}
 	r := rng.New(seed)
 	q, p = make([]float64, n*m.dim), make([]float64, n*m.dim)

@@ -205,8 +205,8 @@ func (m *RealNVP) Sample(n int, seed uint64) ([]float64, error) {
 	if err := m.ok(); err != nil {
 		return nil, err
 	}
-	if n < 1 {
-		return nil, errorf(ErrInput, "Sample: n is %d; must be at least 1", n)
+	if err := checkCount("Sample: n", n, m.dim); err != nil {
+		return nil, err
 	}
 	r := rng.New(seed)
 	z := make([]float64, n*m.dim)
