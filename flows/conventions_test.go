@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	G "gorgonia.org/gorgonia"
+
 	"github.com/physbias/physbias/flows"
 )
 
@@ -240,6 +242,56 @@ func TestConfigTooLarge(t *testing.T) {
 	} {
 		if !errors.Is(err, flows.ErrInput) || strings.Count(err.Error(), "flows:") != 1 {
 			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
+	}
+}
+
+// A user's Network that fails only later (its Build making other parameters
+// than it first made, or returning an error) is an error matching
+// ErrCallback that says so, from LogProb, Sample and Train and from
+// Leapfrog with the model's Hamiltonian, not a NaN reported as ErrNotFinite.
+func TestUserNetworkFailsLater(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fail func(calls int) (width int, err error)
+		want string
+	}{
+		{"changes shape", func(calls int) (int, error) { return 4 + calls, nil }, "differ from those it first made"},
+		{"fails", func(calls int) (int, error) {
+			if calls > 1 {
+				return 0, errors.New("out of coffee")
+			}
+			return 4, nil
+		}, "out of coffee"},
+	} {
+		calls := 0
+		flaky := flows.NetworkFunc(func(g *G.ExprGraph, name string, seed uint64) (func(*G.Node) (*G.Node, error), []*G.Node, error) {
+			calls++
+			w, err := c.fail(calls)
+			if err != nil {
+				return nil, nil, err
+			}
+			return tanhMLP(3, w).Build(g, name, seed)
+		})
+		m, err := flows.NewNHFNetworks(3, tanhMLP(3, 4), flaky, flows.NHFConfig{Leapfrog: 2, EncoderHidden: []int{4}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		x := gaussian(8, 3, 1)
+		h, herr := m.Hamiltonian(0)
+		if herr != nil {
+			t.Fatal(herr)
+		}
+		q, p := append([]float64(nil), x...), append([]float64(nil), x...)
+		for what, err := range map[string]error{
+			"LogProb":  second(m.LogProb(x)),
+			"Sample":   second(m.Sample(4, 1)),
+			"Train":    second(m.Train(context.Background(), x, flows.TrainConfig{Steps: 1})),
+			"Leapfrog": flows.Leapfrog(h, q, p, 0.1, 2),
+		} {
+			if !errors.Is(err, flows.ErrCallback) || !strings.Contains(err.Error(), c.want) || strings.Count(err.Error(), "flows:") != 1 {
+				t.Errorf("%s network, %s: %v; want ErrCallback saying %q", c.name, what, err, c.want)
+			}
 		}
 	}
 }

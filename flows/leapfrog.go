@@ -2,8 +2,6 @@ package flows
 
 import (
 	"math"
-
-	"github.com/physbias/physbias/internal/fail"
 )
 
 // Separable is a separable Hamiltonian H(q, p) = K(p) + V(q), given by the
@@ -70,9 +68,21 @@ func (h Separable) check(q, p []float64, dt float64, steps int) error {
 	return finite("p", p)
 }
 
+// gradFailure is the panic value of a gradient of this package's own (a
+// user Network's, in NHF.Hamiltonian) that failed; run returns err.
+type gradFailure struct{ err error }
+
 // run does the steps with signed dt, recovering panics of the callbacks.
 func (h Separable) run(q, p []float64, dt float64, steps int) (err error) {
-	defer fail.Recover(&err, "flows", "Separable gradient")
+	defer func() {
+		if r := recover(); r != nil {
+			if f, ok := r.(gradFailure); ok {
+				err = f.err
+				return
+			}
+			err = errorf(ErrCallback, "Separable gradient panicked: %v", r)
+		}
+	}()
 	leapfrog(h.GradK, h.GradV, q, p, dt, steps)
 	if err := finite("leapfrog state q", q); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"math"
 	"sync"
 
 	G "gorgonia.org/gorgonia"
@@ -32,13 +31,13 @@ type gradMachine struct {
 // maxMachines bounds the batch sizes kept compiled at once.
 const maxMachines = 8
 
-// grad sets g = ∇ₓf at the rows of x; a failure gives NaN, which the
-// leapfrog's finiteness check reports.
+// grad sets g = ∇ₓf at the rows of x. A failure (the network's Build
+// failing or making other parameters than it first made, its graph failing
+// to run) panics with a gradFailure, which Leapfrog and LeapfrogInverse
+// return as their error.
 func (u *userGrad) grad(x, g []float64) {
 	if err := u.run(x, g); err != nil {
-		for i := range g {
-			g[i] = math.NaN()
-		}
+		panic(gradFailure{err})
 	}
 }
 
