@@ -347,3 +347,70 @@ func TestUserDensityVolumeAndInverse(t *testing.T) {
 		t.Errorf("RealNVP: FromBase(ToBase(x)) misses x by %g", d)
 	}
 }
+
+// An NHF of a user's own K(p) (learned masses) and V(q) (softplus layer and
+// a quadratic) in 3-D, trained briefly on a correlated Gaussian: its map has
+// Jacobian determinant 1 by finite differences in the 6-D phase space, it
+// inverts to rounding at many batch sizes (each compiles its own gradient
+// graph, more than the model keeps at once), and its test log-likelihood
+// bound rises in training.
+func TestUserNetworksIn3D(t *testing.T) {
+	const dim = 3
+	m, err := flows.NewNHFNetworks(dim, kinetic(dim), potential(dim, 8),
+		flows.NHFConfig{Stages: 2, Leapfrog: 3, StepSize: 0.3, EncoderHidden: []int{16}, EvalSamples: 8, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := gaussian(300, dim, 2)
+	before, err := m.LogProb(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Train(context.Background(), gaussian(1000, dim, 1), flows.TrainConfig{Steps: 150, LR: 1e-2, BatchSize: 64, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := m.LogProb(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := meanOf(logGaussian(test, dim))
+	// Measured: bound −5.60 → −3.21 against the exact −3.02 (a gap of
+	// 0.19, the bound's own gap included).
+	t.Logf("test log-likelihood bound %.4f → %.4f, exact %.4f", meanOf(before), meanOf(after), want)
+	if want-meanOf(after) > 0.4 || meanOf(after) < meanOf(before)+1 {
+		t.Errorf("test log-likelihood bound %.4f → %.4f, exact %.4f", meanOf(before), meanOf(after), want)
+	}
+
+	f := nhfMap(t, m, false)
+	x := []float64{0.3, -0.8, 1.2, 0.5, -0.1, 0.9}
+	J := fdJacobian(t, f, x, 1e-3)
+	var I mat.Dense
+	I.Sub(J, eye(2*dim))
+	det := mat.Det(J)
+	// Measured: det − 1 = −5.9e-13, ‖J − I‖ = 3.8.
+	t.Logf("det J − 1 = %.2g, ‖J − I‖ = %.2g", det-1, mat.Norm(&I, 2))
+	if math.Abs(det-1) > 1e-9 || mat.Norm(&I, 2) < 0.1 {
+		t.Errorf("det J = %.15f, ‖J − I‖ = %.3g", det, mat.Norm(&I, 2))
+	}
+
+	worst := 0.0
+	for _, n := range []int{1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 1} {
+		q, p, err := m.SampleJoint(n, uint64(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q0, p0 := append([]float64(nil), q...), append([]float64(nil), p...)
+		if err := m.Inverse(q, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Forward(q, p); err != nil {
+			t.Fatal(err)
+		}
+		worst = math.Max(worst, math.Max(maxAbsDiff(q, q0), maxAbsDiff(p, p0)))
+	}
+	// Measured: 1.3e-15.
+	t.Logf("round trip error %.2g at 11 batch sizes", worst)
+	if worst > 1e-12 {
+		t.Errorf("Forward(Inverse(x)) misses x by %g", worst)
+	}
+}
