@@ -122,7 +122,8 @@ func TestLoadCorrupt(t *testing.T) {
 	}
 }
 
-// Training records a History ("step limit"), stops at TimeLimit with
+// Training records a History ("step limit"), takes all the images when
+// they are fewer than the default batch size, stops at TimeLimit with
 // StopTimeLimit and no error, and at the first non-finite loss with
 // ErrNotFinite naming the step (finite pixels of 1e38 overflow float32
 // convolutions).
@@ -135,6 +136,11 @@ func TestTrainStops(t *testing.T) {
 	h, err := m.Train(context.Background(), d, gcnn.TrainConfig{Steps: 3, BatchSize: 8})
 	if err != nil || h.Stop != "step limit" || h.Steps != 3 || len(h.Loss) != 3 {
 		t.Errorf("3 steps: %+v, %v", h, err)
+	}
+	// BatchSize 0 on 16 images (fewer than the default 64) takes them all.
+	h, err = m.Train(context.Background(), d, gcnn.TrainConfig{Steps: 2})
+	if err != nil || h.Steps != 2 {
+		t.Errorf("default batch size on 16 images: %+v, %v", h, err)
 	}
 	h, err = m.Train(context.Background(), d, gcnn.TrainConfig{Steps: 3, BatchSize: 8, TimeLimit: 1})
 	if err != nil || h.Stop != gcnn.StopTimeLimit || h.Steps != 0 {

@@ -49,8 +49,8 @@ type Objective struct {
 const maxSamples = 1 << 31
 
 // TrainGraph trains o's parameters in place with Adam, as Model.Train does
-// (TrainConfig's fields mean the same; BatchSize 0 means min(64, N) when N >
-// 0). Cancelling ctx stops it after the current step with an error matching
+// (TrainConfig's fields mean the same: BatchSize 0 means min(64, N) when N
+// > 0). Cancelling ctx stops it after the current step with an error matching
 // context.Canceled; the first NaN or Inf stops it with an error matching
 // ErrNotFinite that names the step; an error or panic of o.Feed or of
 // tc.Progress stops it with an error matching ErrCallback; in every case

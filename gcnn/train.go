@@ -21,7 +21,8 @@ type TrainConfig struct {
 	Steps int
 	// LR is Adam's learning rate; 0 means 1e-3.
 	LR float64
-	// BatchSize is the number of images a step sees; 0 means 64.
+	// BatchSize is the number of images a step sees; 0 means 64 (or all
+	// the training images when there are fewer).
 	BatchSize int
 	// WeightDecay is an L2 penalty added to the gradient; 0 means none.
 	WeightDecay float64
@@ -83,7 +84,7 @@ func (m *Model) Train(ctx context.Context, data *Dataset, tc TrainConfig) (Histo
 		return History{}, err
 	}
 	if tc.BatchSize == 0 {
-		tc.BatchSize = 64
+		tc.BatchSize = min(64, im.Len())
 	}
 	if tc.BatchSize > im.Len() {
 		return History{}, errorf(ErrInput, "Train: BatchSize %d is larger than the %d training images", tc.BatchSize, im.Len())
