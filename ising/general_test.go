@@ -337,13 +337,16 @@ func batchMean(x []float64, nb int) (mean, se float64) {
 // energy per spin against Kaufman's exact value for that L (which equals
 // Onsager's to 1e-10 there) and |m| below T_c against Onsager's spontaneous
 // magnetization (finite-size corrections ~e^{−L/ξ} with ξ of a few sites).
-// Tolerance: 4 error bars and 1% (measured worst 2.6σ).
+// Tolerance: 4 error bars (38 comparisons; measured worst 3.1σ), each bar
+// at most 1% of the value so that the check has teeth (largest measured
+// 0.55%). At 1,000 sweeps heat-bath's bar on e at T = 2.5, L = 45 is
+// 0.5%, so the original bar of "within 1%" fails by chance there.
 func TestLargeLatticesOtherTemperatures(t *testing.T) {
 	type plan struct {
 		L  int
 		Ts []float64
 	}
-	var worst float64
+	var worst, worstBar float64
 	for _, p := range []plan{{48, []float64{1.8, 2.5, 3.5}}, {45, []float64{2.0, 2.5}}} {
 		m := lattice(t, 2, p.L, 1, 0)
 		algs := []ising.Algorithm{ising.Metropolis, ising.HeatBath, ising.Wolff, ising.SwendsenWang}
@@ -365,8 +368,9 @@ func TestLargeLatticesOtherTemperatures(t *testing.T) {
 					check := func(name string, got ising.Estimate, want float64) {
 						dev := math.Abs(got.Value - want)
 						worst = math.Max(worst, dev/got.Err)
-						if dev > 4*got.Err || dev > 0.01*math.Abs(want) {
-							t.Errorf("%s = %v, exact %.6f (%.1fσ, %.2f%%)", name, got, want, dev/got.Err, 100*dev/math.Abs(want))
+						worstBar = math.Max(worstBar, got.Err/math.Abs(want))
+						if dev > 4*got.Err || got.Err > 0.01*math.Abs(want) {
+							t.Errorf("%s = %v, exact %.6f (%.1fσ; error bar %.2f%%)", name, got, want, dev/got.Err, 100*got.Err/math.Abs(want))
 						}
 					}
 					check("e", o.Energy, k.Energy)
@@ -377,7 +381,7 @@ func TestLargeLatticesOtherTemperatures(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("worst deviation %.2fσ", worst)
+	t.Logf("worst deviation %.2fσ; largest error bar %.2f%% of the value", worst, 100*worstBar)
 }
 
 // chainLogZ is ln Z of the periodic Ising ring of n spins,
@@ -393,7 +397,7 @@ func chainLogZ(n int, J, h, beta float64) float64 {
 // (odd) and of 64 (Checkerboard too), ferro- and antiferromagnetic, in a
 // field, against the closed form: e = −∂ ln Z/∂β / N and m = ∂ ln Z/∂(βh)
 // / N by 5-point differences of chainLogZ (error < 1e-9). Tolerance: 4
-// error bars (measured worst 2.4σ).
+// error bars (28 comparisons; measured worst 3.3σ).
 func TestChainClosedForm(t *testing.T) {
 	var worst float64
 	for _, c := range []struct {
@@ -419,7 +423,7 @@ func TestChainClosedForm(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := ch.Run(500, 40000)
+			s, err := ch.Run(500, 20000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -514,6 +518,40 @@ func TestWeightedGraphLowT(t *testing.T) {
 			worst = math.Max(worst, dev)
 			if dev > 4 {
 				t.Errorf("%v: %s = %v, exact %.6f (%.1fσ)", a, q.name, q.got, q.want, dev)
+			}
+		}
+	}
+	t.Logf("worst deviation %.2fσ", worst)
+}
+
+// TestCouplingScaleAndAntiferromagnet: exact mappings onto Kaufman's
+// J = 1 torus. A coupling J > 0 at T has e = J·e₁(T/J); on a bipartite
+// torus (even L) the antiferromagnet J = −1 maps onto the ferromagnet by
+// flipping one sublattice, with the same energy. Every sampler on the
+// 32×32 torus, at J = 0.5, T = 1.25 (↔ T = 2.5) and at J = −1, T = 2.0
+// (↔ the ordered ferromagnet at T = 2.0; Wolff and Swendsen–Wang then
+// grow clusters across antiferromagnetic bonds). Tolerance 4 error bars
+// (measured worst 2.5σ).
+func TestCouplingScaleAndAntiferromagnet(t *testing.T) {
+	const L = 32
+	var worst float64
+	for _, c := range []struct{ J, T float64 }{{0.5, 1.25}, {-1, 2.0}} {
+		k, err := ising.KaufmanSquare(L, c.T/math.Abs(c.J))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := math.Abs(c.J) * k.Energy
+		m := lattice(t, 2, L, c.J, 0)
+		for _, a := range []ising.Algorithm{ising.Metropolis, ising.Checkerboard, ising.HeatBath, ising.Wolff, ising.SwendsenWang, ising.MultiSpin} {
+			sweeps := 3000
+			if a == ising.MultiSpin {
+				sweeps = 10000
+			}
+			o := run(t, m, ising.Config{T: c.T, Algorithm: a, Seed: 61}, 300, sweeps)
+			dev := math.Abs(o.Energy.Value-want) / o.Energy.Err
+			worst = math.Max(worst, dev)
+			if dev > 4 {
+				t.Errorf("J = %v, T = %v, %v: e = %v, exact %.6f (%.1fσ)", c.J, c.T, a, o.Energy, want, dev)
 			}
 		}
 	}
