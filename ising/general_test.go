@@ -127,11 +127,29 @@ func TestKaufmanOddAndOtherSizes(t *testing.T) {
 
 // densityOfStates returns g[b][k], the number of states of the periodic
 // L×L lattice (L ≥ 3) with bond sum Σ_⟨ij⟩ s_i s_j = 2b − 2N and
-// magnetization M = 2k − N, by a Gray-code walk over all 2^N states (one
-// spin flip a step, bond sum and M updated locally).
-func densityOfStates(L int) [][]uint64 {
-	n := L * L
-	g := make([][]uint64, 2*n+1)
+// magnetization M = 2k − N.
+func densityOfStates(L int) [][]uint64 { return densityOfStatesD(2, L) }
+
+// densityOfStatesD is densityOfStates on the periodic L^d lattice (L ≥ 3,
+// bond sum 2b − dN), by a Gray-code walk over all 2^N states: one spin
+// flip a step, the bond sum and M updated locally.
+func densityOfStatesD(d, L int) [][]uint64 {
+	n := 1
+	for range d {
+		n *= L
+	}
+	nb := make([][]int, n) // the 2d neighbours of each site
+	for i := range nb {
+		stride := 1
+		for range d {
+			x := i / stride % L
+			up := i + ((x+1)%L-x)*stride
+			down := i + ((x+L-1)%L-x)*stride
+			nb[i] = append(nb[i], up, down)
+			stride *= L
+		}
+	}
+	g := make([][]uint64, d*n+1)
 	for i := range g {
 		g[i] = make([]uint64, n+1)
 	}
@@ -139,23 +157,32 @@ func densityOfStates(L int) [][]uint64 {
 	for i := range s {
 		s[i] = 1
 	}
-	bond, m := 2*n, n
-	g[(bond+2*n)/2][(m+n)/2]++
+	bond, m := d*n, n
+	g[(bond+d*n)/2][(m+n)/2]++
 	for step := uint64(1); step < 1<<n; step++ {
 		i := bits.TrailingZeros64(step)
-		x, y := i%L, i/L
-		nb := s[(x+1)%L+L*y] + s[(x+L-1)%L+L*y] + s[x+L*((y+1)%L)] + s[x+L*((y+L-1)%L)]
-		bond -= 2 * s[i] * nb
+		h := 0
+		for _, j := range nb[i] {
+			h += s[j]
+		}
+		bond -= 2 * s[i] * h
 		m -= 2 * s[i]
 		s[i] = -s[i]
-		g[(bond+2*n)/2][(m+n)/2]++
+		g[(bond+d*n)/2][(m+n)/2]++
 	}
 	return g
 }
 
-// exactFromDOS turns a density of states into the per-spin observables of
-// Series.Observables at coupling J, field h and temperature T.
+// exactFromDOS turns a density of states of the 2-D torus into the
+// per-spin observables of Series.Observables at coupling J, field h and
+// temperature T.
 func exactFromDOS(g [][]uint64, n int, J, h, T float64) exact {
+	return exactFromDOSD(g, 2, n, J, h, T)
+}
+
+// exactFromDOSD is exactFromDOS for a density of states of the L^d
+// lattice.
+func exactFromDOSD(g [][]uint64, d, n int, J, h, T float64) exact {
 	type term struct{ logw, e, m float64 }
 	var ts []term
 	top := math.Inf(-1)
@@ -164,7 +191,7 @@ func exactFromDOS(g [][]uint64, n int, J, h, T float64) exact {
 			if c == 0 {
 				continue
 			}
-			bond, M := float64(2*b-2*n), float64(2*k-n)
+			bond, M := float64(2*b-d*n), float64(2*k-n)
 			E := -J*bond - h*M
 			lw := math.Log(float64(c)) - E/T
 			ts = append(ts, term{lw, E / float64(n), M / float64(n)})
@@ -552,6 +579,40 @@ func TestCouplingScaleAndAntiferromagnet(t *testing.T) {
 			worst = math.Max(worst, dev)
 			if dev > 4 {
 				t.Errorf("J = %v, T = %v, %v: e = %v, exact %.6f (%.1fσ)", c.J, c.T, a, o.Energy, want, dev)
+			}
+		}
+	}
+	t.Logf("worst deviation %.2fσ", worst)
+}
+
+// TestCubicOddLatticeExact: the 3×3×3 periodic cube (d = 3, odd L; six
+// distinct neighbours per site) against its exact density of states (all
+// 2^27 states enumerated, about 1 s), in the ordered phase (T = 3.5, h = 0)
+// and in a field above the 3-D critical temperature 4.51 (T = 5, h = 0.3):
+// e, |m|, χ, C and Binder's U of Metropolis, heat-bath, Wolff and
+// Swendsen–Wang. Tolerance 4 error bars (40 comparisons; measured worst
+// 3.5σ, Swendsen–Wang's χ and C at h = 0.3, which are within 0.7σ on seeds
+// 72 and 73: the jackknife bars of fluctuation observables are noisy).
+func TestCubicOddLatticeExact(t *testing.T) {
+	const d, L, n = 3, 3, 27
+	g := densityOfStatesD(d, L)
+	var worst float64
+	for _, c := range []struct{ h, T float64 }{{0, 3.5}, {0.3, 5}} {
+		m := lattice(t, d, L, 1, c.h)
+		ex := exactFromDOSD(g, d, n, 1, c.h, c.T)
+		for _, a := range []ising.Algorithm{ising.Metropolis, ising.HeatBath, ising.Wolff, ising.SwendsenWang} {
+			o := run(t, m, ising.Config{T: c.T, Algorithm: a, Seed: 71, Hot: true}, 500, 30000)
+			for _, q := range []struct {
+				name string
+				got  ising.Estimate
+				want float64
+			}{{"e", o.Energy, ex.e}, {"|m|", o.AbsMagnetization, ex.am}, {"χ", o.Susceptibility, ex.chi},
+				{"C", o.SpecificHeat, ex.c}, {"U", o.Binder, ex.u}} {
+				dev := math.Abs(q.got.Value-q.want) / q.got.Err
+				worst = math.Max(worst, dev)
+				if dev > 4 {
+					t.Errorf("3-D L = 3, h = %v, T = %v, %v: %s = %v, exact %.6f (%.1fσ)", c.h, c.T, a, q.name, q.got, q.want, dev)
+				}
 			}
 		}
 	}
