@@ -618,3 +618,100 @@ func TestCubicOddLatticeExact(t *testing.T) {
 	}
 	t.Logf("worst deviation %.2fσ", worst)
 }
+
+// TestFreeSpinsAndIsolatedSites: with J = 0 every spin is free in its
+// field, e = −h tanh(h/T) and m = tanh(h/T) per spin: on the 16×16 lattice
+// (h = 0.5, T = 1.3) for every sampler, MultiSpin's J = 0 branch included
+// (Wolff's clusters are then single spins and it is random-site
+// Metropolis), and on a graph of three isolated sites with fields 0.4,
+// −0.9 and 0 (e = −Σ h_i tanh(h_i/T)/3). Tolerance 4 error bars (measured
+// worst 2.0σ).
+func TestFreeSpinsAndIsolatedSites(t *testing.T) {
+	const h, T = 0.5, 1.3
+	var worst float64
+	check := func(what string, got, se, want float64) {
+		dev := math.Abs(got-want) / se
+		worst = math.Max(worst, dev)
+		if dev > 4 {
+			t.Errorf("%s = %.5f ± %.5f, exact %.5f (%.1fσ)", what, got, se, want, dev)
+		}
+	}
+	m := lattice(t, 2, 16, 0, h)
+	for _, a := range []ising.Algorithm{ising.Metropolis, ising.Checkerboard, ising.HeatBath, ising.Wolff, ising.SwendsenWang, ising.MultiSpin} {
+		c, err := ising.NewChain(m, ising.Config{T: T, Algorithm: a, Seed: 3, Hot: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Run(200, 4000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Observables()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mean, se := batchMean(s.M, 40)
+		check(fmt.Sprintf("J = 0, %v: e", a), o.Energy.Value, o.Energy.Err, -h*math.Tanh(h/T))
+		check(fmt.Sprintf("J = 0, %v: m", a), mean/256, se/256, math.Tanh(h/T))
+	}
+	fields := []float64{0.4, -0.9, 0}
+	g, err := ising.NewGraph(3, nil, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	for _, f := range fields {
+		want -= f * math.Tanh(f/T) / 3
+	}
+	for _, a := range []ising.Algorithm{ising.Metropolis, ising.HeatBath, ising.Wolff, ising.SwendsenWang} {
+		o := run(t, g, ising.Config{T: T, Algorithm: a, Seed: 3}, 200, 40000)
+		check(fmt.Sprintf("isolated sites, %v: e", a), o.Energy.Value, o.Energy.Err, want)
+	}
+	t.Logf("worst deviation %.2fσ", worst)
+}
+
+// TestSetTemperatureThenRun: a chain equilibrated at T = 1.5 and moved to
+// T = 3 by SetTemperature (Wolff then sets its clusters per sweep anew)
+// samples the new temperature: e and C on the 16×16 torus against
+// Kaufman's. Tolerance 4 error bars (measured worst 1.4σ).
+func TestSetTemperatureThenRun(t *testing.T) {
+	const L = 16
+	m := lattice(t, 2, L, 1, 0)
+	k, err := ising.KaufmanSquare(L, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst float64
+	for _, a := range []ising.Algorithm{ising.Metropolis, ising.Wolff, ising.SwendsenWang, ising.MultiSpin} {
+		c, err := ising.NewChain(m, ising.Config{T: 1.5, Algorithm: a, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Sweep(500); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetTemperature(3); err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Run(200, 20000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Observables()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []struct {
+			name string
+			got  ising.Estimate
+			want float64
+		}{{"e", o.Energy, k.Energy}, {"C", o.SpecificHeat, k.SpecificHeat}} {
+			dev := math.Abs(q.got.Value-q.want) / q.got.Err
+			worst = math.Max(worst, dev)
+			if dev > 4 {
+				t.Errorf("%v after SetTemperature: %s = %v, exact %.6f (%.1fσ)", a, q.name, q.got, q.want, dev)
+			}
+		}
+	}
+	t.Logf("worst deviation %.2fσ", worst)
+}
