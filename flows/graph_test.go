@@ -6,6 +6,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/physbias/physbias/internal/build"
 	"github.com/physbias/physbias/internal/rng"
 	"github.com/physbias/physbias/internal/train"
 )
@@ -102,7 +103,7 @@ func checkNHFGraph(t *testing.T, m *NHF, B int, lossTol, gradTol float64) {
 	t.Helper()
 	d := m.dim
 	g := G.NewGraph()
-	b := &gb{g: g}
+	b := &gb{build.New(g, "flows")}
 	ms, err := m.p.build(g)
 	if err != nil {
 		t.Fatal(err)
@@ -110,8 +111,8 @@ func checkNHFGraph(t *testing.T, m *NHF, B int, lossTol, gradTol float64) {
 	q, qs := b.input("q", B, d)
 	eps, es := b.input("eps", B, d)
 	loss := m.lossGraph(b, ms, q, eps, B)
-	if b.err != nil {
-		t.Fatal(b.err)
+	if b.Err() != nil {
+		t.Fatal(b.Err())
 	}
 	r := rng.New(1)
 	for i := range qs {
@@ -165,15 +166,15 @@ func TestRealNVPGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := G.NewGraph()
-	b := &gb{g: g}
+	b := &gb{build.New(g, "flows")}
 	ms, err := m.p.build(g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	x, xs := b.input("x", B, d)
 	loss := m.lossGraph(b, ms, x, B)
-	if b.err != nil {
-		t.Fatal(b.err)
+	if b.Err() != nil {
+		t.Fatal(b.Err())
 	}
 	r := rng.New(2)
 	for i := range xs {

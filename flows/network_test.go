@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -195,8 +196,8 @@ func TestUserNetworkErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := TwoMoons.Sample(16, 1)
-	if _, err := m.Train(t.Context(), x, TrainConfig{Steps: 1, BatchSize: 8}); !errors.Is(err, ErrCallback) {
-		t.Errorf("a (B, 3) network: got %v, want ErrCallback", err)
+	if _, err := m.Train(t.Context(), x, TrainConfig{Steps: 1, BatchSize: 8}); !errors.Is(err, ErrCallback) || strings.Count(err.Error(), "flows:") != 1 {
+		t.Errorf("a (B, 3) network: got %v, want ErrCallback naming the package once", err)
 	}
 	if _, err := NewNHFNetworks(2, good, good, NHFConfig{Hidden: []int{4}}); !errors.Is(err, ErrInput) {
 		t.Errorf("Hidden with user networks: got %v, want ErrInput", err)

@@ -367,8 +367,8 @@ func (m *NHF) Train(ctx context.Context, x []float64, tc TrainConfig) (History, 
 	q, qs := b.input("q", B, d)
 	eps, es := b.input("eps", B, d)
 	loss := m.lossGraph(b, ms, q, eps, B)
-	if b.err != nil {
-		return History{}, b.err
+	if b.Err() != nil {
+		return History{}, b.Err()
 	}
 	r := rng.Stream(tc.Seed, 1)
 	feed := func(idx []int) error {

@@ -241,8 +241,8 @@ func (m *RealNVP) Train(ctx context.Context, x []float64, tc TrainConfig) (Histo
 	B, d := tc.BatchSize, m.dim
 	xn, xs := b.input("x", B, d)
 	loss := m.lossGraph(b, ms, xn, B)
-	if b.err != nil {
-		return History{}, b.err
+	if b.Err() != nil {
+		return History{}, b.Err()
 	}
 	feed := func(idx []int) error {
 		for j, i := range idx {
@@ -265,8 +265,8 @@ func (p *params) trainGraph(x []float64, dim int, tc TrainConfig) (int, TrainCon
 	if tc, err = tc.withDefaults(n); err != nil {
 		return 0, tc, nil, nil, err
 	}
-	b := &gb{g: G.NewGraph()}
-	ms, err := p.build(b.g)
+	b := newBuilder()
+	ms, err := p.build(b.Graph())
 	if err != nil {
 		return 0, tc, nil, nil, err
 	}
@@ -277,7 +277,7 @@ func (p *params) trainGraph(x []float64, dim int, tc TrainConfig) (int, TrainCon
 // networks ms back into p whatever the outcome (the weights of the last
 // completed step); an error of fit comes first.
 func (p *params) fitRead(ctx context.Context, b *gb, ms []*gnet, loss *G.Node, ps []*G.Node, n int, feed func([]int) error, tc TrainConfig) (History, error) {
-	hist, err := fit(ctx, b.g, loss, ps, n, feed, tc)
+	hist, err := fit(ctx, b.Graph(), loss, ps, n, feed, tc)
 	if rerr := p.read(ms); rerr != nil && err == nil {
 		err = rerr
 	}
@@ -291,34 +291,34 @@ func (p *params) fitRead(ctx context.Context, b *gb, ms []*gnet, loss *G.Node, p
 func (m *RealNVP) lossGraph(b *gb, ms []*gnet, x *G.Node, B int) *G.Node {
 	d, h := m.dim, m.dim/2
 	var logdet *G.Node
-	for l := 0; l < m.cfg.Layers && b.err == nil; l++ {
+	for l := 0; l < m.cfg.Layers && b.Err() == nil; l++ {
 		keep, move := m.halves(l)
-		pick := func(off int, name string) (in, out *G.Node) {
+		pick := func(off int) (in, out *G.Node) {
 			sel := make([]float64, d*h)
 			put := make([]float64, h*d)
 			for i := 0; i < h; i++ {
 				sel[(off+i)*h+i] = 1
 				put[i*d+off+i] = 1
 			}
-			return b.matrix(name+".select", sel, d, h), b.matrix(name+".put", put, h, d)
+			return b.Constant(sel, d, h), b.Constant(put, h, d)
 		}
-		selK, _ := pick(keep, layerName(l, "keep"))
-		selM, putM := pick(move, layerName(l, "move"))
-		xk := b.mul(x, selK)
-		s := b.tanh(b.do("scale network", func() (*G.Node, error) { return ms[2*l].Forward(xk) }))
+		selK, _ := pick(keep)
+		selM, putM := pick(move)
+		xk := b.Mul(x, selK)
+		s := b.Tanh(b.do("scale network", func() (*G.Node, error) { return ms[2*l].Forward(xk) }))
 		t := b.do("shift network", func() (*G.Node, error) { return ms[2*l+1].Forward(xk) })
-		xm := b.mul(x, selM)
-		ym := b.add(b.had(xm, b.exp(s)), t)
+		xm := b.Mul(x, selM)
+		ym := b.Add(b.HadamardProd(xm, b.Exp(s)), t)
 		// x ← x + (ym − xm) placed back in the moved columns.
-		x = b.add(x, b.mul(b.sub(ym, xm), putM))
-		ls := b.sum(s)
+		x = b.Add(x, b.Mul(b.Sub(ym, xm), putM))
+		ls := b.Sum(s)
 		if logdet == nil {
 			logdet = ls
 		} else {
-			logdet = b.add(logdet, ls)
+			logdet = b.Add(logdet, ls)
 		}
 	}
 	// B·loss = ½Σz² − Σ log det + B·(d/2)·log 2π.
-	tot := b.sub(b.scale(b.sum(b.square(x)), 0.5), logdet)
-	return b.add(b.scale(tot, 1/float64(B)), b.scalar(float64(d)/2*log2Pi))
+	tot := b.Sub(b.Scale(0.5, b.Sum(b.Square(x))), logdet)
+	return b.Add(b.Scale(1/float64(B), tot), b.Scalar(float64(d)/2*log2Pi))
 }
