@@ -247,3 +247,70 @@ func TestMagneticForceBeyondDeLaN(t *testing.T) {
 		t.Errorf("LNN's loss %.3g is not below 1%% of the floor %.3g", loss[1], floor)
 	}
 }
+
+// ringOfThree is a user's 3-DoF system: three unit masses on a ring of
+// unit springs, each also held by a soft anharmonic spring,
+//
+//	L = ½|q̇|² − Σ_i [½(q_i − q_{i+1})² + ¼q_i² + 0.075 q_i⁴].
+func ringOfThree() lnn.System {
+	return lnn.System{
+		Name: "ring of three",
+		Dof:  3,
+		Acceleration: func(x, qdd []float64) {
+			for i := range 3 {
+				l, r := x[(i+2)%3], x[(i+1)%3]
+				qdd[i] = -(x[i] - l) - (x[i] - r) - 0.5*x[i] - 0.3*x[i]*x[i]*x[i]
+			}
+		},
+		Energy: func(x []float64) float64 {
+			var e float64
+			for i := range 3 {
+				d := x[i] - x[(i+1)%3]
+				e += x[3+i]*x[3+i]/2 + d*d/2 + x[i]*x[i]/4 + 0.075*x[i]*x[i]*x[i]*x[i]
+			}
+			return e
+		},
+		Initial: func(r *rand.Rand, x []float64) {
+			for i := range x {
+				x[i] = 2*r.Float64() - 1
+			}
+		},
+		Separable: true,
+	}
+}
+
+// TestThreeDoFEnergy: three coordinates (a 3×3 mass matrix per state in
+// the LNN's batched solve). LNN and baseline (16-16, 600 steps, 15
+// trajectories of 15 samples) reach similar test losses (measured 9.9e-3
+// and 7.9e-3), and along 50 s rollouts from 4 test states the LNN's true
+// energy drifts by 0.014 on average (max 0.055) against the baseline's
+// 0.13 (max 0.59, growing from 0.035 at t = 5 s to 0.26 at the end).
+// Bounds: the LNN's mean below 0.05, the baseline's 3× the LNN's.
+func TestThreeDoFEnergy(t *testing.T) {
+	sys := ringOfThree()
+	data, err := lnn.Simulate(sys, lnn.DataConfig{Trajectories: 15, TestTrajectories: 4, T: 6, Samples: 15, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var met [2]lnn.Metrics
+	for i, k := range []lnn.Kind{lnn.LNN, lnn.Baseline} {
+		m, err := lnn.New(3, lnn.Config{Kind: k, Hidden: []int{16, 16}, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Train(context.Background(), data, lnn.TrainConfig{Steps: 600, LR: 3e-3}); err != nil {
+			t.Fatal(err)
+		}
+		if met[i], err = lnn.Evaluate(m, sys, data.Test, lnn.EvalConfig{T: 50, DT: 0.02}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("LNN: test loss %.3g, drift mean %.3g max %.3g; baseline: %.3g, %.3g, %.3g",
+		met[0].TestLoss, met[0].EnergyErr, met[0].MaxEnergyErr, met[1].TestLoss, met[1].EnergyErr, met[1].MaxEnergyErr)
+	if met[0].Diverged > 0 || met[0].EnergyErr > 0.05 {
+		t.Errorf("LNN: %d diverged, mean drift %.3g (want none, < 0.05)", met[0].Diverged, met[0].EnergyErr)
+	}
+	if met[1].Diverged == 0 && met[1].EnergyErr < 3*met[0].EnergyErr {
+		t.Errorf("baseline mean drift %.3g is not 3× the LNN's %.3g", met[1].EnergyErr, met[0].EnergyErr)
+	}
+}
