@@ -74,7 +74,8 @@ type TrainConfig struct {
 	// seed gives bit-identical training.
 	Seed uint64
 	// Progress, if not nil, is called about 20 times during training and
-	// once at the end.
+	// once at the end. A panic in it stops training after the step, with
+	// an error matching ErrCallback.
 	Progress func(Progress)
 	// TimeLimit stops training after this wall time (checked before each
 	// step), without an error and with History.Stop "time limit"; 0 means

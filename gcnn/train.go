@@ -29,7 +29,8 @@ type TrainConfig struct {
 	// Seed seeds the order of the minibatches.
 	Seed uint64
 	// Progress, if not nil, is called about every twentieth of the steps
-	// and once at the end (Done set); ProgressBar makes one.
+	// and once at the end (Done set); ProgressBar makes one. A panic in it
+	// stops training after the step, with an error matching ErrCallback.
 	Progress func(Progress)
 	// TimeLimit, if positive, stops training after the step running when
 	// it has passed: Train returns the history so far without an error,
