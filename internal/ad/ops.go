@@ -69,6 +69,7 @@ type fop struct {
 	nc    int   // kGather/kScatter: columns of each output matrix
 	cache *actCache
 	out   *outBuf
+	use   *gradUse // ops built by SymDiff: skip runs nobody reads (unused.go)
 }
 
 // outBuf is the output buffer a node of a fused op owns: allocated on the
@@ -145,8 +146,8 @@ func (o fop) WriteHash(h hash.Hash) {
 	if o.out != nil {
 		oid = o.out.id
 	}
-	fmt.Fprintf(h, "ad.fop{kind=%d arity=%d act=%d b=%d s=%d nf=%d k=%d ints=%v blk=%v col=%v nr=%d nc=%d cache=%d out=%d}",
-		o.kind, o.arity, o.act, o.b, o.s, o.nf, o.k, o.ints, o.blk, o.col, o.nr, o.nc, cid, oid)
+	fmt.Fprintf(h, "ad.fop{kind=%d arity=%d act=%d b=%d s=%d nf=%d k=%d ints=%v blk=%v col=%v nr=%d nc=%d cache=%d out=%d grad=%t}",
+		o.kind, o.arity, o.act, o.b, o.s, o.nf, o.k, o.ints, o.blk, o.col, o.nr, o.nc, cid, oid, o.use != nil)
 }
 
 func (o fop) Hashcode() uint32 {
@@ -322,7 +323,7 @@ func (o fop) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	}
 	switch o.kind {
 	case kStackIn:
-		set(0)(apply(fop{kind: kBlock, b: o.b, s: o.s, k: 0}, grad))
+		set(0)(applyGrad(fop{kind: kBlock, b: o.b, s: o.s, k: 0}, grad))
 		if len(in) == 2 {
 			vb := 1
 			for t, d := range o.ints {
@@ -330,43 +331,43 @@ func (o fop) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 					vb = 1 + t
 				}
 			}
-			set(1)(apply(fop{kind: kBlock, b: o.b, s: o.s, k: vb}, grad))
+			set(1)(applyGrad(fop{kind: kBlock, b: o.b, s: o.s, k: vb}, grad))
 		}
 	case kLin:
-		set(0)(apply(fop{kind: kLinT}, grad, in[1]))
-		set(1)(apply(fop{kind: kMatTN}, in[0], grad))
+		set(0)(applyGrad(fop{kind: kLinT}, grad, in[1]))
+		set(1)(applyGrad(fop{kind: kMatTN}, in[0], grad))
 		if len(in) == 3 {
-			set(2)(apply(fop{kind: kColSum, b: o.b}, grad))
+			set(2)(applyGrad(fop{kind: kColSum, b: o.b}, grad))
 		}
 	case kLinT:
-		set(0)(apply(fop{kind: kLin}, grad, in[1]))
-		set(1)(apply(fop{kind: kMatTN}, grad, in[0]))
+		set(0)(applyGrad(fop{kind: kLin}, grad, in[1]))
+		set(1)(applyGrad(fop{kind: kMatTN}, grad, in[0]))
 	case kAct:
 		bo := o
 		bo.kind = kActBack
-		set(0)(apply(bo, in[0], out, grad))
+		set(0)(applyGrad(bo, in[0], out, grad))
 	case kRevAct:
 		bz, bg := o, o
 		bz.kind, bg.kind = kRevBackZ, kRevBackG
-		set(0)(apply(bz, in[0], in[1], in[2], grad))
-		set(2)(apply(bg, in[0], in[1], in[2], grad))
+		set(0)(applyGrad(bz, in[0], in[1], in[2], grad))
+		set(2)(applyGrad(bg, in[0], in[1], in[2], grad))
 	case kSeed:
 		if len(in) == 2 {
-			set(0)(apply(fop{kind: kSeedBackW, b: o.b, s: o.s, k: in[0].Shape()[1]}, grad, in[1]))
-			set(1)(apply(fop{kind: kSeedBackU, b: o.b, s: o.s}, grad, in[0]))
+			set(0)(applyGrad(fop{kind: kSeedBackW, b: o.b, s: o.s, k: in[0].Shape()[1]}, grad, in[1]))
+			set(1)(applyGrad(fop{kind: kSeedBackU, b: o.b, s: o.s}, grad, in[0]))
 		} else {
-			set(0)(apply(fop{kind: kSeedBackW, b: o.b, s: o.s, k: 1}, grad))
+			set(0)(applyGrad(fop{kind: kSeedBackW, b: o.b, s: o.s, k: 1}, grad))
 		}
 	case kBlock:
-		set(0)(apply(fop{kind: kUnblock, b: o.b, s: o.s, k: o.k}, grad))
+		set(0)(applyGrad(fop{kind: kUnblock, b: o.b, s: o.s, k: o.k}, grad))
 	case kGather:
 		so := o
 		so.kind = kScatter
-		set(0)(apply(so, grad))
+		set(0)(applyGrad(so, grad))
 	case kBlockSum:
 		so := o
 		so.kind = kUnblockSum
-		set(0)(apply(so, grad))
+		set(0)(applyGrad(so, grad))
 	default:
 		return nil, fmt.Errorf("ad: %v is a backward op and has no derivative (nested derivatives are not supported)", o)
 	}
@@ -397,6 +398,13 @@ func (o fop) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	s, err := o.InferShape(shapes...)
 	if err != nil {
 		return nil, err
+	}
+	if o.out != nil && !o.use.needed() {
+		// A gradient nobody reads: its buffer, zeros, stands in.
+		if o.out.t == nil || !o.out.t.Shape().Eq(s) {
+			o.out.t = tensor.New(tensor.WithShape(s.Clone()...), tensor.Of(tensor.Float64))
+		}
+		return o.out.t, nil
 	}
 	var t *tensor.Dense
 	var y []float64
