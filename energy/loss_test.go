@@ -215,6 +215,7 @@ func TestZeroValues(t *testing.T) {
 		}(),
 		"Conditional.Save": c.Save(&bytes.Buffer{}),
 		"RBM.AIS":          func() error { _, err := r.AIS(context.Background(), energy.AISConfig{}); return err }(),
+		"RBM.RAISE":        func() error { _, err := r.RAISE(context.Background(), x, energy.RAISEConfig{}); return err }(),
 		"RBM.Save":         r.Save(&bytes.Buffer{}),
 		"RBM.Sample":       func() error { _, err := r.Sample(x, 1, 1); return err }(),
 	} {

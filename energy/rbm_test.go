@@ -331,6 +331,28 @@ func TestRBMBadInput(t *testing.T) {
 		{"bad units", func() error { _, err := energy.New(energy.Config{Visible: 2, Hidden: 3, Units: 7}); return err }(), energy.ErrInput},
 		{"AIS betas", func() error { _, err := m.AIS(ctx, energy.AISConfig{Betas: []float64{0, 0.5, 0.4, 1}}); return err }(), energy.ErrInput},
 		{"AIS data mismatch", func() error { _, err := m.AIS(ctx, energy.AISConfig{Data: [][]float64{{1}}}); return err }(), energy.ErrInput},
+		{"RAISE betas", func() error {
+			_, err := m.RAISE(ctx, good, energy.RAISEConfig{Betas: []float64{0.1, 1}})
+			return err
+		}(), energy.ErrInput},
+		{"RAISE runs", func() error { _, err := m.RAISE(ctx, good, energy.RAISEConfig{Runs: -1}); return err }(), energy.ErrInput},
+		{"RAISE no rows", func() error { _, err := m.RAISE(ctx, nil, energy.RAISEConfig{}); return err }(), energy.ErrInput},
+		{"RAISE non-binary row", func() error {
+			_, err := m.RAISE(ctx, [][]float64{{0, 2, 1, 0}}, energy.RAISEConfig{})
+			return err
+		}(), energy.ErrInput},
+		{"RAISE NaN row", func() error {
+			_, err := m.RAISE(ctx, [][]float64{{0, math.NaN(), 1, 0}}, energy.RAISEConfig{})
+			return err
+		}(), energy.ErrNotFinite},
+		{"RAISE base data mismatch", func() error {
+			_, err := m.RAISE(ctx, good, energy.RAISEConfig{Data: [][]float64{{1}}})
+			return err
+		}(), energy.ErrInput},
+		{"RAISE nil context", func() error {
+			_, err := m.RAISE(nil, good, energy.RAISEConfig{}) //nolint:staticcheck // a nil context is the bad input tested
+			return err
+		}(), energy.ErrInput},
 		{"too big to enumerate", func() error {
 			big, _ := energy.New(energy.Config{Visible: 30, Hidden: 30})
 			_, err := big.LogPartition()
