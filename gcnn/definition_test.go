@@ -46,11 +46,12 @@ func correlate(x []float64, B, C, H, W int, w []float64, O, K int, bias []float6
 // transformed by element h — an image filter moved in the plane (Act on
 // images), a filter on the group moved and its group channels permuted (Act
 // on the group). Checked against the definition written out in loops, for
-// P4 and P4M, on a non-square odd input with three channels, padding and a
-// stride, with biases, in float64 and in float32 (the direct convolution).
+// Z2 (an ordinary convolution), P4 and P4M, on a non-square odd input with
+// three channels, padding and a stride, with biases, in float64 and in
+// float32 (the direct convolution).
 func TestGroupCorrelationDefinition(t *testing.T) {
 	const B, C, H, W, O, K = 2, 3, 9, 7, 2, 3
-	for _, grp := range []gcnn.Group{gcnn.P4, gcnn.P4M} {
+	for _, grp := range []gcnn.Group{gcnn.Z2, gcnn.P4, gcnn.P4M} {
 		for _, cv := range []gcnn.Conv{{}, {Pad: 1}, {Stride: 2, Pad: 1}} {
 			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 				t.Run(fmt.Sprintf("%v/stride%d/pad%d/%v", grp, max(cv.Stride, 1), cv.Pad, dt), func(t *testing.T) {
