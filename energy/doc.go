@@ -40,11 +40,12 @@
 // grows; its RAISEResult.LogZ, used with LogLikelihood on a whole test set,
 // is the conservative side of the bracket. Measured on a CD-1-trained
 // 64×20 RBM, 2^20 hidden states enumerated (TestAISAndRAISEBracketTrainedRBM):
-// with 1,000 inverse temperatures AIS is 0.08 nats off log Z (se 0.11) and
-// RAISE 0.27 (se 0.05); with 100, AIS is 0.58 low, outside its own ±3σ bar,
-// and RAISE 0.14 high. RAISE is not a bound on the RBM itself: when the
-// annealing model fits the data better than the RBM (here by 0.27 nats at
-// 1,000 temperatures, 0.02 at 10,000) it errs high too.
+// with 1,000 inverse temperatures AIS's log Z is 0.08 nats low (se 0.11)
+// and RAISE's 0.27 low (se 0.05); with 100, AIS's is 0.58 low, outside its
+// own ±3σ bar, and RAISE's 0.14 high. So RAISE is not a bound on the RBM
+// itself: when the annealing model fits the data better than the RBM
+// (here by 0.27 nats at 1,000 temperatures, 0.02 at 10,000) its
+// log-likelihood errs high too.
 //
 // Measured (go test -v -run BarsAndStripes): on 3×3 bars and stripes with 16
 // hidden units and 10,000 updates, persistent CD reaches an exact

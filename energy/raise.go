@@ -30,7 +30,8 @@ type RAISEConfig struct {
 	Seed uint64
 	// Progress, if not nil, is called about 20 times with Step counting
 	// intermediate distributions (over all blocks of runs) and Loss
-	// holding the mean log-probability so far of the rows done.
+	// holding the mean log weight of the current block so far (its
+	// log-probability estimate once the block reaches β = 0).
 	Progress func(Progress)
 }
 
@@ -73,12 +74,15 @@ type RAISEResult struct {
 //	w = p_0(v_0) Π_{k=1..K} p*_k(v_k)/p*_k(v_{k−1}),
 //
 // whose mean is exactly p_ann(v). Its log is a stochastic lower bound on
-// log p_ann(v), and p_ann tends to the RBM as K grows; for a trained RBM
-// p_ann is usually the worse model (the annealing misses some of the
-// RBM's sharper structure), so RAISE errs on the low side where forward
-// AIS, which tends to underestimate log Z, errs on the high side: the two
-// bracket the log-likelihood. The intermediate models p*_k are those of
-// AIS (the same base model and schedule).
+// log p_ann(v), and p_ann tends to the RBM as K grows. Where p_ann is the
+// worse model of the data (Burda et al. find this the usual case), RAISE
+// errs low where forward AIS, which tends to underestimate log Z, errs
+// high, and the two bracket the log-likelihood; where the annealing model
+// fits the data better than the RBM (it reaches the RBM's mass away from
+// the data least), RAISE errs high too: on a CD-1-trained 64×20 RBM, by
+// 0.27 nats at 1,000 inverse temperatures and 0.02 at 10,000. The
+// intermediate models p*_k are those of AIS (the same base model and
+// schedule).
 //
 // Each row costs one annealing run per Runs; score a random subset of a
 // large test set and use RAISEResult.LogZ with LogLikelihood for the whole
