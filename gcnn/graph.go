@@ -88,10 +88,11 @@ func TrainGraph(ctx context.Context, o Objective, tc TrainConfig) (History, erro
 	tc.Progress = recoverProgress(tc.Progress, &cbErr, cancel)
 	feed := o.Feed
 	if feed != nil {
-		user := feed
+		user, step := feed, 0
 		feed = func(idx []int) error {
+			step++ // Feed runs once before each step
 			if err := callFeed(user, idx); err != nil {
-				cbErr = err
+				cbErr = errorf(ErrCallback, "TrainGraph: step %d: %w", step, fail.Trim(err, "gcnn"))
 				return err
 			}
 			return nil
