@@ -89,7 +89,7 @@ type TrainConfig struct {
 // negative evidence lower bound (NHF) in nats per point; Steps the number of
 // steps done; Evals the forward and backward passes; Elapsed the wall time;
 // Stop why training stopped: "step limit", "time limit" (StopTimeLimit),
-// "canceled" (the context; Train's error matches context.Canceled) or
+// "canceled" (the context; Train's error matches context.Canceled),
 // "not finite" (Train's error matches ErrNotFinite and names the step) or
 // "error" (any other error).
 type History = train.History
