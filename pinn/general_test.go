@@ -5,6 +5,7 @@ package pinn_test
 // would with the public API and the Fields helpers.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -190,6 +191,22 @@ func TestWaveInitialRate(t *testing.T) {
 			t.Logf("max |u_t(x, T0) − sin k₂(x − X0)| = %.3g", worst)
 			if worst > 10*tc.bound {
 				t.Errorf("u_t(x, T0) off the initial velocity by %.3g", worst)
+			}
+			// A model with an InitialRate condition saves and loads bit
+			// for bit; a problem without it is refused.
+			var buf bytes.Buffer
+			if err := m.Save(&buf); err != nil {
+				t.Fatal(err)
+			}
+			l, err := pinn.Load(bytes.NewReader(buf.Bytes()), b.problem(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameBits(t, "Predict after Load", m.Predict, l.Predict, edge)
+			q := b.problem(c)
+			q.Conditions[2].Kind = pinn.Initial
+			if _, err := pinn.Load(bytes.NewReader(buf.Bytes()), q); !errors.Is(err, pinn.ErrInput) {
+				t.Errorf("Load with Initial in place of InitialRate: %v, want ErrInput", err)
 			}
 		})
 	}
