@@ -387,10 +387,11 @@ func run(o options, name string, pot gnn.Potential) error {
 	l1 := res[len(res)-1]
 	var series []plotting.Series
 	for k := range l1.fit.Components {
+		x, y := central(l1.fit.Pred[k], column(l1.msgs, l1.fit.Components[k]), 0.01)
 		series = append(series, plotting.Series{
 			Name:   fmt.Sprintf("component %d (R² %.3f)", l1.fit.Components[k], l1.fit.R2[k]),
-			X:      l1.fit.Pred[k],
-			Y:      column(l1.msgs, l1.fit.Components[k]),
+			X:      x,
+			Y:      y,
 			Points: true,
 		})
 	}
@@ -402,7 +403,7 @@ func run(o options, name string, pot gnn.Potential) error {
 	}
 	series = append(series, plotting.Series{Name: "y = x", X: []float64{lo, hi}, Y: []float64{lo, hi}, Dashed: true})
 	if err := plotting.Lines(filepath.Join(o.out, "gnn-"+name+"-messages.png"), plotting.Figure{
-		Title:  fmt.Sprintf("%s, %s messages: top components vs linear fit of %s", name, l1.v.name, l1.target),
+		Title:  fmt.Sprintf("%s, %s messages: top components vs linear fit of %s (1%% tails not drawn)", name, l1.v.name, l1.target),
 		XLabel: fmt.Sprintf("linear combination a·%s + b of the true force components (simulation units)", l1.target),
 		YLabel: "message component (simulation units)", LegendLeft: true,
 	}, series...); err != nil {
@@ -498,6 +499,27 @@ func strongest(t *gnn.EdgeTable, keep float64) (*gnn.EdgeTable, []int) {
 		out.Force = append(out.Force, t.Force[e])
 	}
 	return out, idx
+}
+
+// central returns the points (x[i], y[i]) whose x and y both lie between
+// the tail and 1 − tail quantiles of their own values: a few messages far
+// off the rest would otherwise squeeze the bulk of the plot into a line.
+func central(x, y []float64, tail float64) ([]float64, []float64) {
+	bounds := func(v []float64) (float64, float64) {
+		s := append([]float64(nil), v...)
+		sort.Float64s(s)
+		n := len(s) - 1
+		return s[int(tail*float64(n))], s[int((1-tail)*float64(n))]
+	}
+	xlo, xhi := bounds(x)
+	ylo, yhi := bounds(y)
+	var cx, cy []float64
+	for i := range x {
+		if x[i] >= xlo && x[i] <= xhi && y[i] >= ylo && y[i] <= yhi {
+			cx, cy = append(cx, x[i]), append(cy, y[i])
+		}
+	}
+	return cx, cy
 }
 
 func pick(rows [][]float64, idx []int) [][]float64 {
