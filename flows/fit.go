@@ -6,7 +6,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
-	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -20,15 +19,8 @@ import (
 // with "flows: ".
 func fit(ctx context.Context, g *G.ExprGraph, loss *G.Node, ps []*G.Node, n int,
 	feed func(idx []int) error, tc TrainConfig) (History, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var perr error
-	tc.Progress = recoverProgress(tc.Progress, &perr, cancel)
 	hist, err := train.AdamSettings(tc).Run(ctx, train.Problem{Graph: g, Loss: loss, Params: ps, N: n, Feed: feed}, "flows")
 	switch {
-	case perr != nil:
-		hist.Stop = "error"
-		return hist, perr
 	case err == nil:
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		hist.Stop = "canceled"
@@ -38,27 +30,6 @@ func fit(ctx context.Context, g *G.ExprGraph, loss *G.Node, ps []*G.Node, n int,
 		hist.Stop = "error"
 	}
 	return hist, err
-}
-
-// recoverProgress wraps a user's Progress function: a panic in it is kept in
-// *perr (an error matching ErrCallback) and cancels the run, and later calls
-// are skipped. A nil f stays nil.
-func recoverProgress(f func(Progress), perr *error, cancel context.CancelFunc) func(Progress) {
-	if f == nil {
-		return nil
-	}
-	return func(p Progress) {
-		if *perr != nil {
-			return
-		}
-		func() {
-			defer fail.Recover(perr, "flows", "TrainConfig.Progress")
-			f(p)
-		}()
-		if *perr != nil {
-			cancel()
-		}
-	}
 }
 
 // checkData checks that x holds whole, finite rows of dim values and

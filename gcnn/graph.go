@@ -82,10 +82,7 @@ func TrainGraph(ctx context.Context, o Objective, tc TrainConfig) (History, erro
 	if o.N > 0 && tc.BatchSize == 0 {
 		tc.BatchSize = min(64, o.N)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var cbErr error
-	tc.Progress = recoverProgress(tc.Progress, &cbErr, cancel)
 	feed := o.Feed
 	if feed != nil {
 		user, step := feed, 0

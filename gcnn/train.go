@@ -9,7 +9,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/physbias/physbias/internal/build"
-	"github.com/physbias/physbias/internal/fail"
 	"github.com/physbias/physbias/internal/train"
 )
 
@@ -118,35 +117,6 @@ func (m *Model) Train(ctx context.Context, data *Dataset, tc TrainConfig) (Histo
 		}
 		return nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var perr error
-	tc.Progress = recoverProgress(tc.Progress, &perr, cancel)
-	h, err := train.AdamSettings(tc).Run(ctx,
+	return train.AdamSettings(tc).Run(ctx,
 		train.Problem{Graph: nt.g, Loss: loss, Params: nt.params, N: im.Len(), Feed: feed}, "gcnn")
-	if perr != nil {
-		return h, perr
-	}
-	return h, err
-}
-
-// recoverProgress wraps a user's Progress function: a panic in it is kept in
-// *perr (an error matching ErrCallback) and cancels the run, and later calls
-// are skipped. A nil f stays nil.
-func recoverProgress(f func(Progress), perr *error, cancel context.CancelFunc) func(Progress) {
-	if f == nil {
-		return nil
-	}
-	return func(p Progress) {
-		if *perr != nil {
-			return
-		}
-		func() {
-			defer fail.Recover(perr, "gcnn", "TrainConfig.Progress")
-			f(p)
-		}()
-		if *perr != nil {
-			cancel()
-		}
-	}
 }

@@ -27,7 +27,9 @@ import (
 // step, with an error wrapping the context's error (cancellation) or none
 // (time limit, History.Stop "time limit"). A NaN or Inf stop returns an
 // error matching fail.ErrNotFinite; invalid settings one matching
-// fail.ErrInput. Messages start with Config.Prefix.
+// fail.ErrInput. A panic in Config.Progress stops the run the same way,
+// after the step it reported, with an error matching fail.ErrCallback.
+// Messages start with Config.Prefix.
 func Run(p Problem, opt Optimizer, cfg Config) (History, error) {
 	if err := p.validate(); err != nil {
 		return History{}, err
@@ -49,6 +51,9 @@ func Run(p Problem, opt Optimizer, cfg Config) (History, error) {
 	defer s.m.Close()
 	err = opt.minimize(s)
 	s.finish()
+	if s.cbErr != nil && err == nil {
+		err = s.cbErr
+	}
 	s.hist.Steps = len(s.hist.Loss)
 	s.hist.Elapsed = time.Since(s.start)
 	return s.hist, err
@@ -75,6 +80,7 @@ type session struct {
 	idx     []int
 	steps   int     // planned number of steps, set by the optimizer
 	last    float64 // loss of the latest evaluation
+	cbErr   error   // Config.Progress panicked (fail.ErrCallback); the run stops before the next step
 }
 
 func newSession(p Problem, cfg Config) (*session, error) {
@@ -178,6 +184,9 @@ func Scalar(v G.Value) (float64, error) {
 // with the context's error when Config.Context is done, with nil and
 // History.Stop "time limit" when Config.TimeLimit has passed.
 func (s *session) stop(step int) (bool, error) {
+	if s.cbErr != nil {
+		return true, s.cbErr
+	}
 	if ctx := s.cfg.Context; ctx != nil {
 		if err := ctx.Err(); err != nil {
 			return true, fmt.Errorf("%s: stopped before step %d: %w", s.cfg.prefix(), step, err)
@@ -199,8 +208,24 @@ func (s *session) record(loss float64) {
 		every = max(1, s.steps/20)
 	}
 	if s.cfg.Progress != nil && step%every == 0 && step < s.steps {
-		s.cfg.Progress(Progress{Step: step, Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start)})
+		s.progress(Progress{Step: step, Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start)})
 	}
+}
+
+// progress calls Config.Progress; a panic there is kept in s.cbErr (an
+// error matching fail.ErrCallback that names the step) and no later call
+// is made, so the run stops before its next step with the parameters of
+// the step just completed.
+func (s *session) progress(p Progress) {
+	if s.cbErr != nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.cbErr = fail.Errorf(fail.ErrCallback, s.cfg.prefix(), "step %d: TrainConfig.Progress panicked: %v", p.Step, r)
+		}
+	}()
+	s.cfg.Progress(p)
 }
 
 // finish sends the final Progress call.
@@ -212,5 +237,5 @@ func (s *session) finish() {
 	if n := len(s.hist.Loss); n > 0 {
 		loss = s.hist.Loss[n-1]
 	}
-	s.cfg.Progress(Progress{Step: len(s.hist.Loss), Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start), Done: true})
+	s.progress(Progress{Step: len(s.hist.Loss), Steps: s.steps, Loss: loss, Elapsed: time.Since(s.start), Done: true})
 }

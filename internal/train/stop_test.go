@@ -126,3 +126,44 @@ func TestNotFiniteMatches(t *testing.T) {
 		t.Fatalf("negative TimeLimit: %v", err)
 	}
 }
+
+// TestProgressPanic: a Progress that panics at step k stops the run after
+// step k, for Adam and L-BFGS, with an error matching fail.ErrCallback that
+// names the step and the panic, k losses, no further Progress call, and
+// the parameters of a run of exactly k steps, bit for bit. A panic in the
+// final (Done) call is reported the same way.
+func TestProgressPanic(t *testing.T) {
+	const k = 4
+	for _, opt := range []Optimizer{Adam{LR: 0.05}, LBFGS{}} {
+		p := newLSQ(t, 64, 3, 0, 7)
+		calls := 0
+		cfg := Config{Steps: 50, ReportEvery: 1, Prefix: "hnn", Progress: func(pr Progress) {
+			calls++
+			if pr.Step == k {
+				panic("user bug")
+			}
+		}}
+		h, err := Run(p.problem(0), opt, cfg)
+		if !errors.Is(err, fail.ErrCallback) {
+			t.Fatalf("%v: error %v, want ErrCallback", opt, err)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "hnn: step 4: ") || !strings.Contains(msg, "user bug") {
+			t.Errorf("%v: message %q", opt, msg)
+		}
+		if h.Steps != k || calls != k {
+			t.Errorf("%v: %d steps and %d Progress calls, want %d", opt, h.Steps, calls, k)
+		}
+		if got, want := p.params(t), reference(t, opt, k); !sameBits(got, want) {
+			t.Errorf("%v: parameters after the panic %v, after %d steps %v", opt, got, k, want)
+		}
+	}
+	p := newLSQ(t, 16, 2, 0, 3)
+	h, err := Run(p.problem(0), Adam{}, Config{Steps: 6, Progress: func(pr Progress) {
+		if pr.Done {
+			panic(errors.New("at the end"))
+		}
+	}})
+	if !errors.Is(err, fail.ErrCallback) || h.Steps != 6 || !strings.Contains(err.Error(), "at the end") {
+		t.Errorf("panic in the Done call: %d steps, error %v", h.Steps, err)
+	}
+}
