@@ -60,6 +60,11 @@ type fusedRec struct {
 	f      []float64
 	tx, tv []float64
 	tz     [][]float64
+	// With Kelly's term of order K ≥ 3 (fused_jets.go), the Taylor
+	// coefficients k = 1..K−1 along the flow (index 0 unused): xj[k] of the
+	// input, zj[l][k] and aj[l][k] of the hidden layers, fj[k] of f.
+	xj, fj [][]float64
+	zj, aj [][][]float64
 }
 
 // derivFromValue reports whether σ′(z) is computed from σ(z) in the
@@ -78,6 +83,7 @@ func derivFromValue(a ad.Activation) bool {
 func newFused(net *mlpNet, B, n int, theta []float64, ts []term) *fused {
 	f := &fused{sizes: net.sizes, act: net.act, timeInput: net.timeInput, B: B, n: n}
 	f.terms = newTerms(ts, n)
+	f.jets = newJets(ts, net.act)
 	p, maxW := 0, 0
 	for l := 0; l+1 < len(f.sizes); l++ {
 		fi, fo := f.sizes[l], f.sizes[l+1]
@@ -159,6 +165,21 @@ func (f *fused) layoutRec(take func(k int) []float64) *fusedRec {
 			r.tz[l] = take(T * B * f.sizes[l+1])
 		}
 		r.tv = take(T * B * f.n)
+	}
+	if J := f.J; J > 0 {
+		r.xj, r.fj = make([][]float64, J+1), make([][]float64, J+1)
+		r.zj, r.aj = make([][][]float64, L-1), make([][][]float64, L-1)
+		for l := range r.zj {
+			r.zj[l], r.aj[l] = make([][]float64, J+1), make([][]float64, J+1)
+		}
+		for k := 1; k <= J; k++ {
+			r.xj[k] = take(B * f.sizes[0])
+			r.fj[k] = take(B * f.n)
+			for l := 0; l < L-1; l++ {
+				r.zj[l][k] = take(B * f.sizes[l+1])
+				r.aj[l][k] = take(B * f.sizes[l+1])
+			}
+		}
 	}
 	return r
 }
@@ -242,7 +263,7 @@ func (f *fused) forward(tau float64, off, y, d []float64, rec *fusedRec) {
 		f.mul(l, B, a, z, true)
 		if l < L-1 {
 			ds := rec.d[l]
-			if ds == nil && f.T > 0 { // the tangents need σ′
+			if ds == nil && f.second() { // the tangents and jets need σ′
 				ds = f.d1[l]
 			}
 			f.act.Apply(z, z, ds)
@@ -304,8 +325,8 @@ func (f *fused) backward(rec *fusedRec, cot, ybar, gtheta []float64) float64 {
 		blas.Gemm(false, true, B, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
 		if l > 0 {
 			q := f.off[l-1] + f.sizes[l-1]*fi // b_{l−1} in θ
-			if f.T > 0 {
-				f.scaleBySecond(gn, f.cur1[l-1], f.d2[l-1], f.s[l-1], gtheta[q:q+fi])
+			if f.second() {
+				f.scaleBySecond(gn, f.cur1[l-1], f.s[l-1], gtheta[q:q+fi])
 			} else {
 				f.scaleByDeriv(gn, a, rec.d[l-1], gtheta[q:q+fi])
 			}

@@ -62,17 +62,22 @@ func fusedTerm(t term) bool {
 	case termKinetic, termFrobenius, termKelly2, termTrace, termTraceHutch:
 		return true
 	}
-	return false
+	return kellyOrder(t) > 0
 }
 
-// fusedTerms reports whether the fused path integrates all of ts.
+// fusedTerms reports whether the fused path integrates all of ts (at most
+// one Kelly term by Taylor mode).
 func fusedTerms(ts []term) bool {
+	jet := 0
 	for _, t := range ts {
 		if !fusedTerm(t) {
 			return false
 		}
+		if kellyOrder(t) > 0 {
+			jet++
+		}
 	}
-	return true
+	return jet <= 1
 }
 
 // terms is what a fused evaluator keeps for the terms it integrates.
@@ -88,12 +93,18 @@ type terms struct {
 	h0 []float64   // tangents' reverse-pass buffers, T·B×max width
 	h1 []float64   //
 	ta []float64   // ȧ_l of one layer, T·B×max width
-	s  [][]float64 // s[l], B×sizes[l+1]: Σ over tangents of ḡ_ȧ_l⊙ż_l
+	s  [][]float64 // s[l], B×sizes[l+1]: the part of ḡ_{z_l} through the tangents and jets
 	// σ′(z_l) and σ″(z_l) of the hidden layers (B×sizes[l+1]) of the
 	// evaluation in hand: d1[l] is where σ′ is computed when a record does
 	// not keep it, cur1[l] is rec.d[l] or d1[l].
 	d1, d2, cur1 [][]float64
+
+	jets // Kelly's term of order K ≥ 3 by Taylor mode (fused_jets.go)
 }
+
+// second reports whether the value's reverse pass takes cotangents of
+// z_{l,0} other than through σ(z_l): the tangents' and the jets'.
+func (tm *terms) second() bool { return tm.T > 0 || tm.K > 0 }
 
 // newTerms lays out the tangents of ts (all fusedTerm) for states of
 // dimension n.
@@ -135,11 +146,14 @@ func (f *fused) allocTerms(B, maxW int) {
 			f.eps = make([]float64, B*f.n)
 		}
 	}
-	if f.T == 0 {
+	f.allocJets(B, maxW)
+	if !f.second() {
 		return
 	}
-	f.gv = make([]float64, f.T*B*f.n)
-	f.h0, f.h1, f.ta = make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW)
+	if f.T > 0 {
+		f.gv = make([]float64, f.T*B*f.n)
+		f.h0, f.h1, f.ta = make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW), make([]float64, f.T*B*maxW)
+	}
 	L := len(f.sizes) - 1
 	f.s = make([][]float64, L-1)
 	f.d1 = make([][]float64, L-1)
@@ -242,6 +256,9 @@ func (f *fused) forwardTerms(rec *fusedRec, d []float64) {
 			activeTangents(a, rec.tz[l], d1, T)
 		}
 	}
+	if f.K > 0 {
+		f.forwardJets(rec)
+	}
 	m := len(f.list)
 	out := d[B*n : B*(n+m)]
 	for i, t := range f.list {
@@ -260,6 +277,9 @@ func (f *fused) forwardTerms(rec *fusedRec, d []float64) {
 				for j := 0; j < n; j++ {
 					s -= rec.tv[((k+j)*B+r)*n+j]
 				}
+			default: // Kelly's term by Taylor mode
+				v := rec.fj[f.J][r*n : (r+1)*n]
+				s = f.kellyScale() * dot(v, v)
 			}
 			out[r*m+i] = s
 		}
@@ -268,10 +288,11 @@ func (f *fused) forwardTerms(rec *fusedRec, d []float64) {
 
 // backwardTerms turns the terms' cotangents in cot (after f's B×n) into
 // cotangents of f (returned, B×n, f's own cotangent added) and of the
-// tangents, runs the tangents' reverse pass (adding to gtheta's weights and
-// filling f.s), and leaves the value's reverse pass to backward.
+// tangents, runs the tangents' and the jets' reverse passes (adding to
+// gtheta's weights and filling f.s), and leaves the value's reverse pass to
+// backward.
 func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
-	B, n, in, T := f.B, f.n, f.sizes[0], f.T
+	B, n, T := f.B, f.n, f.T
 	L := len(f.sizes) - 1
 	m := len(f.list)
 	ny := B * n
@@ -305,14 +326,30 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 			}
 		}
 	}
-	if T == 0 {
+	if !f.second() {
 		return gf
 	}
-	TB := T * B
 	for l := 0; l < L-1; l++ {
 		f.cur1[l] = f.deriv(rec, l)
-		second(f.act, rec.a[l], f.cur1[l], f.d2[l])
+		clear(f.s[l])
 	}
+	if T > 0 {
+		f.backwardTangents(rec, gf, gtheta)
+	}
+	if f.K > 0 {
+		f.backwardJets(rec, cot, gf, gtheta, f.s)
+	}
+	return gf
+}
+
+// backwardTangents runs the tangents' reverse pass from their outputs'
+// cotangents f.gv, adding to gtheta's weights, to f's cotangent gf (a
+// tangent along the flow) and to f.s[l] the tangents' part σ″(z_l)⊙
+// Σ ḡ_ȧ_l⊙ż_l of hidden layer l's cotangent.
+func (f *fused) backwardTangents(rec *fusedRec, gf, gtheta []float64) {
+	B, n, in, T := f.B, f.n, f.sizes[0], f.T
+	L := len(f.sizes) - 1
+	TB := T * B
 	g := f.gv
 	buf, next := f.h0, f.h1
 	flow := false
@@ -335,13 +372,13 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 		blas.Gemm(false, true, TB, fi, fo, g, fo, f.w[l], fo, gn, fi, false)
 		if l > 0 {
 			w := B * fi
-			s, d1 := f.s[l-1], f.cur1[l-1]
-			clear(s)
+			s, d1, d2 := f.s[l-1], f.cur1[l-1], f.d2[l-1]
+			second(f.act, rec.a[l-1], d1, d2)
 			for k := 0; k < T; k++ {
 				gk, zk := gn[k*w:(k+1)*w], rec.tz[l-1][k*w:(k+1)*w]
-				zk, s, d1 := zk[:len(gk)], s[:len(gk)], d1[:len(gk)]
+				zk, s, d1, d2 := zk[:len(gk)], s[:len(gk)], d1[:len(gk)], d2[:len(gk)]
 				for i, v := range gk {
-					s[i] += v * zk[i]
+					s[i] += v * zk[i] * d2[i]
 					gk[i] = v * d1[i]
 				}
 			}
@@ -363,7 +400,6 @@ func (f *fused) backwardTerms(rec *fusedRec, cot, gtheta []float64) []float64 {
 			}
 		}
 	}
-	return gf
 }
 
 // second writes σ″(z) into d2 from a = σ(z) and d1 = σ′(z), with
@@ -392,15 +428,15 @@ func second(act ad.Activation, a, d1, d2 []float64) {
 	}
 }
 
-// scaleBySecond sets g (rows of len(gb)) to σ′(z)⊙g + σ″(z)⊙s, the hidden
-// layer's cotangent when its tangents depend on z too, and adds the column
-// sums of the result to gb (the bias gradient).
-func (f *fused) scaleBySecond(g, d1, d2, s, gb []float64) {
+// scaleBySecond sets g (rows of len(gb)) to σ′(z)⊙g + s, the hidden
+// layer's cotangent when its tangents or jets depend on z too (s their
+// part), and adds the column sums of the result to gb (the bias gradient).
+func (f *fused) scaleBySecond(g, d1, s, gb []float64) {
 	w := len(gb)
 	for r := 0; r+w <= len(g); r += w {
-		gr, d1r, d2r, sr := g[r:r+w], d1[r:r+w], d2[r:r+w], s[r:r+w]
+		gr, d1r, sr := g[r:r+w], d1[r:r+w], s[r:r+w]
 		for j := range gr {
-			v := gr[j]*d1r[j] + d2r[j]*sr[j]
+			v := gr[j]*d1r[j] + sr[j]
 			gr[j] = v
 			gb[j] += v
 		}
