@@ -100,9 +100,10 @@ type TrainConfig struct {
 	// ∫‖dᴷy/dtᴷ‖² dt, the K-th total time derivative (Kelly et al. 2020).
 	Kinetic, Frobenius, Kelly float64
 	// KellyOrder is K of the Kelly regularizer, the order of the time
-	// derivative; 0 means 2. K from 3 to 6 needs f built from gorgonia's
-	// ops as a Network (NewNetwork): its K − 1 nested derivatives come from
-	// internal/grad, which the fused MLP's ops do not support.
+	// derivative; 0 means 2, at most 6. On the built-in MLP, K ≥ 3 runs by
+	// Taylor mode along the flow (K − 1 more passes through the network
+	// and their reverse pass); on a user's Network, by K − 1 nested
+	// derivatives from internal/grad.
 	KellyOrder int
 }
 
