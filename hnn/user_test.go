@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +214,29 @@ func TestZeroModel(t *testing.T) {
 	var nilModel *hnn.Model
 	if err := nilModel.Deriv(x, x); !errors.Is(err, hnn.ErrZeroValue) || nilModel.Dim() != 0 {
 		t.Error(err)
+	}
+}
+
+// TestProgressPanics: a Progress callback that panics stops training after
+// the step it reported, with an error matching ErrCallback, not a crash.
+func TestProgressPanics(t *testing.T) {
+	sys := hnn.MassSpring()
+	cfg := sys.Paper
+	cfg.Trajectories = 4
+	ds, err := hnn.Simulate(sys, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := hnn.New(2, hnn.Config{Hidden: []int{8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Train(context.Background(), ds, hnn.TrainConfig{Steps: 100, Progress: func(p hnn.Progress) {
+		if p.Step >= 10 {
+			panic("user bug")
+		}
+	}})
+	if !errors.Is(err, hnn.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps != 10 {
+		t.Fatalf("%d steps, %v", h.Steps, err)
 	}
 }

@@ -301,7 +301,7 @@ func (m *Model) Train(ctx context.Context, d *Dataset, tc TrainConfig) (History,
 		if steps == 0 {
 			continue
 		}
-		cfg := train.Config{Steps: steps, BatchSize: B, Seed: tc.Seed + uint64(p), Context: ctx, Prefix: "lnn"}
+		cfg := train.Config{Steps: steps, BatchSize: B, Seed: tc.Seed + uint64(p), Context: ctx, Prefix: "lnn", StepOffset: done}
 		if B == N {
 			cfg.BatchSize = 0 // full batch: Feed once with 0..N-1
 		}

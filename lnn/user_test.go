@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -209,5 +210,31 @@ func TestTrainStops(t *testing.T) {
 	h, err = m.Train(context.Background(), data, lnn.TrainConfig{Steps: 1 << 20, TimeLimit: 50 * time.Millisecond})
 	if err != nil || h.Stop != "time limit" || h.Steps >= 1<<20 {
 		t.Fatalf("time limit: %d steps, stop %q, %v", h.Steps, h.Stop, err)
+	}
+}
+
+// TestProgressPanics: a Progress callback that panics stops training after
+// the step it reported, with an error matching ErrCallback that names that
+// step counted over all of training's learning-rate phases, not a crash.
+func TestProgressPanics(t *testing.T) {
+	sys := henonHeiles()
+	data, err := lnn.Simulate(sys, lnn.DataConfig{Trajectories: 2, T: 1, Samples: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := lnn.New(2, lnn.Config{Hidden: []int{8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := 0
+	h, err := m.Train(context.Background(), data, lnn.TrainConfig{Steps: 400, Progress: func(p lnn.Progress) {
+		if p.Step > 100 { // in the second of the four phases
+			at = p.Step
+			panic("user bug")
+		}
+	}})
+	if !errors.Is(err, lnn.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps != at ||
+		!strings.HasPrefix(err.Error(), fmt.Sprintf("lnn: step %d: ", at)) {
+		t.Fatalf("panic at step %d: %d steps, %v", at, h.Steps, err)
 	}
 }

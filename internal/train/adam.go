@@ -97,7 +97,7 @@ func (a Adam) minimize(s *session) error {
 			return err
 		}
 		if err := st.step(a, s.p.Params); err != nil {
-			return fmt.Errorf("%s: step %d: %w", s.cfg.prefix(), step, err)
+			return fmt.Errorf("%s: step %d: %w", s.cfg.prefix(), s.at(step), err)
 		}
 		s.record(loss)
 	}

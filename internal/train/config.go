@@ -37,6 +37,12 @@ type Config struct {
 	// passed since it started, but without an error: History.Stop is
 	// "time limit". 0 means none; negative is an error.
 	TimeLimit time.Duration
+	// StepOffset is the number of steps earlier Runs of the same training
+	// took (a package that trains in phases, one Run each): error messages
+	// count steps from the start of the whole training, StepOffset + the
+	// Run's own step. It does not change Progress, History or the
+	// schedule. Negative is an error.
+	StepOffset int
 	// Prefix starts Run's error messages (a package name such as "hnn"),
 	// so that a package can return them as they are, without stacking
 	// prefixes. Empty means "train".
@@ -115,6 +121,9 @@ func (cfg Config) withDefaults(p *Problem) (Config, error) {
 	}
 	if cfg.TimeLimit < 0 {
 		return bad("Config.TimeLimit is %v, want ≥ 0 (0 means none)", cfg.TimeLimit)
+	}
+	if cfg.StepOffset < 0 {
+		return bad("Config.StepOffset is %d, want ≥ 0", cfg.StepOffset)
 	}
 	return cfg, nil
 }

@@ -115,7 +115,7 @@ func (s *session) feed(step int) error {
 	}
 	s.batches.next(s.idx)
 	if err := s.p.Feed(s.idx); err != nil {
-		return fmt.Errorf("%s: step %d: Feed: %w", s.cfg.prefix(), step, err)
+		return fmt.Errorf("%s: step %d: Feed: %w", s.cfg.prefix(), s.at(step), err)
 	}
 	return nil
 }
@@ -135,15 +135,15 @@ func (s *session) eval(step int) (float64, error) {
 	s.m.Reset()
 	pre := s.cfg.prefix()
 	if err != nil {
-		return 0, fmt.Errorf("%s: step %d: %w", pre, step, err)
+		return 0, fmt.Errorf("%s: step %d: %w", pre, s.at(step), err)
 	}
 	loss, err := Scalar(s.lossVal)
 	if err != nil {
-		return 0, fmt.Errorf("%s: step %d: %w", pre, step, err)
+		return 0, fmt.Errorf("%s: step %d: %w", pre, s.at(step), err)
 	}
 	s.last = loss
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: loss is %v", step, loss)
+		return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: loss is %v", s.at(step), loss)
 	}
 	for _, n := range s.p.Params {
 		g, err := gradData(n)
@@ -151,11 +151,11 @@ func (s *session) eval(step int) (float64, error) {
 			return loss, err
 		}
 		if g == nil {
-			return loss, fmt.Errorf("%s: step %d: no gradient for parameter %s (is it used by the loss?)", pre, step, label(n))
+			return loss, fmt.Errorf("%s: step %d: no gradient for parameter %s (is it used by the loss?)", pre, s.at(step), label(n))
 		}
 		for i, v := range g {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: gradient of parameter %s is %v at element %d", step, label(n), v, i)
+				return loss, fail.Errorf(fail.ErrNotFinite, pre, "step %d: gradient of parameter %s is %v at element %d", s.at(step), label(n), v, i)
 			}
 		}
 	}
@@ -189,7 +189,7 @@ func (s *session) stop(step int) (bool, error) {
 	}
 	if ctx := s.cfg.Context; ctx != nil {
 		if err := ctx.Err(); err != nil {
-			return true, fmt.Errorf("%s: stopped before step %d: %w", s.cfg.prefix(), step, err)
+			return true, fmt.Errorf("%s: stopped before step %d: %w", s.cfg.prefix(), s.at(step), err)
 		}
 	}
 	if s.cfg.TimeLimit > 0 && time.Since(s.start) >= s.cfg.TimeLimit {
@@ -212,6 +212,10 @@ func (s *session) record(loss float64) {
 	}
 }
 
+// at is a step of this Run counted from the start of the whole training
+// (Config.StepOffset), as error messages name it.
+func (s *session) at(step int) int { return s.cfg.StepOffset + step }
+
 // progress calls Config.Progress; a panic there is kept in s.cbErr (an
 // error matching fail.ErrCallback that names the step) and no later call
 // is made, so the run stops before its next step with the parameters of
@@ -222,7 +226,7 @@ func (s *session) progress(p Progress) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			s.cbErr = fail.Errorf(fail.ErrCallback, s.cfg.prefix(), "step %d: TrainConfig.Progress panicked: %v", p.Step, r)
+			s.cbErr = fail.Errorf(fail.ErrCallback, s.cfg.prefix(), "step %d: TrainConfig.Progress panicked: %v", s.at(p.Step), r)
 		}
 	}()
 	s.cfg.Progress(p)

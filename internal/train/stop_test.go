@@ -167,3 +167,21 @@ func TestProgressPanic(t *testing.T) {
 		t.Errorf("panic in the Done call: %d steps, error %v", h.Steps, err)
 	}
 }
+
+// TestStepOffset: messages count steps from the start of the whole
+// training (StepOffset + the Run's step); a negative offset is an error.
+func TestStepOffset(t *testing.T) {
+	p := newLSQ(t, 16, 2, 0, 3)
+	h, err := Run(p.problem(0), Adam{}, Config{Steps: 10, ReportEvery: 1, StepOffset: 30, Prefix: "lnn",
+		Progress: func(pr Progress) {
+			if pr.Step == 4 {
+				panic("x")
+			}
+		}})
+	if h.Steps != 4 || err == nil || !strings.HasPrefix(err.Error(), "lnn: step 34: ") {
+		t.Errorf("%d steps, error %v, want it at step 34", h.Steps, err)
+	}
+	if _, err := Run(p.problem(0), Adam{}, Config{StepOffset: -1}); !errors.Is(err, fail.ErrInput) {
+		t.Errorf("StepOffset −1: %v", err)
+	}
+}
