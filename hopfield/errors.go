@@ -24,6 +24,10 @@ var (
 	// Modern, Boltzmann, Continuous, layer or Model made without its
 	// constructor).
 	ErrZeroValue = fail.ErrZeroValue
+	// ErrCallback: a function of the user's (TrainConfig.Progress, an
+	// Objective's Feed) panicked; training stops after the step it was
+	// called for.
+	ErrCallback = fail.ErrCallback
 )
 
 // errorf returns an error matching kind whose message is "hopfield: " and

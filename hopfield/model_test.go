@@ -254,6 +254,14 @@ func TestModelErrors(t *testing.T) {
 	if _, err := m.Train(cctx, good, hopfield.TrainConfig{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
+	fresh, err := hopfield.NewModel(hopfield.Config{In: 2, Loss: hopfield.Logistic}) // m's weights diverged above
+	if err != nil {
+		t.Fatal(err)
+	}
+	panicky := hopfield.TrainConfig{Steps: 20, Progress: func(hopfield.Progress) { panic("user bug") }}
+	if h, err := fresh.Train(ctx, good, panicky); !errors.Is(err, hopfield.ErrCallback) || h.Steps != 1 {
+		t.Errorf("panicking Progress: %d steps, %v, want ErrCallback after step 1", h.Steps, err)
+	}
 	var buf bytes.Buffer
 	if err := m.Save(&buf); err != nil {
 		t.Fatal(err)

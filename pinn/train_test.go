@@ -3,6 +3,7 @@ package pinn_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -195,6 +196,28 @@ func TestSameSeedSameBits(t *testing.T) {
 			first = u
 		} else if !bitsEqual(u, first) {
 			t.Fatalf("run %d: %v, run 0: %v", k, u, first)
+		}
+	}
+}
+
+// TestProgressPanics: a Progress callback that panics, in either phase,
+// stops training after the step it reported with an error matching
+// ErrCallback that names the phase, not a crash.
+func TestProgressPanics(t *testing.T) {
+	// Adam's 5 steps report 5 times (steps 1–4 and the end): the eighth
+	// call is in L-BFGS.
+	for k, phases := range [][]pinn.Phase{{pinn.Adam{Steps: 50}}, {pinn.Adam{Steps: 5}, pinn.LBFGS{MaxIter: 50}}} {
+		m := smallHeat(t)
+		calls := 0
+		h, err := m.Train(context.Background(), pinn.TrainConfig{Phases: phases, Progress: func(p pinn.Progress) {
+			if calls++; calls == 3+5*k {
+				panic("user bug")
+			}
+		}})
+		want := fmt.Sprintf("phase %d", len(phases))
+		if !errors.Is(err, pinn.ErrCallback) || !strings.Contains(err.Error(), "user bug") ||
+			!strings.Contains(err.Error(), want) || len(h.Phases) != len(phases) {
+			t.Errorf("case %d: %d phases run, error %v", k, len(h.Phases), err)
 		}
 	}
 }
