@@ -198,14 +198,7 @@ func (d *Dense) pass(w *denseWork, kind densePassKind, x []float64, R int, o den
 				copy(z[(R+b*nt)*fo:(R+(b+1)*nt)*fo], d.w[0])
 			}
 		}
-		bias := d.b[l]
-		for b := 0; b < R; b++ {
-			zr := z[b*fo : (b+1)*fo]
-			zr = zr[:len(bias)]
-			for j, v := range bias {
-				zr[j] += v
-			}
-		}
+		vmath.AddRows(z[:R*fo], d.b[l])
 		if last {
 			break
 		}

@@ -23,13 +23,7 @@ func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
 			if rows == 0 {
 				rows = r
 			}
-			bias := x[2]
-			for i := 0; i < rows; i++ {
-				yr := y[i*m : (i+1)*m]
-				for j, bv := range bias {
-					yr[j] += bv
-				}
-			}
+			vmath.AddRows(y[:rows*m], x[2])
 		}
 	case kLinT:
 		r, m, n := sh(0, 0), sh(0, 1), sh(1, 0)
@@ -39,12 +33,7 @@ func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
 		gemm(blas.Trans, blas.NoTrans, n, m, r, x[0], n, x[1], m, y, m)
 	case kColSum:
 		m := sh(0, 1)
-		clear(y)
-		for i := 0; i < o.b; i++ {
-			for j, v := range x[0][i*m : (i+1)*m] {
-				y[j] += v
-			}
-		}
+		vmath.SumRows(y, x[0][:o.b*m])
 	case kAct:
 		o.actForward(y, x[0])
 	case kActBack:
@@ -73,18 +62,13 @@ func (o fop) compute(y []float64, x [][]float64, in []G.Value) {
 		m := sh(0, 1)
 		clear(y)
 		for _, k := range o.ints {
-			for i, v := range x[0][k*o.b*m : (k+1)*o.b*m] {
-				y[i] += v
-			}
+			vmath.AddRows(y, x[0][k*o.b*m:(k+1)*o.b*m])
 		}
 	case kUnblockSum:
 		m := sh(0, 1)
 		clear(y)
 		for _, k := range o.ints { // a block listed twice gets twice the gradient
-			yk := y[k*o.b*m : (k+1)*o.b*m]
-			for i, v := range x[0] {
-				yk[i] += v
-			}
+			vmath.AddRows(y[k*o.b*m:(k+1)*o.b*m], x[0])
 		}
 	case kGather:
 		e := o.nr * o.nc
@@ -376,12 +360,7 @@ func (o fop) seed(y []float64, x [][]float64, n, out int) {
 func (o fop) seedBackW(y []float64, x [][]float64, n int) {
 	d0 := x[0][:o.b*n]
 	if o.arity == 1 {
-		clear(y)
-		for b := 0; b < o.b; b++ {
-			for j, v := range d0[b*n : (b+1)*n] {
-				y[j] += v
-			}
-		}
+		vmath.SumRows(y, d0)
 		return
 	}
 	gemm(blas.Trans, blas.NoTrans, n, o.k, o.b, d0, n, x[1], o.k, y, o.k)

@@ -43,3 +43,45 @@ func BenchmarkSigmoid(b *testing.B)      { benchVec(b, Sigmoid) }
 func BenchmarkSigmoidMath(b *testing.B)  { benchScalar(b, sigmoid) }
 func BenchmarkSoftplus(b *testing.B)     { benchVec(b, Softplus) }
 func BenchmarkSoftplusMath(b *testing.B) { benchScalar(b, softplus) }
+
+// BenchmarkAddRows adds a 200-wide bias to 256 rows (a layer of the
+// 2-200-200-1 benchmark MLP); BenchmarkAddRowsLoop is the plain loop.
+func BenchmarkAddRows(b *testing.B) {
+	y, bias := make([]float64, 256*200), make([]float64, 200)
+	for b.Loop() {
+		AddRows(y, bias)
+	}
+}
+
+func BenchmarkAddRowsLoop(b *testing.B) {
+	y, bias := make([]float64, 256*200), make([]float64, 200)
+	for b.Loop() {
+		for i := 0; i < 256; i++ {
+			yr := y[i*200 : (i+1)*200]
+			for j, v := range bias {
+				yr[j] += v
+			}
+		}
+	}
+}
+
+// BenchmarkSumRows sums 256 rows of 200 (a bias gradient);
+// BenchmarkSumRowsLoop is the plain loop.
+func BenchmarkSumRows(b *testing.B) {
+	x, dst := make([]float64, 256*200), make([]float64, 200)
+	for b.Loop() {
+		SumRows(dst, x)
+	}
+}
+
+func BenchmarkSumRowsLoop(b *testing.B) {
+	x, dst := make([]float64, 256*200), make([]float64, 200)
+	for b.Loop() {
+		clear(dst)
+		for i := 0; i < 256; i++ {
+			for j, v := range x[i*200 : (i+1)*200] {
+				dst[j] += v
+			}
+		}
+	}
+}

@@ -22,3 +22,9 @@ func softplusAVX2(dst, x *float64, n int)
 
 //go:noescape
 func adamAVX(x, gr, m, v *float64, n int, p *[9]float64)
+
+//go:noescape
+func addRowsAVX2(y, b *float64, rows, m int)
+
+//go:noescape
+func sumRowsAVX2(dst, x *float64, rows, m int)

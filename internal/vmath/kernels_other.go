@@ -12,3 +12,6 @@ func sigmoidAVX2(dst, x *float64, n int)  { panic("vmath: no AVX2 kernel") }
 func softplusAVX2(dst, x *float64, n int) { panic("vmath: no AVX2 kernel") }
 
 func adamAVX(x, gr, m, v *float64, n int, p *[9]float64) { panic("vmath: no AVX2 kernel") }
+
+func addRowsAVX2(y, b *float64, rows, m int)   { panic("vmath: no AVX2 kernel") }
+func sumRowsAVX2(dst, x *float64, rows, m int) { panic("vmath: no AVX2 kernel") }

@@ -548,3 +548,169 @@ adamloop:
 
 adamdone:
 	RET
+
+// func addRowsAVX2(y, b *float64, rows, m int)
+// y[i·m+j] += b[j] for i < rows, j < m: 16 columns a step, then 4, then
+// one (the sums are the plain loop's, bit for bit).
+TEXT ·addRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ y+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ m+24(FP), R9
+	TESTQ R8, R8
+	JZ ardone
+	TESTQ R9, R9
+	JZ ardone
+	MOVQ R9, R10
+	ANDQ $-16, R10 // columns in whole 16s
+	MOVQ R9, R11
+	ANDQ $-4, R11 // columns in whole 4s
+
+arrow:
+	XORQ AX, AX
+	CMPQ AX, R10
+	JGE ar4
+
+ar16:
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VADDPD (SI)(AX*8), Y0, Y0
+	VADDPD 32(SI)(AX*8), Y1, Y1
+	VADDPD 64(SI)(AX*8), Y2, Y2
+	VADDPD 96(SI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, R10
+	JLT ar16
+
+ar4:
+	CMPQ AX, R11
+	JGE ar1
+	VMOVUPD (DI)(AX*8), Y0
+	VADDPD (SI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP ar4
+
+ar1:
+	CMPQ AX, R9
+	JGE arnext
+	VMOVSD (DI)(AX*8), X0
+	VADDSD (SI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP ar1
+
+arnext:
+	LEAQ (DI)(R9*8), DI
+	DECQ R8
+	JNZ arrow
+	VZEROUPPER
+
+ardone:
+	RET
+
+// func sumRowsAVX2(dst, x *float64, rows, m int)
+// dst[j] = Σ_i x[i·m+j] for j < m, the rows added in order from +0 (bit
+// for bit the plain loop): 32 columns at a time in eight accumulators,
+// then 4, then one.
+TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ m+24(FP), R9
+	MOVQ R9, R12
+	SHLQ $3, R12 // row stride in bytes
+	XORQ AX, AX // column
+
+sr32:
+	LEAQ 32(AX), DX
+	CMPQ DX, R9
+	JGT sr4
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	LEAQ (SI)(AX*8), BX
+	MOVQ R8, CX
+	TESTQ CX, CX
+	JZ sr32store
+
+sr32row:
+	VADDPD (BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VADDPD 128(BX), Y4, Y4
+	VADDPD 160(BX), Y5, Y5
+	VADDPD 192(BX), Y6, Y6
+	VADDPD 224(BX), Y7, Y7
+	ADDQ R12, BX
+	DECQ CX
+	JNZ sr32row
+
+sr32store:
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	VMOVUPD Y4, 128(DI)(AX*8)
+	VMOVUPD Y5, 160(DI)(AX*8)
+	VMOVUPD Y6, 192(DI)(AX*8)
+	VMOVUPD Y7, 224(DI)(AX*8)
+	MOVQ DX, AX
+	JMP sr32
+
+sr4:
+	LEAQ 4(AX), DX
+	CMPQ DX, R9
+	JGT sr1
+	VXORPD Y0, Y0, Y0
+	LEAQ (SI)(AX*8), BX
+	MOVQ R8, CX
+	TESTQ CX, CX
+	JZ sr4store
+
+sr4row:
+	VADDPD (BX), Y0, Y0
+	ADDQ R12, BX
+	DECQ CX
+	JNZ sr4row
+
+sr4store:
+	VMOVUPD Y0, (DI)(AX*8)
+	MOVQ DX, AX
+	JMP sr4
+
+sr1:
+	CMPQ AX, R9
+	JGE srdone
+	VXORPD X0, X0, X0
+	LEAQ (SI)(AX*8), BX
+	MOVQ R8, CX
+	TESTQ CX, CX
+	JZ sr1store
+
+sr1row:
+	VADDSD (BX), X0, X0
+	ADDQ R12, BX
+	DECQ CX
+	JNZ sr1row
+
+sr1store:
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP sr1
+
+srdone:
+	VZEROUPPER
+	RET
