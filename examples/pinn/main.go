@@ -19,6 +19,7 @@
 //	go run ./examples/pinn -task allen-cahn -each 150s   # the ablation, ~25 min
 //	go run ./examples/pinn -task allen-cahn -methods fourier+causal+hard -each 25m
 //	go run ./examples/pinn -task convection -methods vanilla,fourier+causal+hard -each 100s
+//	go run ./examples/pinn -task wave                    # ~1 min: InitialRate and time marching
 //
 // The hard-PDE tasks (hard.go) train each row of an ablation of pinn's
 // methods (causal training, loss balancing, the periodic embedding, the
@@ -54,7 +55,7 @@ import (
 )
 
 func main() {
-	task := flag.String("task", "all", "burgers, discovery, all (those two), allen-cahn or convection")
+	task := flag.String("task", "all", "burgers, discovery, all (those two), allen-cahn, convection or wave")
 	out := flag.String("out", "out", "folder for the PNG plots")
 	adam := flag.Int("adam", 1000, "Adam steps (0: none)")
 	lr := flag.Float64("lr", 1e-3, "Adam learning rate")
@@ -76,6 +77,14 @@ func main() {
 	beta := flag.Float64("beta", 30, "convection: speed β")
 	paperEps := flag.Bool("eps-schedule", false, "allen-cahn, convection: causal training with the paper's ε schedule 1e-2 … 100 (default: JAX-PI's ε = 1)")
 	flag.Parse()
+	if *task == "wave" {
+		// The wave equation over [0, 2] in 2 windows, Adam 300 + L-BFGS
+		// 600 each (its own budget; the Burgers flags do not apply).
+		if err := wave(*out, 2, 2, 300, 600, *seed); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if *task == "allen-cahn" || *task == "convection" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fail(err)
