@@ -77,6 +77,30 @@ func BenchmarkCNFStep(b *testing.B) {
 	}
 }
 
+// BenchmarkStepKellyOrder is BenchmarkStep with Kelly et al.'s regularizer
+// of order K = 3 (weight 0.01): on the fused path by Taylor mode, and on a
+// user's Network with the same weights whose two nested derivatives come
+// from internal/grad (the gorgonia kernel of the built-in MLP refuses
+// K ≥ 3).
+func BenchmarkStepKellyOrder(b *testing.B) {
+	reg := TrainConfig{Kelly: 0.01, KellyOrder: 3}
+	b.Run("K=3/fused", func(b *testing.B) { benchTrain(b, Backprop, false, reg) })
+	b.Run("K=3/network", func(b *testing.B) {
+		m, err := New(2, Config{Hidden: []int{64, 64}, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := NewNetwork(2, mlpReplica([]int{2, 64, 64, 2}, "tanh", false), Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := u.SetParams(m.Params()); err != nil {
+			b.Fatal(err)
+		}
+		benchModel(b, u, Backprop, reg)
+	})
+}
+
 func benchStep(b *testing.B, method GradMethod) { benchTrain(b, method, false, TrainConfig{}) }
 
 // benchTrain times Adam steps of BenchmarkStep's problem with the
@@ -87,13 +111,18 @@ func benchTrain(b *testing.B, method GradMethod, gorgonia bool, reg TrainConfig)
 		b.Fatal(err)
 	}
 	m.noFused = gorgonia
+	benchModel(b, m, method, reg)
+}
+
+// benchModel times Adam steps of BenchmarkStep's problem on m.
+func benchModel(b *testing.B, m *Model, method GradMethod, reg TrainConfig) {
 	r := rng.New(2)
 	d := &Data{T: []float64{0, 1}}
 	for i := 0; i < 256; i++ {
 		d.Y = append(d.Y, []float64{r.NormFloat64(), r.NormFloat64(), r.NormFloat64(), r.NormFloat64()})
 	}
 	tc := TrainConfig{Steps: 1, LR: 1e-3, Solver: RK4(), Options: Options{Dt: 0.05}, Gradient: method,
-		Kinetic: reg.Kinetic, Frobenius: reg.Frobenius, Kelly: reg.Kelly}
+		Kinetic: reg.Kinetic, Frobenius: reg.Frobenius, Kelly: reg.Kelly, KellyOrder: reg.KellyOrder}
 	if _, err := m.Train(context.Background(), d, tc); err != nil { // set up the buffers
 		b.Fatal(err)
 	}

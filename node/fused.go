@@ -62,9 +62,9 @@ type fusedRec struct {
 	tz     [][]float64
 	// With Kelly's term of order K ≥ 3 (fused_jets.go), the Taylor
 	// coefficients k = 1..K−1 along the flow (index 0 unused): xj[k] of the
-	// input, zj[l][k] and aj[l][k] of the hidden layers, fj[k] of f.
+	// input, zj[l][k] of the hidden layers' z, fj[k] of f.
 	xj, fj [][]float64
-	zj, aj [][][]float64
+	zj     [][][]float64
 }
 
 // derivFromValue reports whether σ′(z) is computed from σ(z) in the
@@ -168,16 +168,15 @@ func (f *fused) layoutRec(take func(k int) []float64) *fusedRec {
 	}
 	if J := f.J; J > 0 {
 		r.xj, r.fj = make([][]float64, J+1), make([][]float64, J+1)
-		r.zj, r.aj = make([][][]float64, L-1), make([][][]float64, L-1)
+		r.zj = make([][][]float64, L-1)
 		for l := range r.zj {
-			r.zj[l], r.aj[l] = make([][]float64, J+1), make([][]float64, J+1)
+			r.zj[l] = make([][]float64, J+1)
 		}
 		for k := 1; k <= J; k++ {
 			r.xj[k] = take(B * f.sizes[0])
 			r.fj[k] = take(B * f.n)
 			for l := 0; l < L-1; l++ {
 				r.zj[l][k] = take(B * f.sizes[l+1])
-				r.aj[l][k] = take(B * f.sizes[l+1])
 			}
 		}
 	}

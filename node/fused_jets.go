@@ -17,7 +17,9 @@ import (
 // with c_{l,j} = σ⁽ʲ⁾(z_{l,0})/j! and δ_l = Σ_{m≥1} z_{l,m}s^m, whose powers'
 // coefficients [δ^j]_k = Σ_i [δ^{j−1}]_i·δ_{k−i} build up order by order
 // (Faà di Bruno's formula as a product of series). The reverse pass runs
-// the orders from J down to 1, each from the output layer down: a
+// the orders from J down to 1, each from the output layer down (a record
+// keeps the z_{l,k}; the c_{l,j}, the powers and the a_{l,k} are computed
+// again): a
 // coefficient's cotangent is complete when its order comes, because only
 // higher orders and later layers use it. The cotangents of the c_{l,j}
 // join z_{l,0}'s as Σ_j ḡ_{c_j}·(j+1)c_{j+1} (σ up to its K-th derivative);
@@ -32,18 +34,16 @@ import (
 type jets struct {
 	K, J  int // the order and the highest Taylor coefficient, J = K − 1
 	jterm int // the term's index in the list
-	// poly[j] are the coefficients (in a = σ(z), or in σ′ for softplus) of
-	// the polynomial that gives σ⁽ʲ⁾ for tanh, the sigmoid and softplus.
-	poly [][]float64
 	// Scratch of an evaluation, per hidden layer l (B×sizes[l+1] each):
 	// kc[l][j] = c_{l,j} for j = 1..K; pw[l][j][m] = [δ_l^j]_m for
 	// 2 ≤ j ≤ m ≤ J; gpw[l][j][m] their cotangents (j = 1 for δ_m = z_{l,m}
 	// itself); gc[l][j] the cotangents of the c_{l,j}, j = 1..J.
 	kc, gc   [][][]float64
 	pw, gpw  [][][][]float64
-	gfj      [][]float64 // cotangents of f_k, k = 1..J (B×n)
-	jx, jgx  []float64   // an input coefficient and its cotangent, B×sizes[0]
-	jg0, jg1 []float64   // output layer's cotangent buffers, B×max width
+	aj       [][][]float64 // aj[l][k] = a_{l,k}, k = 1..J (records keep z_{l,k} only)
+	gfj      [][]float64   // cotangents of f_k, k = 1..J (B×n)
+	jx, jgx  []float64     // an input coefficient and its cotangent, B×sizes[0]
+	jg0, jg1 []float64     // output layer's cotangent buffers, B×max width
 }
 
 // kellyOrder returns K when t is Kelly's term of order K ≥ 2 by Taylor
@@ -67,58 +67,7 @@ func newJets(ts []term, act ad.Activation) jets {
 	if j.K == 0 {
 		return j
 	}
-	// σ⁽ʲ⁾ as polynomials: tanh′ = 1 − a², the sigmoid's σ′ = a − a²; each
-	// derivative more is P′(a)·σ′. softplus′ is the sigmoid s, its
-	// derivatives the sigmoid's as polynomials in s.
-	var base []float64
-	switch act {
-	case ad.Tanh:
-		base = []float64{1, 0, -1}
-	case ad.Sigmoid, ad.Softplus:
-		base = []float64{0, 1, -1}
-	default:
-		return j
-	}
-	p := []float64{0, 1} // σ itself (the sigmoid's s for softplus)
-	j.poly = make([][]float64, j.K+1)
-	for d := 1; d <= j.K; d++ {
-		p = polyMul(polyDeriv(p), base)
-		j.poly[d] = p
-	}
-	if act == ad.Softplus { // σ⁽ʲ⁾ = s⁽ʲ⁻¹⁾
-		copy(j.poly[1:], append([][]float64{{0, 1}}, j.poly[1:j.K]...))
-	}
 	return j
-}
-
-func polyDeriv(p []float64) []float64 {
-	if len(p) <= 1 {
-		return []float64{0}
-	}
-	d := make([]float64, len(p)-1)
-	for i := 1; i < len(p); i++ {
-		d[i-1] = float64(i) * p[i]
-	}
-	return d
-}
-
-func polyMul(p, q []float64) []float64 {
-	r := make([]float64, len(p)+len(q)-1)
-	for i, a := range p {
-		for j, b := range q {
-			r[i+j] += a * b
-		}
-	}
-	return r
-}
-
-// horner evaluates the polynomial p at x.
-func horner(p []float64, x float64) float64 {
-	s := 0.0
-	for i := len(p) - 1; i >= 0; i-- {
-		s = s*x + p[i]
-	}
-	return s
 }
 
 // allocJets allocates the jets' scratch of f.
@@ -131,8 +80,13 @@ func (f *fused) allocJets(B, maxW int) {
 	f.gc = make([][][]float64, L-1)
 	f.pw = make([][][][]float64, L-1)
 	f.gpw = make([][][][]float64, L-1)
+	f.aj = make([][][]float64, L-1)
 	for l := 0; l < L-1; l++ {
 		w := B * f.sizes[l+1]
+		f.aj[l] = make([][]float64, J+1)
+		for k := 1; k <= J; k++ {
+			f.aj[l][k] = make([]float64, w)
+		}
 		f.kc[l] = make([][]float64, f.K+1)
 		for j := 1; j <= f.K; j++ {
 			f.kc[l][j] = make([]float64, w)
@@ -160,24 +114,76 @@ func (f *fused) allocJets(B, maxW int) {
 	f.jg0, f.jg1 = make([]float64, B*maxW), make([]float64, B*maxW)
 }
 
-// coeffs sets f.kc[l][j] = σ⁽ʲ⁾(z_l)/j!, j = 1..K, from a = σ(z_l) and
-// d1 = σ′(z_l).
-func (f *fused) coeffs(l int, a, d1 []float64) {
+// coeffs sets f.kc[l][j] = c_{l,j} = σ⁽ʲ⁾(z_l)/j!, j = 1..upto, from a = σ(z_l)
+// and d1 = σ′(z_l). For tanh and the sigmoid they are the Taylor
+// coefficients e_j of σ, which its ODE gives one from the others: from
+// σ′ = 1 − σ² (tanh) and σ′ = σ − σ² (the sigmoid),
+//
+//	(n+1)·e_{n+1} = α·e_n − Σ_{k=0..n} e_k·e_{n−k},  n ≥ 1  (α = 0 for tanh, 1 for the sigmoid),
+//
+// with e_0 = σ and e_1 = σ′; softplus′ is the sigmoid s = σ′, so softplus's
+// are c_j = e_{j−1}/j with the sigmoid's e of s.
+func (f *fused) coeffs(l int, a, d1 []float64, upto int) {
 	kc := f.kc[l]
-	fact := 1.0
-	for j := 1; j <= f.K; j++ {
-		fact *= float64(j)
-		c := kc[j][:len(a)]
-		switch f.act {
-		case ad.Tanh, ad.Sigmoid:
-			for i, v := range a {
-				c[i] = horner(f.poly[j], v) / fact
+	n := len(a)
+	switch f.act {
+	case ad.Tanh, ad.Sigmoid, ad.Softplus:
+		alpha, sh := 0.0, 0 // e_j is kc[j+sh] (e_0 = a unless shifted)
+		e0 := a
+		if f.act != ad.Tanh {
+			alpha = 1
+		}
+		if f.act == ad.Softplus {
+			sh = 1
+			e0 = kc[1][:n]
+			copy(e0, d1[:n])
+			e1 := kc[2][:n]
+			for i, v := range e0 {
+				e1[i] = v - v*v
 			}
-		case ad.Softplus:
-			for i, v := range d1[:len(a)] {
-				c[i] = horner(f.poly[j], v) / fact
+		} else {
+			copy(kc[1][:n], d1[:n])
+		}
+		e := func(j int) []float64 {
+			if j+sh == 0 {
+				return e0
 			}
-		case ad.Sin: // sin⁽ʲ⁾ = cos, −sin, −cos, sin, ...
+			return kc[j+sh][:n]
+		}
+		for m := 1; m+1+sh <= upto; m++ { // e_{m+1} from e_0..e_m
+			out := e(m + 1)
+			inv := 1 / float64(m+1)
+			em := e(m)
+			for i := range out {
+				out[i] = alpha * em[i]
+			}
+			for k := 0; 2*k <= m; k++ {
+				p, q := e(k), e(m-k)
+				w := 2.0
+				if 2*k == m {
+					w = 1
+				}
+				for i := range out {
+					out[i] -= w * p[i] * q[i]
+				}
+			}
+			for i := range out {
+				out[i] *= inv
+			}
+		}
+		if sh == 1 {
+			for j := 2; j <= upto; j++ {
+				c := kc[j][:n]
+				inv := 1 / float64(j)
+				for i := range c {
+					c[i] *= inv
+				}
+			}
+		}
+	case ad.Sin: // sin⁽ʲ⁾ = cos, −sin, −cos, sin, ...
+		fact := 1.0
+		for j := 1; j <= upto; j++ {
+			fact *= float64(j)
 			src, sign := d1, 1.0
 			switch j % 4 {
 			case 2:
@@ -187,15 +193,15 @@ func (f *fused) coeffs(l int, a, d1 []float64) {
 			case 0:
 				src = a
 			}
-			for i, v := range src[:len(a)] {
+			c := kc[j][:n]
+			for i, v := range src[:n] {
 				c[i] = sign * v / fact
 			}
-		default: // identity, ReLU: σ′ only
-			if j == 1 {
-				copy(c, d1[:len(a)])
-			} else {
-				clear(c)
-			}
+		}
+	default: // identity, ReLU: σ′ only
+		copy(kc[1][:n], d1[:n])
+		for j := 2; j <= upto; j++ {
+			clear(kc[j][:n])
 		}
 	}
 }
@@ -220,6 +226,23 @@ func (f *fused) powers(l, k int, z [][]float64) {
 	}
 }
 
+// activeJet sets f.aj[l][k] = a_{l,k} = Σ_{j=1..k} c_{l,j}⊙[δ^j]_k from the
+// coefficients and powers in hand, and returns it.
+func (f *fused) activeJet(l, k int, z [][]float64) []float64 {
+	out := f.aj[l][k]
+	c, p := f.kc[l][1][:len(out)], z[k][:len(out)]
+	for e := range out {
+		out[e] = c[e] * p[e]
+	}
+	for j := 2; j <= k; j++ {
+		c, p := f.kc[l][j][:len(out)], f.pw[l][j][k][:len(out)]
+		for e := range out {
+			out[e] += c[e] * p[e]
+		}
+	}
+	return out
+}
+
 // forwardJets computes the Taylor coefficients f_1..f_J of f along the flow
 // into rec (after forward has evaluated f into rec.f).
 func (f *fused) forwardJets(rec *fusedRec) {
@@ -230,7 +253,7 @@ func (f *fused) forwardJets(rec *fusedRec) {
 		if d1 == nil {
 			d1 = f.d1[l]
 		}
-		f.coeffs(l, rec.a[l], d1)
+		f.coeffs(l, rec.a[l], d1, f.J)
 	}
 	prev := rec.f // f_{k−1}
 	for k := 1; k <= f.J; k++ {
@@ -256,19 +279,7 @@ func (f *fused) forwardJets(rec *fusedRec) {
 			z := rec.zj[l]
 			f.mul(l, B, a, z[k], false)
 			f.powers(l, k, z)
-			out := rec.aj[l][k]
-			for e := range out {
-				s := 0.0
-				for j := 1; j <= k; j++ {
-					p := z[k]
-					if j >= 2 {
-						p = f.pw[l][j][k]
-					}
-					s += f.kc[l][j][e] * p[e]
-				}
-				out[e] = s
-			}
-			a = out
+			a = f.activeJet(l, k, z)
 		}
 		prev = rec.fj[k]
 	}
@@ -293,9 +304,10 @@ func (f *fused) backwardJets(rec *fusedRec, cot, gf, gtheta []float64, ext [][]f
 	L := len(f.sizes) - 1
 	m := len(f.list)
 	for l := 0; l < L-1; l++ {
-		f.coeffs(l, rec.a[l], f.cur1[l])
-		for k := 2; k <= J; k++ {
+		f.coeffs(l, rec.a[l], f.cur1[l], f.K)
+		for k := 1; k <= J; k++ {
 			f.powers(l, k, rec.zj[l])
+			f.activeJet(l, k, rec.zj[l])
 		}
 		for j := 1; j <= J; j++ {
 			clear(f.gc[l][j])
@@ -322,7 +334,7 @@ func (f *fused) backwardJets(rec *fusedRec, cot, gf, gtheta []float64, ext [][]f
 			fi, fo := f.sizes[l], f.sizes[l+1]
 			a := rec.xj[k]
 			if l > 0 {
-				a = rec.aj[l-1][k]
+				a = f.aj[l-1][k]
 			}
 			p := f.off[l]
 			blas.Gemm(true, false, fi, fo, B, a, fi, g, fo, gtheta[p:p+fi*fo], fo, true)
