@@ -350,14 +350,7 @@ func mulWT(rows, fi, fo int, g, w, dst []float64) {
 func (a Activation) activate(v, s1, s2, z []float64) bool {
 	switch a {
 	case Tanh:
-		vmath.Tanh(v, z)
-		for i, t := range v[:len(z)] {
-			d := 1 - t*t
-			s1[i] = d
-			if s2 != nil {
-				s2[i] = -2 * t * d
-			}
-		}
+		vmath.TanhDerivs(v, s1, s2, nil, z)
 	case Softplus:
 		vmath.Softplus(v, z)
 		vmath.Sigmoid(s1, z)

@@ -129,22 +129,15 @@ func (c *actCache) fill(a Activation, z []float64, s0 []float64) {
 			}
 			t = c.t
 		}
-		vmath.Tanh(t, z)
+		// tanh and its derivatives up to ord in one pass: 1 − t²,
+		// −2t(1 − t²), −2(1 − t²)(1 − 3t²).
 		switch ord {
 		case 1:
-			for i, ti := range t {
-				s1[i] = 1 - ti*ti
-			}
+			vmath.TanhDerivs(t, s1, nil, nil, z)
 		case 2:
-			for i, ti := range t {
-				d := 1 - ti*ti
-				s1[i], s2[i] = d, -2*ti*d
-			}
+			vmath.TanhDerivs(t, s1, s2, nil, z)
 		default:
-			for i, ti := range t {
-				d := 1 - ti*ti
-				s1[i], s2[i], s3[i] = d, -2*ti*d, -2*d*(1-3*ti*ti)
-			}
+			vmath.TanhDerivs(t, s1, s2, s3, z)
 		}
 	case Softplus: // vectorized (internal/vmath: within 2 ulp of math's)
 		if s0 != nil {

@@ -85,3 +85,26 @@ func BenchmarkSumRowsLoop(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTanhDerivs is tanh and its derivative in one pass;
+// BenchmarkTanhThenDeriv is Tanh followed by the loop d = 1 − t·t.
+func BenchmarkTanhDerivs(b *testing.B) {
+	x, t := benchData()
+	d := make([]float64, len(x))
+	for b.Loop() {
+		TanhDerivs(t, d, nil, nil, x)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/value")
+}
+
+func BenchmarkTanhThenDeriv(b *testing.B) {
+	x, t := benchData()
+	d := make([]float64, len(x))
+	for b.Loop() {
+		Tanh(t, x)
+		for i, ti := range t {
+			d[i] = 1 - ti*ti
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/value")
+}

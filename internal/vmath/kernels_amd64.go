@@ -28,3 +28,6 @@ func addRowsAVX2(y, b *float64, rows, m int)
 
 //go:noescape
 func sumRowsAVX2(dst, x *float64, rows, m int)
+
+//go:noescape
+func tanhDerivsAVX2(t, s1, s2, s3, x *float64, n int)

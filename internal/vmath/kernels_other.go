@@ -15,3 +15,5 @@ func adamAVX(x, gr, m, v *float64, n int, p *[9]float64) { panic("vmath: no AVX2
 
 func addRowsAVX2(y, b *float64, rows, m int)   { panic("vmath: no AVX2 kernel") }
 func sumRowsAVX2(dst, x *float64, rows, m int) { panic("vmath: no AVX2 kernel") }
+
+func tanhDerivsAVX2(t, s1, s2, s3, x *float64, n int) { panic("vmath: no AVX2 kernel") }

@@ -203,7 +203,12 @@ DATA consts<>+1248(SB)/4, $1023
 DATA consts<>+1252(SB)/4, $1023
 DATA consts<>+1256(SB)/4, $1023
 DATA consts<>+1260(SB)/4, $1023
-GLOBL consts<>(SB), RODATA|NOPTR, $1264
+// 1264 three: 3
+DATA consts<>+1264(SB)/8, $0x4008000000000000
+DATA consts<>+1272(SB)/8, $0x4008000000000000
+DATA consts<>+1280(SB)/8, $0x4008000000000000
+DATA consts<>+1288(SB)/8, $0x4008000000000000
+GLOBL consts<>(SB), RODATA|NOPTR, $1296
 #define K_log2e consts<>+0(SB)
 #define K_ln2hi consts<>+32(SB)
 #define K_ln2lo consts<>+64(SB)
@@ -244,6 +249,7 @@ GLOBL consts<>(SB), RODATA|NOPTR, $1264
 #define K_lg6 consts<>+1184(SB)
 #define K_lg7 consts<>+1216(SB)
 #define K_bias consts<>+1248(SB)
+#define K_three consts<>+1264(SB)
 
 // EXPM1R sets Y3 = expm1(Y2) for |Y2| ≤ ln2/2 (a bit more is fine):
 // r + r²·(1/2! + r/3! + … + r¹¹/13!), Horner; Y4 is scratch.
@@ -347,6 +353,46 @@ esdone:
 	VZEROUPPER
 	RET
 
+// TANHV sets Y3 = tanh(Y8) = sign(x)·(1−u)/(1+u), u = exp(−2·min(|x|, 20)),
+// for |x| ≥ 0.625, and below Cephes's rational x + x·z·P(z)/Q(z), z = x²
+// (as Go's math.Tanh); both are computed around one division: |x| is
+// clamped to 20 (NaN stays NaN), v = −2|x| gives u = 2^k·(1 + expm1(r))
+// with 2^k normal (k in [−58, 0]); the blend picks Cephes's P/Q below
+// 0.625 (and for NaN) or (u−1)/(u+1) = −tanh|x| from 0.625 on, and the
+// sign of x is put back last. Y14 must hold K_tclamp; Y0–Y13 are scratch
+// (Y8 included).
+#define TANHV \
+	VANDPD K_abs, Y8, Y7 \
+	VMINPD Y7, Y14, Y7 \
+	VMULPD K_mtwo, Y7, Y0 \
+	REDUCE \
+	EXPM1R \
+	VCVTPD2DQY Y1, X5 \
+	VPADDD K_bias, X5, X5 \
+	VPMOVZXDQ X5, Y5 \
+	VPSLLQ $52, Y5, Y5 \
+	VFMADD213PD Y5, Y5, Y3 \
+	VSUBPD K_one, Y3, Y10 \
+	VADDPD K_one, Y3, Y11 \
+	VMULPD Y7, Y7, Y13 \
+	VMOVUPD K_tp0, Y9 \
+	VFMADD213PD K_tp1, Y13, Y9 \
+	VFMADD213PD K_tp2, Y13, Y9 \
+	VADDPD K_tq0, Y13, Y6 \
+	VFMADD213PD K_tq1, Y13, Y6 \
+	VFMADD213PD K_tq2, Y13, Y6 \
+	VCMPPD $0x1d, K_tsplit, Y7, Y12 \
+	VBLENDVPD Y12, Y10, Y9, Y9 \
+	VBLENDVPD Y12, Y11, Y6, Y6 \
+	VDIVPD Y6, Y9, Y9 \
+	VMULPD Y7, Y13, Y13 \
+	VMOVAPD Y7, Y4 \
+	VFMADD231PD Y9, Y13, Y4 \
+	VBLENDVPD Y12, Y9, Y4, Y3 \
+	VANDPD K_abs, Y3, Y3 \
+	VANDPD K_sign, Y8, Y8 \
+	VORPD Y8, Y3, Y3
+
 // func tanhAVX2(dst, x *float64, n int)
 // dst[i] = tanh(x[i]) = sign(x)·(1−u)/(1+u), u = exp(−2·min(|x|, 20)), for
 // |x| ≥ 0.625, and below Cephes's rational x + x·z·P(z)/Q(z), z = x² (as
@@ -361,36 +407,7 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 
 tanhloop:
 	VMOVUPD (SI), Y8
-	VANDPD K_abs, Y8, Y7
-	VMINPD Y7, Y14, Y7 // min(20, |x|), NaN stays NaN
-	VMULPD K_mtwo, Y7, Y0 // v = −2|x| in [−40, 0]
-	REDUCE
-	EXPM1R
-	VCVTPD2DQY Y1, X5 // k in [−58, 0]: 2^k is normal
-	VPADDD K_bias, X5, X5
-	VPMOVZXDQ X5, Y5
-	VPSLLQ $52, Y5, Y5 // s = 2^k
-	VFMADD213PD Y5, Y5, Y3 // u = s·e + s = exp(−2|x|)
-	VSUBPD K_one, Y3, Y10 // u − 1
-	VADDPD K_one, Y3, Y11 // u + 1
-	VMULPD Y7, Y7, Y13 // z = x²
-	VMOVUPD K_tp0, Y9
-	VFMADD213PD K_tp1, Y13, Y9
-	VFMADD213PD K_tp2, Y13, Y9 // P(z)
-	VADDPD K_tq0, Y13, Y6
-	VFMADD213PD K_tq1, Y13, Y6
-	VFMADD213PD K_tq2, Y13, Y6 // Q(z)
-	VCMPPD $0x1d, K_tsplit, Y7, Y12 // |x| ≥ 0.625 (false for NaN)
-	VBLENDVPD Y12, Y10, Y9, Y9
-	VBLENDVPD Y12, Y11, Y6, Y6
-	VDIVPD Y6, Y9, Y9 // P/Q, or (u−1)/(u+1) = −tanh|x| from 0.625 on
-	VMULPD Y7, Y13, Y13 // |x|·z
-	VMOVAPD Y7, Y4
-	VFMADD231PD Y9, Y13, Y4 // |x| + |x|·z·P/Q
-	VBLENDVPD Y12, Y9, Y4, Y3 // ±tanh|x|
-	VANDPD K_abs, Y3, Y3
-	VANDPD K_sign, Y8, Y8
-	VORPD Y8, Y3, Y3
+	TANHV
 	VMOVUPD Y3, (DI)
 	ADDQ $32, SI
 	ADDQ $32, DI
@@ -713,4 +730,59 @@ sr1store:
 
 srdone:
 	VZEROUPPER
+	RET
+
+// func tanhDerivsAVX2(t, s1, s2, s3, x *float64, n int)
+// t[i] = tanh(x[i]) (TANHV, as tanhAVX2), s1[i] = 1 − t·t and, for s2
+// and s3 not nil, s2[i] = (−2·t)·s1 and s3[i] = (−2·s1)·(1 − (3·t)·t), for
+// i < n (a multiple of 4): each product and difference rounded on its own,
+// as the Go expressions are (no fused multiply-adds).
+TEXT ·tanhDerivsAVX2(SB), NOSPLIT, $0-48
+	MOVQ t+0(FP), DI
+	MOVQ s1+8(FP), R8
+	MOVQ s2+16(FP), R9
+	MOVQ s3+24(FP), R10
+	MOVQ x+32(FP), SI
+	MOVQ n+40(FP), CX
+	SHRQ $2, CX
+	JZ tddone
+	MOVQ R9, R11 // R11, R12: s2, s3 wanted (their pointers move on regardless)
+	MOVQ R10, R12
+	VMOVUPD K_tclamp, Y14
+	VMOVUPD K_one, Y15
+
+tdloop:
+	VMOVUPD (SI), Y8
+	TANHV
+	VMOVUPD Y3, (DI)
+	VMULPD Y3, Y3, Y0 // t·t
+	VSUBPD Y0, Y15, Y1 // d = 1 − t·t
+	VMOVUPD Y1, (R8)
+	TESTQ R11, R11
+	JZ tdno2
+	VMULPD K_mtwo, Y3, Y2 // −2·t
+	VMULPD Y1, Y2, Y2 // (−2·t)·d
+	VMOVUPD Y2, (R9)
+
+tdno2:
+	TESTQ R12, R12
+	JZ tdno3
+	VMULPD K_mtwo, Y1, Y4 // −2·d
+	VMULPD K_three, Y3, Y5 // 3·t
+	VMULPD Y3, Y5, Y5 // (3·t)·t
+	VSUBPD Y5, Y15, Y5 // 1 − (3·t)·t
+	VMULPD Y5, Y4, Y4
+	VMOVUPD Y4, (R10)
+
+tdno3:
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	DECQ CX
+	JNZ tdloop
+	VZEROUPPER
+
+tddone:
 	RET
