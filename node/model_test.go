@@ -303,3 +303,27 @@ func TestTrainStops(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressPanics: a Progress callback that panics stops training after
+// the step it reported, with an error matching ErrCallback, on the plain
+// and the regularized path.
+func TestProgressPanics(t *testing.T) {
+	d := dampedData(t)
+	for _, kinetic := range []float64{0, 0.01} {
+		m, err := node.New(2, node.Config{Hidden: []int{8}, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := 0
+		tc := node.TrainConfig{Steps: 50, Kinetic: kinetic, Solver: node.RK4(), Options: node.Options{Dt: 0.2}, Progress: func(p node.Progress) {
+			if p.Step >= 3 {
+				at = p.Step
+				panic("user bug")
+			}
+		}}
+		h, err := m.Train(context.Background(), d, tc)
+		if !errors.Is(err, node.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps != at {
+			t.Errorf("kinetic %g: %d steps, panic at step %d, %v", kinetic, h.Steps, at, err)
+		}
+	}
+}
