@@ -171,8 +171,10 @@ func TestExportStepFinlay(t *testing.T) {
 		}
 		lm, _ := loss(m)
 		fd := (lp - lm) / (2 * h)
-		// Measured: agreement to about 1e-9 relative or 1e-11 absolute.
-		if math.Abs(fd-g[i]) > 1e-7*math.Abs(g[i])+1e-9 {
+		t.Logf("∂loss/∂θ[%d] = %.12g, central difference %.12g (difference %.1e)", i, g[i], fd, fd-g[i])
+		// Measured differences 2.1e-11, 5.6e-11, 8.4e-11 and 1.3e-10 (at
+		// most 1.8e-9 relative) on these four.
+		if math.Abs(fd-g[i]) > 5e-9*math.Abs(g[i])+5e-11 {
 			t.Errorf("∂loss/∂θ[%d] = %.12g, central difference %.12g", i, g[i], fd)
 		}
 	}
