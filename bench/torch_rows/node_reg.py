@@ -29,11 +29,16 @@ the gradient and the parameters after one Adam step, for each of the three
 ways.
 """
 
+import contextlib
 import os
 
 import torch  # noqa: F401  (bench/torch_steps.py also sets the module's torch)
-import torch.autograd.forward_ad as fwAD
 from torch import nn
+
+try:  # torch >= 1.11
+    import torch.autograd.forward_ad as fwAD
+except ImportError:  # older torch: the JVP by the double-VJP trick
+    fwAD = None
 
 KINETIC, FROBENIUS = 0.01, 0.01
 H, STEPS = 0.05, 20
@@ -67,7 +72,7 @@ def _losses(net, y0, target, eps, how):
     y = y0
     kin = torch.zeros(y0.shape[0], dtype=y0.dtype)
     frob = torch.zeros(y0.shape[0], dtype=y0.dtype)
-    with fwAD.dual_level():
+    with fwAD.dual_level() if fwAD is not None else contextlib.nullcontext():
         for _ in range(STEPS):
             k1, v1 = _f_and_v(net, y, eps, how)
             k2, v2 = _f_and_v(net, y + H / 2 * k1, eps, how)
@@ -85,6 +90,8 @@ def row(gen):
     how = os.environ.get("NODE_REG_FROB", "jvp")
     if how not in ("jvp", "vjp", "dvjp"):
         raise SystemExit(f"node_reg.py: NODE_REG_FROB={how!r}, want jvp, vjp or dvjp")
+    if how == "jvp" and fwAD is None:
+        how = "dvjp"
     if how != "jvp":
         print(f"# node_reg: Frobenius integrand by {how} (NODE_REG_FROB)", flush=True)
     net = _mlp()
@@ -138,7 +145,7 @@ def check(path):
     rel = lambda a, b: abs(a - b) / abs(b)  # noqa: E731
     print(f"go:    loss {ex['loss']:.16g}  fit {ex['fit']:.16g}  kinetic {ex['kinetic_integral']:.16g}  "
           f"frobenius {ex['frobenius_integral']:.16g}")
-    for how in ("jvp", "dvjp", "vjp"):
+    for how in ("jvp", "dvjp", "vjp") if fwAD is not None else ("dvjp", "vjp"):
         net = load(ex["theta"])
         opt = torch.optim.Adam(net.parameters(), lr=ex["lr"])
         loss, fit, k, fr = _losses(net, y0, target, eps, how)
