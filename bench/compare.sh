@@ -311,10 +311,10 @@ ratio() {
 }
 echo
 printf '%-16s %-31s   %-31s\n' "" "---- wall-clock ms/step ----" "------- CPU ms/step -------"
-printf '%-6s %-9s %11s %11s %7s   %11s %11s %7s\n' row backend go torch ratio go torch ratio
+printf '%-8s %-9s %11s %11s %7s   %11s %11s %7s\n' row backend go torch ratio go torch ratio
 for r in $ROWS; do
   for backend in $BACKENDS; do
-    printf '%-6s %-9s %11s %11s %7s   %11s %11s %7s\n' "$r" "$backend" \
+    printf '%-8s %-9s %11s %11s %7s   %11s %11s %7s\n' "$r" "$backend" \
       "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}" "$(ratio "${GO_MS[$r,$backend]}" "${TORCH_MS[$r]}")" \
       "${GO_CPU[$r,$backend]}" "${TORCH_CPU[$r]}" "$(ratio "${GO_CPU[$r,$backend]}" "${TORCH_CPU[$r]}")"
   done
