@@ -95,9 +95,9 @@
 //     times Train's mean per value for 4 bodies in 2-D.
 //   - The L1 penalty: 1e-2 · Σ|message| over the 12 edges of one graph of
 //     the batch, divided by 4 bodies, per graph: with the loss divided by 8
-//     to Train's units, MessageL1 = 1e-2·12/(4·8) = 3.75e-3 (Train sums the
-//     penalty over every graph of the batch instead of one: the same in
-//     expectation).
+//     to Train's units, MessageL1 = 1e-2·12/(4·8) = 3.75e-3
+//     (PaperTrainConfig; Train averages the penalty over every edge of the
+//     batch, not one graph's: the same in expectation).
 //   - The reported test loss of the demo is Σ|a − â| per graph, 8 times
 //     Evaluate's mean per value for 4 bodies in 2-D. Message analysis: the
 //     two message components of largest standard deviation on 1,000 test
