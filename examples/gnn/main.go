@@ -191,7 +191,7 @@ var lawFlags = []struct{ name, usage string }{
 // paper's recording, equal masses and ReLU networks, smaller and shorter,
 // and an L1 weight of 3e-3 (at 1e-2 the charge L1 model's messages died:
 // measured test loss 4.34, predicting zero 4.32; the paper's code weighs
-// its penalty 1e-2·3/8 ≈ 3.75e-3 in our per-value units, as we read it).
+// its penalty 1e-2·3/8 = 3.75e-3 in our per-value units: gnn.PaperTrainConfig).
 var presets = map[string]map[string]string{
 	"spring": {"sims": "250", "record": "50", "substeps": "1", "dt": "0.01", "steps": "12000", "batch": "32",
 		"hidden": "64,64", "act": "softplus", "lr": "1e-2", "mass-spread": "0", "l1": "1e-2"},
