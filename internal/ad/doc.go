@@ -49,7 +49,17 @@
 // fused ops and in Dense) go through internal/vmath's vectorized kernels
 // (AVX2/FMA assembly chosen by CPUID, the math package's functions
 // otherwise), within 2 ulp of math.Tanh, math.Log1p and math.Exp; the
-// derivatives σ′, σ″, σ‴ are polynomials in their values.
+// derivatives σ′, σ″, σ‴ are polynomials in their values (tanh's are
+// written in the same pass as tanh). Bias adds and bias gradients (column
+// sums) are vmath's AddRows and SumRows, bit for bit the plain loops.
+//
+// Gradients nobody reads are not computed: gorgonia's Grad asks every op
+// for the gradient of every input, the data x of the first layer included
+// (a constant, or a variable not in Grad's list), and its machine runs
+// every node. An op built as a gradient checks when it runs whether any
+// node reads its output or it is the gradient of one of Grad's nodes, and
+// leaves its buffer (zeros) alone when not (unused.go); the check is
+// cached until a node is added to or removed from the graph.
 //
 // # Dense: the plain-Go evaluator
 //

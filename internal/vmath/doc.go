@@ -39,7 +39,12 @@
 //
 // Adam is the elementwise Adam update of internal/train four at a time,
 // bit for bit the plain loop (no fused multiply-adds); ExpSum returns the
-// sum of the exps it writes, a softmax's denominator in the same pass.
+// sum of the exps it writes, a softmax's denominator in the same pass;
+// TanhDerivs writes tanh and its first (and, when asked, second and third)
+// derivative, polynomials in t = tanh x, in one pass, each rounded as its
+// Go expression. AddRows (a bias added to every row) and SumRows (column
+// sums, a bias's gradient) run four columns an instruction and are bit
+// for bit their plain loops (SumRows adds the rows in order from +0).
 //
 // Results differ from the math package's by those few ulp, so code that
 // switches to this package changes its results by rounding, not by
