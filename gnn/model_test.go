@@ -137,6 +137,16 @@ func TestTrainStops(t *testing.T) {
 	if err != nil || h.Stop != "time limit" || h.Steps == 0 {
 		t.Fatalf("time limit: %d steps, stop %q, error %v", h.Steps, h.Stop, err)
 	}
+	// A Progress that panics stops after the step it reported, with
+	// ErrCallback (the model keeps that step's weights).
+	h, err = m.Train(context.Background(), nb, gnn.TrainConfig{Steps: 50, BatchSize: 4, Progress: func(p gnn.Progress) {
+		if p.Step >= 5 {
+			panic("user bug")
+		}
+	}})
+	if !errors.Is(err, gnn.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps < 5 || h.Steps >= 50 {
+		t.Fatalf("panicking Progress: %d steps, error %v", h.Steps, err)
+	}
 	// Targets of 1e300: the squared loss is Inf at the first step.
 	bad := *nb
 	bad.NodeTargets = make([][][]float64, len(nb.NodeTargets))
