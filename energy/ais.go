@@ -162,7 +162,9 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 		g.down(b1, bias)
 		if cfg.Progress != nil && k%every == 0 {
 			est, _, _, _ := meanLogWeight(logw)
-			cfg.Progress(Progress{Step: k, Steps: len(betas) - 1, Loss: res.LogZBase + est, Elapsed: time.Since(start)})
+			if err := progress("AIS", cfg.Progress, Progress{Step: k, Steps: len(betas) - 1, Loss: res.LogZBase + est, Elapsed: time.Since(start)}); err != nil {
+				return res, err
+			}
 		}
 	}
 	mean, lo, hi, se := meanLogWeight(logw)
@@ -173,10 +175,7 @@ func (m *RBM) AIS(ctx context.Context, cfg AISConfig) (AISResult, error) {
 	if math.IsNaN(res.LogZ) || math.IsInf(res.LogZ, 0) {
 		return res, errorf(ErrNotFinite, "AIS: log Z estimate is %v", res.LogZ)
 	}
-	if cfg.Progress != nil {
-		cfg.Progress(Progress{Step: len(betas) - 1, Steps: len(betas) - 1, Loss: res.LogZ, Elapsed: time.Since(start), Done: true})
-	}
-	return res, nil
+	return res, progress("AIS", cfg.Progress, Progress{Step: len(betas) - 1, Steps: len(betas) - 1, Loss: res.LogZ, Elapsed: time.Since(start), Done: true})
 }
 
 // checkBetas returns betas, or Salakhutdinov & Murray's 14,500 values

@@ -154,7 +154,9 @@ type cdState struct {
 //
 // Cancelling ctx stops after the current step with an error matching
 // context.Canceled; the model keeps the last completed step. A NaN or Inf
-// stops training with an error matching ErrNotFinite naming the step.
+// stops training with an error matching ErrNotFinite naming the step, and a
+// panic in tc.Progress with one matching ErrCallback after the step it
+// reported.
 func (m *RBM) Train(ctx context.Context, data [][]float64, tc TrainConfig) (History, error) {
 	var h History
 	if err := m.ready(); err != nil {
@@ -188,9 +190,10 @@ func (m *RBM) Train(ctx context.Context, data [][]float64, tc TrainConfig) (Hist
 	pos := 0
 	start := time.Now()
 	every := max(1, tc.Steps/20)
+	var cbErr error // Progress panicked: no more calls
 	report := func(done bool) {
-		if tc.Progress != nil && len(h.Loss) > 0 {
-			tc.Progress(Progress{Step: len(h.Loss), Steps: tc.Steps, Loss: h.Loss[len(h.Loss)-1], Elapsed: time.Since(start), Done: done})
+		if len(h.Loss) > 0 && cbErr == nil {
+			cbErr = progress("Train", tc.Progress, Progress{Step: len(h.Loss), Steps: tc.Steps, Loss: h.Loss[len(h.Loss)-1], Elapsed: time.Since(start), Done: done})
 		}
 	}
 	finish := func(stop string, err error) (History, error) {
@@ -199,6 +202,9 @@ func (m *RBM) Train(ctx context.Context, data [][]float64, tc TrainConfig) (Hist
 			copy(m.chains, s.neg.v)
 		}
 		report(true)
+		if err == nil && cbErr != nil {
+			err = cbErr
+		}
 		return h, err
 	}
 	for step := 1; step <= tc.Steps; step++ {
@@ -229,7 +235,9 @@ func (m *RBM) Train(ctx context.Context, data [][]float64, tc TrainConfig) (Hist
 		}
 		h.Loss = append(h.Loss, loss)
 		if step%every == 0 && step < tc.Steps {
-			report(false)
+			if report(false); cbErr != nil {
+				return finish("error", cbErr)
+			}
 		}
 	}
 	return finish("step limit", nil)

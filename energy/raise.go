@@ -146,15 +146,16 @@ func (m *RBM) RAISE(ctx context.Context, data [][]float64, cfg RAISEConfig) (RAI
 		for c := range lw {
 			lw[c] = -free[r0+c/R] - logZBase
 		}
-		if err := m.reverseRuns(ctx, g, betas, base, lw, func(k int) {
+		if err := m.reverseRuns(ctx, g, betas, base, lw, func(k int) error {
 			done++
-			if cfg.Progress != nil && done%every == 0 {
-				var s float64
-				for c := range lw {
-					s += lw[c]
-				}
-				cfg.Progress(Progress{Step: done, Steps: stepsAll, Loss: s / float64(len(lw)), Elapsed: time.Since(start)})
+			if cfg.Progress == nil || done%every != 0 {
+				return nil
 			}
+			var s float64
+			for c := range lw {
+				s += lw[c]
+			}
+			return progress("RAISE", cfg.Progress, Progress{Step: done, Steps: stepsAll, Loss: s / float64(len(lw)), Elapsed: time.Since(start)})
 		}); err != nil {
 			return res, err
 		}
@@ -180,10 +181,7 @@ func (m *RBM) RAISE(ctx context.Context, data [][]float64, cfg RAISEConfig) (RAI
 	if n > 1 {
 		res.LogZStdErr = math.Sqrt(math.Max(0, (sumZ2-fn*res.LogZ*res.LogZ)/(fn-1)) / fn)
 	}
-	if cfg.Progress != nil {
-		cfg.Progress(Progress{Step: stepsAll, Steps: stepsAll, Loss: res.LogLikelihood, Elapsed: time.Since(start), Done: true})
-	}
-	return res, nil
+	return res, progress("RAISE", cfg.Progress, Progress{Step: stepsAll, Steps: stepsAll, Loss: res.LogLikelihood, Elapsed: time.Since(start), Done: true})
 }
 
 // raiseBlock is the most chains RAISE runs at once (more rows at a time
@@ -194,7 +192,7 @@ const raiseBlock = 1000
 // adding to lw (one value a chain) log p*_{k−1}(v_{k−1}) − log p*_k(v_{k−1})
 // after the Gibbs step at β_k that draws v_{k−1} from v_k; tick is called
 // after each step with its k.
-func (m *RBM) reverseRuns(ctx context.Context, g *chains, betas, base, lw []float64, tick func(k int)) error {
+func (m *RBM) reverseRuns(ctx context.Context, g *chains, betas, base, lw []float64, tick func(k int) error) error {
 	nv, nh, M := m.nv, m.nh, g.n
 	bias := make([]float64, nv)
 	zeroBias := make([]float64, nh)
@@ -225,7 +223,9 @@ func (m *RBM) reverseRuns(ctx context.Context, g *chains, betas, base, lw []floa
 			}
 			lw[r] += d + m.visibleAIS(v, base, b0) - m.visibleAIS(v, base, b1)
 		}
-		tick(k)
+		if err := tick(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }
