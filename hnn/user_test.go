@@ -145,7 +145,7 @@ func predictions(t *testing.T, m *hnn.Model, x []float64) []float64 {
 
 // TestTrainStops: cancelling the context stops training with an error
 // matching context.Canceled and the weights of the last completed step; a
-// time limit stops without an error.
+// time limit stops without an error; a panicking Progress with ErrCallback.
 func TestTrainStops(t *testing.T) {
 	sys := hnn.MassSpring()
 	cfg := sys.Paper
@@ -184,6 +184,17 @@ func TestTrainStops(t *testing.T) {
 	if err != nil || h.Stop != "time limit" || h.Steps >= 100000 {
 		t.Fatalf("time limit: %d steps, stop %q, %v", h.Steps, h.Stop, err)
 	}
+	// A Progress callback that panics stops training after the step it
+	// reported, with an error matching ErrCallback, not a crash.
+	panicky := hnn.TrainConfig{Steps: 100, Progress: func(p hnn.Progress) {
+		if p.Step >= 10 {
+			panic("user bug")
+		}
+	}}
+	h, err = m.Train(context.Background(), ds, panicky)
+	if !errors.Is(err, hnn.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps != 10 {
+		t.Fatalf("panicking Progress: %d steps, %v", h.Steps, err)
+	}
 }
 
 // TestZeroModel: every method of a zero Model is an error, not a panic.
@@ -214,29 +225,5 @@ func TestZeroModel(t *testing.T) {
 	var nilModel *hnn.Model
 	if err := nilModel.Deriv(x, x); !errors.Is(err, hnn.ErrZeroValue) || nilModel.Dim() != 0 {
 		t.Error(err)
-	}
-}
-
-// TestProgressPanics: a Progress callback that panics stops training after
-// the step it reported, with an error matching ErrCallback, not a crash.
-func TestProgressPanics(t *testing.T) {
-	sys := hnn.MassSpring()
-	cfg := sys.Paper
-	cfg.Trajectories = 4
-	ds, err := hnn.Simulate(sys, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := hnn.New(2, hnn.Config{Hidden: []int{8}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := m.Train(context.Background(), ds, hnn.TrainConfig{Steps: 100, Progress: func(p hnn.Progress) {
-		if p.Step >= 10 {
-			panic("user bug")
-		}
-	}})
-	if !errors.Is(err, hnn.ErrCallback) || !strings.Contains(err.Error(), "user bug") || h.Steps != 10 {
-		t.Fatalf("%d steps, %v", h.Steps, err)
 	}
 }

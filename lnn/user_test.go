@@ -186,7 +186,8 @@ func TestUserCallbacks(t *testing.T) {
 }
 
 // TestTrainStops: cancelling the context stops training with an error
-// matching context.Canceled; a time limit stops it without one.
+// matching context.Canceled; a time limit stops it without one; a
+// panicking Progress stops it with ErrCallback.
 func TestTrainStops(t *testing.T) {
 	sys := henonHeiles()
 	data, err := lnn.Simulate(sys, lnn.DataConfig{Trajectories: 2, T: 1, Samples: 10})
@@ -211,23 +212,11 @@ func TestTrainStops(t *testing.T) {
 	if err != nil || h.Stop != "time limit" || h.Steps >= 1<<20 {
 		t.Fatalf("time limit: %d steps, stop %q, %v", h.Steps, h.Stop, err)
 	}
-}
-
-// TestProgressPanics: a Progress callback that panics stops training after
-// the step it reported, with an error matching ErrCallback that names that
-// step counted over all of training's learning-rate phases, not a crash.
-func TestProgressPanics(t *testing.T) {
-	sys := henonHeiles()
-	data, err := lnn.Simulate(sys, lnn.DataConfig{Trajectories: 2, T: 1, Samples: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := lnn.New(2, lnn.Config{Hidden: []int{8}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A Progress callback that panics stops training after the step it
+	// reported, with an error matching ErrCallback that names that step
+	// counted over all of training's learning-rate phases, not a crash.
 	at := 0
-	h, err := m.Train(context.Background(), data, lnn.TrainConfig{Steps: 400, Progress: func(p lnn.Progress) {
+	h, err = m.Train(context.Background(), data, lnn.TrainConfig{Steps: 400, Progress: func(p lnn.Progress) {
 		if p.Step > 100 { // in the second of the four phases
 			at = p.Step
 			panic("user bug")
