@@ -310,18 +310,7 @@ func TestL6AndFieldTransferMatrix(t *testing.T) {
 				wantE = k.Energy
 			}
 			for _, a := range []ising.Algorithm{ising.Metropolis, ising.Checkerboard, ising.HeatBath, ising.Wolff, ising.SwendsenWang} {
-				c, err := ising.NewChain(m, ising.Config{T: T, Algorithm: a, Seed: 23})
-				if err != nil {
-					t.Fatal(err)
-				}
-				s, err := c.Run(500, 20000)
-				if err != nil {
-					t.Fatal(err)
-				}
-				o, err := s.Observables()
-				if err != nil {
-					t.Fatal(err)
-				}
+				s, o := runSeries(t, m, ising.Config{T: T, Algorithm: a, Seed: 23}, 500, 20000)
 				dev := math.Abs(o.Energy.Value-wantE) / o.Energy.Err
 				worst = math.Max(worst, dev)
 				if dev > 4 {
@@ -447,18 +436,7 @@ func TestChainClosedForm(t *testing.T) {
 			algs = append(algs, ising.Checkerboard)
 		}
 		for _, a := range algs {
-			ch, err := ising.NewChain(m, ising.Config{T: c.T, Algorithm: a, Seed: 41, Hot: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := ch.Run(500, 20000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o, err := s.Observables()
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, o := runSeries(t, m, ising.Config{T: c.T, Algorithm: a, Seed: 41, Hot: true}, 500, 20000)
 			mean, se := batchMean(s.M, 40)
 			mean, se = mean/N, se/N
 			for _, q := range []struct {
@@ -639,18 +617,7 @@ func TestFreeSpinsAndIsolatedSites(t *testing.T) {
 	}
 	m := lattice(t, 2, 16, 0, h)
 	for _, a := range []ising.Algorithm{ising.Metropolis, ising.Checkerboard, ising.HeatBath, ising.Wolff, ising.SwendsenWang, ising.MultiSpin} {
-		c, err := ising.NewChain(m, ising.Config{T: T, Algorithm: a, Seed: 3, Hot: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.Run(200, 4000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Observables()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, o := runSeries(t, m, ising.Config{T: T, Algorithm: a, Seed: 3, Hot: true}, 200, 4000)
 		mean, se := batchMean(s.M, 40)
 		check(fmt.Sprintf("J = 0, %v: e", a), o.Energy.Value, o.Energy.Err, -h*math.Tanh(h/T))
 		check(fmt.Sprintf("J = 0, %v: m", a), mean/256, se/256, math.Tanh(h/T))
@@ -715,4 +682,23 @@ func TestSetTemperatureThenRun(t *testing.T) {
 		}
 	}
 	t.Logf("worst deviation %.2fσ", worst)
+}
+
+// runSeries is run that also returns the series (for statistics of the
+// magnetization that Observables does not give).
+func runSeries(t testing.TB, m ising.Model, cfg ising.Config, burnIn, sweeps int) (*ising.Series, ising.Observables) {
+	t.Helper()
+	c, err := ising.NewChain(m, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Run(burnIn, sweeps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Observables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, o
 }

@@ -21,20 +21,11 @@ func lattice(t testing.TB, d, L int, J, h float64) *ising.Lattice {
 	return m
 }
 
+// run samples m with cfg for sweeps after burn and returns the
+// observables, failing the test on an error.
 func run(t testing.TB, m ising.Model, cfg ising.Config, burn, sweeps int) ising.Observables {
 	t.Helper()
-	c, err := ising.NewChain(m, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Run(burn, sweeps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := s.Observables()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, o := runSeries(t, m, cfg, burn, sweeps)
 	return o
 }
 
